@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import type { Problem } from '@shoebox/shared';
+import { CliError } from './output.ts';
+
+export interface RequestOptions {
+  json?: unknown;
+  body?: ReadableStream<Uint8Array> | Uint8Array;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  /** Return the raw response instead of parsing JSON (downloads). */
+  raw?: boolean;
+}
+
+/** A thin HTTP client for the Shoebox API; every failure becomes a one-line CliError. */
+export class ApiClient {
+  constructor(
+    readonly server: string,
+    private readonly token: string | undefined,
+  ) {}
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.send(method, path, options);
+    if (options.raw) return response as T;
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    const url = new URL(`/api${path}`, this.server);
+    for (const [k, v] of Object.entries(options.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.token) headers['authorization'] = `Bearer ${this.token}`;
+    let body: RequestInit['body'];
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options.body) {
+      headers['content-type'] ??= 'application/octet-stream';
+      body = options.body;
+    }
+    let response: Response;
+    try {
+      // Streaming request bodies need half-duplex in Node's fetch.
+      const init: RequestInit & { duplex?: 'half' } = { method, headers, body };
+      if (body instanceof ReadableStream) init.duplex = 'half';
+      response = await fetch(url, init);
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new CliError(`Cannot reach the Shoebox server at ${this.server} (${cause}).`, 1, 'unreachable');
+    }
+    if (!response.ok && response.status !== 304) throw await toCliError(response);
+    return response;
+  }
+
+  /** Streams a file as the request body. */
+  fileBody(file: string): ReadableStream<Uint8Array> {
+    return Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
+  }
+}
+
+async function toCliError(response: Response): Promise<CliError> {
+  const text = await response.text();
+  try {
+    const problem = JSON.parse(text) as Problem;
+    return new CliError(problem.detail || problem.title, 1, problem.code);
+  } catch {
+    return new CliError(`The server answered ${response.status} ${response.statusText}.`, 1, 'http_error');
+  }
+}

@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import type { Account, ServerInfo, SignupPolicy } from '@shoebox/shared';
+import { commandContext } from '../context.ts';
+import { ApiClient } from '../api-client.ts';
+import { readPassword } from '../password.ts';
+import { CliError } from '../output.ts';
+
+export function registerAccounts(program: Command): void {
+  const account = program.command('account').description('Accounts on the server');
+
+  account
+    .command('create')
+    .description(
+      'Create an account (the first one becomes the admin; later ones need an admin or open sign-up)',
+    )
+    .requiredOption('--email <email>', 'e-mail address of the new account')
+    .option('--display-name <name>', 'name shown to people')
+    .option('--role <role>', 'user, admin or support (admins only)')
+    .option('--invite <code>', 'invitation code when sign-up is invite-only')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(
+      async (
+        options: {
+          email: string;
+          displayName?: string;
+          role?: string;
+          invite?: string;
+          passwordStdin?: boolean;
+        },
+        command: Command,
+      ) => {
+        const ctx = commandContext(command);
+        const password = await readPassword(Boolean(options.passwordStdin), 'Password for the new account: ');
+        // Signed in as an admin? Then create with that authority; otherwise as a sign-up.
+        const client = ctx.state.token ? new ApiClient(ctx.server, ctx.state.token) : ctx.anonymous();
+        const created = await client.request<Account>('POST', '/accounts', {
+          json: {
+            email: options.email,
+            password,
+            ...(options.displayName ? { displayName: options.displayName } : {}),
+            ...(options.role ? { role: options.role } : {}),
+            ...(options.invite ? { inviteCode: options.invite } : {}),
+          },
+        });
+        ctx.out.result(created, () => `Created ${created.role} account ${created.email} (${created.id}).`);
+      },
+    );
+
+  account
+    .command('list')
+    .description('List accounts (admin)')
+    .action(async (_options: unknown, command: Command) => {
+      const ctx = commandContext(command);
+      const { items } = await ctx.client().request<{ items: Account[] }>('GET', '/admin/accounts');
+      ctx.out.result(items, () => items.map((a) => `${a.id}  ${a.role.padEnd(7)}  ${a.email}`));
+    });
+
+  const admin = program.command('admin').description('Server administration (admin accounts)');
+  admin
+    .command('signup <policy>')
+    .description('Set who may sign up: open, invite or closed')
+    .action(async (policy: string, _options: unknown, command: Command) => {
+      if (!['open', 'invite', 'closed'].includes(policy))
+        throw new CliError('The policy must be open, invite or closed.');
+      const ctx = commandContext(command);
+      const result = await ctx
+        .client()
+        .request<{ signupPolicy: SignupPolicy }>('PUT', '/admin/signup-policy', {
+          json: { signupPolicy: policy },
+        });
+      ctx.out.result(result, () => `Sign-up is now ${result.signupPolicy}.`);
+    });
+  admin
+    .command('invite <email>')
+    .description('Create an invitation code for someone to sign up')
+    .action(async (email: string, _options: unknown, command: Command) => {
+      const ctx = commandContext(command);
+      const invite = await ctx
+        .client()
+        .request<{ code: string; expiresAt: string }>('POST', '/admin/invites', { json: { email } });
+      ctx.out.result(
+        invite,
+        () => `Invitation for ${email}: ${invite.code} (valid until ${invite.expiresAt})`,
+      );
+    });
+
+  program
+    .command('server-info')
+    .description('What the server is and whether it accepts sign-ups')
+    .action(async (_options: unknown, command: Command) => {
+      const ctx = commandContext(command);
+      const info = await ctx.anonymous().request<ServerInfo>('GET', '/server');
+      ctx.out.result(
+        info,
+        () =>
+          `Shoebox ${info.version} at ${ctx.server}; sign-up ${info.signupPolicy}${info.initialized ? '' : '; no accounts yet'}`,
+      );
+    });
+}

@@ -1,0 +1,63 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, configFromEnv, parseConfig, startServer, type ConfigInput } from '@shoebox/server';
+import { CliError } from '../output.ts';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  data?: string;
+  database?: string;
+  blobs?: string;
+  trustProxy?: string[];
+  logLevel?: string;
+  mediaWorkers?: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the Shoebox server (API and web app on one port)')
+    .option('--port <port>', 'TCP port (SHOEBOX_PORT; default 2283)')
+    .option('--host <address>', 'address to listen on (SHOEBOX_HOST; default 127.0.0.1)')
+    .option('--data <dir>', 'data folder (SHOEBOX_DATA; default ~/.local/share/shoebox)')
+    .option(
+      '--database <url>',
+      'SQLite file or postgres:// URL (SHOEBOX_DATABASE; default <data>/shoebox.db)',
+    )
+    .option('--blobs <spec>', 'blob store, file:/path (SHOEBOX_BLOBS; default <data>/blobs)')
+    .option(
+      '--trust-proxy <addr...>',
+      'reverse proxies whose X-Forwarded-For is believed (SHOEBOX_TRUST_PROXY)',
+    )
+    .option('--media-workers <n>', 'parallel thumbnail jobs (SHOEBOX_MEDIA_WORKERS)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (SHOEBOX_LOG_LEVEL)')
+    .action(async (options: ServeOptions) => {
+      const flags: Partial<ConfigInput> = {};
+      if (options.port) flags.port = options.port;
+      if (options.host) flags.host = options.host;
+      if (options.data) flags.dataDir = options.data;
+      if (options.database) flags.databaseUrl = options.database;
+      if (options.blobs) flags.blobStore = options.blobs;
+      if (options.trustProxy) flags.trustProxy = options.trustProxy;
+      if (options.logLevel) flags.logLevel = options.logLevel as ConfigInput['logLevel'];
+      if (options.mediaWorkers) flags.mediaWorkers = options.mediaWorkers;
+      const defaults = { dataDir: path.join(os.homedir(), '.local', 'share', 'shoebox') };
+      let config;
+      try {
+        config = parseConfig({ ...defaults, ...configFromEnv(process.env), ...flags });
+      } catch (err) {
+        if (err instanceof ConfigError) throw new CliError(err.message, 2, 'config');
+        throw err;
+      }
+      const server = await startServer(config);
+      process.stderr.write(`Shoebox is running at ${server.url} (data in ${config.dataDir})\n`);
+      const stop = () => {
+        process.stderr.write('Shutting down…\n');
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

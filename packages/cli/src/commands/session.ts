@@ -1,0 +1,107 @@
+import os from 'node:os';
+import type { Command } from 'commander';
+import type { SignInResponse, WhoAmI } from '@shoebox/shared';
+import { commandContext } from '../context.ts';
+import { readPassword } from '../password.ts';
+import { CliError } from '../output.ts';
+
+interface LoginOptions {
+  email: string;
+  passwordStdin?: boolean;
+  deviceName?: string;
+  deviceModel?: string;
+  serial?: string;
+}
+
+export function registerSession(program: Command): void {
+  program
+    .command('login')
+    .description('Sign this device in to an account')
+    .requiredOption('--email <email>', 'the account e-mail')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--device-name <name>', 'name of this device (SHOEBOX_DEVICE_NAME)')
+    .option('--device-model <model>', 'model of this device (SHOEBOX_DEVICE_MODEL)')
+    .option('--serial <serial>', 'hardware serial number (SHOEBOX_DEVICE_SERIAL)')
+    .action(async (options: LoginOptions, command: Command) => {
+      const ctx = commandContext(command);
+      const password = await readPassword(Boolean(options.passwordStdin));
+      const env = process.env;
+      const model = options.deviceModel ?? env['SHOEBOX_DEVICE_MODEL'];
+      const serial = options.serial ?? env['SHOEBOX_DEVICE_SERIAL'];
+      const signedIn = await ctx.anonymous().request<SignInResponse>('POST', '/auth/sign-in', {
+        json: {
+          email: options.email,
+          password,
+          device: {
+            installationId: ctx.state.installationId,
+            name: options.deviceName ?? env['SHOEBOX_DEVICE_NAME'] ?? os.hostname(),
+            ...(model ? { model } : {}),
+            os: `${os.type()} ${os.release()}`,
+            appVersion: 'shoebox-cli/0.1.0',
+            ...(serial ? { serial } : {}),
+          },
+        },
+      });
+      ctx.save({
+        ...ctx.state,
+        server: ctx.server,
+        token: signedIn.token,
+        deviceId: signedIn.device.id,
+        accountId: signedIn.account.id,
+        email: signedIn.account.email,
+      });
+      const status = signedIn.device.status;
+      ctx.out.result(
+        {
+          status,
+          account: signedIn.account,
+          device: signedIn.device,
+          deviceId: signedIn.device.id,
+          server: ctx.server,
+        },
+        () =>
+          status === 'trusted'
+            ? `Signed in to ${signedIn.account.email} as device "${signedIn.device.name}" (${signedIn.device.id}).`
+            : `Signed in, but this device is ${status}: approve it from one of your trusted devices.`,
+      );
+    });
+
+  program
+    .command('logout')
+    .description('End this device’s session')
+    .action(async (_options: unknown, command: Command) => {
+      const ctx = commandContext(command);
+      if (!ctx.state.token) throw new CliError('This device is not signed in.');
+      try {
+        await ctx.client().request('POST', '/auth/sign-out');
+      } finally {
+        const { token: _token, ...rest } = ctx.state;
+        ctx.save(rest);
+      }
+      ctx.out.result({ signedOut: true }, () => 'Signed out.');
+    });
+
+  program
+    .command('whoami')
+    .description('The account, device and server of this device')
+    .action(async (_options: unknown, command: Command) => {
+      const ctx = commandContext(command);
+      const me = await ctx.client().request<WhoAmI>('GET', '/me');
+      ctx.out.result(
+        {
+          account: me.account,
+          accountId: me.account.id,
+          email: me.account.email,
+          deviceId: me.device.id,
+          device: me.device,
+          session: me.session,
+          server: ctx.server,
+        },
+        () => [
+          `account  ${me.account.email} (${me.account.role}, ${me.account.id})`,
+          `device   ${me.device.name} (${me.device.id}, ${me.device.status})`,
+          `server   ${ctx.server}`,
+        ],
+      );
+    });
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * A device's identity and session, kept in its home folder. Several homes on one machine are several devices,
+ * which is how tests and the sync agent run many devices side by side.
+ */
+export interface DeviceState {
+  installationId: string;
+  server?: string;
+  token?: string;
+  deviceId?: string;
+  accountId?: string;
+  email?: string;
+}
+
+export function resolveHome(flag: string | undefined): string {
+  return path.resolve(flag ?? process.env['SHOEBOX_HOME'] ?? path.join(os.homedir(), '.shoebox'));
+}
+
+export function loadState(home: string): DeviceState {
+  const file = path.join(home, 'device.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as DeviceState;
+  } catch {
+    const state: DeviceState = { installationId: randomUUID() };
+    saveState(home, state);
+    return state;
+  }
+}
+
+/** Written atomically and readable only by the user: it holds a session token. */
+export function saveState(home: string, state: DeviceState): void {
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const file = path.join(home, 'device.json');
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 2), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,49 @@
+/** How a command reports: one JSON document with --json, readable lines otherwise; errors as one line. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Output {
+  readonly json: boolean;
+  /** The command's result: printed as JSON with --json, or by `human` otherwise. */
+  result(value: unknown, human: () => string | string[]): void;
+  /** Progress and notices go to stderr so stdout stays parseable. */
+  note(line: string): void;
+}
+
+export function createOutput(json: boolean): Output {
+  return {
+    json,
+    result(value, human) {
+      if (json) {
+        process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+        return;
+      }
+      const text = human();
+      const lines = Array.isArray(text) ? text : [text];
+      if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+    },
+    note(line) {
+      process.stderr.write(`${line}\n`);
+    },
+  };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

@@ -1,0 +1,125 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { Account, CreateAccountRequest, Problem, ServerInfo, SignupPolicyUpdate } from '@shoebox/shared';
+import type { MiddlewareHandler } from 'hono';
+import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
+import type { Authenticate } from '../adapters/http/auth.ts';
+import type { AccountsService } from './accounts.service.ts';
+
+const problems = {
+  400: { description: 'Invalid request', content: { 'application/problem+json': { schema: Problem } } },
+  401: { description: 'Not signed in', content: { 'application/problem+json': { schema: Problem } } },
+  403: { description: 'Not allowed', content: { 'application/problem+json': { schema: Problem } } },
+  409: { description: 'Conflict', content: { 'application/problem+json': { schema: Problem } } },
+} as const;
+
+export function accountsRoutes(
+  service: AccountsService,
+  auth: MiddlewareHandler<AppEnv>,
+  authenticate: Authenticate,
+  version: string,
+) {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/server',
+      tags: ['server'],
+      summary: 'What this server is and whether it accepts sign-ups',
+      responses: {
+        200: { description: 'Server info', content: { 'application/json': { schema: ServerInfo } } },
+      },
+    }),
+    async (c) => c.json(await service.serverInfo(version), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/accounts',
+      tags: ['accounts'],
+      summary: 'Create an account',
+      description:
+        'The first account becomes the admin. After that an admin creates accounts, or anyone may sign up when the sign-up policy allows it (open, or invite-only with an invite code).',
+      request: {
+        body: { content: { 'application/json': { schema: CreateAccountRequest } }, required: true },
+      },
+      responses: {
+        201: { description: 'Created', content: { 'application/json': { schema: Account } } },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      // Signing up needs no session, but an admin creating an account is recognised by theirs.
+      const token = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
+      const actor = token ? await authenticate(token, c.get('ip')) : null;
+      return c.json(await service.create(actor, c.req.valid('json')), 201);
+    },
+  );
+
+  router.use('/admin/*', auth);
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/admin/accounts',
+      tags: ['admin'],
+      summary: 'List accounts (admin)',
+      security: [{ bearer: [] }],
+      responses: {
+        200: {
+          description: 'Accounts',
+          content: { 'application/json': { schema: z.object({ items: z.array(Account) }) } },
+        },
+        ...problems,
+      },
+    }),
+    async (c) => c.json({ items: await service.list(principalOf(c)) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'put',
+      path: '/admin/signup-policy',
+      tags: ['admin'],
+      summary: 'Open, restrict or close sign-up (admin)',
+      security: [{ bearer: [] }],
+      request: { body: { content: { 'application/json': { schema: SignupPolicyUpdate } }, required: true } },
+      responses: {
+        200: { description: 'Updated', content: { 'application/json': { schema: SignupPolicyUpdate } } },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const { signupPolicy } = c.req.valid('json');
+      await service.setSignupPolicy(principalOf(c), signupPolicy);
+      return c.json({ signupPolicy }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/admin/invites',
+      tags: ['admin'],
+      summary: 'Invite someone to sign up (admin)',
+      security: [{ bearer: [] }],
+      request: {
+        body: { content: { 'application/json': { schema: z.object({ email: z.email() }) } }, required: true },
+      },
+      responses: {
+        201: {
+          description: 'Invite',
+          content: {
+            'application/json': {
+              schema: z.object({ code: z.string(), email: z.string(), expiresAt: z.string() }),
+            },
+          },
+        },
+        ...problems,
+      },
+    }),
+    async (c) => c.json(await service.createInvite(principalOf(c), c.req.valid('json').email), 201),
+  );
+
+  return router;
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import type { Account, CreateAccountRequest, SignupPolicy } from '@shoebox/shared';
+import type { Db, Tx } from '../adapters/db/database.ts';
+import type { AccountRow, AccountRole } from '../adapters/db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { Clock } from '../platform/clock.ts';
+import { iso } from '../platform/clock.ts';
+import { newId, newSecret } from '../platform/ids.ts';
+import type { Principal } from '../platform/principal.ts';
+import type { AccountsStore } from './accounts.store.ts';
+import { assertAcceptablePassword, type PasswordHasher } from './passwords.ts';
+
+export interface AccountsServiceDeps {
+  db: Db;
+  store: AccountsStore;
+  hasher: PasswordHasher;
+  clock: Clock;
+}
+
+const INVITE_TTL_MS = 7 * 24 * 3600_000;
+
+export function createAccountsService({ db, store, hasher, clock }: AccountsServiceDeps) {
+  async function create(actor: Principal | null, input: CreateAccountRequest) {
+    const email = normaliseEmail(input.email);
+    assertAcceptablePassword(input.password, email);
+    const passwordHash = await hasher.hash(input.password);
+    return db.transaction().execute(async (trx) => {
+      const first = (await store.count(trx)) === 0;
+      let role: AccountRole = 'user';
+      if (first) role = 'admin';
+      else if (actor?.account.role === 'admin') role = input.role ?? 'user';
+      else {
+        const policy = await store.getSignupPolicy(trx);
+        if (policy === 'closed')
+          throw new AppError('signup_closed', 'Sign-up is closed on this server; ask its admin.');
+        if (policy === 'invite') await consumeInvite(trx, input.inviteCode, email);
+      }
+      if (await store.findByEmail(trx, email))
+        throw new AppError('email_taken', 'An account with this e-mail exists.');
+      const now = clock.now();
+      const row: AccountRow = {
+        id: newId(now),
+        email,
+        display_name: input.displayName ?? email.split('@')[0] ?? email,
+        password_hash: passwordHash,
+        role,
+        created_at: now,
+        password_changed_at: now,
+      };
+      await store.insert(trx, row);
+      return toAccount(row);
+    });
+  }
+
+  async function consumeInvite(trx: Tx, code: string | undefined, email: string): Promise<void> {
+    const refused = new AppError('signup_closed', 'Sign-up on this server needs a valid invitation.');
+    if (!code) throw refused;
+    const key = inviteKey(code);
+    const row = await trx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    if (!row) throw refused;
+    const invite = JSON.parse(row.value) as { email: string; expiresAt: number };
+    if (invite.email !== email || invite.expiresAt < clock.now()) throw refused;
+    await trx.deleteFrom('settings').where('key', '=', key).execute();
+  }
+
+  return {
+    create,
+
+    async serverInfo(version: string) {
+      const [count, policy] = await Promise.all([store.count(db), store.getSignupPolicy(db)]);
+      return { name: 'shoebox' as const, version, signupPolicy: policy, initialized: count > 0 };
+    },
+
+    async setSignupPolicy(actor: Principal, policy: SignupPolicy) {
+      requireAdmin(actor);
+      await store.setSignupPolicy(db, policy);
+    },
+
+    async list(actor: Principal): Promise<Account[]> {
+      requireAdmin(actor);
+      return (await store.list(db)).map(toAccount);
+    },
+
+    async createInvite(actor: Principal, email: string) {
+      requireAdmin(actor);
+      const code = newSecret(128);
+      const expiresAt = clock.now() + INVITE_TTL_MS;
+      await db
+        .insertInto('settings')
+        .values({ key: inviteKey(code), value: JSON.stringify({ email: normaliseEmail(email), expiresAt }) })
+        .execute();
+      return { code, email: normaliseEmail(email), expiresAt: iso(expiresAt) };
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
+export function requireAdmin(actor: Principal): void {
+  if (actor.account.role !== 'admin') throw new AppError('forbidden', 'Only an admin can do this.');
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function inviteKey(code: string): string {
+  return `invite:${createHash('sha256').update(code).digest('hex')}`;
+}
+
+export function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role,
+    createdAt: iso(row.created_at),
+  };
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import { migrateToLatest } from './migrate.ts';
+import { dbFeatures, type DbFeatures } from './features.ts';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or an open transaction: stores accept both. */
+export type Queryable = Db | Tx;
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly db: Db;
+  readonly dialect: DialectName;
+  readonly features: DbFeatures;
+  /** A human-readable location for logs, without credentials. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  url: string;
+  /** PostgreSQL only: run in this schema (tests use one schema per test file). */
+  schema?: string;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+}
+
+// int8 (bigint) columns hold millisecond times and row ids, all far below 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/** Opens SQLite (a file path, `sqlite:` or `file:` URL, or `:memory:`) or PostgreSQL (`postgres://`). */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const handle = isPostgresUrl(options.url) ? await openPostgres(options) : openSqlite(options.url);
+  if (options.migrate ?? true) await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect);
+  return handle;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+function openSqlite(url: string): DatabaseHandle {
+  const file = url.replace(/^(sqlite|file):(\/\/)?/, '');
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const native = new SQLite(file);
+  native.pragma('journal_mode = WAL');
+  // FULL: an acknowledged upload must survive power loss, not just a process crash.
+  native.pragma('synchronous = FULL');
+  native.pragma('foreign_keys = ON');
+  native.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  return { db, dialect: 'sqlite', features: dbFeatures('sqlite'), location: file, close: () => db.destroy() };
+}
+
+async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  if (options.schema) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`Bad schema name ${options.schema}`);
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const location = new URL(options.url).host + new URL(options.url).pathname;
+  return { db, dialect: 'postgres', features: dbFeatures('postgres'), location, close: () => db.destroy() };
+}
+
+/** Current time according to the database is not used: the server clock is the single source of time. */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

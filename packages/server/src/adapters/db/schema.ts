@@ -1,0 +1,180 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Row types of every table. Times are integer milliseconds since the Unix epoch (UTC); JSON columns are text
+ * so that SQLite and PostgreSQL store them the same way.
+ */
+export interface Database {
+  settings: SettingsTable;
+  accounts: AccountsTable;
+  devices: DevicesTable;
+  sessions: SessionsTable;
+  blobs: BlobsTable;
+  photos: PhotosTable;
+  albums: AlbumsTable;
+  album_photos: AlbumPhotosTable;
+  changes: ChangesTable;
+  jobs: JobsTable;
+  blob_intents: BlobIntentsTable;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export type AccountRole = 'admin' | 'user' | 'support';
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  role: AccountRole;
+  created_at: number;
+  password_changed_at: number;
+}
+
+export type DeviceStatus = 'trusted' | 'pending' | 'denied' | 'removed';
+
+export interface DevicesTable {
+  id: string;
+  account_id: string;
+  installation_id: string;
+  name: string;
+  model: string | null;
+  os: string | null;
+  app_version: string | null;
+  serial: string | null;
+  status: DeviceStatus;
+  created_at: number;
+  trusted_at: number | null;
+  /** JSON: how the device was let in (first device, approved by device X, second factor ...). */
+  trust_reason: string | null;
+  last_seen_at: number;
+  last_ip: string | null;
+  /** JSON Place or null. */
+  last_place: string | null;
+  removed_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  device_id: string;
+  /** SHA-256 of the bearer token, hex. The token itself is never stored. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+  ip: string | null;
+  place: string | null;
+  /** JSON array of factor names used at sign-in, e.g. ["password"]. */
+  factors: string;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+}
+
+export interface BlobsTable {
+  sha256: string;
+  size: number;
+  created_at: number;
+}
+
+export type PhotoStatus = 'active' | 'trashed';
+export type MediaState = 'pending' | 'ready' | 'failed';
+
+export interface PhotosTable {
+  id: string;
+  account_id: string;
+  sha256: string;
+  size: number;
+  mime: string;
+  status: PhotoStatus;
+  trashed_at: number | null;
+  /** Ordering key of the timeline: capture time when known, else upload time. */
+  sort_time: number;
+  capture_time: string | null;
+  capture_offset: string | null;
+  capture_utc: number | null;
+  make: string | null;
+  model: string | null;
+  width: number | null;
+  height: number | null;
+  orientation: number | null;
+  gps_lat: number | null;
+  gps_lon: number | null;
+  media_state: MediaState;
+  media_note: string | null;
+  /** JSON array of metadata reading problems. */
+  metadata_problems: string | null;
+  file_name: string | null;
+  file_modified_at: number | null;
+  file_created_at: number | null;
+  uploaded_at: number;
+  upload_device_id: string;
+  upload_session_id: string;
+  upload_ip: string | null;
+  upload_place: string | null;
+}
+
+export interface AlbumsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlbumPhotosTable {
+  album_id: string;
+  photo_id: string;
+  added_at: number;
+  added_by_account_id: string;
+  added_by_device_id: string | null;
+}
+
+export interface ChangesTable {
+  id: Generated<number>;
+  account_id: string;
+  kind: string;
+  entity_id: string;
+  /** JSON body of the change. */
+  body: string;
+  created_at: number;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  /** JSON payload. */
+  payload: string;
+  state: JobState;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  locked_until: number | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type AccountRow = Selectable<AccountsTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type PhotoRow = Selectable<PhotosTable>;
+export type NewPhotoRow = Insertable<PhotosTable>;
+export type PhotoUpdate = Updateable<PhotosTable>;
+export type AlbumRow = Selectable<AlbumsTable>;
+export type JobRow = Selectable<JobsTable>;
+
+/** An object written to the blob store whose photo row is not yet committed; recovery removes leftovers. */
+export interface BlobIntentsTable {
+  id: string;
+  blob_key: string;
+  sha256: string;
+  created_at: number;
+}

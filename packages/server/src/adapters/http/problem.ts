@@ -1,0 +1,42 @@
+import type { Problem } from '@shoebox/shared';
+import { AppError, ERROR_CODES, type ErrorCode } from '../../errors.ts';
+
+const TITLES: Record<ErrorCode, string> = {
+  bad_request: 'Bad request',
+  validation_failed: 'Invalid request',
+  invalid_cursor: 'Invalid cursor',
+  checksum_mismatch: 'Checksum mismatch',
+  empty_file: 'Empty file',
+  unsupported_media_type: 'Unsupported media type',
+  weak_password: 'Password not accepted',
+  unauthenticated: 'Not signed in',
+  invalid_credentials: 'Wrong e-mail or password',
+  forbidden: 'Forbidden',
+  device_pending: 'Device waiting for approval',
+  device_not_trusted: 'Device not trusted',
+  signup_closed: 'Sign-up closed',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  email_taken: 'E-mail already in use',
+  payload_too_large: 'File too large',
+  range_not_satisfiable: 'Range not satisfiable',
+  rate_limited: 'Too many attempts',
+  upload_aborted: 'Upload interrupted',
+  internal: 'Internal error',
+  unavailable: 'Service unavailable',
+};
+
+/** The single mapping from any thrown value to an RFC 9457 problem document. */
+export function toProblem(err: unknown, requestId: string): Problem {
+  const appError =
+    err instanceof AppError ? err : new AppError('internal', 'Something went wrong on the server.');
+  return {
+    ...(appError.details ?? {}),
+    type: `https://shoebox.dev/problems/${appError.code.replaceAll('_', '-')}`,
+    title: TITLES[appError.code],
+    status: ERROR_CODES[appError.code],
+    code: appError.code,
+    detail: appError.message,
+    requestId,
+  };
+}

@@ -1,0 +1,192 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Hono } from 'hono';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './adapters/db/database.ts';
+import type { BlobStore } from './adapters/blobs/blob-store.ts';
+import type { GeoLocator } from './adapters/geo/geo.ts';
+import { clearStaging } from './adapters/blobs/staging.ts';
+import { createRouter, type AppEnv } from './adapters/http/context.ts';
+import { requireSession } from './adapters/http/auth.ts';
+import { resolveClientIp } from './adapters/http/client-ip.ts';
+import { toProblem } from './adapters/http/problem.ts';
+import { mountApiDocs } from './adapters/http/api-docs.ts';
+import { configureMedia } from './adapters/media/index.ts';
+import { createAccountsStore } from './accounts/accounts.store.ts';
+import { createAccountsService } from './accounts/accounts.service.ts';
+import { accountsRoutes } from './accounts/accounts.routes.ts';
+import { createPasswordHasher } from './accounts/passwords.ts';
+import { createDevicesStore } from './devices/devices.store.ts';
+import { createDevicesService } from './devices/devices.service.ts';
+import { devicesRoutes } from './devices/devices.routes.ts';
+import { createPhotosStore } from './library/photos.store.ts';
+import { createBlobsStore } from './library/blobs.store.ts';
+import { createChangesStore } from './library/changes.store.ts';
+import { createAlbumsStore } from './library/albums.store.ts';
+import { createPhotosService, DERIVATIVES_JOB } from './library/photos.service.ts';
+import { createAlbumsService } from './library/albums.service.ts';
+import { photosRoutes } from './library/photos.routes.ts';
+import { albumsRoutes } from './library/albums.routes.ts';
+import { recoverInterruptedUploads } from './library/recovery.ts';
+import { createDerivativesJob } from './media/derivatives.job.ts';
+import { createJobsStore } from './jobs/jobs.store.ts';
+import { createJobRunner } from './jobs/job-runner.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { createEventBus, type EventBus } from './platform/events.ts';
+import type { Logger } from './platform/logger.ts';
+import { createMetrics } from './platform/metrics.ts';
+import { VERSION } from './version.ts';
+
+/** Everything the app needs from outside; tests pass their own. */
+export interface AppDeps {
+  database: DatabaseHandle;
+  blobs: BlobStore;
+  geo: GeoLocator;
+  log: Logger;
+  clock?: Clock;
+  events?: EventBus;
+}
+
+export interface ShoeboxApp {
+  readonly http: Hono<AppEnv>;
+  readonly events: EventBus;
+  readonly services: ReturnType<typeof buildServices>;
+  /** Recovers from a previous crash and starts background work. */
+  start(): Promise<void>;
+  /** Stops background work; the caller closes the database afterwards. */
+  stop(): Promise<void>;
+}
+
+function buildServices(config: Config, deps: AppDeps, clock: Clock, events: EventBus) {
+  const { db, features } = deps.database;
+  const accountsStore = createAccountsStore();
+  const hasher = createPasswordHasher(config.argon2MemoryKiB);
+  const metrics = createMetrics();
+  const jobsStore = createJobsStore(features);
+  const blobsDb = createBlobsStore();
+  const changes = createChangesStore(features);
+  const accounts = createAccountsService({ db, store: accountsStore, hasher, clock });
+  const devices = createDevicesService({
+    db,
+    store: createDevicesStore(),
+    accounts: accountsStore,
+    hasher,
+    geo: deps.geo,
+    events,
+    clock,
+  });
+  const photos = createPhotosService({
+    db,
+    features,
+    photos: createPhotosStore(),
+    blobsDb,
+    changes,
+    jobs: jobsStore,
+    blobs: deps.blobs,
+    geo: deps.geo,
+    events,
+    clock,
+    stagingDir: path.join(config.dataDir, 'tmp', 'uploads'),
+    maxUploadBytes: config.maxUploadBytes,
+  });
+  const albums = createAlbumsService({ db, albums: createAlbumsStore(), changes, events, clock });
+  const runner = createJobRunner({
+    db,
+    store: jobsStore,
+    clock,
+    log: deps.log,
+    concurrency: config.mediaWorkers,
+    handlers: {
+      [DERIVATIVES_JOB]: createDerivativesJob({
+        db,
+        blobs: deps.blobs,
+        events,
+        metrics,
+        scratchDir: path.join(config.dataDir, 'tmp', 'media'),
+      }),
+    },
+  });
+  return { accounts, devices, photos, albums, runner, jobsStore, blobsDb, metrics };
+}
+
+/** The composition root: wires stores, services and routes from explicit dependencies. */
+export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
+  const clock = deps.clock ?? systemClock;
+  const events = deps.events ?? createEventBus();
+  const services = buildServices(config, deps, clock, events);
+  const { metrics } = services;
+  configureMedia({ threads: Math.max(1, config.mediaWorkers) });
+
+  const api = createRouter();
+  const authenticate = services.devices.authenticate;
+  const auth = requireSession(authenticate);
+  api.route('/', accountsRoutes(services.accounts, auth, authenticate, VERSION));
+  api.route('/', devicesRoutes(services.devices, auth));
+  api.route('/', photosRoutes(services.photos, auth));
+  api.route('/', albumsRoutes(services.albums, auth));
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+  const app = createRouter();
+  app.use(async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 100) ?? randomUUID();
+    const ip = resolveClientIp(
+      c.env?.incoming?.socket.remoteAddress,
+      c.req.header('x-forwarded-for'),
+      config.trustProxy,
+    );
+    c.set('requestId', requestId);
+    c.set('ip', ip);
+    c.set('log', deps.log.child({ requestId }));
+    c.header('x-request-id', requestId);
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath;
+    metrics.httpDuration.observe(
+      { method: c.req.method, route, status: c.res.status },
+      (performance.now() - started) / 1000,
+    );
+  });
+  app.onError((err, c) => {
+    const problem = toProblem(err, c.get('requestId'));
+    if (problem.status >= 500) c.get('log').error({ err }, 'request failed');
+    return c.json(problem, problem.status as 500, { 'content-type': 'application/problem+json' });
+  });
+  app.notFound((c) => {
+    const problem = {
+      ...toProblem(null, c.get('requestId')),
+      status: 404,
+      code: 'not_found',
+      title: 'Not found',
+      detail: `No route for ${c.req.method} ${c.req.path}.`,
+    };
+    return c.json(problem, 404, { 'content-type': 'application/problem+json' });
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok', version: VERSION }));
+  app.get('/metrics', async (c) => {
+    const counts = await services.jobsStore.countByState(deps.database.db);
+    metrics.ingestQueueDepth.set((counts['queued'] ?? 0) + (counts['running'] ?? 0));
+    return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
+  app.route('/api', api);
+  mountApiDocs(app, api, VERSION);
+
+  const offJobs = events.on('jobs.enqueued', () => services.runner.wake());
+  return {
+    http: app,
+    events,
+    services,
+    async start() {
+      clearStaging(path.join(config.dataDir, 'tmp'));
+      await recoverInterruptedUploads(
+        { db: deps.database.db, blobs: deps.blobs, blobsDb: services.blobsDb, log: deps.log },
+        clock.now(),
+      );
+      services.runner.start();
+    },
+    async stop() {
+      offJobs();
+      await services.runner.stop();
+    },
+  };
+}

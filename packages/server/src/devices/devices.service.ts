@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import type { Device, DeviceDescription, Place, Session, SignInResponse } from '@shoebox/shared';
+import type { Db } from '../adapters/db/database.ts';
+import type { DeviceRow, SessionRow } from '../adapters/db/schema.ts';
+import type { GeoLocator } from '../adapters/geo/geo.ts';
+import { normaliseEmail, toAccount } from '../accounts/accounts.service.ts';
+import type { AccountsStore } from '../accounts/accounts.store.ts';
+import type { PasswordHasher } from '../accounts/passwords.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Clock } from '../platform/clock.ts';
+import { iso } from '../platform/clock.ts';
+import type { EventBus } from '../platform/events.ts';
+import { newId, newSecret } from '../platform/ids.ts';
+import type { Principal } from '../platform/principal.ts';
+import type { DevicesStore } from './devices.store.ts';
+
+export interface DevicesServiceDeps {
+  db: Db;
+  store: DevicesStore;
+  accounts: AccountsStore;
+  hasher: PasswordHasher;
+  geo: GeoLocator;
+  events: EventBus;
+  clock: Clock;
+}
+
+/** Device sessions live 30 days and are extended while the device keeps using them. */
+export const SESSION_TTL_MS = 30 * 24 * 3600_000;
+/** Bookkeeping writes (last seen) happen at most this often per session. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function createDevicesService(deps: DevicesServiceDeps) {
+  const { db, store, accounts, hasher, geo, events, clock } = deps;
+
+  async function signIn(input: {
+    email: string;
+    password: string;
+    device: DeviceDescription;
+    ip: string | null;
+  }) {
+    const account = await accounts.findByEmail(db, normaliseEmail(input.email));
+    if (!account) {
+      await hasher.verifyDummy(input.password);
+      throw invalidCredentials();
+    }
+    if (!(await hasher.verify(account.password_hash, input.password))) throw invalidCredentials();
+
+    const now = clock.now();
+    const place = geo.locate(input.ip);
+    const token = newSecret(256);
+    const result = await db.transaction().execute(async (trx) => {
+      let device = await store.findByInstallation(trx, account.id, input.device.installationId);
+      const firstDevice = (await store.countTrusted(trx, account.id)) === 0;
+      const described = describe(input.device);
+      if (!device) {
+        device = {
+          id: newId(now),
+          account_id: account.id,
+          installation_id: input.device.installationId,
+          ...described,
+          status: firstDevice ? 'trusted' : 'pending',
+          created_at: now,
+          trusted_at: firstDevice ? now : null,
+          trust_reason: firstDevice ? JSON.stringify({ kind: 'first-device' }) : null,
+          last_seen_at: now,
+          last_ip: input.ip,
+          last_place: json(place),
+          removed_at: null,
+        };
+        await store.insertDevice(trx, device);
+      } else {
+        // A removed or denied device must be let in again, exactly like a new one.
+        const status = device.status === 'trusted' ? 'trusted' : firstDevice ? 'trusted' : 'pending';
+        const patch = {
+          ...described,
+          status,
+          last_seen_at: now,
+          last_ip: input.ip,
+          last_place: json(place),
+        } as const;
+        await store.updateDevice(trx, device.id, patch);
+        device = { ...device, ...patch };
+      }
+      const session: SessionRow = {
+        id: newId(now),
+        account_id: account.id,
+        device_id: device.id,
+        token_hash: hashToken(token),
+        created_at: now,
+        expires_at: now + SESSION_TTL_MS,
+        last_used_at: now,
+        ip: input.ip,
+        place: json(place),
+        factors: JSON.stringify(['password']),
+        revoked_at: null,
+        revoke_reason: null,
+      };
+      await store.insertSession(trx, session);
+      return { device, session };
+    });
+    if (result.device.status === 'pending')
+      events.emit('device.pending', { accountId: account.id, deviceId: result.device.id });
+    const response: SignInResponse = {
+      token,
+      account: toAccount(account),
+      device: toDevice(result.device, result.session.device_id),
+      session: toSession(result.session),
+    };
+    return response;
+  }
+
+  /** Resolves a bearer token; null when it is unknown, expired, revoked, or its device was removed. */
+  async function authenticate(token: string, ip: string | null): Promise<Principal | null> {
+    const found = await store.findByTokenHash(db, hashToken(token));
+    if (!found) return null;
+    const { session, device, account } = found;
+    const now = clock.now();
+    if (session.revoked_at !== null || session.expires_at <= now) return null;
+    if (device.status === 'removed' || device.status === 'denied') return null;
+    if (now - session.last_used_at > TOUCH_INTERVAL_MS) {
+      await store.touchSession(db, session, device, now, ip);
+      if (device.status === 'trusted') {
+        await db
+          .updateTable('sessions')
+          .set({ expires_at: now + SESSION_TTL_MS })
+          .where('id', '=', session.id)
+          .execute();
+      }
+    }
+    return { session, device, account, ip };
+  }
+
+  return {
+    signIn,
+    authenticate,
+
+    async signOut(actor: Principal): Promise<void> {
+      await store.revokeSession(db, actor.session.id, clock.now(), 'signed-out');
+      events.emit('session.revoked', {
+        sessionId: actor.session.id,
+        deviceId: actor.device.id,
+        accountId: actor.account.id,
+        reason: 'signed-out',
+      });
+    },
+
+    whoAmI(actor: Principal) {
+      return {
+        account: toAccount(actor.account),
+        device: toDevice(actor.device, actor.device.id),
+        session: toSession(actor.session),
+      };
+    },
+
+    async list(actor: Principal): Promise<Device[]> {
+      const rows = await store.listDevices(db, actor.account.id);
+      return rows.map((row) => toDevice(row, actor.device.id));
+    },
+
+    async get(actor: Principal, deviceId: string): Promise<Device> {
+      const row = await store.findDevice(db, actor.account.id, deviceId);
+      if (!row) throw notFound('Device');
+      return toDevice(row, actor.device.id);
+    },
+
+    /** Removes a device: its sessions end at once and it must be let in again to come back. */
+    async remove(actor: Principal, deviceId: string): Promise<Device> {
+      requireTrusted(actor);
+      const now = clock.now();
+      const { row, revoked } = await db.transaction().execute(async (trx) => {
+        const row = await store.findDevice(trx, actor.account.id, deviceId);
+        if (!row) throw notFound('Device');
+        await store.setStatus(trx, row.id, 'removed', now);
+        const revoked = await store.revokeDeviceSessions(trx, row.id, now, 'device-removed');
+        return { row: { ...row, status: 'removed' as const, removed_at: now }, revoked };
+      });
+      for (const sessionId of revoked) {
+        events.emit('session.revoked', {
+          sessionId,
+          deviceId,
+          accountId: actor.account.id,
+          reason: 'device-removed',
+        });
+      }
+      return toDevice(row, actor.device.id);
+    },
+  };
+}
+
+export type DevicesService = ReturnType<typeof createDevicesService>;
+
+/** Library access needs a device the owner trusts; a pending device may only wait. */
+export function requireTrusted(actor: Principal): void {
+  if (actor.device.status === 'pending') {
+    throw new AppError(
+      'device_pending',
+      'This device is waiting for approval from one of your trusted devices.',
+    );
+  }
+  if (actor.device.status !== 'trusted')
+    throw new AppError('device_not_trusted', 'This device is not trusted.');
+}
+
+function invalidCredentials(): AppError {
+  return new AppError('invalid_credentials', 'The e-mail or password is not correct.');
+}
+
+function describe(d: DeviceDescription) {
+  return {
+    name: d.name,
+    model: d.model ?? null,
+    os: d.os ?? null,
+    app_version: d.appVersion ?? null,
+    serial: d.serial ?? null,
+  };
+}
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+export function parsePlace(text: string | null): Place | null {
+  return text ? (JSON.parse(text) as Place) : null;
+}
+
+export function toDevice(row: DeviceRow, currentDeviceId: string): Device {
+  return {
+    id: row.id,
+    name: row.name,
+    model: row.model,
+    os: row.os,
+    appVersion: row.app_version,
+    serial: row.serial,
+    status: row.status,
+    firstSignInAt: iso(row.created_at),
+    trustedAt: iso(row.trusted_at),
+    lastSeenAt: iso(row.last_seen_at),
+    lastIp: row.last_ip,
+    lastPlace: parsePlace(row.last_place),
+    current: row.id === currentDeviceId,
+  };
+}
+
+export function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    createdAt: iso(row.created_at),
+    expiresAt: iso(row.expires_at),
+    ip: row.ip,
+    place: parsePlace(row.place),
+    factors: JSON.parse(row.factors) as string[],
+  };
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { Account } from './accounts.ts';
+import { Email, Password } from './accounts.ts';
+import { Place } from './common.ts';
+
+export const DeviceStatus = z.enum(['trusted', 'pending', 'denied', 'removed']);
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+/** What a client says about itself. None of it is trusted for provenance, but it names the device to people. */
+export const DeviceDescription = z
+  .object({
+    installationId: z.string().min(8).max(100),
+    name: z.string().trim().min(1).max(100),
+    model: z.string().max(100).optional(),
+    os: z.string().max(100).optional(),
+    appVersion: z.string().max(50).optional(),
+    serial: z.string().max(100).optional(),
+  })
+  .meta({ id: 'DeviceDescription' });
+export type DeviceDescription = z.infer<typeof DeviceDescription>;
+
+export const Device = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    model: z.string().nullable(),
+    os: z.string().nullable(),
+    appVersion: z.string().nullable(),
+    serial: z.string().nullable(),
+    status: DeviceStatus,
+    firstSignInAt: z.string(),
+    trustedAt: z.string().nullable(),
+    lastSeenAt: z.string(),
+    lastIp: z.string().nullable(),
+    lastPlace: Place.nullable(),
+    current: z.boolean(),
+  })
+  .meta({ id: 'Device' });
+export type Device = z.infer<typeof Device>;
+
+export const SignInRequest = z
+  .object({ email: Email, password: Password.or(z.string().min(1).max(1024)), device: DeviceDescription })
+  .meta({ id: 'SignInRequest' });
+export type SignInRequest = z.infer<typeof SignInRequest>;
+
+export const Session = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    ip: z.string().nullable(),
+    place: Place.nullable(),
+    factors: z.array(z.string()),
+  })
+  .meta({ id: 'Session' });
+export type Session = z.infer<typeof Session>;
+
+export const SignInResponse = z
+  .object({ token: z.string(), account: Account, device: Device, session: Session })
+  .meta({ id: 'SignInResponse' });
+export type SignInResponse = z.infer<typeof SignInResponse>;
+
+export const WhoAmI = z.object({ account: Account, device: Device, session: Session }).meta({ id: 'WhoAmI' });
+export type WhoAmI = z.infer<typeof WhoAmI>;
+
+export const DeviceList = z.object({ items: z.array(Device) }).meta({ id: 'DeviceList' });

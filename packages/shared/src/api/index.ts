@@ -1,0 +1,5 @@
+export * from './common.ts';
+export * from './accounts.ts';
+export * from './devices.ts';
+export * from './photos.ts';
+export * from './albums.ts';
