@@ -10,7 +10,8 @@ import { createRouter, type AppEnv } from './adapters/http/context.ts';
 import { requireSession } from './adapters/http/auth.ts';
 import { resolveClientIp } from './adapters/http/client-ip.ts';
 import { toProblem } from './adapters/http/problem.ts';
-import { mountApiDocs } from './adapters/http/api-docs.ts';
+import { mountApiDocs, openApiDocument } from './adapters/http/api-docs.ts';
+import { mountWebApp } from './adapters/http/static-web.ts';
 import { configureMedia } from './adapters/media/index.ts';
 import { createAccountsStore } from './accounts/accounts.store.ts';
 import { createAccountsService } from './accounts/accounts.service.ts';
@@ -51,6 +52,8 @@ export interface ShoeboxApp {
   readonly http: Hono<AppEnv>;
   readonly events: EventBus;
   readonly services: ReturnType<typeof buildServices>;
+  /** The OpenAPI 3.1 document of the public API. */
+  openApi(): ReturnType<typeof openApiDocument>;
   /** Recovers from a previous crash and starts background work. */
   start(): Promise<void>;
   /** Stops background work; the caller closes the database afterwards. */
@@ -170,12 +173,14 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   });
   app.route('/api', api);
   mountApiDocs(app, api, VERSION);
+  mountWebApp(app);
 
   const offJobs = events.on('jobs.enqueued', () => services.runner.wake());
   return {
     http: app,
     events,
     services,
+    openApi: () => openApiDocument(api, VERSION),
     async start() {
       clearStaging(path.join(config.dataDir, 'tmp'));
       await recoverInterruptedUploads(

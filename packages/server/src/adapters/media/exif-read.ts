@@ -114,19 +114,24 @@ function isSegments(value: unknown): value is Segments {
   return typeof value === 'object' && value !== null;
 }
 
-/** The JPEG thumbnail stored in IFD1, if any. Used only when the main image cannot be decoded. */
+/** The raw Orientation tag, for callers that did not read the metadata first. */
+export async function readOrientationTag(path: string, type: MediaType): Promise<unknown> {
+  const source = await exifSource(path, type).catch(() => null);
+  const tags = source ? await guarded(() => parseTags(source), 'EXIF', []) : undefined;
+  return tags?.ifd0?.Orientation;
+}
+
+/**
+ * The JPEG thumbnail stored in IFD1, if any: the last resort when the main image cannot be decoded. libvips
+ * finds the EXIF block in any container; exifr is only given that block, because its thumbnail() leaves the
+ * file open when a file has no EXIF.
+ */
 export async function readExifThumbnail(path: string): Promise<Buffer | null> {
-  // libvips locates the EXIF block in HEIF, AVIF and WebP, where exifr's thumbnail() does not look.
-  const exif = await sharp(path)
-    .metadata()
-    .then(
-      (metadata) => metadata.exif,
-      () => undefined,
-    );
   try {
-    const source = exif ? stripExifHeader(exif) : path;
+    const { exif } = await sharp(path).metadata();
+    if (!exif) return null;
     const thumbnail = await withTimeout(
-      exifr.thumbnail(source),
+      exifr.thumbnail(stripExifHeader(exif)),
       EXIFR_TIMEOUT_MS,
       'Reading the EXIF thumbnail',
     );

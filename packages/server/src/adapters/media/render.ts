@@ -1,6 +1,5 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import exifr from 'exifr';
 import sharp from 'sharp';
 import { syncDirectory, writeFileAtomic } from './atomic-write.ts';
 import {
@@ -13,7 +12,8 @@ import {
 } from './decoders.ts';
 import { explainFailure, truncated } from './failure.ts';
 import { readHeifLayout } from './heif.ts';
-import { withTimeout } from './timeout.ts';
+import { readOrientationTag } from './exif-read.ts';
+import { parseOrientation } from './exif-values.ts';
 import type { DerivativeResult, MediaType, RenderInput, RenderOutput } from './types.ts';
 
 export const THUMBNAIL_HEIGHT = 250;
@@ -55,7 +55,7 @@ export async function renderDerivatives(input: RenderInput, out: RenderOutput): 
 
 async function decode({ path: file, type, orientation }: RenderInput): Promise<Decoded> {
   if (type.family === 'heif' || type.family === 'avif') return decodeHeif(file, type, orientation);
-  if (type.family === 'raw') return decodeRawPreview(file, type, await resolveOrientation(file, orientation));
+  if (type.family === 'raw') return decodeRawPreview(file, type, await resolveOrientation(file, type, orientation));
   return decodeWithSharp(file, type);
 }
 
@@ -66,7 +66,7 @@ async function decode({ path: file, type, orientation }: RenderInput): Promise<D
  */
 async function decodeHeif(file: string, type: MediaType, given: number | null | undefined): Promise<Decoded> {
   const layout = await readHeifLayout(file).catch(() => null);
-  const exifOrientation = await resolveOrientation(file, given);
+  const exifOrientation = await resolveOrientation(file, type, given);
   const orientation = layout?.transformed ? null : exifOrientation;
   const decoders: (() => Promise<Decoded>)[] = layout?.truncated
     ? [() => Promise.reject(truncated(type))] // a cut-off HEVC stream decodes to a half-grey picture
@@ -85,12 +85,13 @@ async function decodeHeif(file: string, type: MediaType, given: number | null | 
 }
 
 /** The caller's orientation when given (even null); otherwise read from the file. */
-async function resolveOrientation(file: string, given: number | null | undefined): Promise<number | null> {
+async function resolveOrientation(
+  file: string,
+  type: MediaType,
+  given: number | null | undefined,
+): Promise<number | null> {
   if (given !== undefined) return given;
-  const value = await withTimeout(exifr.orientation(file), 2000, 'Reading Orientation').catch(
-    () => undefined,
-  );
-  return typeof value === 'number' && value >= 1 && value <= 8 ? value : null;
+  return parseOrientation(await readOrientationTag(file, type), []);
 }
 
 async function writeDerivatives(decoded: Decoded, out: RenderOutput): Promise<void> {
