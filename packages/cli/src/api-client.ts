@@ -23,7 +23,12 @@ export class ApiClient {
     const response = await this.send(method, path, options);
     if (options.raw) return response as T;
     if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    try {
+      return (await response.json()) as T;
+    } catch {
+      // Most likely --server points at some other web server that answered with a page.
+      throw new CliError(`The server at ${this.server} did not answer like a Shoebox server.`, 1, 'not_shoebox');
+    }
   }
 
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
@@ -47,8 +52,11 @@ export class ApiClient {
       if (body instanceof ReadableStream) init.duplex = 'half';
       response = await fetch(url, init);
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new CliError(`Cannot reach the Shoebox server at ${this.server} (${cause}).`, 1, 'unreachable');
+      throw new CliError(
+        `Cannot reach the Shoebox server at ${this.server} (${networkReason(err)}); is it running? Set --server or SHOEBOX_SERVER.`,
+        1,
+        'unreachable',
+      );
     }
     if (!response.ok && response.status !== 304) throw await toCliError(response);
     return response;
@@ -60,10 +68,26 @@ export class ApiClient {
   }
 }
 
+/** Node's fetch hides the real reason (refused, unknown host…) in `cause`; name it in plain words. */
+function networkReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? '';
+  const plain: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'unknown host',
+    EAI_AGAIN: 'name lookup failed',
+    ETIMEDOUT: 'timed out',
+    ECONNRESET: 'connection reset',
+    EHOSTUNREACH: 'host unreachable',
+  };
+  return plain[code] ?? (code || cause?.message || (err as Error).message);
+}
+
 async function toCliError(response: Response): Promise<CliError> {
   const text = await response.text();
   try {
     const problem = JSON.parse(text) as Problem;
+    if (!problem.detail && !problem.title) throw new Error('not a problem document');
     return new CliError(problem.detail || problem.title, 1, problem.code);
   } catch {
     return new CliError(`The server answered ${response.status} ${response.statusText}.`, 1, 'http_error');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { CliError } from './output.ts';
 
 /**
  * A device's identity and session, kept in its home folder. Several homes on one machine are several devices,
@@ -22,13 +23,24 @@ export function resolveHome(flag: string | undefined): string {
 
 export function loadState(home: string): DeviceState {
   const file = path.join(home, 'device.json');
+  let text: string;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as DeviceState;
-  } catch {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new CliError(`Cannot read ${file}: ${(err as Error).message}`);
     const state: DeviceState = { installationId: randomUUID() };
     saveState(home, state);
     return state;
   }
+  // A damaged file is reported, not replaced: replacing it would silently make this a new device.
+  try {
+    const state = JSON.parse(text) as DeviceState;
+    if (typeof state.installationId === 'string') return state;
+  } catch {
+    // reported below
+  }
+  throw new CliError(`${file} is damaged; move it away to start this device afresh.`);
 }
 
 /** Written atomically and readable only by the user: it holds a session token. */

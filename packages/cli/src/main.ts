@@ -1,19 +1,23 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { registerAccounts } from './commands/accounts.ts';
 import { registerAlbums } from './commands/albums.ts';
 import { registerLibrary } from './commands/library.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSession } from './commands/session.ts';
 import { registerUpload } from './commands/upload.ts';
-import { CliError } from './output.ts';
+import { reportFailure } from './failure.ts';
+import { VERSION } from './version.ts';
 
 const program = new Command('shoebox')
   .description('Shoebox: your photo cloud, on your own machine')
-  .version('0.1.0')
+  .version(VERSION)
   .option('--server <url>', 'server URL (SHOEBOX_SERVER; default http://127.0.0.1:2283)')
   .option('--home <dir>', 'this device’s state folder (SHOEBOX_HOME; default ~/.shoebox)')
   .option('--json', 'print one JSON document on stdout')
-  .showHelpAfterError()
+  // Failures must be exactly one `shoebox: …` line on stderr, so commander's own error and help-on-error
+  // printing is silenced here and reportFailure() writes the line. Subcommands inherit these settings
+  // because they are set before any command is registered.
+  .configureOutput({ writeErr: () => {}, outputError: () => {} })
   .exitOverride();
 
 registerServe(program);
@@ -26,14 +30,5 @@ registerAlbums(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode;
-  } else if (err instanceof CliError) {
-    process.stderr.write(`shoebox: ${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`shoebox: ${message.split('\n')[0] ?? message}\n`);
-    process.exitCode = 1;
-  }
+  reportFailure(program, process.argv.slice(2), err);
 }

@@ -1,9 +1,13 @@
 /** How a command reports: one JSON document with --json, readable lines otherwise; errors as one line. */
+
+/** Exit codes, documented in docs/cli.md; scripts tell usage mistakes (2) from failed operations (1). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
+
 export class CliError extends Error {
   override readonly name = 'CliError';
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode: number = EXIT.failure,
     readonly code?: string,
   ) {
     super(message);

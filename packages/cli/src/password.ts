@@ -1,4 +1,4 @@
-import { CliError } from './output.ts';
+import { CliError, EXIT } from './output.ts';
 
 /** Reads a password from stdin (for --password-stdin) or prompts for it without echo. */
 export async function readPassword(fromStdin: boolean, prompt = 'Password: '): Promise<string> {
@@ -32,7 +32,7 @@ function promptHidden(prompt: string): Promise<string> {
         }
         if (ch === '\u0003') {
           finish();
-          reject(new CliError('Cancelled.', 130));
+          reject(new CliError('Cancelled.', EXIT.cancelled));
           return;
         }
         if (ch === '\u007f') value = value.slice(0, -1);

@@ -1,9 +1,10 @@
-import type { Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
 import type { Account, ServerInfo, SignupPolicy } from '@shoebox/shared';
 import { commandContext } from '../context.ts';
-import { ApiClient } from '../api-client.ts';
 import { readPassword } from '../password.ts';
-import { CliError } from '../output.ts';
+
+const ROLES = ['user', 'admin', 'support'];
+const POLICIES: SignupPolicy[] = ['open', 'invite', 'closed'];
 
 export function registerAccounts(program: Command): void {
   const account = program.command('account').description('Accounts on the server');
@@ -15,7 +16,7 @@ export function registerAccounts(program: Command): void {
     )
     .requiredOption('--email <email>', 'e-mail address of the new account')
     .option('--display-name <name>', 'name shown to people')
-    .option('--role <role>', 'user, admin or support (admins only)')
+    .addOption(new Option('--role <role>', 'role of the new account (admins only)').choices(ROLES))
     .option('--invite <code>', 'invitation code when sign-up is invite-only')
     .option('--password-stdin', 'read the password from standard input')
     .action(
@@ -32,8 +33,7 @@ export function registerAccounts(program: Command): void {
         const ctx = commandContext(command);
         const password = await readPassword(Boolean(options.passwordStdin), 'Password for the new account: ');
         // Signed in as an admin? Then create with that authority; otherwise as a sign-up.
-        const client = ctx.state.token ? new ApiClient(ctx.server, ctx.state.token) : ctx.anonymous();
-        const created = await client.request<Account>('POST', '/accounts', {
+        const created = await ctx.optionalClient().request<Account>('POST', '/accounts', {
           json: {
             email: options.email,
             password,
@@ -52,16 +52,15 @@ export function registerAccounts(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const ctx = commandContext(command);
       const { items } = await ctx.client().request<{ items: Account[] }>('GET', '/admin/accounts');
-      ctx.out.result(items, () => items.map((a) => `${a.id}  ${a.role.padEnd(7)}  ${a.email}`));
+      ctx.out.result({ items }, () => items.map((a) => `${a.id}  ${a.role.padEnd(7)}  ${a.email}`));
     });
 
   const admin = program.command('admin').description('Server administration (admin accounts)');
   admin
-    .command('signup <policy>')
-    .description('Set who may sign up: open, invite or closed')
-    .action(async (policy: string, _options: unknown, command: Command) => {
-      if (!['open', 'invite', 'closed'].includes(policy))
-        throw new CliError('The policy must be open, invite or closed.');
+    .command('signup')
+    .description('Set who may sign up: open (anyone), invite (with an invitation code) or closed')
+    .addArgument(new Argument('<policy>', 'open, invite or closed').choices(POLICIES))
+    .action(async (policy: SignupPolicy, _options: unknown, command: Command) => {
       const ctx = commandContext(command);
       const result = await ctx
         .client()

@@ -2,21 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Photo, PhotoPage } from '@shoebox/shared';
 import { commandContext } from '../context.ts';
+import { describePhoto } from '../describe.ts';
 import { CliError, formatBytes } from '../output.ts';
+import { wholeNumber } from '../options.ts';
 
 export function registerLibrary(program: Command): void {
   program
     .command('ls')
     .description('List photos, newest first')
     .option('--trash', 'list the trash instead')
-    .option('--limit <n>', 'at most this many (default: all)')
-    .action(async (options: { trash?: boolean; limit?: string }, command: Command) => {
+    .option('--limit <n>', 'at most this many (default: all)', wholeNumber(1, 1_000_000))
+    .action(async (options: { trash?: boolean; limit?: number }, command: Command) => {
       const ctx = commandContext(command);
       const client = ctx.client();
-      const max = options.limit ? Number(options.limit) : Infinity;
+      const max = options.limit ?? Infinity;
       const items: Photo[] = [];
       let cursor: string | undefined;
       do {
@@ -30,8 +32,11 @@ export function registerLibrary(program: Command): void {
         items.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor && items.length < max);
+      const empty = options.trash ? 'The trash is empty.' : 'No photos yet.';
       ctx.out.result({ items }, () =>
-        items.map(
+        items.length === 0
+          ? empty
+          : items.map(
           (p) =>
             `${p.id}  ${(p.captureTime ?? p.sortTime).slice(0, 19).replace('T', ' ')}  ${formatBytes(p.size).padStart(8)}  ${p.claims.fileName ?? ''}`,
         ),
@@ -55,21 +60,31 @@ export function registerLibrary(program: Command): void {
     .command('get <id>')
     .description('Download the original file')
     .option('-o, --output <file>', 'where to write it (default: its original name in the current folder)')
-    .option('--variant <variant>', 'original, preview or thumbnail', 'original')
+    .addOption(
+      new Option('--variant <variant>', 'which file to fetch')
+        .choices(['original', 'preview', 'thumbnail'])
+        .default('original'),
+    )
     .action(async (id: string, options: { output?: string; variant: string }, command: Command) => {
       const ctx = commandContext(command);
-      if (!['original', 'preview', 'thumbnail'].includes(options.variant))
-        throw new CliError('--variant must be original, preview or thumbnail.');
       const client = ctx.client();
       const photo = await client.request<Photo>('GET', `/photos/${encodeURIComponent(id)}`);
-      const target = path.resolve(options.output ?? defaultName(photo, options.variant));
+      const name = defaultName(photo, options.variant);
+      const target = outputPath(options.output, name);
       const response = await client.send('GET', `/photos/${encodeURIComponent(id)}/${options.variant}`);
       if (!response.body) throw new CliError('The server sent no content.');
+      // Written beside the target and renamed, so an interrupted download never looks like a finished file.
       const tmp = `${target}.part`;
-      await pipeline(Readable.fromWeb(response.body), fs.createWriteStream(tmp));
-      fs.renameSync(tmp, target);
+      try {
+        await pipeline(Readable.fromWeb(response.body), fs.createWriteStream(tmp));
+        fs.renameSync(tmp, target);
+      } catch (err) {
+        fs.rmSync(tmp, { force: true });
+        throw new CliError(`Could not save ${target}: ${(err as Error).message}`);
+      }
       const size = fs.statSync(target).size;
-      ctx.out.result({ id, file: target, size }, () => `Saved ${target} (${formatBytes(size)}).`);
+      const result = { id, variant: options.variant, file: target, size, sha256: photo.sha256 };
+      ctx.out.result(result, () => `Saved ${target} (${formatBytes(size)}).`);
     });
 
   for (const action of ['trash', 'restore'] as const) {
@@ -110,36 +125,14 @@ export function registerLibrary(program: Command): void {
 
 function defaultName(photo: Photo, variant: string): string {
   if (variant !== 'original') return `${photo.id}-${variant}.jpg`;
-  return path.basename(photo.claims.fileName ?? photo.id);
+  // The claimed name comes from another device: keep only its last part so it cannot point elsewhere.
+  const base = path.basename(photo.claims.fileName ?? '');
+  return base && base !== '.' && base !== '..' ? base : photo.id;
 }
 
-function describePhoto(p: Photo, provenanceOnly: boolean): string[] {
-  const place = p.upload.place ? p.upload.place.label : 'unknown';
-  const provenance = [
-    'Provenance (recorded by the server)',
-    `  uploaded     ${p.upload.uploadedAt}`,
-    `  device       ${p.upload.deviceName ?? '?'}${p.upload.deviceModel ? ` (${p.upload.deviceModel})` : ''}  ${p.upload.deviceId}`,
-    ...(p.upload.deviceSerial ? [`  serial       ${p.upload.deviceSerial}`] : []),
-    `  session      ${p.upload.sessionId}`,
-    `  account      ${p.upload.accountId}`,
-    `  from         ${p.upload.ip ?? '?'} (${place})`,
-    'Claims (from the uploading client)',
-    `  file name    ${p.claims.fileName ?? '-'}`,
-    `  modified     ${p.claims.fileModifiedAt ?? '-'}`,
-    `  created      ${p.claims.fileCreatedAt ?? '-'}`,
-  ];
-  if (provenanceOnly) return provenance;
-  return [
-    `id           ${p.id}`,
-    `status       ${p.status}${p.trashedAt ? ` (since ${p.trashedAt})` : ''}`,
-    `sha256       ${p.sha256}`,
-    `type         ${p.mime}, ${formatBytes(p.size)}`,
-    `taken        ${p.captureTime ?? 'unknown'}${p.captureOffset ? ` ${p.captureOffset}` : ''}`,
-    `camera       ${[p.make, p.model].filter(Boolean).join(' ') || 'unknown'}`,
-    `dimensions   ${p.width ?? '?'} x ${p.height ?? '?'}${p.orientation ? `, orientation ${p.orientation}` : ''}`,
-    `gps          ${p.gps ? `${p.gps.latitude}, ${p.gps.longitude}` : 'none'}`,
-    `preview      ${p.media.state}${p.media.note ? ` — ${p.media.note}` : ''}`,
-    ...(p.media.metadataProblems.length > 0 ? [`metadata     ${p.media.metadataProblems.join('; ')}`] : []),
-    ...provenance,
-  ];
+/** `-o` may name a file or an existing folder (then the photo keeps its name inside it). */
+function outputPath(output: string | undefined, name: string): string {
+  if (!output) return path.resolve(name);
+  const resolved = path.resolve(output);
+  return fs.statSync(resolved, { throwIfNoEntry: false })?.isDirectory() ? path.join(resolved, name) : resolved;
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, configFromEnv, parseConfig, startServer, type ConfigInput } from '@shoebox/server';
+import type { Config, ConfigInput } from '@shoebox/server';
 import { CliError } from '../output.ts';
 
 interface ServeOptions {
@@ -44,7 +44,10 @@ export function registerServe(program: Command): void {
       if (options.logLevel) flags.logLevel = options.logLevel as ConfigInput['logLevel'];
       if (options.mediaWorkers) flags.mediaWorkers = options.mediaWorkers;
       const defaults = { dataDir: path.join(os.homedir(), '.local', 'share', 'shoebox') };
-      let config;
+      // Loaded only here: the server pulls in sharp, argon2, the database drivers and the IP database, which
+      // would add seconds to every other command's start.
+      const { ConfigError, configFromEnv, parseConfig, startServer } = await import('@shoebox/server');
+      let config: Config;
       try {
         config = parseConfig({ ...defaults, ...configFromEnv(process.env), ...flags });
       } catch (err) {

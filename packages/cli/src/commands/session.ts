@@ -1,9 +1,11 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import type { SignInResponse, WhoAmI } from '@shoebox/shared';
+import { ApiClient } from '../api-client.ts';
 import { commandContext } from '../context.ts';
 import { readPassword } from '../password.ts';
 import { CliError } from '../output.ts';
+import { VERSION } from '../version.ts';
 
 interface LoginOptions {
   email: string;
@@ -37,7 +39,7 @@ export function registerSession(program: Command): void {
             name: options.deviceName ?? env['SHOEBOX_DEVICE_NAME'] ?? os.hostname(),
             ...(model ? { model } : {}),
             os: `${os.type()} ${os.release()}`,
-            appVersion: 'shoebox-cli/0.1.0',
+            appVersion: `shoebox-cli/${VERSION}`,
             ...(serial ? { serial } : {}),
           },
         },
@@ -71,14 +73,19 @@ export function registerSession(program: Command): void {
     .description('End this device’s session')
     .action(async (_options: unknown, command: Command) => {
       const ctx = commandContext(command);
-      if (!ctx.state.token) throw new CliError('This device is not signed in.');
+      const { token, ...rest } = ctx.state;
+      if (!token) throw new CliError('This device is not signed in.');
+      // Sign out where the token came from, whatever --server says now.
+      const server = ctx.state.server ?? ctx.server;
       try {
-        await ctx.client().request('POST', '/auth/sign-out');
-      } finally {
-        const { token: _token, ...rest } = ctx.state;
-        ctx.save(rest);
+        await new ApiClient(server, token).request('POST', '/auth/sign-out');
+      } catch (err) {
+        // A session the server already ended is as good as signed out; keep the token on any other failure
+        // so the user can retry and really end the session on the server.
+        if (!(err instanceof CliError && err.code === 'unauthenticated')) throw err;
       }
-      ctx.out.result({ signedOut: true }, () => 'Signed out.');
+      ctx.save(rest);
+      ctx.out.result({ signedOut: true, server }, () => `Signed out of ${server}.`);
     });
 
   program

@@ -7,6 +7,7 @@ import { stageStream, StagingLimitError, type StagedFile } from '../adapters/blo
 import {
   detectMediaType,
   readPhotoMetadata,
+  refineTiffType,
   type MediaType,
   type PhotoMetadata,
 } from '../adapters/media/index.ts';
@@ -36,13 +37,16 @@ export async function receive(source: Readable, stagingDir: string, maxBytes: nu
         `The file's SHA-256 is ${staged.sha256}, not ${claims.sha256} as the client said; nothing was kept.`,
       );
     }
-    const type = detectMediaType(staged.head);
-    if (!type) {
+    const detected = detectMediaType(staged.head);
+    if (!detected) {
       throw new AppError(
         'unsupported_media_type',
         'This is not a photo Shoebox can keep: its content is not JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF, TIFF or a known RAW format.',
       );
     }
+    // DNG, NEF and ARW open with a plain TIFF header; only their IFDs tell them apart, and the metadata reader
+    // needs the RAW family to report the sensor image's size rather than the small preview in IFD0.
+    const type = await refineTiffType(staged.path, detected);
     return { staged, type };
   } catch (err) {
     await fsp.rm(staged.path, { force: true });

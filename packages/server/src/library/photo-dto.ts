@@ -54,11 +54,17 @@ export function encodeCursor(sortTime: number, id: string): string {
 export function decodeCursor(cursor: string): { sortTime: number; id: string } | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
-      return { sortTime: value[0], id: value[1] };
+    // Only values this server could have written: a forged fraction or huge number would reach PostgreSQL as a
+    // bigint parameter it cannot parse, and fail the request with a 500 instead of a 400.
+    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && isId(value[1])) {
+      return { sortTime: value[0] as number, id: value[1] };
     }
   } catch {
     // fall through: not ours
   }
   return null;
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 64;
 }

@@ -221,10 +221,15 @@ function uploadClaims(c: AppContext): UploadClaims {
   };
 }
 
+/** The largest distance from the epoch a JavaScript Date can represent (±100,000,000 days). */
+const MAX_DATE_MS = 8.64e15;
+
 function parseTime(value: string | undefined, name: string): number | undefined {
   if (!value) return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms))
+  // A claim beyond Date's range would be stored, then fail to render as ISO (or overflow a bigint column):
+  // refuse it up front, before any byte is received.
+  if (!Number.isSafeInteger(ms) || Math.abs(ms) > MAX_DATE_MS)
     throw new AppError('validation_failed', `${name} must be ISO 8601 or epoch milliseconds.`);
   return ms;
 }

@@ -23,7 +23,12 @@ export class TestClient {
     return new TestClient(this.url, token, this.forwardedFor);
   }
 
-  async call<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const h: Record<string, string> = { ...headers };
     if (this.token) h['authorization'] = `Bearer ${this.token}`;
     if (this.forwardedFor) h['x-forwarded-for'] = this.forwardedFor;
@@ -37,7 +42,9 @@ export class TestClient {
     }
     const response = await fetch(`${this.url}${path}`, { method, headers: h, body: payload });
     const type = response.headers.get('content-type') ?? '';
-    const parsed: unknown = type.includes('json') ? await response.json() : Buffer.from(await response.arrayBuffer());
+    const parsed: unknown = type.includes('json')
+      ? await response.json()
+      : Buffer.from(await response.arrayBuffer());
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
@@ -56,12 +63,16 @@ export class TestClient {
 
   async uploadOk(file: string | Buffer, headers: Record<string, string> = {}): Promise<Photo> {
     const reply = await this.upload(file, headers);
-    if (reply.status !== 201 && reply.status !== 200) throw new Error(`upload failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    if (reply.status !== 201 && reply.status !== 200)
+      throw new Error(`upload failed: ${reply.status} ${JSON.stringify(reply.body)}`);
     return reply.body.photo;
   }
 }
 
-export function deviceDescription(name = 'test-device', extra: Partial<DeviceDescription> = {}): DeviceDescription {
+export function deviceDescription(
+  name = 'test-device',
+  extra: Partial<DeviceDescription> = {},
+): DeviceDescription {
   return { installationId: randomUUID(), name, model: 'TestModel', os: 'TestOS 1', ...extra };
 }
 
@@ -75,13 +86,23 @@ export interface SignedIn {
 export async function createAccount(url: string, email: string, admin?: TestClient): Promise<Account> {
   const client = admin ?? new TestClient(url);
   const reply = await client.post<Account>('/api/accounts', { email, password: PASSWORD });
-  if (reply.status !== 201) throw new Error(`create account failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  if (reply.status !== 201)
+    throw new Error(`create account failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body;
 }
 
-export async function signIn(url: string, email: string, device = deviceDescription(), forwardedFor?: string): Promise<SignedIn> {
+export async function signIn(
+  url: string,
+  email: string,
+  device = deviceDescription(),
+  forwardedFor?: string,
+): Promise<SignedIn> {
   const anonymous = new TestClient(url, undefined, forwardedFor);
-  const reply = await anonymous.post<SignInResponse>('/api/auth/sign-in', { email, password: PASSWORD, device });
+  const reply = await anonymous.post<SignInResponse>('/api/auth/sign-in', {
+    email,
+    password: PASSWORD,
+    device,
+  });
   if (reply.status !== 200) throw new Error(`sign-in failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   return {
     client: new TestClient(url, reply.body.token, forwardedFor),
@@ -104,7 +125,11 @@ export async function userSession(url: string, admin: TestClient, email: string)
 }
 
 /** Waits until `check` returns a value (not undefined), polling; fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, ms = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  ms = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -7,7 +7,11 @@ export const REPO_ROOT = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
+    if (
+      fs.existsSync(pkg) &&
+      (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces
+    )
+      return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('repository root not found');
     dir = parent;

@@ -8,7 +8,8 @@ import { openDatabase, type DatabaseHandle, type DialectName } from '../../src/a
 export const DIALECTS: readonly DialectName[] = ['sqlite', 'postgres'];
 
 /** The PostgreSQL every store test also runs on. Never skipped: if it is down, the tests fail. */
-export const TEST_POSTGRES_URL = process.env['SHOEBOX_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_POSTGRES_URL =
+  process.env['SHOEBOX_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase extends DatabaseHandle {
   /** The URL (and schema) a server process would need to open the same database. */

@@ -36,7 +36,10 @@ export interface TestServerOptions {
 }
 
 /** A real Shoebox HTTP server on a loopback port, on a fresh database of the given dialect. */
-export async function startTestServer(dialect: DialectName, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  dialect: DialectName,
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-test-'));
   const database = await openTestDatabase(dialect);
   const config = parseConfig({

@@ -30,6 +30,8 @@ async function readLayout(source: ByteSource): Promise<HeifLayout> {
   let offset = 0;
   while (offset + 8 <= source.size) {
     const header = await source.read(offset, 16);
+    // Without 'ftyp' first this is not ISO-BMFF at all, and "truncated" would be the wrong diagnosis.
+    if (offset === 0 && header.toString('latin1', 4, 8) !== 'ftyp') break;
     const box = parseBoxHeader(header, 0, source.size - offset);
     if (!box) {
       layout.truncated = true;

@@ -1,0 +1,58 @@
+import { CommanderError, type Command } from 'commander';
+import { CliError, EXIT } from './output.ts';
+
+/**
+ * Turns anything a command threw into the CLI's one failure format: a single `shoebox: …` line on stderr and
+ * a non-zero exit code (2 for usage mistakes, 1 otherwise). Scripts can rely on that line being the whole
+ * story, so multi-line messages are folded and stacks are never shown.
+ */
+export function reportFailure(program: Command, args: string[], err: unknown): void {
+  if (err instanceof CommanderError) {
+    // --help, --version and `shoebox help` end here too, successfully; commander already printed them.
+    if (err.exitCode === 0) return;
+    const command = commandFor(program, args);
+    if (err.code === 'commander.help') return fail(missingCommand(command), EXIT.usage);
+    const message = oneLine(err.message.replace(/^error: /, ''));
+    return fail(`${message} (see \`${commandPath(command)} --help\`)`, EXIT.usage);
+  }
+  if (err instanceof CliError) return fail(err.message, err.exitCode);
+  const message = err instanceof Error ? err.message : String(err);
+  fail(oneLine(message) || 'Unexpected failure.', EXIT.failure);
+}
+
+function fail(message: string, exitCode: number): void {
+  process.stderr.write(`shoebox: ${oneLine(message)}\n`);
+  process.exitCode = exitCode;
+}
+
+function oneLine(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** The deepest command the arguments name, so a hint can point at that command's own --help. */
+function commandFor(program: Command, args: string[]): Command {
+  let command = program;
+  for (const arg of args) {
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub) command = sub;
+  }
+  return command;
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** A group such as `shoebox albums` was given without one of its commands: name the ones it has. */
+function missingCommand(command: Command): string {
+  const path = commandPath(command);
+  const names = command.commands.map((c) => c.name()).filter((n) => n !== 'help');
+  if (names.length === 0) return `\`${path}\` was not complete (see \`${path} --help\`)`;
+  return `\`${path}\` needs a command: ${names.join(', ')} (see \`${path} --help\`)`;
+}
