@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { Config } from './config.ts';
-import type { DatabaseHandle } from './adapters/db/database.ts';
+import type { ClusterBus, DatabaseHandle } from './adapters/db/database.ts';
 import type { BlobStore } from './adapters/blobs/blob-store.ts';
 import type { GeoLocator } from './adapters/geo/geo.ts';
 import { clearStaging } from './adapters/blobs/staging.ts';
@@ -37,6 +37,16 @@ import { createEventBus, type EventBus } from './platform/events.ts';
 import type { Logger } from './platform/logger.ts';
 import { createMetrics } from './platform/metrics.ts';
 import { VERSION } from './version.ts';
+import type { Server } from 'node:http';
+import { createFeedStore } from './sync/feed.store.ts';
+import { createDeliveriesStore } from './sync/deliveries.store.ts';
+import { createSyncService } from './sync/sync.service.ts';
+import { syncRoutes } from './sync/sync.routes.ts';
+import { createPushHub, type PushHub } from './push/push-hub.ts';
+import { createHousekeeping } from './jobs/housekeeping.ts';
+import { createEnrolmentsStore } from './trust/enrolments.store.ts';
+import { createTrustService } from './trust/trust.service.ts';
+import { trustRoutes } from './trust/trust.routes.ts';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -56,6 +66,10 @@ export interface ShoeboxApp {
   openApi(): ReturnType<typeof openApiDocument>;
   /** Recovers from a previous crash and starts background work. */
   start(): Promise<void>;
+  /** Lets the push hub take WebSocket upgrades on the HTTP server (after start()). */
+  attach(server: Server): void;
+  /** The live push hub, once started. */
+  readonly push: PushHub | undefined;
   /** Stops background work; the caller closes the database afterwards. */
   stop(): Promise<void>;
 }
@@ -69,9 +83,18 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
   const blobsDb = createBlobsStore();
   const changes = createChangesStore(features);
   const accounts = createAccountsService({ db, store: accountsStore, hasher, clock });
+  const devicesStore = createDevicesStore();
+  const trust = createTrustService({
+    db,
+    enrolments: createEnrolmentsStore(),
+    devices: devicesStore,
+    events,
+    clock,
+  });
   const devices = createDevicesService({
     db,
-    store: createDevicesStore(),
+    store: devicesStore,
+    enrolment: trust,
     accounts: accountsStore,
     hasher,
     geo: deps.geo,
@@ -93,6 +116,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     maxUploadBytes: config.maxUploadBytes,
   });
   const albums = createAlbumsService({ db, albums: createAlbumsStore(), changes, events, clock });
+  const sync = createSyncService({ db, feed: createFeedStore(), deliveries: createDeliveriesStore(), clock });
   const runner = createJobRunner({
     db,
     store: jobsStore,
@@ -109,7 +133,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
       }),
     },
   });
-  return { accounts, devices, photos, albums, runner, jobsStore, blobsDb, metrics };
+  return { accounts, devices, trust, photos, albums, sync, runner, jobsStore, blobsDb, metrics };
 }
 
 /** The composition root: wires stores, services and routes from explicit dependencies. */
@@ -127,6 +151,8 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   api.route('/', devicesRoutes(services.devices, auth));
   api.route('/', photosRoutes(services.photos, auth));
   api.route('/', albumsRoutes(services.albums, auth));
+  api.route('/', syncRoutes(services.sync, services.devices, auth));
+  api.route('/', trustRoutes(services.trust, auth));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   const app = createRouter();
@@ -176,21 +202,52 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   mountWebApp(app);
 
   const offJobs = events.on('jobs.enqueued', () => services.runner.wake());
+  const housekeeping = createHousekeeping({
+    photos: services.photos,
+    trashDays: config.trashDays,
+    clock,
+    log: deps.log,
+  });
+  let push: PushHub | undefined;
+  let bus: ClusterBus | undefined;
+  const pendingServers: Server[] = [];
   return {
     http: app,
     events,
     services,
     openApi: () => openApiDocument(api, VERSION),
+    get push() {
+      return push;
+    },
     async start() {
       clearStaging(path.join(config.dataDir, 'tmp'));
       await recoverInterruptedUploads(
         { db: deps.database.db, blobs: deps.blobs, blobsDb: services.blobsDb, log: deps.log },
         clock.now(),
       );
+      await services.sync.init();
+      bus = await deps.database.openBus();
+      push = createPushHub({
+        authenticate,
+        events,
+        bus,
+        head: (accountId) => services.sync.head(accountId),
+        trustProxy: config.trustProxy,
+        log: deps.log,
+      });
+      for (const server of pendingServers.splice(0)) push.attach(server);
       services.runner.start();
+      housekeeping.start();
+    },
+    attach(server) {
+      if (push) push.attach(server);
+      else pendingServers.push(server);
     },
     async stop() {
       offJobs();
+      housekeeping.stop();
+      await push?.close();
+      await bus?.close();
       await services.runner.stop();
     },
   };

@@ -6,6 +6,8 @@ export const ERROR_CODES = {
   bad_request: 400,
   validation_failed: 400,
   invalid_cursor: 400,
+  cursor_reset: 410,
+  ack_beyond_head: 400,
   checksum_mismatch: 400,
   empty_file: 400,
   unsupported_media_type: 415,

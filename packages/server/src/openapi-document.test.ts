@@ -11,7 +11,11 @@ describe('OpenAPI document', () => {
   });
 
   it('is OpenAPI 3.1 and documents problem responses', async () => {
-    const doc = JSON.parse(await generateOpenApiDocument()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    const doc = JSON.parse(await generateOpenApiDocument()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/photos');
     expect(doc.components.schemas).toHaveProperty('Problem');

@@ -27,6 +27,7 @@ export async function startServer(config: Config, options: { log?: Logger } = {}
   await app.start();
 
   const server = await listen(app, config);
+  app.attach(server as import('node:http').Server);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, Problem, ServerInfo } from '@shoebox/shared';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
-import { PASSWORD, TestClient, adminSession, createAccount, signIn, type SignedIn } from '../../test/support/api.ts';
+import {
+  PASSWORD,
+  TestClient,
+  adminSession,
+  createAccount,
+  signIn,
+  type SignedIn,
+} from '../../test/support/api.ts';
 
 describe.each(DIALECTS)('accounts on %s', (dialect) => {
   let server: TestServer;
@@ -25,7 +32,10 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
   });
 
   it('refuses sign-up while it is closed, and lets the admin create accounts', async () => {
-    const refused = await anonymous.post<Problem>('/api/accounts', { email: 'x@example.com', password: PASSWORD });
+    const refused = await anonymous.post<Problem>('/api/accounts', {
+      email: 'x@example.com',
+      password: PASSWORD,
+    });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(refused.body.code).toBe('signup_closed');
@@ -35,10 +45,17 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
 
   it('opens sign-up, and only an admin may change the policy', async () => {
     const bob = await signIn(server.url, 'bob@example.com');
-    const notAdmin = await bob.client.call<Problem>('PUT', '/api/admin/signup-policy', { signupPolicy: 'open' });
+    const notAdmin = await bob.client.call<Problem>('PUT', '/api/admin/signup-policy', {
+      signupPolicy: 'open',
+    });
     expect(notAdmin.status).toBe(403);
-    expect((await admin.client.call('PUT', '/api/admin/signup-policy', { signupPolicy: 'open' })).status).toBe(200);
-    const self = await anonymous.post<Account>('/api/accounts', { email: 'carol@example.com', password: PASSWORD });
+    expect(
+      (await admin.client.call('PUT', '/api/admin/signup-policy', { signupPolicy: 'open' })).status,
+    ).toBe(200);
+    const self = await anonymous.post<Account>('/api/accounts', {
+      email: 'carol@example.com',
+      password: PASSWORD,
+    });
     expect(self.status).toBe(201);
     expect(self.body.role).toBe('user');
     await admin.client.call('PUT', '/api/admin/signup-policy', { signupPolicy: 'closed' });
@@ -46,13 +63,27 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
 
   it('accepts an invitation only for its e-mail, once', async () => {
     await admin.client.call('PUT', '/api/admin/signup-policy', { signupPolicy: 'invite' });
-    const invite = await admin.client.post<{ code: string }>('/api/admin/invites', { email: 'dave@example.com' });
+    const invite = await admin.client.post<{ code: string }>('/api/admin/invites', {
+      email: 'dave@example.com',
+    });
     expect(invite.status).toBe(201);
-    const wrong = await anonymous.post<Problem>('/api/accounts', { email: 'eve@example.com', password: PASSWORD, inviteCode: invite.body.code });
+    const wrong = await anonymous.post<Problem>('/api/accounts', {
+      email: 'eve@example.com',
+      password: PASSWORD,
+      inviteCode: invite.body.code,
+    });
     expect(wrong.body.code).toBe('signup_closed');
-    const ok = await anonymous.post('/api/accounts', { email: 'dave@example.com', password: PASSWORD, inviteCode: invite.body.code });
+    const ok = await anonymous.post('/api/accounts', {
+      email: 'dave@example.com',
+      password: PASSWORD,
+      inviteCode: invite.body.code,
+    });
     expect(ok.status).toBe(201);
-    const again = await anonymous.post<Problem>('/api/accounts', { email: 'dave2@example.com', password: PASSWORD, inviteCode: invite.body.code });
+    const again = await anonymous.post<Problem>('/api/accounts', {
+      email: 'dave2@example.com',
+      password: PASSWORD,
+      inviteCode: invite.body.code,
+    });
     expect(again.status).toBe(403);
     await admin.client.call('PUT', '/api/admin/signup-policy', { signupPolicy: 'closed' });
   });
@@ -64,7 +95,10 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     ['containing the e-mail name', 'frankfrank-xyz', 'weak_password'],
     ['too long', 'x'.repeat(129), 'validation_failed'],
   ])('refuses a %s password', async (_what, password, code) => {
-    const reply = await admin.client.post<Problem>('/api/accounts', { email: 'frankfrank@example.com', password });
+    const reply = await admin.client.post<Problem>('/api/accounts', {
+      email: 'frankfrank@example.com',
+      password,
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.code).toBe(code);
   });
@@ -72,18 +106,28 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
   it('allows long passphrases (64+ characters)', async () => {
     const long = 'a quiet harbour at dawn with seven gulls and a red boat drifting home';
     expect(long.length).toBeGreaterThanOrEqual(64);
-    const reply = await admin.client.post<Account>('/api/accounts', { email: 'long@example.com', password: long });
+    const reply = await admin.client.post<Account>('/api/accounts', {
+      email: 'long@example.com',
+      password: long,
+    });
     expect(reply.status).toBe(201);
   });
 
   it('refuses a duplicate e-mail', async () => {
-    const reply = await admin.client.post<Problem>('/api/accounts', { email: 'BOB@example.com', password: PASSWORD });
+    const reply = await admin.client.post<Problem>('/api/accounts', {
+      email: 'BOB@example.com',
+      password: PASSWORD,
+    });
     expect(reply.status).toBe(409);
     expect(reply.body.code).toBe('email_taken');
   });
 
   it('stores argon2id hashes with at least 19 MiB, t=2, p=1', async () => {
-    const row = await server.database.db.selectFrom('accounts').select('password_hash').where('email', '=', 'bob@example.com').executeTakeFirstOrThrow();
+    const row = await server.database.db
+      .selectFrom('accounts')
+      .select('password_hash')
+      .where('email', '=', 'bob@example.com')
+      .executeTakeFirstOrThrow();
     const [, algorithm, , params = ''] = row.password_hash.split('$');
     expect(algorithm).toBe('argon2id');
     const cost = Object.fromEntries(params.split(',').map((kv) => kv.split('=') as [string, string]));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Device, DeviceDescription, Place, Session, SignInResponse } from '@shoebox/shared';
-import type { Db } from '../adapters/db/database.ts';
-import type { DeviceRow, SessionRow } from '../adapters/db/schema.ts';
+import type { Db, Queryable } from '../adapters/db/database.ts';
+import type { AccountRow, DeviceRow, SessionRow } from '../adapters/db/schema.ts';
 import type { GeoLocator } from '../adapters/geo/geo.ts';
 import { normaliseEmail, toAccount } from '../accounts/accounts.service.ts';
 import type { AccountsStore } from '../accounts/accounts.store.ts';
@@ -22,7 +22,22 @@ export interface DevicesServiceDeps {
   geo: GeoLocator;
   events: EventBus;
   clock: Clock;
+  /** Opens an approval request for a device that is not trusted yet (inside the sign-in transaction). */
+  enrolment: EnrolmentOpener;
 }
+
+export type EnrolmentOpener = {
+  open(
+    trx: Queryable,
+    input: {
+      account: AccountRow;
+      device: DeviceRow;
+      session: SessionRow;
+      ip: string | null;
+      place: string | null;
+    },
+  ): Promise<() => void>;
+};
 
 /** Device sessions live 30 days and are extended while the device keeps using them. */
 export const SESSION_TTL_MS = 30 * 24 * 3600_000;
@@ -34,7 +49,7 @@ export function hashToken(token: string): string {
 }
 
 export function createDevicesService(deps: DevicesServiceDeps) {
-  const { db, store, accounts, hasher, geo, events, clock } = deps;
+  const { db, store, accounts, hasher, geo, events, clock, enrolment } = deps;
 
   async function signIn(input: {
     email: string;
@@ -100,10 +115,16 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         revoke_reason: null,
       };
       await store.insertSession(trx, session);
-      return { device, session };
+      const announce =
+        device.status === 'pending'
+          ? await enrolment.open(trx, { account, device, session, ip: input.ip, place: json(place) })
+          : undefined;
+      return { device, session, announce };
     });
-    if (result.device.status === 'pending')
+    result.announce?.();
+    if (result.device.status === 'pending') {
       events.emit('device.pending', { accountId: account.id, deviceId: result.device.id });
+    }
     const response: SignInResponse = {
       token,
       account: toAccount(account),

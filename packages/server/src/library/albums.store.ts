@@ -1,5 +1,6 @@
 import type { Queryable } from '../adapters/db/database.ts';
-import type { AlbumRow } from '../adapters/db/schema.ts';
+import type { Insertable } from 'kysely';
+import type { AlbumRow, AlbumsTable } from '../adapters/db/schema.ts';
 
 export interface AlbumWithCount extends AlbumRow {
   photo_count: number;
@@ -21,7 +22,7 @@ export function createAlbumsStore() {
       );
 
   return {
-    async insert(db: Queryable, row: AlbumRow): Promise<void> {
+    async insert(db: Queryable, row: Insertable<AlbumsTable>): Promise<void> {
       await db.insertInto('albums').values(row).execute();
     },
 
@@ -108,8 +109,20 @@ export function createAlbumsStore() {
       return new Set(rows.map((r) => r.id));
     },
 
+    /**
+     * The album's photos in timeline order. Trashed photos are left out, as `photo_count` leaves them out: the trash
+     * hides a photo everywhere until it is restored (the album keeps the membership for that).
+     */
     photoIds(db: Queryable, albumId: string): Promise<{ photo_id: string }[]> {
-      return db.selectFrom('album_photos').select('photo_id').where('album_id', '=', albumId).execute();
+      return db
+        .selectFrom('album_photos')
+        .innerJoin('photos', 'photos.id', 'album_photos.photo_id')
+        .select('album_photos.photo_id')
+        .where('album_photos.album_id', '=', albumId)
+        .where('photos.status', '=', 'active')
+        .orderBy('photos.sort_time', 'desc')
+        .orderBy('photos.id', 'desc')
+        .execute();
     },
   };
 }

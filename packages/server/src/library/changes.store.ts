@@ -32,7 +32,14 @@ export function createChangesStore(features: DbFeatures) {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      return Number(row.id);
+      const id = Number(row.id);
+      // The entity remembers its latest change, so a snapshot can tell what it must leave to the feed.
+      if (change.kind.startsWith('photo.') && change.kind !== 'photo.deleted') {
+        await trx.updateTable('photos').set({ change_id: id }).where('id', '=', change.entityId).execute();
+      } else if (change.kind.startsWith('album.') && change.kind !== 'album.deleted') {
+        await trx.updateTable('albums').set({ change_id: id }).where('id', '=', change.entityId).execute();
+      }
+      return id;
     },
   };
 }

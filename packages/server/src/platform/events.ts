@@ -13,6 +13,10 @@ export interface DomainEvents {
   'jobs.enqueued': { kind: string };
   'session.revoked': { sessionId: string; deviceId: string; accountId: string; reason: string };
   'device.pending': { accountId: string; deviceId: string };
+  /** A message for one device's live channel (approval requests, results). */
+  'device.message': { deviceId: string; event: string; data: unknown };
+  /** A message for every trusted device of an account (security notices). */
+  'account.message': { accountId: string; event: string; data: unknown };
 }
 
 export type EventName = keyof DomainEvents;

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { Account, DeviceDescription, Photo, SignInResponse, UploadResult } from '@shoebox/shared';
+import type { PhotoPage, Problem } from '@shoebox/shared';
 
 export interface Reply<T = unknown> {
   status: number;
@@ -42,7 +45,7 @@ export class TestClient {
     }
     const response = await fetch(`${this.url}${path}`, { method, headers: h, body: payload });
     const type = response.headers.get('content-type') ?? '';
-    const parsed: unknown = type.includes('json')
+    const parsed: unknown = /^application\/(problem\+)?json/.test(type)
       ? await response.json()
       : Buffer.from(await response.arrayBuffer());
     return { status: response.status, headers: response.headers, body: parsed as T };
@@ -137,4 +140,115 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Asserts that a reply is an RFC 9457 problem document with this status (and code), and returns it. */
+export function expectProblem(reply: Reply, status: number, code?: string): Problem {
+  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+  expect(reply.headers.get('content-type')).toContain('application/problem+json');
+  const problem = reply.body as Problem;
+  expect(problem).toMatchObject({
+    type: expect.stringMatching(/^https:\/\/shoebox\.dev\/problems\/[a-z-]+$/),
+    title: expect.stringMatching(/\S/),
+    status,
+    code: code ?? expect.stringMatching(/^[a-z_]+$/),
+    detail: expect.stringMatching(/\S/),
+  });
+  return problem;
+}
+
+/** Every file under `dir` (recursively) as sorted relative paths; empty when the folder does not exist. */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => fs.statSync(path.join(dir, name)).isFile())
+    .sort();
+}
+
+/** What the server keeps on disk besides its database: stored blobs and temporary (staging, scratch) files. */
+export function storedFiles(dataDir: string): { blobs: string[]; tmp: string[] } {
+  return { blobs: filesUnder(path.join(dataDir, 'blobs')), tmp: filesUnder(path.join(dataDir, 'tmp')) };
+}
+
+/** Where the local blob store keeps the original with this SHA-256. */
+export function originalPath(dataDir: string, sha256: string): string {
+  return path.join(dataDir, 'blobs', 'originals', sha256.slice(0, 2), sha256);
+}
+
+/** The bytes of a JPEG with a marker appended after its end: the same picture, but other content (SHA-256). */
+export function distinctCopy(file: string, marker: string): Buffer {
+  return Buffer.concat([fs.readFileSync(file), Buffer.from(`shoebox-test:${marker}`)]);
+}
+
+/** Every photo of the client's timeline with this status, following the cursors. */
+export async function allPhotos(
+  client: TestClient,
+  status: 'active' | 'trashed' = 'active',
+): Promise<Photo[]> {
+  const photos: Photo[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const page: Reply<PhotoPage> = await client.get<PhotoPage>(
+      `/api/photos?limit=1000&status=${status}${query}`,
+    );
+    if (page.status !== 200) throw new Error(`listing failed: ${page.status} ${JSON.stringify(page.body)}`);
+    photos.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return photos;
+}
+
+/** Waits until no photo of the client's account (active or trashed) is waiting for its thumbnail and preview. */
+export async function mediaSettled(client: TestClient, ms = 30_000): Promise<Photo[]> {
+  return eventually(
+    async () => {
+      const photos = [...(await allPhotos(client)), ...(await allPhotos(client, 'trashed'))];
+      return photos.every((p) => p.media.state !== 'pending') ? photos : undefined;
+    },
+    ms,
+    'media jobs to settle',
+  );
+}
+
+/** Signs an existing account in on a new device; the device must wait for approval. */
+export async function pendingSession(url: string, email: string): Promise<SignedIn> {
+  const session = await signIn(url, email, deviceDescription('unapproved-device'));
+  expect(session.response.device.status).toBe('pending');
+  return session;
+}
+
+/** Runs `task` over `items` with at most `limit` running at once; results keep the order of `items`. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await task(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Signs in a new device of an existing account and lets it in from `trusted` with the 6-digit code. */
+export async function approvedDevice(
+  url: string,
+  trusted: TestClient,
+  email: string,
+  name = 'second-device',
+): Promise<SignedIn> {
+  const pending = await signIn(url, email, deviceDescription(name));
+  if (pending.response.device.status !== 'pending')
+    throw new Error(`expected pending, got ${pending.response.device.status}`);
+  const requests = await trusted.get<{ items: { id: string; device: { id: string } }[] }>('/api/enrolments');
+  const request = requests.body.items.find((r) => r.device.id === pending.deviceId);
+  if (!request) throw new Error('no enrolment request for the new device');
+  const allowed = await trusted.post<{ code: string }>(`/api/enrolments/${request.id}/allow`);
+  const done = await pending.client.post('/api/auth/enrolment/complete', { code: allowed.body.code });
+  if (done.status !== 200) throw new Error(`enrolment failed: ${done.status} ${JSON.stringify(done.body)}`);
+  return pending;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { parseConfig, type ConfigInput } from '../../src/config.ts';
 import { buildApp, type ShoeboxApp } from '../../src/app.ts';
@@ -63,6 +64,7 @@ export async function startTestServer(
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.http.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  app.attach(server as Server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -3,3 +3,4 @@ export * from './accounts.ts';
 export * from './devices.ts';
 export * from './photos.ts';
 export * from './albums.ts';
+export * from './sync.ts';

@@ -6,12 +6,14 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'k
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 import { dbFeatures, type DbFeatures } from './features.ts';
+import { createLocalBus, createPostgresBus, type ClusterBus } from './cluster-bus.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
 /** Either the database or an open transaction: stores accept both. */
 export type Queryable = Db | Tx;
 export type DialectName = 'sqlite' | 'postgres';
+export type { ClusterBus } from './cluster-bus.ts';
 
 export interface DatabaseHandle {
   readonly db: Db;
@@ -19,6 +21,8 @@ export interface DatabaseHandle {
   readonly features: DbFeatures;
   /** A human-readable location for logs, without credentials. */
   readonly location: string;
+  /** Opens the instance-to-instance message bus that belongs to this database. */
+  openBus(): Promise<ClusterBus>;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 /** Opens SQLite (a file path, `sqlite:` or `file:` URL, or `:memory:`) or PostgreSQL (`postgres://`). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const handle = isPostgresUrl(options.url) ? await openPostgres(options) : openSqlite(options.url);
-  if (options.migrate ?? true) await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect);
+  if (options.migrate ?? true) await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect, options.schema);
   return handle;
 }
 
@@ -54,7 +58,14 @@ function openSqlite(url: string): DatabaseHandle {
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
-  return { db, dialect: 'sqlite', features: dbFeatures('sqlite'), location: file, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    features: dbFeatures('sqlite'),
+    location: file,
+    openBus: () => Promise.resolve(createLocalBus()),
+    close: () => db.destroy(),
+  };
 }
 
 async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -69,7 +80,16 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandl
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const location = new URL(options.url).host + new URL(options.url).pathname;
-  return { db, dialect: 'postgres', features: dbFeatures('postgres'), location, close: () => db.destroy() };
+  // One channel per schema, so databases sharing a server (tests) do not hear each other.
+  const channel = `shoebox_${options.schema ?? 'public'}`;
+  return {
+    db,
+    dialect: 'postgres',
+    features: dbFeatures('postgres'),
+    location,
+    openBus: () => createPostgresBus(options.url, channel),
+    close: () => db.destroy(),
+  };
 }
 
 /** Current time according to the database is not used: the server clock is the single source of time. */

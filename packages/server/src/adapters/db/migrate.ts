@@ -1,12 +1,16 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DialectName } from './database.ts';
 import { coreMigration } from './migrations/0001-core.ts';
+import { syncMigration } from './migrations/0002-sync.ts';
+import { trustMigration } from './migrations/0003-trust.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-core': coreMigration,
+  '0002-sync': syncMigration,
+  '0003-trust': trustMigration,
 };
 
 class InCodeProvider implements MigrationProvider {
@@ -18,8 +22,14 @@ class InCodeProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeProvider(dialect) });
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName, schema?: string): Promise<void> {
+  // Kysely looks for its bookkeeping tables in every schema; name ours so a database shared by several
+  // schemas (tests, hosted set-ups) keeps them apart.
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeProvider(dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

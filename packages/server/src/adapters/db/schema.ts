@@ -16,6 +16,9 @@ export interface Database {
   changes: ChangesTable;
   jobs: JobsTable;
   blob_intents: BlobIntentsTable;
+  device_sync: DeviceSyncTable;
+  sync_deliveries: SyncDeliveriesTable;
+  enrolments: EnrolmentsTable;
 }
 
 export interface SettingsTable {
@@ -116,6 +119,8 @@ export interface PhotosTable {
   upload_session_id: string;
   upload_ip: string | null;
   upload_place: string | null;
+  /** Id of the latest change-feed row about this photo. */
+  change_id: Generated<number>;
 }
 
 export interface AlbumsTable {
@@ -124,6 +129,7 @@ export interface AlbumsTable {
   name: string;
   created_at: number;
   updated_at: number;
+  change_id: Generated<number>;
 }
 
 export interface AlbumPhotosTable {
@@ -178,3 +184,48 @@ export interface BlobIntentsTable {
   sha256: string;
   created_at: number;
 }
+
+export interface DeviceSyncTable {
+  device_id: string;
+  acked_change_id: number;
+  acked_at: number;
+}
+
+/** A batch a device acknowledged: every change of its account with from_change < id <= to_change. */
+export interface SyncDeliveriesTable {
+  id: Generated<number>;
+  device_id: string;
+  account_id: string;
+  from_change: number;
+  to_change: number;
+  /** 'snapshot' or 'changes'. */
+  kind: string;
+  item_count: number;
+  acked_at: number;
+}
+
+export type EnrolmentState = 'waiting' | 'approved' | 'denied' | 'expired' | 'failed' | 'cancelled';
+
+/** One attempt of a new device to join an account, from sign-in to decision. */
+export interface EnrolmentsTable {
+  id: string;
+  account_id: string;
+  device_id: string;
+  session_id: string;
+  state: EnrolmentState;
+  created_at: number;
+  expires_at: number;
+  ip: string | null;
+  place: string | null;
+  /** SHA-256 of the 6-digit code a trusted device showed after "Allow"; null until then. */
+  code_hash: string | null;
+  code_expires_at: number | null;
+  failed_attempts: number;
+  decided_at: number | null;
+  decided_by_device_id: string | null;
+  /** How the decision was made: trusted-device, totp, email-code, recovery-code, expiry, too-many-attempts. */
+  decided_factor: string | null;
+  decided_ip: string | null;
+}
+
+export type EnrolmentRow = Selectable<EnrolmentsTable>;

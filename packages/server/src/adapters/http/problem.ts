@@ -5,6 +5,8 @@ const TITLES: Record<ErrorCode, string> = {
   bad_request: 'Bad request',
   validation_failed: 'Invalid request',
   invalid_cursor: 'Invalid cursor',
+  cursor_reset: 'Resynchronise from a snapshot',
+  ack_beyond_head: 'Acknowledged beyond the feed',
   checksum_mismatch: 'Checksum mismatch',
   empty_file: 'Empty file',
   unsupported_media_type: 'Unsupported media type',

@@ -17,7 +17,10 @@ const TYPES: Record<string, string> = {
 };
 
 /** Where `npm run build -w @shoebox/web` puts the single-page app. */
-export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../web/dist');
+export const DEFAULT_WEB_DIST = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../web/dist',
+);
 
 /**
  * Serves the built web app from the API's port. Hashed assets are cached for a year; every other path that is not
@@ -40,6 +43,9 @@ export function mountWebApp(app: OpenAPIHono<AppEnv>, distDir = DEFAULT_WEB_DIST
     if (!fs.existsSync(index)) {
       return c.text('The web app is not built: run `npm run build -w @shoebox/web`.', 404);
     }
-    return c.body(fs.readFileSync(index), 200, { 'content-type': TYPES['.html'] ?? 'text/html', 'cache-control': 'no-cache' });
+    return c.body(fs.readFileSync(index), 200, {
+      'content-type': TYPES['.html'] ?? 'text/html',
+      'cache-control': 'no-cache',
+    });
   });
 }

@@ -10,14 +10,6 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Buffer>;
 }
 
-export function bufferSource(buf: Buffer): ByteSource {
-  return {
-    size: buf.length,
-    read: async (offset, length) =>
-      buf.subarray(clamp(offset, buf.length), clamp(offset + length, buf.length)),
-  };
-}
-
 export async function withFileSource<T>(path: string, fn: (source: ByteSource) => Promise<T>): Promise<T> {
   const handle = await fsp.open(path, 'r');
   try {

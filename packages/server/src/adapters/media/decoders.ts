@@ -8,12 +8,12 @@ import { findEmbeddedJpegs } from './raw-preview.ts';
 import type { MediaType, RenderSource } from './types.ts';
 
 export const PREVIEW_LONG_SIDE = 1440;
+export const JPEG_QUALITY = 80;
 
-/** An image decoded once and scaled to preview size: upright, sRGB, 8-bit, opaque. */
+/** An image decoded once, as its preview: a JPEG, upright, in sRGB, without metadata. */
 export interface Decoded {
-  pixels: Buffer;
-  raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
-  /** Display size of the image the pixels came from, before scaling. */
+  preview: Buffer;
+  /** Display size of the image the preview was made from. */
   width: number;
   height: number;
   source: RenderSource;
@@ -40,15 +40,13 @@ async function toPreview(
   height: number,
   source: RenderSource,
 ): Promise<Decoded> {
-  const { data, info } = await image
+  const preview = await image
     .resize({ width: PREVIEW_LONG_SIDE, height: PREVIEW_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
     // JPEG has no alpha; transparent areas become white rather than whatever colour the pixels hide.
     .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
-  const raw = { width: info.width, height: info.height, channels: info.channels };
-  return { pixels: data, raw, width, height, source };
+    .jpeg({ quality: JPEG_QUALITY })
+    .toBuffer();
+  return { preview, width, height, source };
 }
 
 /** JPEG, PNG, WebP, GIF and TIFF: libvips decodes them and applies their EXIF orientation itself. */

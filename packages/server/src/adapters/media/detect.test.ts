@@ -9,7 +9,9 @@ import { loadManifest, readHead } from './test-corpus.ts';
 const manifest = loadManifest();
 
 function bytes(...parts: (string | number[])[]): Uint8Array {
-  return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part))));
+  return Buffer.concat(
+    parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part))),
+  );
 }
 
 function ftyp(major: string, ...compatible: string[]): Uint8Array {
@@ -20,13 +22,16 @@ function ftyp(major: string, ...compatible: string[]): Uint8Array {
 describe('detectMediaType on the corpus', () => {
   const valid = manifest.filter((row) => row.kind !== 'malformed');
 
-  it.each(valid.map((row) => [row.name, row] as const))('%s has the MIME type ExifTool reports', async (_, row) => {
-    const detected = detectMediaType(await readHead(row.absolutePath));
-    expect(detected).not.toBeNull();
-    // DNG starts like any TIFF; the DNGVersion tag in IFD0 tells them apart.
-    const refined = detected && (await refineTiffType(row.absolutePath, detected));
-    expect(refined?.mime).toBe(row.MIMEType);
-  });
+  it.each(valid.map((row) => [row.name, row] as const))(
+    '%s has the MIME type ExifTool reports',
+    async (_, row) => {
+      const detected = detectMediaType(await readHead(row.absolutePath));
+      expect(detected).not.toBeNull();
+      // DNG starts like any TIFF; the DNGVersion tag in IFD0 tells them apart.
+      const refined = detected && (await refineTiffType(row.absolutePath, detected));
+      expect(refined?.mime).toBe(row.MIMEType);
+    },
+  );
 
   // By magic bytes alone; ExifTool agrees except where noted.
   const malformed: Record<string, string | null> = {
@@ -118,7 +123,9 @@ describe('refineTiffType', () => {
 
   it('keeps a plain TIFF a TIFF', async () => {
     const file = path.join(dir, 'plain.tif');
-    await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } }).tiff().toFile(file);
+    await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } })
+      .tiff()
+      .toFile(file);
     const type = detectMediaType(await readHead(file));
     expect(type?.mime).toBe('image/tiff');
     expect(type && (await refineTiffType(file, type))).toEqual(type);
@@ -129,7 +136,10 @@ describe('refineTiffType', () => {
     await fsp.writeFile(file, littleEndianTiff({ 0x010f: 'NIKON CORPORATION', 0x0106: 32803 }));
     const type = detectMediaType(await readHead(file));
     expect(type?.mime).toBe('image/tiff');
-    expect(type && (await refineTiffType(file, type))).toMatchObject({ mime: 'image/x-nikon-nef', family: 'raw' });
+    expect(type && (await refineTiffType(file, type))).toMatchObject({
+      mime: 'image/x-nikon-nef',
+      family: 'raw',
+    });
   });
 
   it('leaves non-TIFF types and unreadable files alone', async () => {

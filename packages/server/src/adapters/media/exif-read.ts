@@ -71,7 +71,7 @@ export async function readExifTags(path: string, type: MediaType, problems: stri
     return null;
   });
   if (!source) return { ifd0: {}, exif: {}, gps: undefined, xmpDateTimeOriginal: undefined };
-  const tags = await guarded(() => parseTags(source), 'EXIF', problems);
+  const tags = await guarded(() => parseTags(source), 'EXIF', problems, type.family === 'raw');
   const exif = tags?.exif ?? {};
   let xmpDateTimeOriginal: unknown;
   if (exif.DateTimeOriginal === undefined) {
@@ -96,6 +96,7 @@ async function guarded(
   read: () => Promise<unknown>,
   what: string,
   problems: string[],
+  expectKnownFormat = false,
 ): Promise<Segments | undefined> {
   try {
     const output = await withTimeout(Promise.resolve().then(read), EXIFR_TIMEOUT_MS, `Reading ${what}`);
@@ -103,9 +104,14 @@ async function guarded(
     for (const error of output.errors ?? []) problems.push(`${what} is damaged: ${messageOf(error)}`);
     return output;
   } catch (err) {
-    // exifr says "Unknown file format" for files that simply have no metadata container it knows.
-    if (!/unknown file format/i.test(messageOf(err)))
+    // exifr says "Unknown file format" for files that simply have no container it knows (GIF, HTML). For RAW
+    // formats it does not parse (RAF, CR3, ORF, RW2) that means metadata Shoebox is missing, which is worth a note.
+    if (/unknown file format/i.test(messageOf(err))) {
+      if (expectKnownFormat)
+        problems.push(`${what} could not be read: Shoebox does not parse this RAW format.`);
+    } else {
       problems.push(`${what} could not be read: ${messageOf(err)}`);
+    }
     return undefined;
   }
 }

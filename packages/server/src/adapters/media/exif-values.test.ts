@@ -11,8 +11,12 @@ describe('parseCaptureDate', () => {
       wallMs: Date.UTC(2021, 4, 18, 14, 42, 24, 624),
     });
     // SubSecTime '27' is 0.27 s; digits beyond milliseconds are dropped.
-    expect(parseCaptureDate('2025:08:10 19:02:53', '27', 'D', problems)?.local).toBe('2025-08-10T19:02:53.270');
-    expect(parseCaptureDate('2024:01:25 05:51:34', '427000', 'D', problems)?.local).toBe('2024-01-25T05:51:34.427');
+    expect(parseCaptureDate('2025:08:10 19:02:53', '27', 'D', problems)?.local).toBe(
+      '2025-08-10T19:02:53.270',
+    );
+    expect(parseCaptureDate('2024:01:25 05:51:34', '427000', 'D', problems)?.local).toBe(
+      '2024-01-25T05:51:34.427',
+    );
     expect(problems).toEqual([]);
   });
 
@@ -28,7 +32,9 @@ describe('parseCaptureDate', () => {
       offset: '+01:00',
       utc: false,
     });
-    expect(parseCaptureDate('2005-12-17T22:03', undefined, 'XMP', problems)?.local).toBe('2005-12-17T22:03:00');
+    expect(parseCaptureDate('2005-12-17T22:03', undefined, 'XMP', problems)?.local).toBe(
+      '2005-12-17T22:03:00',
+    );
     expect(problems).toEqual([]);
   });
 
@@ -88,7 +94,9 @@ describe('parseOffset', () => {
 describe('parseOrientation', () => {
   it('keeps 1–8 and drops anything else with a note', () => {
     const problems: string[] = [];
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((o) => parseOrientation(o, problems))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((o) => parseOrientation(o, problems))).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
     expect(parseOrientation(0, problems)).toBeNull();
     expect(parseOrientation(9, problems)).toBeNull();
     expect(parseOrientation('6', problems)).toBeNull();
@@ -99,7 +107,12 @@ describe('parseOrientation', () => {
 
 describe('parseGps', () => {
   it('signs coordinates by their reference', () => {
-    const gps = { GPSLatitude: [0, 22.278, 0], GPSLatitudeRef: 'S', GPSLongitude: [122, 7, 48.16], GPSLongitudeRef: 'W' };
+    const gps = {
+      GPSLatitude: [0, 22.278, 0],
+      GPSLatitudeRef: 'S',
+      GPSLongitude: [122, 7, 48.16],
+      GPSLongitudeRef: 'W',
+    };
     const [latitude, longitude] = parseGps(gps, []) ?? [];
     expect(latitude).toBeCloseTo(-0.3713, 10);
     expect(longitude).toBeCloseTo(-(122 + 7 / 60 + 48.16 / 3600), 10);
@@ -107,7 +120,12 @@ describe('parseGps', () => {
 
   it('treats 0,0 as no fix', () => {
     const problems: string[] = [];
-    const zero = { GPSLatitude: [0, 0, 0], GPSLatitudeRef: 'N', GPSLongitude: [0, 0, 0], GPSLongitudeRef: 'E' };
+    const zero = {
+      GPSLatitude: [0, 0, 0],
+      GPSLatitudeRef: 'N',
+      GPSLongitude: [0, 0, 0],
+      GPSLongitudeRef: 'E',
+    };
     expect(parseGps(zero, problems)).toBeNull();
     expect(problems[0]).toMatch(/0,0/);
   });

@@ -1,12 +1,21 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HEIC, JPEG, PNG } from './detect.ts';
-import { detectMediaType, readPhotoMetadata, refineTiffType, type MediaType, type PhotoMetadata } from './index.ts';
+import {
+  detectMediaType,
+  readPhotoMetadata,
+  refineTiffType,
+  type MediaType,
+  type PhotoMetadata,
+} from './index.ts';
 import { isoFromExifTool, loadManifest, numberCell, readHead, type ManifestRow } from './test-corpus.ts';
 
 const manifest = loadManifest();
 
-type Compared = Pick<PhotoMetadata, 'make' | 'model' | 'captureOffset' | 'orientation' | 'width' | 'height'> & {
+type Compared = Pick<
+  PhotoMetadata,
+  'make' | 'model' | 'captureOffset' | 'orientation' | 'width' | 'height'
+> & {
   /** Seconds precision; Shoebox adds milliseconds when SubSecTimeOriginal is known. */
   captureTime: string | null;
   gps: [number, number] | null;
@@ -18,22 +27,42 @@ type Compared = Pick<PhotoMetadata, 'make' | 'model' | 'captureOffset' | 'orient
  */
 const EXCEPTIONS: Record<string, { field: keyof Compared; value: unknown; why: string }[]> = {
   'tricky/fujifilm-dx5-blank-datetime.jpg': [
-    { field: 'captureTime', value: null, why: 'DateTimeOriginal is blanks; ExifTool echoes them, they are not a date' },
+    {
+      field: 'captureTime',
+      value: null,
+      why: 'DateTimeOriginal is blanks; ExifTool echoes them, they are not a date',
+    },
   ],
   'tricky/nikon-e900-zero-datetime.jpg': [
     { field: 'captureTime', value: null, why: '"0000:00:00 00:00:00" is the EXIF way of writing "unknown"' },
   ],
   'cameras/reconyx-hc500-trailcam-no-make.jpg': [
-    { field: 'captureTime', value: null, why: 'ExifTool takes the date from Reconyx maker notes; Shoebox reads none' },
+    {
+      field: 'captureTime',
+      value: null,
+      why: 'ExifTool takes the date from Reconyx maker notes; Shoebox reads none',
+    },
   ],
   'tricky/samsung-GT-I9000-gps-0-0-o6.jpg': [
-    { field: 'gps', value: null, why: 'GPS 0,0 is what a receiver without a fix writes, not a place in the sea' },
+    {
+      field: 'gps',
+      value: null,
+      why: 'GPS 0,0 is what a receiver without a fix writes, not a place in the sea',
+    },
   ],
   'cameras/nikon-d5000.jpg': [
-    { field: 'orientation', value: null, why: 'its only Orientation is in IFD1, which describes the EXIF thumbnail' },
+    {
+      field: 'orientation',
+      value: null,
+      why: 'its only Orientation is in IFD1, which describes the EXIF thumbnail',
+    },
   ],
-  'phones/huawei-LYA-AL00.jpg': [{ field: 'orientation', value: null, why: 'Orientation 0 is not a valid value' }],
-  'orientation/landscape_0.jpg': [{ field: 'orientation', value: null, why: 'Orientation 0 is not a valid value' }],
+  'phones/huawei-LYA-AL00.jpg': [
+    { field: 'orientation', value: null, why: 'Orientation 0 is not a valid value' },
+  ],
+  'orientation/landscape_0.jpg': [
+    { field: 'orientation', value: null, why: 'Orientation 0 is not a valid value' },
+  ],
 };
 
 function fromManifest(row: ManifestRow): Compared {
@@ -59,8 +88,18 @@ function expectedFor(row: ManifestRow): Compared {
 
 function compared(metadata: PhotoMetadata): Compared {
   const { make, model, captureOffset, orientation, width, height, gpsLatitude, gpsLongitude } = metadata;
-  const gps: [number, number] | null = gpsLatitude === null || gpsLongitude === null ? null : [gpsLatitude, gpsLongitude];
-  return { make, model, captureTime: metadata.captureTime?.slice(0, 19) ?? null, captureOffset, gps, orientation, width, height };
+  const gps: [number, number] | null =
+    gpsLatitude === null || gpsLongitude === null ? null : [gpsLatitude, gpsLongitude];
+  return {
+    make,
+    model,
+    captureTime: metadata.captureTime?.slice(0, 19) ?? null,
+    captureOffset,
+    gps,
+    orientation,
+    width,
+    height,
+  };
 }
 
 async function typeOf(file: string): Promise<MediaType | null> {
@@ -101,10 +140,16 @@ describe('readPhotoMetadata on the corpus, against ExifTool', () => {
       const row = valid.find((r) => r.name === name);
       return (await readPhotoMetadata(row?.absolutePath ?? '', JPEG)).problems;
     };
-    expect(await problemsOf('tricky/samsung-GT-I9000-gps-0-0-o6.jpg')).toEqual([expect.stringMatching(/0,0/)]);
-    expect(await problemsOf('tricky/nikon-e900-zero-datetime.jpg')).toEqual([expect.stringMatching(/blank or zero/)]);
+    expect(await problemsOf('tricky/samsung-GT-I9000-gps-0-0-o6.jpg')).toEqual([
+      expect.stringMatching(/0,0/),
+    ]);
+    expect(await problemsOf('tricky/nikon-e900-zero-datetime.jpg')).toEqual([
+      expect.stringMatching(/blank or zero/),
+    ]);
     expect(await problemsOf('phones/huawei-LYA-AL00.jpg')).toEqual([expect.stringMatching(/^Orientation 0/)]);
-    expect(await problemsOf('tricky/exifoffset-wrong-type-utc-date.jpg')).toEqual([expect.stringMatching(/UTC/)]);
+    expect(await problemsOf('tricky/exifoffset-wrong-type-utc-date.jpg')).toEqual([
+      expect.stringMatching(/UTC/),
+    ]);
     expect(await problemsOf('tricky/gran-turismo-5-empty-gps-ifd.jpg')).toEqual([]);
     expect(await problemsOf('tricky/samsung-SM-G930F-no-datetimeoriginal.jpg')).toEqual([]);
   });
@@ -125,14 +170,19 @@ describe('readPhotoMetadata on malformed files', () => {
   // Files that are not images at all still get a call, with the type their extension claims.
   const claimed: Record<string, MediaType> = { '.jpg': JPEG, '.heic': HEIC, '.heif': HEIC, '.png': PNG };
 
-  it.each(malformed.map((row) => [row.name, row] as const))('%s: resolves quickly and never throws', async (_, row) => {
-    const type = (await typeOf(row.absolutePath)) ?? claimed[path.extname(row.name)] ?? JPEG;
-    const started = performance.now();
-    const metadata = await readPhotoMetadata(row.absolutePath, type);
-    expect(performance.now() - started).toBeLessThan(5000);
-    expect(Array.isArray(metadata.problems)).toBe(true);
-    expect(metadata.orientation === null || (metadata.orientation >= 1 && metadata.orientation <= 8)).toBe(true);
-  });
+  it.each(malformed.map((row) => [row.name, row] as const))(
+    '%s: resolves quickly and never throws',
+    async (_, row) => {
+      const type = (await typeOf(row.absolutePath)) ?? claimed[path.extname(row.name)] ?? JPEG;
+      const started = performance.now();
+      const metadata = await readPhotoMetadata(row.absolutePath, type);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(Array.isArray(metadata.problems)).toBe(true);
+      expect(metadata.orientation === null || (metadata.orientation >= 1 && metadata.orientation <= 8)).toBe(
+        true,
+      );
+    },
+  );
 
   it('reads what is left of damaged files', async () => {
     const read = async (name: string) => {
@@ -140,14 +190,26 @@ describe('readPhotoMetadata on malformed files', () => {
       const file = row?.absolutePath ?? '';
       return readPhotoMetadata(file, (await typeOf(file)) ?? JPEG);
     };
-    expect(await read('zero-bytes.jpg')).toMatchObject({ captureTime: null, problems: ['The file is empty.'] });
-    expect(await read('truncated-50pct-apple-iphone4.jpg')).toMatchObject({ make: 'Apple', model: 'iPhone 4' });
-    expect(await read('truncated-inside-exif-google-pixel5.jpg')).toMatchObject({ make: 'Google', orientation: 6 });
+    expect(await read('zero-bytes.jpg')).toMatchObject({
+      captureTime: null,
+      problems: ['The file is empty.'],
+    });
+    expect(await read('truncated-50pct-apple-iphone4.jpg')).toMatchObject({
+      make: 'Apple',
+      model: 'iPhone 4',
+    });
+    expect(await read('truncated-inside-exif-google-pixel5.jpg')).toMatchObject({
+      make: 'Google',
+      orientation: 6,
+    });
     expect(await read('openharmony-tiff-named-jpg-bad-offsets.jpg')).toMatchObject({
       captureTime: '2024-01-25T05:51:34.427',
       captureOffset: null,
       captureUtcMs: null,
-      problems: ['OffsetTimeOriginal "xx" is not a valid UTC offset.', 'OffsetTime "xx" is not a valid UTC offset.'],
+      problems: [
+        'OffsetTimeOriginal "xx" is not a valid UTC offset.',
+        'OffsetTime "xx" is not a valid UTC offset.',
+      ],
     });
     expect((await read('corrupt-ifd0-count-htc-desire.jpg')).problems).toEqual([
       expect.stringMatching(/^EXIF is damaged/),

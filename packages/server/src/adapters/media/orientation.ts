@@ -6,25 +6,19 @@ import type { Sharp } from 'sharp';
  * the transposing orientations 5 and 7 rely on.
  */
 export function applyOrientation(image: Sharp, orientation: number | null | undefined): Sharp {
-  switch (orientation) {
-    case 2:
-      return image.flop();
-    case 3:
-      return image.rotate(180);
-    case 4:
-      return image.flip();
-    case 5:
-      return image.rotate(90).flop();
-    case 6:
-      return image.rotate(90);
-    case 7:
-      return image.rotate(270).flop();
-    case 8:
-      return image.rotate(270);
-    default:
-      return image;
-  }
+  const transform = orientation ? TRANSFORMS[orientation] : undefined;
+  return transform ? transform(image) : image;
 }
+
+const TRANSFORMS: Record<number, (image: Sharp) => Sharp> = {
+  2: (image) => image.flop(),
+  3: (image) => image.rotate(180),
+  4: (image) => image.flip(),
+  5: (image) => image.rotate(90).flop(),
+  6: (image) => image.rotate(90),
+  7: (image) => image.rotate(270).flop(),
+  8: (image) => image.rotate(270),
+};
 
 /** Display size of a `width` x `height` image shown with `orientation`: 5–8 turn it by a quarter. */
 export function orientedSize(

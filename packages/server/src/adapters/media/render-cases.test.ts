@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JPEG, PNG } from './detect.ts';
 import { configureMedia, detectMediaType, renderDerivatives, type MediaType } from './index.ts';
@@ -17,13 +17,20 @@ afterAll(async () => {
 });
 
 function outputs(name: string): { thumbnailPath: string; previewPath: string } {
-  return { thumbnailPath: path.join(dir, `${name}.thumb.jpg`), previewPath: path.join(dir, `${name}.preview.jpg`) };
+  return {
+    thumbnailPath: path.join(dir, `${name}.thumb.jpg`),
+    previewPath: path.join(dir, `${name}.preview.jpg`),
+  };
 }
 
 /** A picture whose halves differ, so rotation and mirroring show in the pixels. */
-function halves(width: number, height: number): sharp.Sharp {
-  const left = { input: { create: { width: Math.floor(width / 2), height, channels: 3 as const, background: '#ff0000' } } };
-  return sharp({ create: { width, height, channels: 3, background: '#0000ff' } }).composite([{ ...left, left: 0, top: 0 }]);
+function halves(width: number, height: number): Sharp {
+  const left = {
+    input: { create: { width: Math.floor(width / 2), height, channels: 3 as const, background: '#ff0000' } },
+  };
+  return sharp({ create: { width, height, channels: 3, background: '#0000ff' } }).composite([
+    { ...left, left: 0, top: 0 },
+  ]);
 }
 
 async function detectFile(file: string): Promise<MediaType> {
@@ -40,17 +47,16 @@ async function pixelAt(file: string, x: number, y: number): Promise<number[]> {
 
 describe('renderDerivatives beyond the corpus', () => {
   it('refuses a decompression bomb before decoding it', async () => {
-    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
     const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
     jpeg.writeUInt16BE(20000, sof + 5); // height
     jpeg.writeUInt16BE(20000, sof + 7); // width: 400 megapixels claimed by a few hundred bytes
     const file = path.join(dir, 'bomb.jpg');
     await fsp.writeFile(file, jpeg);
     const result = await renderDerivatives({ path: file, type: JPEG }, outputs('bomb'));
-    expect(result).toEqual({
-      ok: false,
-      reason: 'The image is too large: 20000x20000 is 400 megapixels, above the limit of 200.',
-    });
+    expect(result).toEqual({ ok: false, reason: 'The image is too large: it has more than 200 megapixels.' });
   });
 
   it('renders a RAW container from its embedded JPEG, turned by the orientation it is given', async () => {
@@ -58,9 +64,14 @@ describe('renderDerivatives beyond the corpus', () => {
     const header = Buffer.alloc(148);
     header.write('FUJIFILMCCD-RAW 0201FF383501', 0, 'latin1');
     // Sensor data around the preview, including a lossless-JPEG stream that must not be mistaken for a picture.
-    const lossless = Buffer.from([0xff, 0xd8, 0xff, 0xc3, 0, 11, 8, 0, 16, 0, 16, 1, 1, 0x11, 0, 0xff, 0xda, 0, 8]);
+    const lossless = Buffer.from([
+      0xff, 0xd8, 0xff, 0xc3, 0, 11, 8, 0, 16, 0, 16, 1, 1, 0x11, 0, 0xff, 0xda, 0, 8,
+    ]);
     const file = path.join(dir, 'camera.raf');
-    await fsp.writeFile(file, Buffer.concat([header, lossless, Buffer.alloc(4096, 7), preview, Buffer.alloc(4096, 9)]));
+    await fsp.writeFile(
+      file,
+      Buffer.concat([header, lossless, Buffer.alloc(4096, 7), preview, Buffer.alloc(4096, 9)]),
+    );
     const type = await detectFile(file);
     expect(type.mime).toBe('image/x-fujifilm-raf');
 
@@ -77,8 +88,8 @@ describe('renderDerivatives beyond the corpus', () => {
   });
 
   it.each([
-    ['TIFF', (image: sharp.Sharp) => image.tiff(), 'image/tiff'],
-    ['GIF', (image: sharp.Sharp) => image.gif(), 'image/gif'],
+    ['TIFF', (image: Sharp) => image.tiff(), 'image/tiff'],
+    ['GIF', (image: Sharp) => image.gif(), 'image/gif'],
   ])('renders %s', async (name, encode, mime) => {
     const file = path.join(dir, `picture.${name.toLowerCase()}`);
     await encode(halves(2000, 1000)).toFile(file);
@@ -96,7 +107,9 @@ describe('renderDerivatives beyond the corpus', () => {
 
   it('puts transparent pixels on white, since JPEG has no alpha', async () => {
     const file = path.join(dir, 'transparent.png');
-    await sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    await sharp({
+      create: { width: 40, height: 30, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .png()
       .toFile(file);
     expect(await renderDerivatives({ path: file, type: PNG }, outputs('alpha'))).toMatchObject({ ok: true });
@@ -106,9 +119,17 @@ describe('renderDerivatives beyond the corpus', () => {
   it('caps panorama thumbnails at 750 pixels wide and never enlarges', async () => {
     const file = path.join(dir, 'panorama.jpg');
     await halves(4000, 400).jpeg().toFile(file);
-    expect(await renderDerivatives({ path: file, type: JPEG }, outputs('panorama'))).toMatchObject({ ok: true });
-    expect(await sharp(outputs('panorama').previewPath).metadata()).toMatchObject({ width: 1440, height: 144 });
-    expect(await sharp(outputs('panorama').thumbnailPath).metadata()).toMatchObject({ width: 750, height: 75 });
+    expect(await renderDerivatives({ path: file, type: JPEG }, outputs('panorama'))).toMatchObject({
+      ok: true,
+    });
+    expect(await sharp(outputs('panorama').previewPath).metadata()).toMatchObject({
+      width: 1440,
+      height: 144,
+    });
+    expect(await sharp(outputs('panorama').thumbnailPath).metadata()).toMatchObject({
+      width: 750,
+      height: 75,
+    });
   });
 
   it('replaces earlier outputs whole, creates missing folders, and leaves no temporary files', async () => {
@@ -121,7 +142,11 @@ describe('renderDerivatives beyond the corpus', () => {
     await fsp.mkdir(path.dirname(nested.previewPath), { recursive: true });
     await fsp.writeFile(nested.previewPath, 'stale');
     expect(await renderDerivatives({ path: file, type: JPEG }, nested)).toMatchObject({ ok: true });
-    expect(await sharp(nested.previewPath).metadata()).toMatchObject({ format: 'jpeg', width: 600, height: 400 });
+    expect(await sharp(nested.previewPath).metadata()).toMatchObject({
+      format: 'jpeg',
+      width: 600,
+      height: 400,
+    });
     expect(await sharp(nested.thumbnailPath).metadata()).toMatchObject({ format: 'jpeg', height: 250 });
     const leftovers = [...(await fsp.readdir(path.join(dir, 'deep'), { recursive: true }))].filter((name) =>
       name.endsWith('.tmp'),
@@ -140,7 +165,7 @@ describe('renderDerivatives beyond the corpus', () => {
 
   it('reports a missing original as a failed render, not an exception', async () => {
     const result = await renderDerivatives({ path: path.join(dir, 'gone.jpg'), type: JPEG }, outputs('gone'));
-    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/^The .*\.$/) });
+    expect(result.ok ? 'rendered' : result.reason).toMatch(/^The .*\.$/);
   });
 });
 

@@ -6,7 +6,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEIC, JPEG, PNG } from './detect.ts';
 import {
-  configureMedia,
   detectMediaType,
   refineTiffType,
   renderDerivatives,
@@ -48,7 +47,9 @@ function fitInside(width: number, height: number, maxWidth: number, maxHeight: n
 
 function expectSize(actual: { width?: number; height?: number }, [width, height]: [number, number]): void {
   expect(Math.abs((actual.width ?? 0) - width), `width ${actual.width} vs ${width}`).toBeLessThanOrEqual(1);
-  expect(Math.abs((actual.height ?? 0) - height), `height ${actual.height} vs ${height}`).toBeLessThanOrEqual(1);
+  expect(Math.abs((actual.height ?? 0) - height), `height ${actual.height} vs ${height}`).toBeLessThanOrEqual(
+    1,
+  );
 }
 
 /** A 16x16 grey thumbnail of an image, for comparing pictures rather than bytes. */
@@ -64,8 +65,14 @@ function distance(a: Buffer, b: Buffer): number {
 
 /** Where Shoebox's derivatives deliberately do not show the ExifTool-sized original. */
 const RENDER_EXCEPTIONS: Record<string, { ok: boolean; why: string }> = {
-  'raw/canon-350d-exiftool.dng': { ok: false, why: 'image data stripped: no JPEG preview, and RAW is not developed' },
-  'raw/nikon-z9-cropped.dng': { ok: true, why: 'rendered from its largest embedded preview (640x424), not 5392x3592' },
+  'raw/canon-350d-exiftool.dng': {
+    ok: false,
+    why: 'image data stripped: no JPEG preview, and RAW is not developed',
+  },
+  'raw/nikon-z9-cropped.dng': {
+    ok: true,
+    why: 'rendered from its largest embedded preview (640x424), not 5392x3592',
+  },
 };
 
 describe('renderDerivatives on the corpus', () => {
@@ -75,7 +82,7 @@ describe('renderDerivatives on the corpus', () => {
     const result = await render(row);
     const exception = RENDER_EXCEPTIONS[row.name];
     if (exception?.ok === false) {
-      expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^The .*\.$/) });
+      expect(result.ok ? 'rendered' : result.reason).toMatch(/^The .*\.$/);
       return;
     }
     if (!result.ok) throw new Error(`${row.name}: ${result.reason}`);
@@ -105,10 +112,15 @@ describe('renderDerivatives on the corpus', () => {
   it('shows every landscape_N the right way up, whatever its Orientation tag', async () => {
     const upright = await signature(outputsFor('orientation/landscape_1.jpg').previewPath);
     // The signature must be able to tell a mirrored picture from the right one, or the checks below prove nothing.
-    expect(distance(upright, await signature(outputsFor('orientation/landscape_1.jpg').previewPath, true))).toBeGreaterThan(20);
+    expect(
+      distance(upright, await signature(outputsFor('orientation/landscape_1.jpg').previewPath, true)),
+    ).toBeGreaterThan(20);
     for (const n of [0, 2, 3, 4, 5, 6, 7, 8]) {
       const { previewPath } = outputsFor(`orientation/landscape_${n}.jpg`);
-      expect(await sharp(previewPath).metadata(), `landscape_${n}`).toMatchObject({ width: 1440, height: 960 });
+      expect(await sharp(previewPath).metadata(), `landscape_${n}`).toMatchObject({
+        width: 1440,
+        height: 960,
+      });
       expect(distance(upright, await signature(previewPath)), `landscape_${n}`).toBeLessThan(6);
     }
   });
@@ -172,8 +184,8 @@ describe('renderDerivatives on malformed files', () => {
     if (expected === 'ok') {
       expect(result).toMatchObject({ ok: true, source: 'original' });
     } else {
-      expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^The [^\n]*\.$/) });
-      const { reason } = result as { reason: string };
+      const reason = result.ok ? 'rendered' : result.reason;
+      expect(reason).toMatch(/^The [^\n]*\.$/);
       if (expected === 'truncated') expect(reason).toMatch(/^The file is truncated: \w+ data ends before/);
       else expect(reason).not.toMatch(/truncated/);
     }

@@ -8,10 +8,11 @@ import {
   decodeHeifWithSharp,
   decodeRawPreview,
   decodeWithSharp,
+  JPEG_QUALITY,
   type Decoded,
 } from './decoders.ts';
 import { explainFailure, truncated } from './failure.ts';
-import { readHeifLayout } from './heif.ts';
+import { readHeifLayout, type HeifLayout } from './heif.ts';
 import { readOrientationTag } from './exif-read.ts';
 import { parseOrientation } from './exif-values.ts';
 import type { DerivativeResult, MediaType, RenderInput, RenderOutput } from './types.ts';
@@ -19,10 +20,12 @@ import type { DerivativeResult, MediaType, RenderInput, RenderOutput } from './t
 export const THUMBNAIL_HEIGHT = 250;
 /** Thumbnails fill rows of a justified grid: a fixed height, and a cap so panoramas do not take a whole row. */
 export const THUMBNAIL_MAX_WIDTH = 750;
-const JPEG_QUALITY = 80;
 
 export interface MediaConfig {
-  /** libvips worker threads per image operation; defaults to the number of CPU cores. */
+  /**
+   * libvips threads per image. sharp's default is the core count, but 1 on glibc Linux without jemalloc (to
+   * limit memory fragmentation). Photos are also rendered in parallel, up to libuv's UV_THREADPOOL_SIZE.
+   */
   threads?: number;
 }
 
@@ -55,7 +58,8 @@ export async function renderDerivatives(input: RenderInput, out: RenderOutput): 
 
 async function decode({ path: file, type, orientation }: RenderInput): Promise<Decoded> {
   if (type.family === 'heif' || type.family === 'avif') return decodeHeif(file, type, orientation);
-  if (type.family === 'raw') return decodeRawPreview(file, type, await resolveOrientation(file, type, orientation));
+  if (type.family === 'raw')
+    return decodeRawPreview(file, type, await resolveOrientation(file, type, orientation));
   return decodeWithSharp(file, type);
 }
 
@@ -68,20 +72,34 @@ async function decodeHeif(file: string, type: MediaType, given: number | null | 
   const layout = await readHeifLayout(file).catch(() => null);
   const exifOrientation = await resolveOrientation(file, type, given);
   const orientation = layout?.transformed ? null : exifOrientation;
-  const decoders: (() => Promise<Decoded>)[] = layout?.truncated
-    ? [() => Promise.reject(truncated(type))] // a cut-off HEVC stream decodes to a half-grey picture
-    : [() => decodeHeifWithSharp(file, type, orientation)];
-  if (type.family === 'heif' && !layout?.truncated)
-    decoders.push(() => decodeHeicWasm(file, layout, orientation));
-  let lastError: unknown;
-  for (const attempt of decoders) {
+  try {
+    // A cut-off HEVC stream still "decodes", to a half-grey picture, so truncation is judged from the boxes.
+    if (layout?.truncated) throw truncated(type);
+    return await decodeHeifPixels(file, type, layout, orientation);
+  } catch (err) {
+    // The EXIF thumbnail is small, but better than nothing; without one, the decoder's complaint stands.
     try {
-      return await attempt();
-    } catch (err) {
-      lastError = err; // the later decoder is the more capable one, so its complaint is the telling one
+      return await decodeExifThumbnail(file, exifOrientation);
+    } catch {
+      throw err;
     }
   }
-  return decodeExifThumbnail(file, exifOrientation).catch(() => Promise.reject(lastError));
+}
+
+async function decodeHeifPixels(
+  file: string,
+  type: MediaType,
+  layout: HeifLayout | null,
+  orientation: number | null,
+): Promise<Decoded> {
+  try {
+    return await decodeHeifWithSharp(file, type, orientation);
+  } catch (err) {
+    // The libheif inside sharp decodes AV1 but not HEVC; HEIC needs the WebAssembly build. Its complaint, if it
+    // fails too, is the more telling one.
+    if (type.family !== 'heif') throw err;
+    return decodeHeicWasm(file, layout, orientation);
+  }
 }
 
 /** The caller's orientation when given (even null); otherwise read from the file. */
@@ -95,25 +113,16 @@ async function resolveOrientation(
 }
 
 async function writeDerivatives(decoded: Decoded, out: RenderOutput): Promise<void> {
-  // Both outputs come from the preview-sized pixels: the original is decoded once, and never at full size
-  // when the decoder can shrink while loading (JPEG).
-  const input = { raw: decoded.raw };
-  const [preview, thumbnail] = await Promise.all([
-    sharp(decoded.pixels, input).jpeg({ quality: JPEG_QUALITY }).toBuffer(),
-    sharp(decoded.pixels, input)
-      .resize({
-        width: THUMBNAIL_MAX_WIDTH,
-        height: THUMBNAIL_HEIGHT,
-        fit: 'inside',
-        withoutEnlargement: true,
-      })
-      .jpeg({ quality: JPEG_QUALITY })
-      .toBuffer(),
-  ]);
+  // The thumbnail is made from the preview, not the original: the original is decoded once per photo, and
+  // shrinking a 1440-pixel JPEG while loading it costs a few milliseconds.
+  const thumbnail = await sharp(decoded.preview)
+    .resize({ width: THUMBNAIL_MAX_WIDTH, height: THUMBNAIL_HEIGHT, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: JPEG_QUALITY })
+    .toBuffer();
   const dirs = [...new Set([path.dirname(out.previewPath), path.dirname(out.thumbnailPath)])];
   await Promise.all(dirs.map((dir) => fsp.mkdir(dir, { recursive: true })));
   await Promise.all([
-    writeFileAtomic(out.previewPath, preview),
+    writeFileAtomic(out.previewPath, decoded.preview),
     writeFileAtomic(out.thumbnailPath, thumbnail),
   ]);
   await Promise.all(dirs.map(syncDirectory));

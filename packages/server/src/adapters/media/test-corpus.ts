@@ -30,7 +30,10 @@ export interface ManifestRow {
 function repoRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && 'workspaces' in (JSON.parse(fs.readFileSync(manifest, 'utf8')) as object)) {
+    if (
+      fs.existsSync(manifest) &&
+      'workspaces' in (JSON.parse(fs.readFileSync(manifest, 'utf8')) as object)
+    ) {
       return dir;
     }
     if (path.dirname(dir) === dir) throw new Error(`No workspace root above ${from}.`);
@@ -47,7 +50,10 @@ export function loadManifest(): ManifestRow[] {
   const columns = header.split('\t');
   return lines.map((line) => {
     const cells = line.split('\t');
-    const row = Object.fromEntries(columns.map((column, i) => [column, cells[i] ?? ''])) as Record<string, string>;
+    const row = Object.fromEntries(columns.map((column, i) => [column, cells[i] ?? ''])) as Record<
+      string,
+      string
+    >;
     const relative = row.path ?? '';
     return {
       ...(row as unknown as ManifestRow),

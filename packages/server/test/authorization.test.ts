@@ -1,0 +1,268 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Album, Device, Photo } from '@shoebox/shared';
+import { DIALECTS } from './support/databases.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
+import {
+  TestClient,
+  adminSession,
+  expectProblem,
+  filesUnder,
+  originalPath,
+  pendingSession,
+  userSession,
+  type Reply,
+  type SignedIn,
+} from './support/api.ts';
+import { corpusFile, readManifest } from './support/corpus.ts';
+
+interface Operation {
+  method: string;
+  /** As the document names it, without the `/api` server prefix: `/photos/{id}`. */
+  path: string;
+  tags: string[];
+  secured: boolean;
+  hasBody: boolean;
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { tags?: string[]; security?: unknown[]; requestBody?: unknown }>>;
+}
+
+/** The ids of one account's things, as a route names them. */
+interface Ids {
+  photo: string;
+  album: string;
+  device: string;
+  /** A sign-in request of a device waiting for approval. */
+  enrolment: string;
+}
+
+/**
+ * Every route that takes an id, with the kind of id it takes and, when it has one, a body that would succeed
+ * for the owner. The test fails when the API has a route with a path parameter that is not in this table.
+ */
+const ID_ROUTES: Record<string, { id: keyof Ids; body?: (target: Ids, caller: Ids) => unknown }> = {
+  'GET /photos/{id}': { id: 'photo' },
+  'DELETE /photos/{id}': { id: 'photo' },
+  'GET /photos/{id}/original': { id: 'photo' },
+  'GET /photos/{id}/preview': { id: 'photo' },
+  'GET /photos/{id}/thumbnail': { id: 'photo' },
+  'POST /photos/{id}/trash': { id: 'photo' },
+  'POST /photos/{id}/restore': { id: 'photo' },
+  'GET /albums/{id}': { id: 'album' },
+  'PATCH /albums/{id}': { id: 'album', body: () => ({ name: 'Taken over' }) },
+  'DELETE /albums/{id}': { id: 'album' },
+  'GET /albums/{id}/photos': { id: 'album' },
+  'POST /albums/{id}/photos': { id: 'album', body: (_target, caller) => ({ photoIds: [caller.photo] }) },
+  'DELETE /albums/{id}/photos': { id: 'album', body: (target) => ({ photoIds: [target.photo] }) },
+  'GET /devices/{id}': { id: 'device' },
+  'DELETE /devices/{id}': { id: 'device' },
+  'GET /sync/deliveries/{photoId}': { id: 'photo' },
+  'POST /enrolments/{id}/allow': { id: 'enrolment' },
+  'POST /enrolments/{id}/deny': { id: 'enrolment' },
+};
+
+/** Library routes that take a body: what the owner's trusted device could send successfully. */
+const LIBRARY_BODIES: Record<string, (own: Ids & { sha256: string }) => unknown> = {
+  'POST /photos': () => new Uint8Array(fs.readFileSync(corpusFile(PENDING_UPLOAD))),
+  'POST /photos/exists': (own) => ({ sha256: [own.sha256] }),
+  'POST /albums': () => ({ name: 'From an unapproved device' }),
+  'PATCH /albums/{id}': () => ({ name: 'Renamed by an unapproved device' }),
+  'POST /albums/{id}/photos': (own) => ({ photoIds: [own.photo] }),
+  'DELETE /albums/{id}/photos': (own) => ({ photoIds: [own.photo] }),
+};
+const LIBRARY_TAGS = ['photos', 'albums'];
+const PENDING_UPLOAD = 'cameras/casio-ex-z3.jpg';
+const NOBODY: Ids = {
+  photo: '01a22222-0000-7000-8000-000000000000',
+  album: '01a22222-0000-7000-8000-000000000001',
+  device: '01a22222-0000-7000-8000-000000000002',
+  enrolment: '01a22222-0000-7000-8000-000000000003',
+};
+
+const routeName = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;
+const fillPath = (template: string, id: string) => `/api${template.replace(/\{[^}]+\}/g, id)}`;
+
+describe.each(DIALECTS)('authorization on %s', (dialect) => {
+  let server: TestServer;
+  let a: SignedIn;
+  let b: SignedIn;
+  let pending: SignedIn;
+  let aIds: Ids & { sha256: string };
+  let bIds: Ids;
+  let operations: Operation[];
+
+  /** A's waiting sign-in requests, where the API has them. */
+  async function enrolmentsOfA(): Promise<unknown> {
+    if (!operations.some((op) => routeName(op) === 'GET /enrolments')) return null;
+    const reply = await a.client.get<{ items: { id: string }[] }>('/api/enrolments');
+    expect(reply.status).toBe(200);
+    return reply.body;
+  }
+
+  /** Everything of A's that another caller could try to read, change or delete. */
+  async function snapshotOfA() {
+    const photo = await a.client.get<Photo>(`/api/photos/${aIds.photo}`);
+    const original = await a.client.get(`/api/photos/${aIds.photo}/original`);
+    const album = await a.client.get<Album>(`/api/albums/${aIds.album}`);
+    const members = await a.client.get(`/api/albums/${aIds.album}/photos`);
+    const devices = await a.client.get<{ items: Device[] }>('/api/devices');
+    const timeline = await a.client.get<{ items: Photo[] }>('/api/photos?limit=1000');
+    const trashed = await a.client.get<{ items: Photo[] }>('/api/photos?limit=1000&status=trashed');
+    const albums = await a.client.get<{ items: Album[] }>('/api/albums');
+    return {
+      statuses: [photo, original, album, members, devices, timeline].map((r) => r.status),
+      photo: photo.body,
+      original: (original.body as Buffer).toString('base64'),
+      album: album.body,
+      members: members.body,
+      devices: devices.body.items.map(({ id, name, status }) => ({ id, name, status })),
+      timeline: timeline.body.items.map((p) => p.id),
+      trashed: trashed.body.items.map((p) => p.id),
+      albums: albums.body.items,
+      enrolments: await enrolmentsOfA(),
+    };
+  }
+
+  async function send(
+    client: TestClient,
+    op: Pick<Operation, 'method' | 'path'>,
+    id: string,
+    body?: unknown,
+  ) {
+    return client.call(op.method, fillPath(op.path, id), body);
+  }
+
+  let before: Awaited<ReturnType<typeof snapshotOfA>>;
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect, { config: { mediaWorkers: 0 } });
+    a = await adminSession(server.url, 'a@example.com');
+    b = await userSession(server.url, a.client, 'b@example.com');
+    pending = await pendingSession(server.url, 'a@example.com');
+
+    const aPhoto = await a.client.uploadOk(corpusFile('cameras/gopro-hero6-8x8.jpg'));
+    const aAlbum = (await a.client.post<Album>('/api/albums', { name: "A's album" })).body;
+    await a.client.post(`/api/albums/${aAlbum.id}/photos`, { photoIds: [aPhoto.id] });
+    const bPhoto = await b.client.uploadOk(corpusFile('cameras/sony-dsc-f828-8x8.jpg'));
+    const bAlbum = (await b.client.post<Album>('/api/albums', { name: "B's album" })).body;
+    bIds = { photo: bPhoto.id, album: bAlbum.id, device: b.deviceId, enrolment: NOBODY.enrolment };
+
+    const doc = await new TestClient(server.url).get<OpenApiDocument>('/api/openapi.json');
+    expect(doc.status).toBe(200);
+    operations = Object.entries(doc.body.paths).flatMap(([route, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path: route,
+        tags: op.tags ?? [],
+        secured: (op.security?.length ?? 0) > 0,
+        hasBody: op.requestBody !== undefined,
+      })),
+    );
+    const waiting = (await enrolmentsOfA()) as { items: { id: string }[] } | null;
+    const enrolment = waiting?.items[0]?.id ?? NOBODY.enrolment;
+    aIds = { photo: aPhoto.id, album: aAlbum.id, device: a.deviceId, enrolment, sha256: aPhoto.sha256 };
+    before = await snapshotOfA();
+  });
+  afterAll(() => server.close());
+
+  it('has a case for every route of the API that takes an id, and none for routes that do not exist', () => {
+    const withIds = operations.filter((op) => op.path.includes('{')).map(routeName);
+    expect(withIds.length).toBeGreaterThanOrEqual(15);
+    expect(
+      withIds.filter((route) => !(route in ID_ROUTES)),
+      'routes without a case',
+    ).toEqual([]);
+    expect(
+      Object.keys(ID_ROUTES).filter((route) => !withIds.includes(route)),
+      'cases without a route',
+    ).toEqual([]);
+  });
+
+  it("answers another account's ids exactly like ids that do not exist: 404", async () => {
+    for (const op of operations.filter((o) => o.path.includes('{'))) {
+      const route = routeName(op);
+      const spec = ID_ROUTES[route];
+      if (!spec) continue; // reported by the coverage test above
+      expect(aIds[spec.id], `${route}: A has no ${spec.id} to try`).not.toBe(NOBODY[spec.id]);
+      const body = spec.body?.(aIds, bIds);
+      const foreign = await send(b.client, op, aIds[spec.id], body);
+      const problem = expectProblem(foreign, 404, 'not_found');
+      const missing = expectProblem(
+        await send(b.client, op, NOBODY[spec.id], spec.body?.(NOBODY, bIds)),
+        404,
+      );
+      const { status, code, title, detail } = missing;
+      expect(
+        { status: problem.status, code: problem.code, title: problem.title, detail: problem.detail },
+        route,
+      ).toEqual({ status, code, title, detail });
+    }
+  });
+
+  it("will not put another account's photo into an album, or take it out of one", async () => {
+    const add = await b.client.post(`/api/albums/${bIds.album}/photos`, { photoIds: [aIds.photo] });
+    expectProblem(add, 404, 'not_found');
+    const remove = await b.client.call('DELETE', `/api/albums/${bIds.album}/photos`, {
+      photoIds: [aIds.photo],
+    });
+    expect(remove.status).toBe(200);
+    expect(
+      (await b.client.get<{ photoIds: string[] }>(`/api/albums/${bIds.album}/photos`)).body.photoIds,
+    ).toEqual([]);
+  });
+
+  it('refuses every secured route without a token, or with a token that is not one', async () => {
+    const secured = operations.filter((op) => op.secured);
+    expect(secured.length).toBeGreaterThanOrEqual(25);
+    const anonymous = new TestClient(server.url);
+    const forged = new TestClient(server.url, 'not-a-real-token');
+    const revoked = await userSession(server.url, a.client, 'c@example.com');
+    expect((await revoked.client.post('/api/auth/sign-out')).status).toBe(204);
+    for (const op of secured) {
+      const body = op.hasBody ? {} : undefined;
+      for (const client of [anonymous, forged, revoked.client]) {
+        expectProblem(await send(client, op, aIds.photo, body), 401, 'unauthenticated');
+      }
+      const viaQuery = await anonymous.call(
+        op.method,
+        `${fillPath(op.path, aIds.photo)}?access_token=forged`,
+        body,
+      );
+      expectProblem(viaQuery, 401, 'unauthenticated');
+    }
+    expectProblem(await anonymous.get('/api/no-such-route'), 404, 'not_found');
+  });
+
+  it('lets a device that waits for approval do nothing in the library, and keeps nothing it sends', async () => {
+    const library = operations.filter((op) => op.tags.some((t) => LIBRARY_TAGS.includes(t)));
+    expect(library.length).toBeGreaterThanOrEqual(19);
+    const uploadSha = readManifest().find((row) => row.path === PENDING_UPLOAD)?.sha256 ?? '';
+    for (const op of library) {
+      const route = routeName(op);
+      const body = LIBRARY_BODIES[route];
+      expect(!op.hasBody || body !== undefined, `${route} needs a body in LIBRARY_BODIES`).toBe(true);
+      const id = op.path.includes('{') ? aIds[ID_ROUTES[route]?.id ?? 'photo'] : '';
+      const reply: Reply = await send(pending.client, op, id, body?.(aIds));
+      expect(reply.status, route).toBe(403);
+      expectProblem(reply, 403, 'device_pending');
+    }
+    expect(fs.existsSync(originalPath(server.dataDir, uploadSha))).toBe(false);
+    expect(filesUnder(path.join(server.dataDir, 'tmp', 'uploads'))).toEqual([]);
+    const rows = await server.database.db
+      .selectFrom('photos')
+      .select('id')
+      .where('sha256', '=', uploadSha)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
+  it("leaves A's photos, albums and devices exactly as they were", async () => {
+    expect(await snapshotOfA()).toEqual(before);
+    expect(before.statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(before.members).toEqual({ photoIds: [aIds.photo] });
+    expect(before.devices).toContainEqual({ id: a.deviceId, name: 'test-device', status: 'trusted' });
+  });
+});
