@@ -10,7 +10,7 @@ const architecture = [
   {
     // Only the db adapter knows which database is in use.
     files: ['packages/server/src/**/*.ts'],
-    ignores: ['packages/server/src/adapters/db/**'],
+    ignores: ['packages/server/src/adapters/db/**', 'packages/server/src/push/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -34,6 +34,8 @@ export interface TestServer {
 export interface TestServerOptions {
   config?: Partial<ConfigInput>;
   clock?: Clock;
+  /** Share this database with another test server (several instances); it is not closed by this server. */
+  database?: TestDatabase;
 }
 
 /** A real Shoebox HTTP server on a loopback port, on a fresh database of the given dialect. */
@@ -42,7 +44,8 @@ export async function startTestServer(
   options: TestServerOptions = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-test-'));
-  const database = await openTestDatabase(dialect);
+  const shared = options.database;
+  const database = shared ?? (await openTestDatabase(dialect));
   const config = parseConfig({
     dataDir,
     databaseUrl: database.url,
@@ -78,7 +81,7 @@ export async function startTestServer(
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await app.stop();
-      await database.close();
+      if (!shared) await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

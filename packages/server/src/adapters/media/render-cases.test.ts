@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JPEG, PNG } from './detect.ts';
-import { configureMedia, detectMediaType, renderDerivatives, type MediaType } from './index.ts';
+import { configureMedia, detectMediaType, readPhotoMetadata, renderDerivatives, type MediaType } from './index.ts';
 import { readHead } from './test-corpus.ts';
 
 // Cases the corpus lacks, built here: formats without a sample, hostile headers, and the output contract.
@@ -74,6 +74,9 @@ describe('renderDerivatives beyond the corpus', () => {
     );
     const type = await detectFile(file);
     expect(type.mime).toBe('image/x-fujifilm-raf');
+    expect((await readPhotoMetadata(file, type)).problems).toEqual([
+      'EXIF could not be read: Shoebox does not parse this RAW format.',
+    ]);
 
     const upright = await renderDerivatives({ path: file, type, orientation: 1 }, outputs('raf-1'));
     expect(upright).toEqual({ ok: true, width: 300, height: 200, source: 'embedded-preview' });

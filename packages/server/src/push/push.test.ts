@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { PushMessage } from '@shoebox/shared';
+import { DIALECTS, openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { adminSession, approvedDevice, eventually, signIn, type SignedIn } from '../../test/support/api.ts';
+import { corpusFile } from '../../test/support/corpus.ts';
+
+const base = fs.readFileSync(corpusFile('phones/xiaomi-mi9t.jpg'));
+const photoBytes = () => Buffer.concat([base, randomBytes(32)]);
+
+interface Live {
+  socket: WebSocket;
+  messages: PushMessage[];
+  closed: Promise<{ code: number; at: number }>;
+  next(type: PushMessage['type'], after?: number): Promise<PushMessage>;
+}
+
+async function connect(url: string, token: string): Promise<Live> {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/api/sync/socket?access_token=${token}`);
+  const messages: PushMessage[] = [];
+  socket.on('message', (d) => messages.push(JSON.parse(d.toString()) as PushMessage));
+  const closed = new Promise<{ code: number; at: number }>((resolve) =>
+    socket.on('close', (code) => resolve({ code, at: Date.now() })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  const next = (type: PushMessage['type'], after = 0) =>
+    eventually(
+      async () => Promise.resolve(messages.slice(after).find((m) => m.type === type)),
+      5000,
+      `a ${type} message`,
+    );
+  await next('hello');
+  return { socket, messages, closed, next };
+}
+
+describe.each(DIALECTS)('live push on %s', (dialect) => {
+  let server: TestServer;
+  let phone: SignedIn;
+  let laptop: SignedIn;
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect);
+    phone = await adminSession(server.url, 'live@example.com');
+    laptop = await approvedDevice(server.url, phone.client, 'live@example.com', 'laptop');
+  });
+  afterAll(() => server.close());
+
+  it('tells other devices that the feed moved, within a fraction of a second', async () => {
+    const live = await connect(server.url, laptop.response.token);
+    const mark = live.messages.length;
+    const started = Date.now();
+    await phone.client.uploadOk(photoBytes());
+    const hint = await live.next('feed', mark);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(hint).toMatchObject({ type: 'feed' });
+    live.socket.close();
+  });
+
+  it('answers messages it does not understand without dropping the connection', async () => {
+    const live = await connect(server.url, laptop.response.token);
+    const mark = live.messages.length;
+    live.socket.send('not json at all');
+    expect(await live.next('error', mark)).toMatchObject({ code: 'unknown_message' });
+    live.socket.send(JSON.stringify({ type: 'ping' }));
+    expect(await live.next('pong', mark)).toEqual({ type: 'pong' });
+    live.socket.close();
+  });
+
+  it('refuses a socket without a valid session', async () => {
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/sync/socket?access_token=nope`);
+    const status = await new Promise<number>((resolve) =>
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    expect(status).toBe(401);
+  });
+
+  it('closes a removed device’s socket within 1 s, and its token stops working', async () => {
+    const tablet = await approvedDevice(server.url, phone.client, 'live@example.com', 'tablet');
+    const live = await connect(server.url, tablet.response.token);
+    const removedAt = Date.now();
+    expect((await phone.client.call('DELETE', `/api/devices/${tablet.deviceId}`)).status).toBe(200);
+    const { code, at } = await live.closed;
+    expect(code).toBe(4001);
+    expect(at - removedAt).toBeLessThan(1000);
+    expect(live.messages.some((m) => m.type === 'signed-out')).toBe(true);
+    expect((await tablet.client.get('/api/photos')).status).toBe(401);
+  });
+
+  it('delivers approval requests to trusted devices live', async () => {
+    const live = await connect(server.url, phone.response.token);
+    const mark = live.messages.length;
+    const stranger = await signIn(server.url, 'live@example.com');
+    const message = await live.next('device', mark);
+    expect(message).toMatchObject({ type: 'device', event: 'enrolment.requested' });
+    expect(JSON.stringify(message)).toContain(stranger.deviceId);
+    live.socket.close();
+  });
+});
+
+describe('two server instances on one PostgreSQL database', () => {
+  let database: TestDatabase;
+  let one: TestServer;
+  let two: TestServer;
+  beforeAll(async () => {
+    database = await openTestDatabase('postgres');
+    one = await startTestServer('postgres', { database });
+    two = await startTestServer('postgres', { database });
+  });
+  afterAll(async () => {
+    await one.close();
+    await two.close();
+    await database.close();
+  });
+
+  it('pushes a change committed through one instance to devices connected to the other', async () => {
+    const phone = await adminSession(one.url, 'cluster@example.com');
+    const laptop = await approvedDevice(two.url, phone.client, 'cluster@example.com', 'laptop');
+    const live = await connect(two.url, laptop.response.token);
+    const mark = live.messages.length;
+    await phone.client.uploadOk(photoBytes());
+    expect(await live.next('feed', mark)).toMatchObject({ type: 'feed' });
+
+    // Removing the device through instance one closes its socket on instance two.
+    const removedAt = Date.now();
+    await phone.client.call('DELETE', `/api/devices/${laptop.deviceId}`);
+    const { at } = await live.closed;
+    expect(at - removedAt).toBeLessThan(1000);
+  });
+});
