@@ -178,11 +178,13 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     },
 
     async list(actor: Principal): Promise<Device[]> {
+      requireTrusted(actor);
       const rows = await store.listDevices(db, actor.account.id);
       return rows.map((row) => toDevice(row, actor.device.id));
     },
 
     async get(actor: Principal, deviceId: string): Promise<Device> {
+      requireTrusted(actor);
       const row = await store.findDevice(db, actor.account.id, deviceId);
       if (!row) throw notFound('Device');
       return toDevice(row, actor.device.id);

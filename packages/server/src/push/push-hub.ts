@@ -59,7 +59,11 @@ export function createPushHub(deps: PushHubDeps) {
     }
     const task = (async () => {
       const cursor = await deps.head(accountId);
-      for (const c of clients) if (c.principal.account.id === accountId) send(c, { type: 'feed', cursor });
+      // A device waiting for approval must not even learn that the library changed.
+      for (const c of clients) {
+        if (c.principal.account.id === accountId && c.principal.device.status === 'trusted')
+          send(c, { type: 'feed', cursor });
+      }
     })();
     pendingHeads.set(accountId, task);
     try {
@@ -89,12 +93,21 @@ export function createPushHub(deps: PushHubDeps) {
         }
         return;
       case 'account':
+        if (message.event === 'enrolment.approved') promote((message.data as { deviceId?: string }).deviceId);
         for (const c of clients) {
           if (c.principal.account.id === message.accountId && c.principal.device.status === 'trusted') {
             send(c, { type: 'device', event: message.event, data: message.data });
           }
         }
         return;
+    }
+  }
+
+  /** A device let in while connected starts receiving library hints without reconnecting. */
+  function promote(deviceId: string | undefined): void {
+    for (const c of clients) {
+      if (c.principal.device.id === deviceId)
+        c.principal = { ...c.principal, device: { ...c.principal.device, status: 'trusted' } };
     }
   }
 

@@ -59,6 +59,7 @@ export function createSyncService({ db, feed, deliveries, clock }: SyncServiceDe
   }
 
   async function state(actor: Principal): Promise<SyncState> {
+    requireTrusted(actor);
     const acked = await deliveries.acked(db, actor.device.id);
     return {
       ackedCursor: acked ? encodeFeedCursor(epoch, Number(acked.acked_change_id)) : null,

@@ -4,7 +4,13 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JPEG, PNG } from './detect.ts';
-import { configureMedia, detectMediaType, readPhotoMetadata, renderDerivatives, type MediaType } from './index.ts';
+import {
+  configureMedia,
+  detectMediaType,
+  readPhotoMetadata,
+  renderDerivatives,
+  type MediaType,
+} from './index.ts';
 import { readHead } from './test-corpus.ts';
 
 // Cases the corpus lacks, built here: formats without a sample, hostile headers, and the output contract.
