@@ -170,10 +170,12 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     const started = performance.now();
     await next();
     const route = c.req.routePath;
-    metrics.httpDuration.observe(
-      { method: c.req.method, route, status: c.res.status },
-      (performance.now() - started) / 1000,
+    const ms = performance.now() - started;
+    c.get('log').info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms * 10) / 10, ip },
+      'request',
     );
+    metrics.httpDuration.observe({ method: c.req.method, route, status: c.res.status }, ms / 1000);
   });
   app.onError((err, c) => {
     const problem = toProblem(err, c.get('requestId'));
@@ -202,6 +204,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   mountWebApp(app);
 
   const offJobs = events.on('jobs.enqueued', () => services.runner.wake());
+  const offUploads = events.on('photo.added', () => metrics.uploads.inc({ outcome: 'stored' }));
   const housekeeping = createHousekeeping({
     photos: services.photos,
     trashDays: config.trashDays,
@@ -245,6 +248,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     },
     async stop() {
       offJobs();
+      offUploads();
       housekeeping.stop();
       await push?.close();
       await bus?.close();
