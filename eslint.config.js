@@ -6,77 +6,98 @@ const CAPABILITIES = ['accounts', 'devices', 'library', 'media', 'sync', 'trust'
 const capabilityPatterns = CAPABILITIES.map((c) => `**/src/${c}/**`);
 
 /** Dependency arrows from docs/ARCHITECTURE.md, enforced here. */
+const DRIVER_PATHS = [
+  { name: 'better-sqlite3', message: 'Only adapters/db knows the database driver.' },
+  { name: 'pg', message: 'Only adapters/db knows the database driver.' },
+];
+const MEDIA_PATHS = [
+  { name: 'sharp', message: 'Only adapters/media touches sharp.' },
+  { name: 'exifr', message: 'Only adapters/media touches exifr.' },
+];
+const SOCKET_PATHS = [{ name: 'ws', message: 'Only the push layer touches sockets.' }];
+const ADAPTER_PATTERNS = [
+  {
+    group: capabilityPatterns.map((p) => p.replace('**/src/', '../../')),
+    message: 'Adapters must not import capabilities.',
+  },
+  { group: ['../../app', '../../app.ts'], message: 'Adapters must not import the composition root.' },
+];
+
+/** One `no-restricted-imports` per folder (ESLint keeps only the last one that matches a file, so each is complete). */
+const restrict = (files, ignores, paths, patterns = []) => ({
+  files,
+  ignores,
+  rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+});
+
+/** Dependency arrows from docs/ARCHITECTURE.md, enforced here. */
 const architecture = [
-  {
-    // Only the db adapter knows which database is in use.
-    files: ['packages/server/src/**/*.ts'],
-    ignores: ['packages/server/src/adapters/db/**', 'packages/server/src/push/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'better-sqlite3', message: 'Only adapters/db knows the database driver.' },
-            { name: 'pg', message: 'Only adapters/db knows the database driver.' },
-            { name: 'sharp', message: 'Only adapters/media touches sharp.' },
-            { name: 'exifr', message: 'Only adapters/media touches exifr.' },
-            { name: 'ws', message: 'Only the push layer touches sockets.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Adapters are technology; they never reach up into capabilities or the composition root.
-    files: ['packages/server/src/adapters/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: capabilityPatterns.map((p) => p.replace('**/src/', '../../')), message: 'Adapters must not import capabilities.' },
-            { group: ['../../app', '../../app.ts'], message: 'Adapters must not import the composition root.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Routes are HTTP only: they call services, never stores.
-    files: ['packages/server/src/**/*.routes.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/*.store', '**/*.store.ts'], message: 'Routes call services, not stores.' }] },
-      ],
-    },
-  },
-  {
-    // shared/ is isomorphic: no Node built-ins, nothing from other packages.
-    files: ['packages/shared/src/**/*.ts'],
-    ignores: ['packages/shared/src/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['node:*', '@shoebox/server*', '@shoebox/cli*'], message: 'shared/ must run in the browser too.' }] },
-      ],
-    },
-  },
-  {
-    // The CLI talks to the server only over HTTP.
-    files: ['packages/cli/src/**/*.ts'],
-    ignores: ['packages/cli/src/**/*.test.ts', 'packages/cli/src/commands/serve.ts', 'packages/cli/src/commands/admin-*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['@shoebox/server*'], message: 'The CLI talks to the server over HTTP only.' }] },
-      ],
-    },
-  },
+  // Capabilities and the rest of the server: no drivers, no sharp/exifr, no sockets.
+  restrict(
+    ['packages/server/src/**/*.ts'],
+    ['packages/server/src/adapters/**', 'packages/server/src/push/**'],
+    [...DRIVER_PATHS, ...MEDIA_PATHS, ...SOCKET_PATHS],
+  ),
+  // The push layer owns sockets, nothing else.
+  restrict(['packages/server/src/push/**/*.ts'], [], [...DRIVER_PATHS, ...MEDIA_PATHS]),
+  // Adapters never reach up into capabilities; each technology stays in its own adapter.
+  restrict(
+    ['packages/server/src/adapters/**/*.ts'],
+    ['packages/server/src/adapters/db/**', 'packages/server/src/adapters/media/**'],
+    [...DRIVER_PATHS, ...MEDIA_PATHS, ...SOCKET_PATHS],
+    ADAPTER_PATTERNS,
+  ),
+  restrict(
+    ['packages/server/src/adapters/db/**/*.ts'],
+    [],
+    [...MEDIA_PATHS, ...SOCKET_PATHS],
+    ADAPTER_PATTERNS,
+  ),
+  restrict(
+    ['packages/server/src/adapters/media/**/*.ts'],
+    [],
+    [...DRIVER_PATHS, ...SOCKET_PATHS],
+    ADAPTER_PATTERNS,
+  ),
+  // Routes are HTTP only: they call services, never stores.
+  restrict(
+    ['packages/server/src/**/*.routes.ts'],
+    [],
+    [...DRIVER_PATHS, ...MEDIA_PATHS, ...SOCKET_PATHS],
+    [{ group: ['**/*.store', '**/*.store.ts'], message: 'Routes call services, not stores.' }],
+  ),
+  // shared/ is isomorphic: no Node built-ins, nothing from other packages.
+  restrict(
+    ['packages/shared/src/**/*.ts'],
+    ['packages/shared/src/**/*.test.ts'],
+    [],
+    [
+      {
+        group: ['node:*', '@shoebox/server*', '@shoebox/cli*'],
+        message: 'shared/ must run in the browser too.',
+      },
+    ],
+  ),
+  // The CLI talks to the server only over HTTP (serve starts it in-process).
+  restrict(
+    ['packages/cli/src/**/*.ts'],
+    ['packages/cli/src/**/*.test.ts', 'packages/cli/src/commands/serve.ts'],
+    [],
+    [{ group: ['@shoebox/server*'], message: 'The CLI talks to the server over HTTP only.' }],
+  ),
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'packages/web/**', 'packages/cli/bin/**', 'eslint.config.js', '.ci/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'packages/web/**',
+      'packages/cli/bin/**',
+      'eslint.config.js',
+      '.ci/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -19,6 +19,7 @@ import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { createPasswordHasher } from './accounts/passwords.ts';
 import { createDevicesStore } from './devices/devices.store.ts';
 import { createDevicesService } from './devices/devices.service.ts';
+import { createSignInThrottle } from './devices/sign-in-throttle.ts';
 import { devicesRoutes } from './devices/devices.routes.ts';
 import { createPhotosStore } from './library/photos.store.ts';
 import { createBlobsStore } from './library/blobs.store.ts';
@@ -95,6 +96,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     db,
     store: devicesStore,
     enrolment: trust,
+    throttle: createSignInThrottle(),
     accounts: accountsStore,
     hasher,
     geo: deps.geo,
@@ -180,6 +182,8 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   app.onError((err, c) => {
     const problem = toProblem(err, c.get('requestId'));
     if (problem.status >= 500) c.get('log').error({ err }, 'request failed');
+    const retry = (problem as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retry === 'number') c.header('retry-after', String(retry));
     return c.json(problem, problem.status as 500, { 'content-type': 'application/problem+json' });
   });
   app.notFound((c) => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './adapters/db/database.ts';
@@ -27,7 +28,7 @@ export async function startServer(config: Config, options: { log?: Logger } = {}
   await app.start();
 
   const server = await listen(app, config);
-  app.attach(server as import('node:http').Server);
+  app.attach(server as HttpServer);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;

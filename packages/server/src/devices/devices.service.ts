@@ -13,6 +13,7 @@ import type { EventBus } from '../platform/events.ts';
 import { newId, newSecret } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { DevicesStore } from './devices.store.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface DevicesServiceDeps {
   db: Db;
@@ -24,6 +25,7 @@ export interface DevicesServiceDeps {
   clock: Clock;
   /** Opens an approval request for a device that is not trusted yet (inside the sign-in transaction). */
   enrolment: EnrolmentOpener;
+  throttle: SignInThrottle;
 }
 
 export type EnrolmentOpener = {
@@ -49,7 +51,7 @@ export function hashToken(token: string): string {
 }
 
 export function createDevicesService(deps: DevicesServiceDeps) {
-  const { db, store, accounts, hasher, geo, events, clock, enrolment } = deps;
+  const { db, store, accounts, hasher, geo, events, clock, enrolment, throttle } = deps;
 
   async function signIn(input: {
     email: string;
@@ -57,12 +59,43 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     device: DeviceDescription;
     ip: string | null;
   }) {
-    const account = await accounts.findByEmail(db, normaliseEmail(input.email));
-    if (!account) {
-      await hasher.verifyDummy(input.password);
+    const email = normaliseEmail(input.email);
+    const account = await accounts.findByEmail(db, email);
+    const known = account && (await store.findByInstallation(db, account.id, input.device.installationId));
+    const ip = input.ip ?? 'unknown';
+    // Checked before the password: a correct password from a blocked source is refused all the same.
+    const verdict = await throttle.check(db, {
+      email,
+      ip,
+      trustedDevice: known?.status === 'trusted',
+      now: clock.now(),
+    });
+    if (!verdict.allowed) {
+      const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+      throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${seconds} s.`, {
+        retryAfterSeconds: seconds,
+      });
+    }
+    const passwordOk = account
+      ? await hasher.verify(account.password_hash, input.password)
+      : await hasher.verifyDummy(input.password).then(() => false);
+    if (!account || !passwordOk) {
+      const failures = await throttle.fail(db, {
+        email,
+        ip,
+        accountId: account?.id ?? null,
+        now: clock.now(),
+      });
+      if (account && (failures === 5 || failures % 20 === 0)) {
+        events.emit('account.message', {
+          accountId: account.id,
+          event: 'sign-in.failures',
+          data: { consecutive: failures, lastIp: input.ip },
+        });
+      }
       throw invalidCredentials();
     }
-    if (!(await hasher.verify(account.password_hash, input.password))) throw invalidCredentials();
+    await throttle.succeed(db, email, clock.now());
 
     const now = clock.now();
     const place = geo.locate(input.ip);

@@ -163,7 +163,7 @@ export function createPushHub(deps: PushHubDeps) {
       clients.add(client);
       ws.on('close', () => clients.delete(client));
       ws.on('error', () => clients.delete(client));
-      ws.on('message', (data) => onClientMessage(client, data.toString()));
+      ws.on('message', (data: Buffer) => onClientMessage(client, data.toString('utf8')));
       void deps
         .head(principal.account.id)
         .then((cursor) => send(client, { type: 'hello', deviceId: principal.device.id, cursor }));

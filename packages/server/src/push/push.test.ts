@@ -21,7 +21,7 @@ interface Live {
 async function connect(url: string, token: string): Promise<Live> {
   const socket = new WebSocket(`${url.replace('http', 'ws')}/api/sync/socket?access_token=${token}`);
   const messages: PushMessage[] = [];
-  socket.on('message', (d) => messages.push(JSON.parse(d.toString()) as PushMessage));
+  socket.on('message', (d: Buffer) => messages.push(JSON.parse(d.toString('utf8')) as PushMessage));
   const closed = new Promise<{ code: number; at: number }>((resolve) =>
     socket.on('close', (code) => resolve({ code, at: Date.now() })),
   );

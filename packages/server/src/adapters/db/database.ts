@@ -40,7 +40,8 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 /** Opens SQLite (a file path, `sqlite:` or `file:` URL, or `:memory:`) or PostgreSQL (`postgres://`). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const handle = isPostgresUrl(options.url) ? await openPostgres(options) : openSqlite(options.url);
-  if (options.migrate ?? true) await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect, options.schema);
+  if (options.migrate ?? true)
+    await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect, options.schema);
   return handle;
 }
 

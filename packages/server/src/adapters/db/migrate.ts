@@ -3,6 +3,7 @@ import type { DialectName } from './database.ts';
 import { coreMigration } from './migrations/0001-core.ts';
 import { syncMigration } from './migrations/0002-sync.ts';
 import { trustMigration } from './migrations/0003-trust.ts';
+import { throttleMigration } from './migrations/0005-throttle.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-core': coreMigration,
   '0002-sync': syncMigration,
   '0003-trust': trustMigration,
+  '0005-throttle': throttleMigration,
 };
 
 class InCodeProvider implements MigrationProvider {
@@ -22,7 +24,11 @@ class InCodeProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName, schema?: string): Promise<void> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: DialectName,
+  schema?: string,
+): Promise<void> {
   // Kysely looks for its bookkeeping tables in every schema; name ours so a database shared by several
   // schemas (tests, hosted set-ups) keeps them apart.
   const migrator = new Migrator({

@@ -19,6 +19,8 @@ export interface Database {
   device_sync: DeviceSyncTable;
   sync_deliveries: SyncDeliveriesTable;
   enrolments: EnrolmentsTable;
+  sign_in_failures: SignInFailuresTable;
+  sign_in_successes: SignInSuccessesTable;
 }
 
 export interface SettingsTable {
@@ -229,3 +231,16 @@ export interface EnrolmentsTable {
 }
 
 export type EnrolmentRow = Selectable<EnrolmentsTable>;
+
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  account_id: string | null;
+  email_hash: string;
+  ip: string;
+  at: number;
+}
+
+export interface SignInSuccessesTable {
+  email_hash: string;
+  at: number;
+}

@@ -1,4 +1,5 @@
 import fsp from 'node:fs/promises';
+import type decodeHeic from 'heic-decode';
 import sharp, { type FailOnOptions, type Sharp } from 'sharp';
 import { readExifThumbnail } from './exif-read.ts';
 import { MAX_INPUT_PIXELS, RenderRefusal, formatName, tooLarge } from './failure.ts';
@@ -84,12 +85,20 @@ export async function decodeHeicWasm(
     throw new RenderRefusal('The HEIF structure is damaged, so the image cannot be located in the file.');
   }
   assertSize(layout.width, layout.height);
-  const { default: decodeHeic } = await import('heic-decode');
-  const { width, height, data } = await decodeHeic({ buffer: await fsp.readFile(path) });
+  const decode = await loadHeicDecoder();
+  const { width, height, data } = await decode({ buffer: await fsp.readFile(path) });
   const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const image = sharp(pixels, { raw: { width, height, channels: 4 } });
   const shown = orientedSize(width, height, orientation);
   return toPreview(applyOrientation(image, orientation), shown.width, shown.height, 'original');
+}
+
+/**
+ * Loads the WebAssembly HEIC decoder. It is only needed for HEIC, so it loads on first use; compiling it takes
+ * about a second, which a server can spend at startup instead of on the first upload.
+ */
+export async function loadHeicDecoder(): Promise<typeof decodeHeic> {
+  return (await import('heic-decode')).default;
 }
 
 /** The small JPEG in EXIF IFD1: the last resort when the main image cannot be decoded. */

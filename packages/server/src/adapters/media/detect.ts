@@ -80,7 +80,7 @@ function startsWith(b: Uint8Array, bytes: number[]): boolean {
 }
 
 /** Latin-1 text of `b[start, end)`; short input gives a short string, which then simply fails to match. */
-export function ascii(b: Uint8Array, start: number, end: number): string {
+function ascii(b: Uint8Array, start: number, end: number): string {
   return String.fromCharCode(...b.subarray(start, end));
 }
 

@@ -9,7 +9,7 @@ export {
   THUMBNAIL_MAX_WIDTH,
   type MediaConfig,
 } from './render.ts';
-export { PREVIEW_LONG_SIDE } from './decoders.ts';
+export { PREVIEW_LONG_SIDE, loadHeicDecoder } from './decoders.ts';
 export { MAX_INPUT_PIXELS } from './failure.ts';
 export type {
   DerivativeResult,

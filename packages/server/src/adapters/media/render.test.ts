@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEIC, JPEG, PNG } from './detect.ts';
 import {
   detectMediaType,
+  loadHeicDecoder,
   refineTiffType,
   renderDerivatives,
   type DerivativeResult,
@@ -19,6 +20,8 @@ let outDir = '';
 
 beforeAll(async () => {
   outDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'shoebox-media-'));
+  // Compiling the WebAssembly decoder is a one-off cost; it should not count against the first HEIC test.
+  await loadHeicDecoder();
 });
 afterAll(async () => {
   await fsp.rm(outDir, { recursive: true, force: true });
