@@ -22,3 +22,7 @@ if ! psql -h 127.0.0.1 -d test -Atc 'select 1' >/dev/null 2>&1; then
   su postgres -c "createdb -h 127.0.0.1 test" 2>/dev/null || createdb -h 127.0.0.1 test
 fi
 echo "ensure-postgres: PostgreSQL is ready"
+
+# Test runs make one schema each (t_<random>) and drop it; a killed run leaves its schema behind. Clear them.
+psql -h 127.0.0.1 -d test -Atc "select string_agg(format('drop schema %I cascade', nspname), '; ') from pg_namespace where nspname ~ '^t_[0-9a-f]{12}$'" \
+  | { read -r stmt || true; if [ -n "$stmt" ]; then PGOPTIONS="--client-min-messages=warning" psql -h 127.0.0.1 -d test -qc "$stmt" >/dev/null; fi; }

@@ -48,6 +48,8 @@ import { createHousekeeping } from './jobs/housekeeping.ts';
 import { createEnrolmentsStore } from './trust/enrolments.store.ts';
 import { createTrustService } from './trust/trust.service.ts';
 import { trustRoutes } from './trust/trust.routes.ts';
+import { startNotifier } from './trust/notifier.ts';
+import { createMailer } from './adapters/mail/mailer.ts';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -184,6 +186,8 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     if (problem.status >= 500) c.get('log').error({ err }, 'request failed');
     const retry = (problem as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     if (typeof retry === 'number') c.header('retry-after', String(retry));
+    const contentRange = (problem as { contentRange?: unknown }).contentRange;
+    if (typeof contentRange === 'string') c.header('content-range', contentRange);
     return c.json(problem, problem.status as 500, { 'content-type': 'application/problem+json' });
   });
   app.notFound((c) => {
@@ -208,6 +212,14 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   mountWebApp(app);
 
   const offJobs = events.on('jobs.enqueued', () => services.runner.wake());
+  const offNotices = startNotifier({
+    db: deps.database.db,
+    events,
+    mailer: createMailer(config.smtpUrl, config.mailFrom),
+    clock,
+    log: deps.log,
+    publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+  });
   const offUploads = events.on('photo.added', () => metrics.uploads.inc({ outcome: 'stored' }));
   const housekeeping = createHousekeeping({
     photos: services.photos,
@@ -253,6 +265,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     async stop() {
       offJobs();
       offUploads();
+      offNotices();
       housekeeping.stop();
       await push?.close();
       await bus?.close();

@@ -33,6 +33,15 @@ const ConfigSchema = z.object({
   trashDays: z.coerce.number().int().min(1).max(3650).default(30),
   /** pino log level. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SMTP server for security notices, e.g. `smtp://user:pass@mail.example.com:587`; none by default. */
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** Sender of notices. */
+  mailFrom: z.string().min(3).default('Shoebox <shoebox@localhost>'),
+  /** The address people use to open Shoebox (links in e-mails). */
+  publicUrl: z.url().optional(),
   /** argon2id cost; tests may lower memory, never below the floor of 19 MiB. */
   argon2MemoryKiB: z.coerce.number().int().min(19456).default(19456),
 });
@@ -73,6 +82,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ConfigInput> {
     mediaWorkers: pick('MEDIA_WORKERS'),
     trashDays: pick('TRASH_DAYS'),
     logLevel: pick('LOG_LEVEL'),
+    smtpUrl: pick('SMTP_URL'),
+    mailFrom: pick('MAIL_FROM'),
+    publicUrl: pick('PUBLIC_URL'),
   }) as Partial<ConfigInput>;
 }
 

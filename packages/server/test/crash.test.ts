@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { UploadResult } from '@shoebox/shared';
 import { openDatabase } from '../src/adapters/db/database.ts';
 import { corpusFile } from './support/corpus.ts';
 import { TestClient, createAccount, signIn } from './support/api.ts';
@@ -46,7 +45,7 @@ describe('crash safety (SIGKILL during parallel uploads)', () => {
           try {
             const reply = await client.upload(file, { 'x-shoebox-sha256': sha(file) });
             if (reply.status === 201 || reply.status === 200) {
-              acknowledged.set((reply.body as UploadResult).photo.id, sha(file));
+              acknowledged.set(reply.body.photo.id, sha(file));
               ackedThisRound++;
             }
           } catch {

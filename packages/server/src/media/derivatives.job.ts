@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../adapters/db/database.ts';
 import { derivativeKey, originalKey, type BlobStore } from '../adapters/blobs/blob-store.ts';
-import { detectMediaType, renderDerivatives, type MediaType } from '../adapters/media/index.ts';
+import { detectMediaType, refineTiffType, renderDerivatives, type MediaType } from '../adapters/media/index.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Metrics } from '../platform/metrics.ts';
 
@@ -66,7 +66,9 @@ async function sniff(file: string): Promise<MediaType | null> {
   try {
     const head = Buffer.alloc(64);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return detectMediaType(head.subarray(0, bytesRead));
+    const type = detectMediaType(head.subarray(0, bytesRead));
+    // DNG and other TIFF-based RAW files look like TIFF in their first bytes; their previews live elsewhere.
+    return type ? await refineTiffType(file, type) : null;
   } finally {
     await handle.close();
   }

@@ -59,9 +59,11 @@ export function parseRange(header: string, size: number): ByteRange | null {
     end = size - 1;
   } else {
     start = Number(startText);
+    // A range whose end comes before its start is not valid syntax: ignore it and send the whole file (RFC 9110).
+    if (endText !== '' && Number(endText) < start) return null;
     end = endText === '' ? size - 1 : Math.min(Number(endText), size - 1);
   }
-  if (start >= size || start > end) throw unsatisfiable(size);
+  if (start >= size) throw unsatisfiable(size);
   return { start, end };
 }
 

@@ -1,0 +1,53 @@
+import type { Db } from '../adapters/db/database.ts';
+import type { Mailer } from '../adapters/mail/mailer.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { EventBus } from '../platform/events.ts';
+import type { Logger } from '../platform/logger.ts';
+import { noticeFor } from './notices.ts';
+
+export interface NotifierDeps {
+  db: Db;
+  events: EventBus;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+  /** Where people open the app, for the "This wasn't me" link. */
+  publicUrl: string;
+}
+
+/**
+ * E-mails the owner about security events. Live notices to trusted devices go through the push hub from the same
+ * `account.message` events; this adds the copy that reaches the owner when no device is open.
+ */
+export function startNotifier(deps: NotifierDeps): () => void {
+  if (!deps.mailer.enabled) return () => undefined;
+  return deps.events.on('account.message', (message) => {
+    const notice = noticeFor(
+      message.event,
+      (message.data ?? {}) as Record<string, never>,
+      new Date(deps.clock.now()),
+    );
+    if (!notice) return;
+    void (async () => {
+      const account = await deps.db
+        .selectFrom('accounts')
+        .select('email')
+        .where('id', '=', message.accountId)
+        .executeTakeFirst();
+      if (!account) return;
+      const link = notice.deviceId
+        ? `${deps.publicUrl}/devices?not-me=${encodeURIComponent(notice.deviceId)}`
+        : `${deps.publicUrl}/devices`;
+      await deps.mailer.send({
+        to: account.email,
+        subject: notice.subject,
+        text: [
+          ...notice.lines,
+          '',
+          `This wasn't me: ${link}`,
+          '(removes that device and asks you to change your password)',
+        ].join('\n'),
+      });
+    })().catch((err: unknown) => deps.log.warn({ err, event: message.event }, 'notification e-mail failed'));
+  });
+}
