@@ -22,11 +22,7 @@ export interface NotifierDeps {
 export function startNotifier(deps: NotifierDeps): () => void {
   if (!deps.mailer.enabled) return () => undefined;
   return deps.events.on('account.message', (message) => {
-    const notice = noticeFor(
-      message.event,
-      (message.data ?? {}) as Record<string, never>,
-      new Date(deps.clock.now()),
-    );
+    const notice = noticeFor(message.event, message.data ?? {}, new Date(deps.clock.now()));
     if (!notice) return;
     void (async () => {
       const account = await deps.db

@@ -52,10 +52,11 @@ export const en = {
   'pending.thisDevice': 'This device',
   'pending.signedInFrom': 'Signing in from {place}',
   'pending.waiting': 'Waiting for approval… this page updates by itself.',
-  'pending.codeLabel': 'Or enter the code shown on a trusted device',
+  'pending.codeLabel': 'Enter the code shown on your trusted device',
+  'pending.codeHint': 'On a trusted device, open Devices and choose “Allow”: it shows a 6-digit code.',
+  'pending.codeIssued': 'A trusted device allowed this browser. Enter the 6-digit code it shows.',
   'pending.codeSubmit': 'Verify code',
-  'pending.codeUnavailable':
-    'Approval codes are not available on this server yet. Approve this browser from a trusted device.',
+  'pending.expired': 'This sign-in request has ended. Sign out, then sign in again to ask once more.',
   'pending.denied.title': 'This browser was not approved',
   'pending.denied.body':
     'A trusted device declined or removed this browser. Sign out, then sign in again to ask for approval once more.',
@@ -87,6 +88,7 @@ export const en = {
   'select.removeFromAlbum': 'Remove from album',
   'select.restore': 'Restore',
   'select.deleteForever': 'Delete permanently',
+  'select.day': 'Select all photos from {day}',
   'select.toolbar': 'Selection actions',
 
   'toast.trashed.one': 'Moved {count} photo to the trash',
@@ -192,7 +194,8 @@ export const en = {
   'trash.deleteBody': 'They are removed from every device. This cannot be undone.',
 
   'devices.title': 'Devices',
-  'devices.subtitle': 'Every phone, computer and browser signed in to your account. Remove the ones you don’t recognise.',
+  'devices.subtitle':
+    'Every phone, computer and browser signed in to your account. Remove the ones you don’t recognise.',
   'devices.current': 'This browser',
   'devices.status.trusted': 'Trusted',
   'devices.status.pending': 'Waiting for approval',
@@ -210,6 +213,22 @@ export const en = {
   'devices.removed': '“{name}” was removed',
   'devices.os': 'System',
   'devices.model': 'Model',
+
+  'devices.requests.title': 'Waiting for approval',
+  'devices.requests.body':
+    'These devices signed in with your password and are waiting. Allow only a device you are signing in on yourself, right now.',
+  'devices.requests.asked': 'Asked {time}',
+  'devices.allow': 'Allow',
+  'devices.deny': 'Deny',
+  'devices.codeTitle': 'Enter this code on “{name}”',
+  'devices.codeBody': 'Type these six digits on the new device. The code works until {time}.',
+  'devices.denyTitle': 'Deny “{name}”?',
+  'devices.denyBody': 'It will not see your library. It can sign in again to ask once more.',
+  'devices.denied': '“{name}” was denied',
+  'devices.done': 'Done',
+  'banner.requests.one': 'A new device wants to sign in to your account.',
+  'banner.requests.other': '{count} new devices want to sign in to your account.',
+  'banner.review': 'Review',
 
   'common.cancel': 'Cancel',
   'common.save': 'Save',

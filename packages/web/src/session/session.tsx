@@ -1,0 +1,153 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, call, onAuthProblem, token, type ServerInfo, type WhoAmI } from '../api/client.tsx';
+import type { PlainKey } from '../i18n/translate.ts';
+import { describeThisBrowser } from './device.tsx';
+
+export type SessionState =
+  | { kind: 'loading' }
+  | { kind: 'offline'; reason: string }
+  | { kind: 'signed-out'; server: ServerInfo; notice: PlainKey | null }
+  /** Signed in on a device the account has not let in (pending, or denied / removed while waiting). */
+  | { kind: 'waiting'; server: ServerInfo; me: WhoAmI }
+  | { kind: 'ready'; server: ServerInfo; me: WhoAmI };
+
+export interface SignUpForm {
+  email: string;
+  password: string;
+  displayName?: string;
+  inviteCode?: string;
+}
+
+export interface Session {
+  state: SessionState;
+  signIn(email: string, password: string): Promise<void>;
+  signUp(form: SignUpForm): Promise<void>;
+  signOut(notice?: PlainKey | null): Promise<void>;
+  /** Asks the server again who this token is; moves between waiting and ready. */
+  refresh(): Promise<WhoAmI | null>;
+  retry(): void;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+function stateFor(server: ServerInfo, me: WhoAmI): SessionState {
+  return me.device.status === 'trusted' ? { kind: 'ready', server, me } : { kind: 'waiting', server, me };
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ kind: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  const serverOf = (s: SessionState): ServerInfo | null => ('server' in s ? s.server : null);
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const server = await call(api.GET('/server'));
+        if (!token.get()) {
+          if (!cancelled) setState({ kind: 'signed-out', server, notice: null });
+          return;
+        }
+        try {
+          const me = await call(api.GET('/me'));
+          if (!cancelled) setState(stateFor(server, me));
+        } catch (err) {
+          if (!(err instanceof ApiError) || err.status !== 401) throw err;
+          token.clear();
+          if (!cancelled) setState({ kind: 'signed-out', server, notice: 'auth.sessionEnded' });
+        }
+      } catch (err) {
+        if (!cancelled)
+          setState({ kind: 'offline', reason: err instanceof Error ? err.message : String(err) });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt]);
+
+  const refresh = useCallback(async (): Promise<WhoAmI | null> => {
+    try {
+      const me = await call(api.GET('/me'));
+      setState((s) => {
+        const server = serverOf(s);
+        return server ? stateFor(server, me) : s;
+      });
+      return me;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return null; // onAuthProblem signs out
+      throw err;
+    }
+  }, []);
+
+  useEffect(
+    () =>
+      onAuthProblem((problem) => {
+        if (problem === 'unauthenticated') {
+          token.clear();
+          setState((s) => {
+            const server = serverOf(s);
+            const notice = s.kind === 'waiting' ? 'auth.deviceRemoved' : 'auth.sessionEnded';
+            return server ? { kind: 'signed-out', server, notice } : s;
+          });
+        } else {
+          void refresh().catch(() => undefined);
+        }
+      }),
+    [refresh],
+  );
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const result = await call(
+      api.POST('/auth/sign-in', { body: { email, password, device: describeThisBrowser() } }),
+    );
+    token.set(result.token);
+    const me: WhoAmI = { account: result.account, device: result.device, session: result.session };
+    setState((s) => {
+      const server = serverOf(s);
+      return server ? stateFor({ ...server, initialized: true }, me) : s;
+    });
+  }, []);
+
+  const signUp = useCallback(
+    async (form: SignUpForm) => {
+      await call(api.POST('/accounts', { body: form }));
+      await signIn(form.email, form.password);
+    },
+    [signIn],
+  );
+
+  const signOut = useCallback(async (notice: PlainKey | null = null) => {
+    if (token.get()) await call(api.POST('/auth/sign-out')).catch(() => undefined);
+    token.clear();
+    setState((s) => {
+      const server = serverOf(s);
+      return server ? { kind: 'signed-out', server, notice } : s;
+    });
+  }, []);
+
+  const retry = useCallback(() => {
+    setState({ kind: 'loading' });
+    setAttempt((n) => n + 1);
+  }, []);
+
+  const value = useMemo<Session>(
+    () => ({ state, signIn, signUp, signOut, refresh, retry }),
+    [state, signIn, signUp, signOut, refresh, retry],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession() outside <SessionProvider>');
+  return value;
+}
+
+/** The signed-in, trusted session; only for components rendered in the app shell. */
+export function useMe(): WhoAmI {
+  const { state } = useSession();
+  if (state.kind !== 'ready') throw new Error('useMe() without a trusted session');
+  return state.me;
+}

@@ -1,0 +1,38 @@
+import { api, call, eachLimited, type Photo } from '../api/client.tsx';
+
+export interface Outcome<T> {
+  done: T[];
+  /** The server's reason for each photo that failed. */
+  errors: string[];
+}
+
+function collect<T>(results: PromiseSettledResult<T>[]): Outcome<T> {
+  const done: T[] = [];
+  const errors: string[] = [];
+  for (const result of results) {
+    if (result.status === 'fulfilled') done.push(result.value);
+    else errors.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
+  }
+  return { done, errors };
+}
+
+export async function trashPhotos(ids: readonly string[]): Promise<Outcome<Photo>> {
+  return collect(
+    await eachLimited(ids, 6, (id) => call(api.POST('/photos/{id}/trash', { params: { path: { id } } }))),
+  );
+}
+
+export async function restorePhotos(ids: readonly string[]): Promise<Outcome<Photo>> {
+  return collect(
+    await eachLimited(ids, 6, (id) => call(api.POST('/photos/{id}/restore', { params: { path: { id } } }))),
+  );
+}
+
+export async function deletePhotos(ids: readonly string[]): Promise<Outcome<string>> {
+  return collect(
+    await eachLimited(ids, 6, async (id) => {
+      await call(api.DELETE('/photos/{id}', { params: { path: { id } } }));
+      return id;
+    }),
+  );
+}

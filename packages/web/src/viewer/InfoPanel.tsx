@@ -1,0 +1,115 @@
+import type { ReactNode } from 'react';
+import type { Photo } from '../api/client.tsx';
+import { Icon, type IconName } from '../components/Icon.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+
+function Section({ icon, title, children }: { icon: IconName; title: string; children: ReactNode }) {
+  return (
+    <section className="info__section">
+      <Icon name={icon} className="info__icon" />
+      <div>
+        <h3 className="info__heading">{title}</h3>
+        {children}
+      </div>
+    </section>
+  );
+}
+
+/** What the file says (time, camera, size, place) and what the server saw when it arrived (provenance). */
+export function InfoPanel({ photo }: { photo: Photo }) {
+  const { t, fmt } = useI18n();
+  const { upload, claims } = photo;
+  const camera = [photo.make, photo.model].filter(Boolean).join(' ');
+  const rotated = photo.orientation !== null && photo.orientation >= 5 && photo.orientation <= 8;
+  const [w, h] = rotated ? [photo.height, photo.width] : [photo.width, photo.height];
+  const device = upload.deviceName
+    ? upload.deviceModel
+      ? `${upload.deviceName} (${upload.deviceModel})`
+      : upload.deviceName
+    : t('info.unknownDevice');
+  const place = upload.place?.label ?? t('info.unknownPlace');
+  const provenance = [
+    t('info.uploadedFrom', { device }),
+    t('info.uploadedOn', { date: fmt.dateTime(upload.uploadedAt) }),
+    t('info.uploadedAt', { place }),
+  ].join(' ');
+
+  return (
+    <div className="info">
+      <h2 className="info__title">{t('info.title')}</h2>
+
+      <Section icon="clock" title={t('info.taken')}>
+        {photo.captureTime ? (
+          <>
+            <p className="info__primary">{fmt.wallClock(photo.captureTime)}</p>
+            <p className="info__secondary">
+              {photo.captureOffset ? t('info.offset', { offset: photo.captureOffset }) : t('info.noOffset')}
+            </p>
+          </>
+        ) : (
+          <p className="info__secondary">{t('info.noCaptureTime')}</p>
+        )}
+      </Section>
+
+      <Section icon="camera" title={t('info.camera')}>
+        <p className="info__primary">{camera || t('info.unknownCamera')}</p>
+      </Section>
+
+      <Section icon="file" title={t('info.file')}>
+        {claims.fileName ? <p className="info__primary info__break">{claims.fileName}</p> : null}
+        <p className="info__secondary">
+          {[
+            w && h ? t('info.dimensions', { width: fmt.number(w), height: fmt.number(h) }) : null,
+            fmt.bytes(photo.size),
+            photo.mime,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </p>
+      </Section>
+
+      <Section icon="pin" title={t('info.location')}>
+        {photo.gps ? (
+          <>
+            <p className="info__primary">
+              {fmt.number(photo.gps.latitude, 5)}, {fmt.number(photo.gps.longitude, 5)}
+            </p>
+            <a
+              className="info__link"
+              href={`https://www.openstreetmap.org/?mlat=${photo.gps.latitude}&mlon=${photo.gps.longitude}#map=15/${photo.gps.latitude}/${photo.gps.longitude}`}
+              target="_blank"
+              rel="noreferrer noopener"
+            >
+              {t('info.openMap')}
+            </a>
+          </>
+        ) : (
+          <p className="info__secondary">{t('info.noLocation')}</p>
+        )}
+      </Section>
+
+      <Section icon="shield" title={t('info.provenance')}>
+        <p className="info__primary provenance" data-testid="provenance">
+          {provenance}
+          {upload.ip ? <span className="info__ip"> · {upload.ip}</span> : null}
+        </p>
+        {claims.fileName ? (
+          <p className="info__secondary">{t('info.fileClaims', { name: claims.fileName })}</p>
+        ) : null}
+      </Section>
+
+      {photo.media.note || photo.media.metadataProblems.length > 0 ? (
+        <Section icon="warning" title={t('info.metadataProblems')}>
+          {photo.media.note ? (
+            <p className="info__secondary">{t('info.mediaNote', { note: photo.media.note })}</p>
+          ) : null}
+          <ul className="info__problems">
+            {photo.media.metadataProblems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+    </div>
+  );
+}
