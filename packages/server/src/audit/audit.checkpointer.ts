@@ -1,0 +1,135 @@
+// Signs a C2SP checkpoint whenever the log grew: polled every 200 ms (and on poke()), so an
+// append is covered by a signed tree head within a second. It never signs a head it cannot
+// prove consistent with the last one it trusts (C2SP: a log MUST NOT sign inconsistent checkpoints).
+import { signCheckpoint, toHex, verifyConsistency } from '@shoebox/shared/merkle/index';
+import type { Queryable } from '../adapters/db/database.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { auditDb } from './audit.db.ts';
+import { loadOrCreateSigner } from './audit.keyfile.ts';
+import { createAuditStore, type StoredCheckpoint } from './audit.store.ts';
+import { AuditIntegrityError, consistencyProof, rootAt, treeSize } from './audit.tree.ts';
+import { verifyEverything, verifyHead } from './audit.verify.ts';
+
+export interface CheckpointerDeps {
+  db: Queryable;
+  log: Logger;
+  /** `<dataDir>/keys/log.key`; its verifier key is written beside it as log.pub. */
+  signerKeyFile: string;
+  /** Origin for a new key (default: a random shoebox/audit/<id>); an existing key file's origin wins. */
+  origin?: string;
+  clock: Clock;
+  pollMs?: number;
+}
+
+export function createCheckpointer({
+  db: q,
+  log,
+  signerKeyFile,
+  origin,
+  clock,
+  pollMs = 200,
+}: CheckpointerDeps) {
+  const db = auditDb(q);
+  const store = createAuditStore();
+  const signer = loadOrCreateSigner(signerKeyFile, origin);
+  let trusted: StoredCheckpoint | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let halted: string | undefined;
+
+  async function tick(): Promise<StoredCheckpoint | undefined> {
+    if (halted) return undefined;
+    // Started without verifyOnStart (tests, tools): at least stay consistent with the stored head.
+    trusted ??= await store.latestCheckpoint(db);
+    const size = await treeSize(db);
+    if (trusted && size <= trusted.size) {
+      if (size < trusted.size) halt(`the log shrank from ${trusted.size} to ${size} entries`);
+      return undefined;
+    }
+    const root = await rootAt(db, size);
+    if (trusted && trusted.size > 0) {
+      const proof = await consistencyProof(db, trusted.size, size);
+      const ok = verifyConsistency(trusted.size, size, proof, trusted.root, root);
+      if (!ok.ok)
+        return halt(
+          `size ${size} (${toHex(root)}) is not consistent with checkpoint ${trusted.size}: ${ok.reason}`,
+        );
+    }
+    const note = signCheckpoint(signer.key, { origin: signer.origin, size, rootHash: root });
+    const cp: StoredCheckpoint = { size, root, note, createdAt: clock.now() };
+    await store.insertCheckpoint(db, cp);
+    trusted = cp;
+    return cp;
+  }
+
+  function halt(reason: string): undefined {
+    halted = reason;
+    log.error({ reason }, 'audit log tampering detected: no more checkpoints will be signed');
+    return undefined;
+  }
+
+  function run(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = tick()
+      .then(() => undefined)
+      .catch((err: unknown) => log.error({ err }, 'audit checkpoint failed'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  }
+
+  return {
+    verifierKey: signer.vkey,
+    origin: signer.origin,
+    /** Why signing stopped, if it did. */
+    get problem(): string | undefined {
+      return halted;
+    },
+
+    /**
+     * Throws AuditIntegrityError unless the stored tree still hashes to the last signed checkpoint;
+     * `full` also re-derives every leaf, node and checkpoint from the events (O(n)).
+     */
+    async verifyOnStart(options: { full?: boolean } = {}): Promise<void> {
+      const latest = await store.latestCheckpoint(db);
+      if (latest) await verifyHead(db, latest, signer.vkey);
+      if (options.full) await verifyEverything(db, signer.vkey);
+      trusted = latest;
+    },
+
+    /** Signs at once if the log grew; resolves with the new checkpoint, if any. */
+    async signNow(): Promise<StoredCheckpoint | undefined> {
+      while (running) await running;
+      return tick();
+    },
+
+    poke: run,
+
+    start(): void {
+      if (timer) return;
+      timer = setInterval(run, pollMs);
+      timer.unref();
+      run();
+    },
+
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      while (running) await running;
+    },
+
+    latest: () => store.latestCheckpoint(db),
+  };
+}
+
+export type Checkpointer = ReturnType<typeof createCheckpointer>;
+export { AuditIntegrityError };

@@ -1,0 +1,98 @@
+// The closed set of audited actions and the body each one carries. Bodies are JSON data only
+// (null, not undefined, for "unknown"): they are committed to as RFC 8785 canonical JSON.
+
+/** Where an address was placed, as the server's geo lookup said at the time (see shared Place). */
+export type AuditPlace = {
+  label: string;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  countryCode: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  accuracyKm: number | null;
+};
+
+type Ip = string | null;
+type From = { ip: Ip; place: AuditPlace | null };
+/** Which device and session did it; null when the server did it on its own (expiry, housekeeping). */
+type Actor = { deviceId: string | null; sessionId: string | null };
+
+export type AuditBodies = {
+  'sign-in.succeeded': From & { deviceId: string; sessionId: string; factors: string[] };
+  /** factors: the factor types presented; failedFactor: the one that was refused. */
+  'sign-in.failed': From & {
+    deviceId: string | null;
+    factors: string[];
+    failedFactor: string;
+    reason: string;
+  };
+  'enrolment.requested': From & { enrolmentId: string; deviceId: string; deviceName: string };
+  'enrolment.approved': Actor & { enrolmentId: string; enrolledDeviceId: string; factor: string; ip: Ip };
+  'enrolment.denied': Actor & { enrolmentId: string; enrolledDeviceId: string; ip: Ip };
+  'enrolment.expired': { enrolmentId: string; enrolledDeviceId: string };
+  'enrolment.failed': { enrolmentId: string; enrolledDeviceId: string; reason: string; ip: Ip };
+  'device.removed': Actor & { removedDeviceId: string; ip: Ip };
+  'session.started': From & { sessionId: string; deviceId: string; factors: string[] };
+  'session.ended': Actor & { endedSessionId: string; reason: string };
+  'password.changed': Actor & { ip: Ip };
+  'factor.added': Actor & { factor: string; factorId: string | null; ip: Ip };
+  'factor.removed': Actor & { factor: string; factorId: string | null; ip: Ip };
+  'recovery-code.used': From & { deviceId: string | null; remaining: number };
+  /** sha256: hex SHA-256 of the uploaded bytes. */
+  'photo.uploaded': From & { photoId: string; sha256: string; deviceId: string; sessionId: string };
+  'photo.trashed': Actor & { photoId: string; ip: Ip };
+  'photo.restored': Actor & { photoId: string; ip: Ip };
+  'photo.deleted': Actor & { photoId: string; sha256: string; reason: string; ip: Ip };
+  'album.share-granted': Actor & { albumId: string; granteeAccountId: string; role: string; ip: Ip };
+  'album.share-revoked': Actor & { albumId: string; granteeAccountId: string; ip: Ip };
+  /** One per acknowledged sync batch; digest: hex SHA-256 over what was delivered, in order. */
+  'sync.delivered': {
+    deviceId: string;
+    fromChange: number;
+    toChange: number;
+    count: number;
+    digest: string;
+  };
+  'fleet.imported': Actor & { source: string; count: number; ip: Ip };
+  /** Someone of the operator's staff looked at this account's data, and why. */
+  'staff.accessed': { staffAccountId: string; reason: string; scope: string; ip: Ip };
+};
+
+export type AuditKind = keyof AuditBodies;
+
+/** Runtime list (for schemas and checks); the type below keeps it in step with AuditBodies. */
+export const AUDIT_KINDS = [
+  'sign-in.succeeded',
+  'sign-in.failed',
+  'enrolment.requested',
+  'enrolment.approved',
+  'enrolment.denied',
+  'enrolment.expired',
+  'enrolment.failed',
+  'device.removed',
+  'session.started',
+  'session.ended',
+  'password.changed',
+  'factor.added',
+  'factor.removed',
+  'recovery-code.used',
+  'photo.uploaded',
+  'photo.trashed',
+  'photo.restored',
+  'photo.deleted',
+  'album.share-granted',
+  'album.share-revoked',
+  'sync.delivered',
+  'fleet.imported',
+  'staff.accessed',
+] as const satisfies readonly AuditKind[];
+
+// Fails to compile when a kind is added to AuditBodies but not to AUDIT_KINDS.
+type Missing = Exclude<AuditKind, (typeof AUDIT_KINDS)[number]>;
+const _allKindsListed: [Missing] extends [never] ? true : Missing = true;
+
+/** One thing to record: the account it concerns (null: none, uses the server key), what, and details. */
+export type AuditInput = {
+  [K in AuditKind]: { accountId: string | null; kind: K; body: AuditBodies[K] };
+}[AuditKind];

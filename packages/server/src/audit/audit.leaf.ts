@@ -1,0 +1,59 @@
+// Leaf format (server side; a device recomputes the same with WebCrypto or @noble/hashes):
+//   event      = RFC 8785 canonical JSON {v:1, seq, kind, at, body}
+//   tag        = HMAC-SHA256(K_account, u64be(seq))      — only the key holder can attribute it
+//   commitment = SHA-256(salt ‖ event), salt 16 random bytes — hides low-entropy content
+//   leaf       = tag ‖ commitment (64 bytes, public); the Merkle leaf hash is SHA-256(0x00 ‖ leaf)
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalJson } from '@shoebox/shared/canonical-json';
+import type { AuditInput } from './audit.kinds.ts';
+
+export const KEY_BYTES = 32;
+export const SALT_BYTES = 16;
+export const LEAF_BYTES = 64;
+export const EVENT_VERSION = 1;
+
+/** The committed text of an event. seq and time are inside so neither can be moved undetected. */
+export function eventText(seq: number, at: number, input: Pick<AuditInput, 'kind' | 'body'>): string {
+  return canonicalJson({ v: EVENT_VERSION, seq, kind: input.kind, at, body: input.body });
+}
+
+export function seqBytes(seq: number): Buffer {
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`bad audit seq ${seq}`);
+  const out = Buffer.alloc(8);
+  out.writeBigUInt64BE(BigInt(seq));
+  return out;
+}
+
+export function leafTag(key: Uint8Array, seq: number): Buffer {
+  return createHmac('sha256', key).update(seqBytes(seq)).digest();
+}
+
+export function commitment(salt: Uint8Array, event: string): Buffer {
+  return createHash('sha256').update(salt).update(event, 'utf8').digest();
+}
+
+export function makeLeaf(key: Uint8Array, seq: number, salt: Uint8Array, event: string): Buffer {
+  return Buffer.concat([leafTag(key, seq), commitment(salt, event)]);
+}
+
+/** Whether `key` attributes the leaf at `seq` (its tag is ours). */
+export function tagMatches(leaf: Uint8Array, key: Uint8Array, seq: number): boolean {
+  if (leaf.length !== LEAF_BYTES) return false;
+  return timingSafeEqual(leaf.subarray(0, 32), leafTag(key, seq));
+}
+
+/** Whether the leaf at `seq` is exactly this event under this key and salt. */
+export function opensLeaf(
+  leaf: Uint8Array,
+  key: Uint8Array,
+  seq: number,
+  salt: Uint8Array,
+  event: string,
+): boolean {
+  return tagMatches(leaf, key, seq) && Buffer.from(leaf.subarray(32)).equals(commitment(salt, event));
+}
+
+/** Uint8Array → Buffer without copying (better-sqlite3 binds Buffers only). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { bytesEqual, leafHash, rootFromLeafHashes } from '@shoebox/shared/merkle/index';
+import { DIALECTS } from '../../test/support/databases.ts';
+import type { TestDatabase } from '../../test/support/databases.ts';
+import { auditDb, auditLockFeatures } from './audit.db.ts';
+import { tagMatches } from './audit.leaf.ts';
+import { createAuditLog, type AuditLog } from './audit.log.ts';
+import { SERVER_KEY_ID } from './audit.store.ts';
+import { rootAt, storedNodeCount, treeSize } from './audit.tree.ts';
+import { appendBatch, openAuditTestDb, upload } from './audit.test-support.ts';
+
+const clock = { now: () => Date.now() };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(DIALECTS)('audit log on %s', (dialect) => {
+  let db: TestDatabase;
+  let log: AuditLog;
+  const alice = randomUUID();
+  const bob = randomUUID();
+  const q = () => auditDb(db.db);
+
+  beforeAll(async () => {
+    db = await openAuditTestDb(dialect);
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    for (const t of [
+      'audit_keys',
+      'audit_events',
+      'audit_leaves',
+      'audit_nodes',
+      'audit_checkpoints',
+    ] as const) {
+      await q().deleteFrom(t).execute();
+    }
+    log = createAuditLog({ features: auditLockFeatures(dialect), clock });
+  });
+
+  async function counts() {
+    const n = async (t: 'audit_keys' | 'audit_events' | 'audit_leaves' | 'audit_nodes') =>
+      Number(
+        (
+          await q()
+            .selectFrom(t)
+            .select((e) => e.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return {
+      keys: await n('audit_keys'),
+      events: await n('audit_events'),
+      leaves: await n('audit_leaves'),
+      nodes: await n('audit_nodes'),
+    };
+  }
+
+  async function expectTreeMatchesLeaves() {
+    const leaves = await q().selectFrom('audit_leaves').selectAll().orderBy('seq').execute();
+    expect(leaves.map((l) => Number(l.seq))).toEqual(leaves.map((_, i) => i));
+    const reference = rootFromLeafHashes(leaves.map((l) => leafHash(l.leaf)));
+    expect(bytesEqual(await rootAt(q(), leaves.length), reference)).toBe(true);
+    expect((await counts()).nodes).toBe(storedNodeCount(leaves.length));
+  }
+
+  it('leaves no trace of an append whose transaction rolls back', async () => {
+    await expect(
+      db.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 40; i++) await log.record(trx, upload(alice, i));
+        throw new Error('the action failed');
+      }),
+    ).rejects.toThrow('the action failed');
+    expect(await counts()).toEqual({ keys: 0, events: 0, leaves: 0, nodes: 0 });
+    expect(await appendBatch(db, log, [alice], 1)).toEqual([0]);
+    await expectTreeMatchesLeaves();
+  });
+
+  it('keeps seq dense and the tree right across commits and rollbacks', async () => {
+    expect(await appendBatch(db, log, [alice, bob, null], 37)).toEqual([...Array(37).keys()]);
+    await expect(
+      db.db.transaction().execute(async (trx) => {
+        await log.record(trx, upload(bob, 99));
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow();
+    // A fresh log object (another instance) must pick up where the database is.
+    const other = createAuditLog({ features: auditLockFeatures(dialect), clock });
+    expect(await appendBatch(db, other, [bob], 5)).toEqual([37, 38, 39, 40, 41]);
+    expect(await appendBatch(db, log, [alice], 30)).toEqual([...Array(30).keys()].map((i) => 42 + i));
+    await expectTreeMatchesLeaves();
+  });
+
+  it('numbers concurrent transactions densely, in commit order', async () => {
+    const committed: number[][] = [];
+    let done = false;
+    const reader = (async () => {
+      const seen: string[] = [];
+      while (!done) {
+        // A reader must never see seq n+1 committed before n.
+        const size = await treeSize(q());
+        const n = Number(
+          (
+            await q()
+              .selectFrom('audit_leaves')
+              .select((e) => e.fn.countAll().as('n'))
+              .where('seq', '<', size)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+        if (n !== size) seen.push(`${n} rows below size ${size}`);
+        await sleep(1);
+      }
+      return seen;
+    })();
+    await Promise.all(
+      Array.from({ length: 8 }, (_, t) =>
+        db.db
+          .transaction()
+          .execute(async (trx) => {
+            await sleep(t % 3);
+            const seqs = [];
+            for (let i = 0; i < 3; i++)
+              seqs.push((await log.record(trx, upload(t % 2 ? alice : bob, i))).seq);
+            await sleep(5);
+            return seqs;
+          })
+          .then((seqs) => committed.push(seqs)),
+      ),
+    );
+    done = true;
+    expect(await reader).toEqual([]);
+    // Each transaction got a contiguous run, and runs were committed in seq order.
+    expect(committed.flat()).toEqual([...Array(24).keys()]);
+    await expectTreeMatchesLeaves();
+  });
+
+  it('tags leaves privately: no account id or event text, and only the owner’s key matches', async () => {
+    await appendBatch(db, log, [alice, bob, null], 30);
+    const events = await q().selectFrom('audit_events').selectAll().orderBy('seq').execute();
+    const leaves = await q().selectFrom('audit_leaves').selectAll().orderBy('seq').execute();
+    const keys = new Map(
+      (await q().selectFrom('audit_keys').selectAll().execute()).map((k) => [k.account_id, k.key]),
+    );
+    expect([...keys.keys()].sort()).toEqual([alice, bob, SERVER_KEY_ID].sort());
+    for (const [i, { leaf }] of leaves.entries()) {
+      const text = Buffer.from(leaf).toString('latin1');
+      const event = events[i];
+      expect(leaf.length).toBe(64);
+      for (const secret of [alice, bob, '203.0.113.77', 'device-secret-name', 'photo.uploaded']) {
+        expect(text).not.toContain(secret);
+      }
+      // Nor the 16 raw bytes of either account's UUID.
+      for (const id of [alice, bob])
+        expect(Buffer.from(leaf).includes(Buffer.from(id.replaceAll('-', ''), 'hex'))).toBe(false);
+      const owner = event?.account_id ?? SERVER_KEY_ID;
+      for (const [id, key] of keys) expect(tagMatches(leaf, key, i)).toBe(id === owner);
+    }
+  });
+
+  it('after forgetAccount keeps the leaves but nothing can open or attribute them', async () => {
+    await appendBatch(db, log, [alice, bob], 20);
+    const before = await q().selectFrom('audit_leaves').selectAll().orderBy('seq').execute();
+    const aliceKey = (
+      await q()
+        .selectFrom('audit_keys')
+        .select('key')
+        .where('account_id', '=', alice)
+        .executeTakeFirstOrThrow()
+    ).key;
+    await log.forgetAccount(db.db, alice);
+    const after = await q().selectFrom('audit_leaves').selectAll().orderBy('seq').execute();
+    expect(after.map((l) => Buffer.from(l.leaf).toString('hex'))).toEqual(
+      before.map((l) => Buffer.from(l.leaf).toString('hex')),
+    );
+    expect(
+      await q().selectFrom('audit_keys').select('account_id').where('account_id', '=', alice).execute(),
+    ).toEqual([]);
+    const blank = await q().selectFrom('audit_events').selectAll().where('account_id', '=', alice).execute();
+    expect(blank).toHaveLength(10);
+    expect(blank.every((e) => e.body === null && e.salt === null && e.kind === null)).toBe(true);
+    // A new key for the same id opens none of the old leaves; the old key was only ever in the row.
+    const fresh = await log.accountKey(db.db, alice);
+    expect(Buffer.from(fresh).equals(Buffer.from(aliceKey))).toBe(false);
+    expect(after.some((l) => tagMatches(l.leaf, fresh, Number(l.seq)))).toBe(false);
+    await expectTreeMatchesLeaves();
+  });
+});

@@ -1,0 +1,167 @@
+// Queries on the audit tables. Blobs go in as Buffers (what better-sqlite3 binds) and come back
+// as Buffers from both drivers.
+import type { CompletedNode } from '@shoebox/shared/merkle/index';
+import type { AuditDb } from './audit.db.ts';
+import { asBuffer } from './audit.leaf.ts';
+import { STORED_LEVEL, nodeRowId } from './audit.tree.ts';
+
+/** audit_keys.account_id of the key for events that concern no account. Never a UUID. */
+export const SERVER_KEY_ID = 'server';
+
+export interface StoredEvent {
+  seq: number;
+  kind: string;
+  event: string;
+  salt: Uint8Array;
+  leaf: Uint8Array;
+  createdAt: number;
+}
+
+export interface StoredCheckpoint {
+  size: number;
+  root: Uint8Array;
+  note: string;
+  createdAt: number;
+}
+
+async function key(db: AuditDb, accountId: string): Promise<Uint8Array | undefined> {
+  const row = await db
+    .selectFrom('audit_keys')
+    .select('key')
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return row?.key;
+}
+
+export function createAuditStore() {
+  return {
+    key,
+
+    /** Stores `candidate` unless the owner has a key already; returns the stored key either way. */
+    async ensureKey(db: AuditDb, accountId: string, candidate: Uint8Array, now: number): Promise<Uint8Array> {
+      await db
+        .insertInto('audit_keys')
+        .values({ account_id: accountId, key: asBuffer(candidate), created_at: now })
+        .onConflict((oc) => oc.column('account_id').doNothing())
+        .execute();
+      const stored = await key(db, accountId);
+      if (!stored) throw new Error(`audit key of ${accountId} vanished`);
+      return stored;
+    },
+
+    async lastLeaf(db: AuditDb): Promise<{ seq: number; leaf: Uint8Array } | undefined> {
+      const row = await db
+        .selectFrom('audit_leaves')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row && { seq: Number(row.seq), leaf: row.leaf };
+    },
+
+    async append(
+      db: AuditDb,
+      row: {
+        seq: number;
+        accountId: string | null;
+        kind: string;
+        event: string;
+        salt: Uint8Array;
+        at: number;
+      },
+      leaf: Uint8Array,
+      completed: readonly CompletedNode[],
+    ): Promise<void> {
+      const { seq, accountId, kind, event, salt, at } = row;
+      await db
+        .insertInto('audit_events')
+        .values({ seq, account_id: accountId, kind, body: event, salt: asBuffer(salt), created_at: at })
+        .execute();
+      await db
+        .insertInto('audit_leaves')
+        .values({ seq, leaf: asBuffer(leaf) })
+        .execute();
+      const nodes = completed.filter((n) => n.level >= STORED_LEVEL);
+      if (nodes.length > 0) {
+        const values = nodes.map((n) => ({ id: nodeRowId(n.level, n.index), hash: asBuffer(n.hash) }));
+        await db.insertInto('audit_nodes').values(values).execute();
+      }
+    },
+
+    /** The account's events after `afterSeq`, with their leaves, oldest first. */
+    async eventsOf(db: AuditDb, accountId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+      const rows = await db
+        .selectFrom('audit_events as e')
+        .innerJoin('audit_leaves as l', 'l.seq', 'e.seq')
+        .select(['e.seq', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
+        .where('e.account_id', '=', accountId)
+        .where('e.seq', '>', afterSeq)
+        .orderBy('e.seq')
+        .limit(limit)
+        .execute();
+      return rows.flatMap((r) =>
+        r.kind === null || r.body === null || r.salt === null
+          ? []
+          : [
+              {
+                seq: Number(r.seq),
+                kind: r.kind,
+                event: r.body,
+                salt: r.salt,
+                leaf: r.leaf,
+                createdAt: Number(r.created_at),
+              },
+            ],
+      );
+    },
+
+    /** Raw leaves with from <= seq < to, in order. */
+    async leaves(db: AuditDb, from: number, to: number): Promise<Uint8Array[]> {
+      const rows = await db
+        .selectFrom('audit_leaves')
+        .select('leaf')
+        .where('seq', '>=', from)
+        .where('seq', '<', to)
+        .orderBy('seq')
+        .execute();
+      return rows.map((r) => r.leaf);
+    },
+
+    async latestCheckpoint(db: AuditDb): Promise<StoredCheckpoint | undefined> {
+      const row = await db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .orderBy('size', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return (
+        row && { size: Number(row.size), root: row.root, note: row.note, createdAt: Number(row.created_at) }
+      );
+    },
+
+    /** Another instance may have signed the same size first; both notes are then identical (Ed25519 is deterministic). */
+    async insertCheckpoint(db: AuditDb, cp: StoredCheckpoint): Promise<void> {
+      await db
+        .insertInto('audit_checkpoints')
+        .values({ size: cp.size, root: asBuffer(cp.root), note: cp.note, created_at: cp.createdAt })
+        .onConflict((oc) => oc.column('size').doNothing())
+        .execute();
+    },
+
+    /**
+     * Crypto-shredding: the key goes and the openable records are blanked; leaves stay (the tree
+     * must not change) but nobody can attribute or open them any more. The event rows remain as
+     * tombstones so a full verification can tell forgotten leaves from injected ones.
+     */
+    async forget(db: AuditDb, accountId: string): Promise<void> {
+      await db.deleteFrom('audit_keys').where('account_id', '=', accountId).execute();
+      await db
+        .updateTable('audit_events')
+        .set({ kind: null, body: null, salt: null })
+        .where('account_id', '=', accountId)
+        .execute();
+    },
+  };
+}
+
+export type AuditStore = ReturnType<typeof createAuditStore>;

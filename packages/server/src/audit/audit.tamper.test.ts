@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
+import { auditDb, auditLockFeatures, type AuditDb } from './audit.db.ts';
+import { createAuditLog } from './audit.log.ts';
+import { createAuditService, type AuditService } from './audit.service.ts';
+import { AuditIntegrityError, nodeRowId, storedNodeCount, treeSize } from './audit.tree.ts';
+import { appendBatch, change, deviceAudit, openAuditTestDb, swap } from './audit.test-support.ts';
+
+const clock = { now: () => Date.now() };
+const alice = randomUUID();
+const bob = randomUUID();
+const SIZE = 100; // alice has seq 0, 3, 6, …; the last block (96..99) is below STORED_LEVEL
+
+interface Case {
+  name: string;
+  tamper: (db: AuditDb) => Promise<void>;
+  /** Also caught by the quick O(log n) start-up check. */
+  quick?: boolean;
+  /** What alice's device reports (substring), when the tampering touches what it checks. */
+  device?: string;
+}
+
+const CASES: Case[] = [
+  { name: 'change an event', tamper: (db) => change(db, 'audit_events', 6), device: '6: leaf does not open' },
+  {
+    name: 'delete an event',
+    tamper: (db) => db.deleteFrom('audit_events').where('seq', '=', 6).execute().then(),
+    device: '6: undisclosed',
+  },
+  {
+    name: 'reorder two events',
+    tamper: (db) => swap(db, 'audit_events', 3, 6),
+    device: '3: event text does not match',
+  },
+  {
+    name: 'insert an event',
+    tamper: (db) =>
+      db
+        .insertInto('audit_events')
+        .values({
+          seq: SIZE,
+          account_id: alice,
+          kind: 'photo.deleted',
+          body: '{}',
+          salt: Buffer.alloc(16),
+          created_at: 0,
+        })
+        .execute()
+        .then(),
+  },
+  { name: 'change a leaf', tamper: (db) => change(db, 'audit_leaves', 6), device: '6: leaf does not open' },
+  { name: 'change the newest leaf', tamper: (db) => change(db, 'audit_leaves', SIZE - 1), quick: true },
+  {
+    name: 'delete a leaf',
+    tamper: (db) => db.deleteFrom('audit_leaves').where('seq', '=', 7).execute().then(),
+    device: '6: audit log node (0, 7) is missing',
+  },
+  {
+    name: 'reorder two leaves',
+    tamper: (db) => swap(db, 'audit_leaves', 3, 6),
+    device: '3: leaf does not open',
+  },
+  {
+    name: 'insert a leaf',
+    tamper: (db) =>
+      db
+        .insertInto('audit_leaves')
+        .values({ seq: SIZE, leaf: Buffer.alloc(64, 7) })
+        .execute()
+        .then(),
+  },
+  {
+    name: 'change a node on the checkpoint path',
+    tamper: (db) => change(db, 'audit_nodes', nodeRowId(6, 0)),
+    quick: true,
+  },
+  {
+    name: 'change an inner node',
+    tamper: (db) => change(db, 'audit_nodes', nodeRowId(4, 1)),
+    device: '6: computed root does not match',
+  },
+  {
+    name: 'delete a node',
+    tamper: (db) => db.deleteFrom('audit_nodes').where('id', '=', nodeRowId(4, 0)).execute().then(),
+    device: '21: audit log node (4, 0) is missing',
+  },
+  {
+    name: 'reorder two nodes',
+    tamper: (db) => swap(db, 'audit_nodes', nodeRowId(4, 0), nodeRowId(4, 1)),
+    device: '0: computed root does not match',
+  },
+  {
+    name: 'insert a node',
+    tamper: (db) =>
+      db
+        .insertInto('audit_nodes')
+        .values({ id: storedNodeCount(SIZE), hash: Buffer.alloc(32, 1) })
+        .execute()
+        .then(),
+  },
+  {
+    name: 'change a checkpoint row',
+    tamper: (db) =>
+      db
+        .updateTable('audit_checkpoints')
+        .set({ root: Buffer.alloc(32) })
+        .execute()
+        .then(),
+    quick: true,
+  },
+];
+
+describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
+  let db: TestDatabase;
+  let dir: string;
+  let checkpointer: Checkpointer;
+  let service: AuditService;
+  const q = () => auditDb(db.db);
+
+  beforeAll(async () => {
+    db = await openAuditTestDb(dialect);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-audit-'));
+  });
+  afterAll(async () => {
+    await db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    for (const t of [
+      'audit_keys',
+      'audit_events',
+      'audit_leaves',
+      'audit_nodes',
+      'audit_checkpoints',
+    ] as const)
+      await q().deleteFrom(t).execute();
+    const log = createAuditLog({ features: auditLockFeatures(dialect), clock });
+    const signerKeyFile = path.join(dir, 'log.key');
+    checkpointer = createCheckpointer({ db: db.db, log: createLogger('silent'), signerKeyFile, clock });
+    service = createAuditService({ db: db.db, log, checkpointer });
+    await appendBatch(db, log, [alice, bob, null], 60);
+    await checkpointer.signNow();
+    await appendBatch(db, log, [alice, bob, null], SIZE - 60);
+    await checkpointer.signNow();
+    expect(await treeSize(q())).toBe(SIZE);
+  });
+
+  it('passes every check when nothing was touched', async () => {
+    await expect(checkpointer.verifyOnStart({ full: true })).resolves.toBeUndefined();
+    expect(await deviceAudit(service, alice)).toEqual([]);
+  });
+
+  it.each(CASES)('detects: $name', async ({ tamper, quick, device }) => {
+    await tamper(q());
+    const full = checkpointer.verifyOnStart({ full: true });
+    await expect(full).rejects.toBeInstanceOf(AuditIntegrityError);
+    if (quick) await expect(checkpointer.verifyOnStart()).rejects.toBeInstanceOf(AuditIntegrityError);
+    if (device) expect((await deviceAudit(service, alice)).join('\n')).toContain(device);
+  });
+});

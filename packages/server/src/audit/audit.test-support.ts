@@ -1,0 +1,185 @@
+// Helpers for the audit tests: a migrated database, sample events, and a device-side verifier
+// written only against the public API shapes and the shared verifiers, as a client would be.
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import {
+  fromBase64,
+  leafHash,
+  openCheckpoint,
+  verifyInclusion,
+  type Checkpoint,
+} from '@shoebox/shared/merkle/index';
+import type { DialectName } from '../adapters/db/database.ts';
+import { auditMigration } from '../adapters/db/migrations/0006-audit.ts';
+import { openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { auditDb, type AuditDb } from './audit.db.ts';
+import type { AuditInput } from './audit.kinds.ts';
+import type { AuditLog } from './audit.log.ts';
+import type { AuditEvent, AuditInclusionProof } from './audit.schemas.ts';
+import type { AuditService } from './audit.service.ts';
+import type { Principal } from '../platform/principal.ts';
+
+/** A fresh database with the audit tables, whether or not migrate.ts registers 0004 yet. */
+export async function openAuditTestDb(dialect: DialectName): Promise<TestDatabase> {
+  const handle = await openTestDatabase(dialect);
+  try {
+    await auditDb(handle.db).selectFrom('audit_keys').select('account_id').limit(1).execute();
+  } catch {
+    await auditMigration(dialect).up(handle.db);
+  }
+  return handle;
+}
+
+export function upload(accountId: string | null, n = 0): AuditInput {
+  return {
+    accountId,
+    kind: 'photo.uploaded',
+    body: {
+      photoId: `photo-${n}-${randomUUID()}`,
+      sha256: createHash('sha256').update(String(n)).digest('hex'),
+      deviceId: 'device-secret-name',
+      sessionId: 'session-1',
+      ip: '203.0.113.77',
+      place: null,
+    },
+  };
+}
+
+/** Appends `count` events for the given accounts (round robin) in one transaction. */
+export async function appendBatch(
+  db: TestDatabase,
+  log: AuditLog,
+  accounts: readonly (string | null)[],
+  count: number,
+): Promise<number[]> {
+  return db.db.transaction().execute(async (trx) => {
+    const seqs: number[] = [];
+    for (let i = 0; i < count; i++)
+      seqs.push((await log.record(trx, upload(accounts[i % accounts.length] ?? null, i))).seq);
+    return seqs;
+  });
+}
+
+/** What a device checks for one of its events; returns the reason it fails, or undefined. */
+export function deviceCheck(
+  item: AuditEvent,
+  key: Uint8Array,
+  proof: AuditInclusionProof,
+  note: string,
+  vkey: string,
+): string | undefined {
+  const opened = openCheckpoint(note, vkey);
+  if (!opened.ok) return opened.reason;
+  const cp: Checkpoint = opened.checkpoint;
+  const seqBytes = Buffer.alloc(8);
+  seqBytes.writeBigUInt64BE(BigInt(item.seq));
+  const tag = createHmac('sha256', key).update(seqBytes).digest();
+  const commit = createHash('sha256').update(fromBase64(item.salt)).update(item.event, 'utf8').digest();
+  const leaf = Buffer.concat([tag, commit]);
+  const parsed = JSON.parse(item.event) as { seq: number; kind: string };
+  if (parsed.seq !== item.seq || parsed.kind !== item.kind) return 'event text does not match its seq/kind';
+  if (!leaf.equals(fromBase64(item.leaf))) return 'leaf does not open';
+  if (proof.seq !== item.seq || proof.size !== cp.size) return 'proof is for another entry or size';
+  const ok = verifyInclusion(leafHash(leaf), item.seq, cp.size, proof.proof.map(fromBase64), cp.rootHash);
+  return ok.ok ? undefined : ok.reason;
+}
+
+/** Seqs in [0, leaves.length) whose tag is ours: the tag scan. */
+export function scanTags(leaves: readonly string[], from: number, key: Uint8Array): number[] {
+  const mine: number[] = [];
+  leaves.forEach((b64, i) => {
+    const seqBytes = Buffer.alloc(8);
+    seqBytes.writeBigUInt64BE(BigInt(from + i));
+    const tag = createHmac('sha256', key).update(seqBytes).digest();
+    if (Buffer.from(fromBase64(b64).subarray(0, 32)).equals(tag)) mine.push(from + i);
+  });
+  return mine;
+}
+
+/** A signed-in, trusted principal of the account, enough for the audit service. */
+export function trustedPrincipal(accountId: string): Principal {
+  const device = { id: `device-of-${accountId}`, account_id: accountId, status: 'trusted' };
+  return {
+    account: { id: accountId, role: 'user' },
+    device,
+    session: { id: `session-of-${accountId}` },
+    ip: null,
+  } as unknown as Principal;
+}
+
+/** Everything a device does on sync: open each of its events, prove it included, scan for undisclosed tags. */
+export async function deviceAudit(service: AuditService, accountId: string): Promise<string[]> {
+  const actor = trustedPrincipal(accountId);
+  const problems: string[] = [];
+  const cp = await service.checkpoint(actor);
+  const key = fromBase64((await service.key(actor)).key);
+  const listed = new Set<number>();
+  for (let cursor: string | undefined, more = true; more;) {
+    const page = await service.events(actor, cursor, 50);
+    for (const item of page.items.filter((i) => i.seq < cp.size)) {
+      listed.add(item.seq);
+      const proof = await service.inclusion(actor, item.seq, cp.size).catch((e: Error) => e);
+      if (proof instanceof Error) problems.push(`${item.seq}: ${proof.message}`);
+      else {
+        const failed = deviceCheck(item, key, proof, cp.note, cp.verifierKey);
+        if (failed) problems.push(`${item.seq}: ${failed}`);
+      }
+    }
+    cursor = page.cursor ?? undefined;
+    more = page.hasMore;
+  }
+  for (let from = 0; from < cp.size; from += 1000) {
+    const page = await service.leaves(actor, from, Math.min(cp.size, from + 1000));
+    for (const seq of scanTags(page.leaves, from, key))
+      if (!listed.has(seq)) problems.push(`${seq}: undisclosed`);
+  }
+  return problems;
+}
+
+export type Table = 'audit_events' | 'audit_leaves' | 'audit_nodes';
+const keyOf = { audit_events: 'seq', audit_leaves: 'seq', audit_nodes: 'id' } as const;
+const dataOf = { audit_events: 'body', audit_leaves: 'leaf', audit_nodes: 'hash' } as const;
+
+/** Swaps the contents of two rows (keeps their keys): a reordering. */
+export async function swap(db: AuditDb, table: Table, a: number, b: number): Promise<void> {
+  const key = keyOf[table];
+  const rows = (await db
+    .selectFrom(table)
+    .selectAll()
+    .where(key as never, 'in', [a, b] as never)
+    .execute()) as Record<string, unknown>[];
+  const [ra, rb] = [rows.find((r) => Number(r[key]) === a), rows.find((r) => Number(r[key]) === b)];
+  if (!ra || !rb) throw new Error('rows to swap not found');
+  const { [key]: _a, ...va } = ra;
+  const { [key]: _b, ...vb } = rb;
+  await db
+    .updateTable(table)
+    .set(vb as never)
+    .where(key as never, '=', a as never)
+    .execute();
+  await db
+    .updateTable(table)
+    .set(va as never)
+    .where(key as never, '=', b as never)
+    .execute();
+}
+
+/** Flips one bit of a row's data (or rewrites an IP in an event's text). */
+export async function change(db: AuditDb, table: Table, at: number): Promise<void> {
+  const key = keyOf[table];
+  const data = dataOf[table];
+  const row = (await db
+    .selectFrom(table)
+    .selectAll()
+    .where(key as never, '=', at as never)
+    .executeTakeFirstOrThrow()) as Record<string, unknown>;
+  const value = row[data];
+  const changed =
+    typeof value === 'string'
+      ? value.replace('203.0.113.77', '198.51.100.1')
+      : Buffer.from(value as Uint8Array).map((b, i) => (i === 20 ? b ^ 1 : b));
+  await db
+    .updateTable(table)
+    .set({ [data]: changed } as never)
+    .where(key as never, '=', at as never)
+    .execute();
+}

@@ -1,0 +1,157 @@
+// Checking stored log data against the signed checkpoints. verifyHead is the quick start-up
+// check (O(log n) reads); verifyEverything re-derives every node, leaf and checkpoint root from
+// the openable events in one pass (O(n); for an admin command or tests, not every start).
+import { Frontier, bytesEqual, leafHash, openCheckpoint, toHex } from '@shoebox/shared/merkle/index';
+import type { AuditDb } from './audit.db.ts';
+import { opensLeaf } from './audit.leaf.ts';
+import { SERVER_KEY_ID, type StoredCheckpoint } from './audit.store.ts';
+import {
+  AuditIntegrityError,
+  STORED_LEVEL,
+  loadFrontier,
+  nodeRowId,
+  rootAt,
+  storedNodeCount,
+  treeSize,
+} from './audit.tree.ts';
+
+const PAGE = 5000;
+
+/** The checkpoint must be ours and the stored tree must still hash to it. */
+export async function verifyHead(db: AuditDb, cp: StoredCheckpoint, vkey: string): Promise<void> {
+  checkNote(cp, vkey);
+  const size = await treeSize(db);
+  if (size < cp.size) {
+    throw new AuditIntegrityError(
+      `audit log has ${size} entries but its last checkpoint covers ${cp.size} (restored from an older backup?)`,
+    );
+  }
+  const root = await rootAt(db, cp.size);
+  if (!bytesEqual(root, cp.root)) {
+    throw new AuditIntegrityError(
+      `audit log tree at size ${cp.size} hashes to ${toHex(root)}, but its checkpoint says ${toHex(cp.root)}`,
+    );
+  }
+  // Appends start from the current right edge: it must be readable too.
+  await loadFrontier(db, size);
+}
+
+function checkNote(cp: StoredCheckpoint, vkey: string): void {
+  const opened = openCheckpoint(cp.note, vkey);
+  if (!opened.ok)
+    throw new AuditIntegrityError(`audit checkpoint ${cp.size} does not verify: ${opened.reason}`);
+  const { size, rootHash } = opened.checkpoint;
+  if (size !== cp.size || !bytesEqual(rootHash, cp.root)) {
+    throw new AuditIntegrityError(`audit checkpoint ${cp.size} row does not match its signed note`);
+  }
+}
+
+/** Every leaf is opened by its event, every stored node recomputed, every checkpoint re-derived. */
+export async function verifyEverything(db: AuditDb, vkey: string): Promise<void> {
+  const size = await treeSize(db);
+  const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().orderBy('size').execute();
+  const keys = new Map(
+    (await db.selectFrom('audit_keys').selectAll().execute()).map((k) => [k.account_id, k.key]),
+  );
+  const frontier = Frontier.empty();
+  let next = 0;
+  const checkRoot = () => {
+    while (checkpoints[next] && Number(checkpoints[next]?.size) === frontier.size) {
+      const row = checkpoints[next++];
+      if (!row) break;
+      const cp = {
+        size: Number(row.size),
+        root: row.root,
+        note: row.note,
+        createdAt: Number(row.created_at),
+      };
+      checkNote(cp, vkey);
+      if (!bytesEqual(frontier.root(), cp.root))
+        throw new AuditIntegrityError(`audit checkpoint ${cp.size} does not match the leaves`);
+    }
+  };
+  checkRoot();
+  for (let from = 0; from < size; from += PAGE) {
+    const to = Math.min(size, from + PAGE);
+    const [leaves, events, nodes] = await Promise.all([
+      db
+        .selectFrom('audit_leaves')
+        .selectAll()
+        .where('seq', '>=', from)
+        .where('seq', '<', to)
+        .orderBy('seq')
+        .execute(),
+      db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', '>=', from)
+        .where('seq', '<', to)
+        .orderBy('seq')
+        .execute(),
+      db
+        .selectFrom('audit_nodes')
+        .selectAll()
+        .where('id', '>=', storedNodeCount(from))
+        .where('id', '<', storedNodeCount(to))
+        .orderBy('id')
+        .execute(),
+    ]);
+    const storedNodes = new Map(nodes.map((n) => [Number(n.id), n.hash]));
+    if (nodes.length !== storedNodes.size) throw new AuditIntegrityError('duplicate audit node rows');
+    for (let seq = from; seq < to; seq++) {
+      const leaf = leaves[seq - from];
+      const event = events[seq - from];
+      if (!leaf || Number(leaf.seq) !== seq) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
+      if (!event || Number(event.seq) !== seq) throw new AuditIntegrityError(`audit event ${seq} is missing`);
+      checkEvent(seq, event, leaf.leaf, keys);
+      for (const node of frontier.append(leafHash(leaf.leaf))) {
+        if (node.level < STORED_LEVEL) continue;
+        const stored = storedNodes.get(nodeRowId(node.level, node.index));
+        if (!stored || !bytesEqual(stored, node.hash)) {
+          throw new AuditIntegrityError(
+            `audit node (${node.level}, ${node.index}) does not match the leaves under it`,
+          );
+        }
+      }
+      checkRoot();
+    }
+  }
+  await checkNothingBeyond(db, size);
+  if (next < checkpoints.length)
+    throw new AuditIntegrityError(`audit checkpoint beyond the ${size} stored leaves`);
+}
+
+type EventRow = {
+  account_id: string | null;
+  kind: string | null;
+  body: string | null;
+  salt: Uint8Array | null;
+  created_at: number;
+};
+
+function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, keys: Map<string, Uint8Array>): void {
+  const key = keys.get(row.account_id ?? SERVER_KEY_ID);
+  if (row.body === null || row.salt === null || row.kind === null) {
+    // Forgotten (crypto-shredded): only legitimate when the key is gone too.
+    if (key !== undefined)
+      throw new AuditIntegrityError(`audit event ${seq} was blanked but its account was not forgotten`);
+    return;
+  }
+  if (key === undefined || !opensLeaf(leaf, key, seq, row.salt, row.body)) {
+    throw new AuditIntegrityError(`audit event ${seq} does not open its leaf`);
+  }
+  const parsed = JSON.parse(row.body) as { seq?: unknown; kind?: unknown; at?: unknown };
+  if (parsed.seq !== seq || parsed.kind !== row.kind || parsed.at !== Number(row.created_at)) {
+    throw new AuditIntegrityError(`audit event ${seq} columns do not match its committed text`);
+  }
+}
+
+async function checkNothingBeyond(db: AuditDb, size: number): Promise<void> {
+  const [leaf, event, node] = await Promise.all([
+    db.selectFrom('audit_leaves').select('seq').where('seq', '>=', size).executeTakeFirst(),
+    db.selectFrom('audit_events').select('seq').where('seq', '>=', size).executeTakeFirst(),
+    db.selectFrom('audit_nodes').select('id').where('id', '>=', storedNodeCount(size)).executeTakeFirst(),
+  ]);
+  if (leaf || event || node)
+    throw new AuditIntegrityError(`audit rows found beyond the ${size} stored leaves`);
+}
