@@ -94,6 +94,7 @@ export default tseslint.config(
       '**/dist/**',
       'packages/web/**',
       'packages/cli/bin/**',
+      'scripts/*.mjs',
       'eslint.config.js',
       '.ci/**',
     ],

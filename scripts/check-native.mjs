@@ -15,6 +15,8 @@ for (const [name, probe] of [
   }
 }
 if (problems.length > 0) {
-  console.error(`Native modules are not usable:\n  ${problems.join('\n  ')}\nRun \`npm rebuild\` (needs python3, make and g++).`);
+  console.error(
+    `Native modules are not usable:\n  ${problems.join('\n  ')}\nRun \`npm rebuild\` (needs python3, make and g++).`,
+  );
   process.exit(1);
 }

@@ -93,7 +93,7 @@ export class BenchClient {
 }
 
 /** Creates the first account (the admin) and signs in its first, trusted device. */
-export async function signUp(url: string, email = 'bench@example.com'): Promise<BenchClient> {
+export async function signUp(url: string, email = 'photographer@example.com'): Promise<BenchClient> {
   const anonymous = new BenchClient(url);
   await anonymous.json('POST', '/api/accounts', { email, password: BENCH_PASSWORD });
   const device = { installationId: randomUUID(), name: 'bench', model: 'Bench', os: 'Node' };

@@ -32,7 +32,9 @@ const SOURCES: readonly { file: string; grain: number }[] = [
 export async function generatedPhotos(count: number, concurrency = 2): Promise<string[]> {
   const dir = path.join(CACHE_DIR, `photos-${RECIPE}`);
   await fsp.mkdir(dir, { recursive: true });
-  const files = Array.from({ length: count }, (_, i) => path.join(dir, `IMG_${String(i).padStart(4, '0')}.jpg`));
+  const files = Array.from({ length: count }, (_, i) =>
+    path.join(dir, `IMG_${String(i).padStart(4, '0')}.jpg`),
+  );
   const missing = files.filter((f) => !fs.existsSync(f));
   if (missing.length > 0) process.stderr.write(`generating ${missing.length} photos into ${dir} …\n`);
   let done = 0;
@@ -55,7 +57,12 @@ async function makePhoto(index: number, target: string): Promise<void> {
   const tint = [0, 1, 2].map(() => 0.94 + random() * 0.12);
   const { data } = await sharp(input)
     .resize(zw, zh, { fit: 'cover' })
-    .extract({ left: Math.floor(random() * (zw - w)), top: Math.floor(random() * (zh - h)), width: w, height: h })
+    .extract({
+      left: Math.floor(random() * (zw - w)),
+      top: Math.floor(random() * (zh - h)),
+      width: w,
+      height: h,
+    })
     .removeAlpha()
     .linear(tint, [0, 0, 0])
     .raw()
@@ -75,10 +82,22 @@ async function makePhoto(index: number, target: string): Promise<void> {
 async function encode(pixels: Buffer, w: number, h: number, grain: number, seed: number, exifFrom: string) {
   const noisy = Buffer.from(pixels);
   addGrain(noisy, grain, xorshift(seed));
+  const jpeg = await sharp(noisy, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: QUALITY })
+    .toBuffer();
   const { exif } = await sharp(exifFrom).metadata();
-  const image = sharp(noisy, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: QUALITY });
-  // Raw pixels carry no metadata: the source's EXIF block is copied as is (camera, date, GPS, orientation).
-  return (exif ? image.withMetadata().withExifMerge(exifFromBuffer(exif)) : image).toBuffer();
+  return exif ? withExifSegment(jpeg, exif) : jpeg;
+}
+
+/**
+ * Raw pixels carry no metadata, so the source's EXIF block (camera, date, GPS, orientation) goes in as is: an
+ * APP1 segment right after the start-of-image marker, where cameras put it.
+ */
+function withExifSegment(jpeg: Buffer, exif: Buffer): Buffer {
+  if (exif.length + 2 > 0xffff) return jpeg;
+  const header = Buffer.from([0xff, 0xe1, 0, 0]);
+  header.writeUInt16BE(exif.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), header, exif, jpeg.subarray(2)]);
 }
 
 /** Triangular noise in [-amplitude, amplitude] on every sample, like sensor grain. */
@@ -98,8 +117,4 @@ function xorshift(seed: number): () => number {
     x ^= x << 5;
     return (x >>> 0) / 4294967296;
   };
-}
-
-function exifFromBuffer(_exif: Buffer): sharp.Exif {
-  return {};
 }

@@ -21,6 +21,12 @@ export function secondsSince(start: number): number {
   return (performance.now() - start) / 1000;
 }
 
+/** CPU seconds (user + system, all threads) this process used since `since`, a process.cpuUsage() value. */
+export function cpuSecondsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);

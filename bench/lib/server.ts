@@ -20,6 +20,8 @@ export interface ServerProcess {
   readonly pid: number;
   /** Peak resident set size in bytes so far: the kernel's VmHWM, or the 100 ms samples if higher. */
   peakRss(): number;
+  /** User + system CPU time the server process (all its threads) has used so far, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -54,11 +56,13 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     url,
     pid,
     peakRss,
+    cpuSeconds: () => readCpuSeconds(pid),
     async stop() {
       peakRss();
       clearInterval(sampler);
       await stopChild(child);
-      if (child.exitCode && child.exitCode !== 0) process.stderr.write(`server exited with ${child.exitCode}\n`);
+      if (child.exitCode && child.exitCode !== 0)
+        process.stderr.write(`server exited with ${child.exitCode}\n`);
     },
   };
 }
@@ -95,6 +99,17 @@ function readStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
     return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux). */
+function readCpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
   }

@@ -27,12 +27,17 @@ export class ApiClient {
       return (await response.json()) as T;
     } catch {
       // Most likely --server points at some other web server that answered with a page.
-      throw new CliError(`The server at ${this.server} did not answer like a Shoebox server.`, 1, 'not_shoebox');
+      throw new CliError(
+        `The server at ${this.server} did not answer like a Shoebox server.`,
+        1,
+        'not_shoebox',
+      );
     }
   }
 
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-    const url = new URL(`/api${path}`, this.server);
+    // Appended, not resolved: a server behind a proxy at https://host/shoebox keeps its /shoebox prefix.
+    const url = new URL(`${this.server}/api${path}`);
     for (const [k, v] of Object.entries(options.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...options.headers };
@@ -58,13 +63,23 @@ export class ApiClient {
         'unreachable',
       );
     }
-    if (!response.ok && response.status !== 304) throw await toCliError(response);
+    if (!response.ok && response.status !== 304) throw await toCliError(response, this.server);
     return response;
   }
 
   /** Streams a file as the request body. */
   fileBody(file: string): ReadableStream<Uint8Array> {
     return Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
+  }
+}
+
+/** Gives the server's generic "not found" the id the user typed, so they know which of several was wrong. */
+export async function orNotFound<T>(call: Promise<T>, message: string): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof CliError && err.code === 'not_found') throw new CliError(message, 1, 'not_found');
+    throw err;
   }
 }
 
@@ -83,13 +98,15 @@ function networkReason(err: unknown): string {
   return plain[code] ?? (code || cause?.message || (err as Error).message);
 }
 
-async function toCliError(response: Response): Promise<CliError> {
+/** Shoebox explains every error in a problem document; anything else came from something in between. */
+async function toCliError(response: Response, server: string): Promise<CliError> {
   const text = await response.text();
   try {
     const problem = JSON.parse(text) as Problem;
     if (!problem.detail && !problem.title) throw new Error('not a problem document');
     return new CliError(problem.detail || problem.title, 1, problem.code);
   } catch {
-    return new CliError(`The server answered ${response.status} ${response.statusText}.`, 1, 'http_error');
+    const status = `${response.status} ${response.statusText}`.trim();
+    return new CliError(`The server at ${server} answered ${status} without saying why.`, 1, 'http_error');
   }
 }

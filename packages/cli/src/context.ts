@@ -30,7 +30,9 @@ export function commandContext(command: Command): CommandContext {
   const opts = command.optsWithGlobals<GlobalOptions>();
   const home = resolveHome(opts.home);
   const state = loadState(home);
-  const server = normaliseServer(opts.server ?? process.env['SHOEBOX_SERVER'] ?? state.server ?? DEFAULT_SERVER);
+  const server = normaliseServer(
+    opts.server ?? process.env['SHOEBOX_SERVER'] ?? state.server ?? DEFAULT_SERVER,
+  );
   const ctx: CommandContext = {
     home,
     state,

@@ -12,12 +12,14 @@ export function reportFailure(program: Command, args: string[], err: unknown): v
     if (err.exitCode === 0) return;
     const command = commandFor(program, args);
     if (err.code === 'commander.help') return fail(missingCommand(command), EXIT.usage);
-    const message = oneLine(err.message.replace(/^error: /, ''));
+    const message = oneLine(err.message.replace(/^error: /, '')).replace(/\.$/, '');
     return fail(`${message} (see \`${commandPath(command)} --help\`)`, EXIT.usage);
   }
   if (err instanceof CliError) return fail(err.message, err.exitCode);
   const message = err instanceof Error ? err.message : String(err);
   fail(oneLine(message) || 'Unexpected failure.', EXIT.failure);
+  // Anything that is not a CliError is a surprise, likely a bug: SHOEBOX_DEBUG=1 shows where it came from.
+  if (process.env['SHOEBOX_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
 }
 
 function fail(message: string, exitCode: number): void {
@@ -52,6 +54,7 @@ function commandPath(command: Command): string {
 /** A group such as `shoebox albums` was given without one of its commands: name the ones it has. */
 function missingCommand(command: Command): string {
   const path = commandPath(command);
+  if (!command.parent) return 'No command given (see `shoebox --help`)';
   const names = command.commands.map((c) => c.name()).filter((n) => n !== 'help');
   if (names.length === 0) return `\`${path}\` was not complete (see \`${path} --help\`)`;
   return `\`${path}\` needs a command: ${names.join(', ')} (see \`${path} --help\`)`;

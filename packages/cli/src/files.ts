@@ -61,8 +61,12 @@ async function walk(dir: string, into: FoundFile[]): Promise<void> {
     if (entry.name.startsWith('.')) continue;
     const full = path.resolve(dir, entry.name);
     if (entry.isDirectory()) await walk(full, into);
-    else if (entry.isFile() && PHOTO_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
-      into.push(found(full, await fsp.stat(full)));
+    else if (!PHOTO_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) continue;
+    else if (entry.isFile()) into.push(found(full, await fsp.stat(full)));
+    // Symlinked photos are followed; symlinked folders are not, so a link loop cannot trap the walk.
+    else if (entry.isSymbolicLink()) {
+      const stat = await fsp.stat(full).catch(() => undefined);
+      if (stat?.isFile()) into.push(found(full, stat));
     }
   }
 }

@@ -1,9 +1,12 @@
 import { Command } from 'commander';
 import { registerAccounts } from './commands/accounts.ts';
 import { registerAlbums } from './commands/albums.ts';
+import { registerDevices } from './commands/devices.ts';
 import { registerLibrary } from './commands/library.ts';
+import { registerLoginWait } from './commands/login-wait.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSession } from './commands/session.ts';
+import { registerSync } from './commands/sync.ts';
 import { registerUpload } from './commands/upload.ts';
 import { reportFailure } from './failure.ts';
 import { VERSION } from './version.ts';
@@ -26,6 +29,9 @@ registerSession(program);
 registerUpload(program);
 registerLibrary(program);
 registerAlbums(program);
+registerDevices(program);
+registerLoginWait(program);
+registerSync(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,11 @@ import { readPassword } from '../password.ts';
 
 const ROLES = ['user', 'admin', 'support'];
 const POLICIES: SignupPolicy[] = ['open', 'invite', 'closed'];
+const SIGNUP_TEXT: Record<SignupPolicy, string> = {
+  open: 'Sign-up is now open: anyone who can reach the server can create an account.',
+  invite: 'Sign-up is now by invitation only: create codes with `shoebox admin invite <e-mail>`.',
+  closed: 'Sign-up is now closed: only an admin can create accounts.',
+};
 
 export function registerAccounts(program: Command): void {
   const account = program.command('account').description('Accounts on the server');
@@ -67,7 +72,7 @@ export function registerAccounts(program: Command): void {
         .request<{ signupPolicy: SignupPolicy }>('PUT', '/admin/signup-policy', {
           json: { signupPolicy: policy },
         });
-      ctx.out.result(result, () => `Sign-up is now ${result.signupPolicy}.`);
+      ctx.out.result(result, () => SIGNUP_TEXT[result.signupPolicy]);
     });
   admin
     .command('invite <email>')

@@ -8,7 +8,7 @@ export function registerAlbums(program: Command): void {
     .description('Albums: list, create, rename, delete, add, remove, show');
 
   albums
-    .command('list', { isDefault: true })
+    .command('list')
     .description('List albums')
     .action(async (_options: unknown, command: Command) => {
       const ctx = commandContext(command);

@@ -61,10 +61,15 @@ export function registerSession(program: Command): void {
           deviceId: signedIn.device.id,
           server: ctx.server,
         },
-        () =>
-          status === 'trusted'
-            ? `Signed in to ${signedIn.account.email} as device "${signedIn.device.name}" (${signedIn.device.id}).`
-            : `Signed in, but this device is ${status}: approve it from one of your trusted devices.`,
+        () => {
+          const signed = `Signed in to ${signedIn.account.email} as device "${signedIn.device.name}" (${signedIn.device.id})`;
+          if (status === 'trusted') return `${signed}.`;
+          // Not an error: the session exists, but the library stays closed until the device is approved.
+          return (
+            `${signed}, which is ${status}: approve it on a trusted device ` +
+            `(\`shoebox devices approve ${signedIn.device.id}\`), then type the code here (\`shoebox enrol --code <code>\`).`
+          );
+        },
       );
     });
 

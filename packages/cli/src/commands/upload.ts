@@ -1,11 +1,23 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { UPLOAD_HEADERS, type ExistsResponse, type UploadResult } from '@shoebox/shared';
+import type { ExistsResponse, UPLOAD_HEADERS as SharedHeaders, UploadResult } from '@shoebox/shared';
 import type { ApiClient } from '../api-client.ts';
 import { commandContext } from '../context.ts';
 import { collectFiles, mapLimit, sha256File, type FoundFile } from '../files.ts';
 import { CliError, type Output } from '../output.ts';
+import { wholeNumber } from '../options.ts';
 import { createProgress } from '../progress.ts';
+
+/**
+ * The upload headers, spelled out instead of imported: importing the value would load zod and every API schema
+ * at start-up (about half a second). The type annotation makes the compiler check they match the shared ones.
+ */
+const UPLOAD_HEADERS: typeof SharedHeaders = {
+  sha256: 'x-shoebox-sha256',
+  fileName: 'x-shoebox-file-name',
+  fileModified: 'x-shoebox-file-modified',
+  fileCreated: 'x-shoebox-file-created',
+};
 
 interface FileOutcome {
   file: string;
@@ -20,19 +32,20 @@ export function registerUpload(program: Command): void {
   program
     .command('upload <paths...>')
     .description('Upload photos (files and folders, recursively); skips what the server already has')
-    .option('-c, --concurrency <n>', 'parallel uploads', '4')
-    .action(async (paths: string[], options: { concurrency: string }, command: Command) => {
+    .option('-c, --concurrency <n>', 'parallel uploads, 1 to 32', wholeNumber(1, 32), 4)
+    .action(async (paths: string[], options: { concurrency: number }, command: Command) => {
       const ctx = commandContext(command);
       const client = ctx.client();
-      const concurrency = Math.max(1, Math.min(32, Number(options.concurrency) || 4));
       const { files, missing } = await collectFiles(paths);
       if (files.length === 0 && missing.length > 0)
         throw new CliError(`No such file or folder: ${missing.join(', ')}`);
-      const outcomes = await uploadAll(client, files, concurrency, ctx.out);
+      const outcomes = await uploadAll(client, files, options.concurrency, ctx.out);
       for (const m of missing)
         outcomes.push({ file: m, status: 'failed', reason: 'No such file or folder.', code: 'not_found' });
       report(ctx.out, outcomes);
-      if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+      // The report above is the result; the one `shoebox:` line is what marks the run as failed.
+      const failed = outcomes.filter((o) => o.status === 'failed').length;
+      if (failed > 0) throw new CliError(`${failed} of ${outcomes.length} file(s) could not be uploaded.`);
     });
 }
 
@@ -44,27 +57,26 @@ async function uploadAll(
 ): Promise<FileOutcome[]> {
   const total = files.reduce((n, f) => n + f.size, 0);
   const progress = createProgress(out, files.length, total);
-  const hashes = await mapLimit(files, concurrency, (f) => sha256File(f.path));
-  const existing = await existingOnServer(client, hashes);
+  // A file that vanished or cannot be read fails on its own instead of ending the whole run.
+  const hashes = await mapLimit(files, concurrency, (f) => sha256File(f.path).catch((err: Error) => err));
+  const existing = await existingOnServer(
+    client,
+    hashes.filter((h) => typeof h === 'string'),
+  );
   const outcomes = await mapLimit(files, concurrency, async (file, i): Promise<FileOutcome> => {
-    const sha256 = hashes[i] as string;
+    const sha256 = hashes[i];
+    if (typeof sha256 !== 'string') {
+      progress.advance(file.size);
+      const reason = `Cannot read the file: ${sha256?.message ?? 'unknown error'}`;
+      return { file: file.path, status: 'failed', reason, code: 'unreadable' };
+    }
     const known = existing.get(sha256);
     if (known) {
       progress.advance(file.size);
       return { file: file.path, status: 'skipped', id: known, sha256, reason: 'already in the library' };
     }
     try {
-      const result = await client.request<UploadResult>('POST', '/photos', {
-        body: client.fileBody(file.path),
-        headers: {
-          [UPLOAD_HEADERS.sha256]: sha256,
-          [UPLOAD_HEADERS.fileName]: encodeURIComponent(path.basename(file.path)),
-          [UPLOAD_HEADERS.fileModified]: new Date(file.mtimeMs).toISOString(),
-          ...(file.birthtimeMs > 0
-            ? { [UPLOAD_HEADERS.fileCreated]: new Date(file.birthtimeMs).toISOString() }
-            : {}),
-        },
-      });
+      const result = await sendFile(client, file, sha256);
       const status = result.created ? 'uploaded' : 'skipped';
       return {
         file: file.path,
@@ -90,9 +102,36 @@ async function uploadAll(
   return outcomes;
 }
 
+/**
+ * Streams one file. A dropped connection (a keep-alive connection the server closed just as it was reused,
+ * a Wi-Fi hiccup) is retried once: uploading is idempotent, since the server keeps each content only once.
+ */
+async function sendFile(client: ApiClient, file: FoundFile, sha256: string): Promise<UploadResult> {
+  const send = () =>
+    client.request<UploadResult>('POST', '/photos', {
+      body: client.fileBody(file.path),
+      headers: {
+        [UPLOAD_HEADERS.sha256]: sha256,
+        [UPLOAD_HEADERS.fileName]: encodeURIComponent(path.basename(file.path)),
+        [UPLOAD_HEADERS.fileModified]: new Date(file.mtimeMs).toISOString(),
+        ...(file.birthtimeMs > 0
+          ? { [UPLOAD_HEADERS.fileCreated]: new Date(file.birthtimeMs).toISOString() }
+          : {}),
+      },
+    });
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof CliError && err.code === 'unreachable')) throw err;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return send();
+  }
+}
+
 async function existingOnServer(client: ApiClient, hashes: string[]): Promise<Map<string, string>> {
   const known = new Map<string, string>();
   const unique = [...new Set(hashes)];
+  // One question per 1000 files (the server's limit) instead of one per file.
   for (let i = 0; i < unique.length; i += 1000) {
     const batch = unique.slice(i, i + 1000);
     const { existing } = await client.request<ExistsResponse>('POST', '/photos/exists', {
@@ -106,10 +145,13 @@ async function existingOnServer(client: ApiClient, hashes: string[]): Promise<Ma
 function report(out: Output, outcomes: FileOutcome[]): void {
   const count = (s: FileOutcome['status']) => outcomes.filter((o) => o.status === s).length;
   const summary = { uploaded: count('uploaded'), skipped: count('skipped'), failed: count('failed') };
+  // An empty folder is not an error (a scheduled upload of an empty camera card is fine), but say why.
+  const nothing = 'No photo files found (folders are searched for image extensions such as .jpg and .heic).';
   out.result({ ...summary, files: outcomes }, () => [
+    ...(outcomes.length === 0 ? [nothing] : []),
     ...outcomes
       .filter((o) => o.status === 'failed')
       .map((o) => `failed   ${o.file}: ${o.reason ?? 'unknown error'}`),
-    `${summary.uploaded} uploaded, ${summary.skipped} skipped (already in the library), ${summary.failed} failed`,
+    `${summary.uploaded} uploaded, ${summary.skipped} skipped (already in the library), ${summary.failed} failed.`,
   ]);
 }

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../adapters/db/database.ts';
 import { derivativeKey, originalKey, type BlobStore } from '../adapters/blobs/blob-store.ts';
-import { detectMediaType, refineTiffType, renderDerivatives, type MediaType } from '../adapters/media/index.ts';
+import {
+  detectMediaType,
+  refineTiffType,
+  renderDerivatives,
+  type MediaType,
+} from '../adapters/media/index.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Metrics } from '../platform/metrics.ts';
 

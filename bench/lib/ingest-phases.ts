@@ -1,0 +1,92 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { signUp, type BenchClient } from './api.ts';
+import { throughput, type Throughput } from './ceiling.ts';
+import type { BenchFile } from './files.ts';
+import { mapLimit, secondsSince, sleep } from './pool.ts';
+import { startServer } from './server.ts';
+
+export interface ServerRun extends Throughput {
+  peakRssBytes: number;
+  /** Time until the last upload was answered. */
+  uploadSeconds: number;
+  /** Photos by media state at the end. */
+  states: Record<string, number>;
+}
+
+export interface PhaseOptions {
+  files: readonly BenchFile[];
+  concurrency: number;
+  dataDir: string;
+  cpuProfDir?: string | undefined;
+}
+
+/** Upload alone: thumbnail work is deferred (`--media-workers 0`), so this is receive + hash + fsync + commit. */
+export function uploadOnly(options: PhaseOptions): Promise<ServerRun> {
+  return withServer(options, 0, async (client) => {
+    const started = performance.now();
+    await uploadAll(client, options);
+    const seconds = secondsSince(started);
+    return { seconds, uploadSeconds: seconds, states: await mediaStates(client) };
+  });
+}
+
+/** Upload with workers on, then wait until no photo's media is pending: every thumbnail and preview exists. */
+export function endToEnd(options: PhaseOptions): Promise<ServerRun> {
+  return withServer(options, undefined, async (client) => {
+    const started = performance.now();
+    await uploadAll(client, options);
+    const uploadSeconds = secondsSince(started);
+    const deadline = Date.now() + 30 * 60_000;
+    let states = await mediaStates(client);
+    while ((states['pending'] ?? 0) > 0) {
+      if (Date.now() > deadline)
+        throw new Error(`media still pending after 30 min: ${JSON.stringify(states)}`);
+      await sleep(100);
+      states = await mediaStates(client);
+    }
+    return { seconds: secondsSince(started), uploadSeconds, states };
+  });
+}
+
+async function withServer(
+  options: PhaseOptions,
+  mediaWorkers: number | undefined,
+  run: (client: BenchClient) => Promise<Pick<ServerRun, 'seconds' | 'uploadSeconds' | 'states'>>,
+): Promise<ServerRun> {
+  await fsp.rm(options.dataDir, { recursive: true, force: true });
+  await fsp.mkdir(options.dataDir, { recursive: true });
+  const server = await startServer({
+    dataDir: options.dataDir,
+    ...(mediaWorkers === undefined ? {} : { mediaWorkers }),
+    ...(options.cpuProfDir ? { cpuProfDir: path.resolve(options.cpuProfDir) } : {}),
+  });
+  try {
+    const client = await signUp(server.url);
+    const cpuBefore = server.cpuSeconds();
+    const result = await run(client);
+    const cpu = server.cpuSeconds() - cpuBefore;
+    client.close();
+    const failed = result.states['failed'] ?? 0;
+    return {
+      ...throughput(options.files, result.seconds, cpu, failed),
+      ...result,
+      peakRssBytes: server.peakRss(),
+    };
+  } finally {
+    await server.stop();
+    await fsp.rm(options.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function uploadAll(client: BenchClient, { files, concurrency }: PhaseOptions): Promise<void> {
+  await mapLimit(files, concurrency, (file) => client.upload(file));
+}
+
+async function mediaStates(client: BenchClient): Promise<Record<string, number>> {
+  const states: Record<string, number> = {};
+  await client.listAll(1000, (items) => {
+    for (const photo of items) states[photo.media.state] = (states[photo.media.state] ?? 0) + 1;
+  });
+  return states;
+}

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import type { PushMessage } from '@shoebox/shared';
+import type { ApiClient } from '../api-client.ts';
+import { CliError } from '../output.ts';
+import { SETTLE_MS, pushLocal } from './local.ts';
+import { pullRemote } from './remote.ts';
+import { emptyReport, type SyncReport, type SyncSession } from './session.ts';
+import { liveSocket } from './socket.ts';
+import type { SyncState } from './state-db.ts';
+import { waitForTrust } from './trust-wait.ts';
+import { Wakeup } from './wakeup.ts';
+
+export interface AgentOptions {
+  root: string;
+  server: string;
+  token: string;
+  client: ApiClient;
+  state: SyncState;
+  once: boolean;
+  /** The periodic full pass, for file events the watcher missed (network drives, editors, sleep). */
+  intervalMs: number;
+  note: (line: string) => void;
+  /** Ends a long-running agent (Ctrl-C, SIGTERM). */
+  signal: AbortSignal;
+}
+
+/** Failures worth waiting out: the server is down, restarting or behind a proxy that is. */
+const transient = (err: unknown) =>
+  err instanceof CliError && ['unreachable', 'http_error', 'not_shoebox'].includes(err.code ?? '');
+
+export async function runAgent(o: AgentOptions): Promise<SyncReport> {
+  const report = emptyReport();
+  const s: SyncSession = {
+    root: o.root,
+    client: o.client,
+    state: o.state,
+    report,
+    note: (line) => o.note(line),
+  };
+  if (!(await waitForTrust(o))) return report;
+  const wake = new Wakeup();
+  o.signal.addEventListener('abort', () => wake.poke());
+  let fatal: CliError | undefined;
+  const live = o.once ? undefined : startLive(o, wake, (err) => (fatal = err));
+  let backoff = 500;
+  let announced = false;
+  try {
+    while (!o.signal.aborted && !fatal) {
+      try {
+        const before = JSON.stringify(report);
+        const settling = await pushLocal(s);
+        await pullRemote(s);
+        backoff = 500;
+        if (!announced || before !== JSON.stringify(report)) o.note('up to date');
+        announced = true;
+        if (o.once && settling === 0) break;
+        await wake.wait(settling > 0 ? SETTLE_MS : o.intervalMs);
+      } catch (err) {
+        if (o.once || !transient(err)) throw err;
+        report.errors.push((err as Error).message);
+        o.note(`${(err as Error).message} Retrying in ${Math.round(backoff / 1000)} s.`);
+        announced = false;
+        await wake.wait(backoff);
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  } finally {
+    live?.close();
+  }
+  if (fatal) throw fatal;
+  return report;
+}
+
+/** File events and socket hints both wake the loop; the socket also carries approval requests to print. */
+function startLive(o: AgentOptions, wake: Wakeup, fail: (err: CliError) => void) {
+  const watcher = fs.watch(o.root, { recursive: true }, (_event, name) => {
+    // The agent's own `.shoebox-*` folders (and other hidden files) are not the user's changes.
+    if (
+      name &&
+      String(name)
+        .split(/[\\/]/)
+        .some((part) => part.startsWith('.'))
+    )
+      return;
+    wake.poke();
+  });
+  watcher.on('error', () => {}); // the periodic pass covers a watcher that died
+  const socket = liveSocket(o.server, o.token, {
+    onFeed: () => wake.poke(),
+    onMessage: (m: PushMessage) => {
+      if (m.type === 'device' && m.event === 'enrolment.requested') {
+        const d = m.data as { device?: { id?: string; name?: string }; ip?: string | null };
+        o.note(
+          `approval requested by device "${d.device?.name ?? '?'}" (${d.device?.id ?? '?'}` +
+            `${d.ip ? `, from ${d.ip}` : ''}): run \`shoebox devices approve ${d.device?.id ?? 'ID'}\``,
+        );
+      } else if (m.type === 'signed-out') {
+        fail(new CliError(`This device was signed out (${m.reason}).`, 1, 'unauthenticated'));
+        wake.poke();
+      }
+    },
+  });
+  return {
+    close() {
+      watcher.close();
+      socket.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { UPLOAD_HEADERS, type ExistsResponse, type Photo, type UploadResult } from '@shoebox/shared';
+import { PHOTO_EXTENSIONS, sha256File } from '../files.ts';
+import { CliError } from '../output.ts';
+import { relative } from './layout.ts';
+import type { SyncSession } from './session.ts';
+
+/** A file modified this recently may still be being written (a camera import, a copy): it waits a pass. */
+export const SETTLE_MS = 1000;
+
+/**
+ * Uploads new and changed files and turns local deletions into server trash. Returns how many files were
+ * still settling, so the caller can come back for them.
+ */
+export async function pushLocal(s: SyncSession): Promise<number> {
+  let settling = 0;
+  const seen = new Set<string>();
+  for (const file of await walk(s.root)) {
+    const rel = relative(s.root, file);
+    seen.add(rel);
+    const stat = await fsp.stat(file).catch(() => undefined);
+    if (!stat) continue;
+    const known = s.state.byPath(rel);
+    // Size and mtime unchanged: the file is what was hashed before, so it is not read again.
+    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) continue;
+    if (Date.now() - stat.mtimeMs < SETTLE_MS) {
+      settling++;
+      continue;
+    }
+    try {
+      await uploadFile(s, rel, file, stat);
+      // Edited in place: the old version goes to the server's trash (restorable there); left active, it
+      // would come back down beside the new one as "name (2).jpg".
+      const now = s.state.byPath(rel);
+      if (known?.photoId && now?.photoId && now.photoId !== known.photoId)
+        await trashRemote(s, known.photoId);
+    } catch (err) {
+      if (err instanceof CliError && err.code === 'unreachable') throw err;
+      s.report.errors.push(`${rel}: ${(err as Error).message}`);
+    }
+  }
+  for (const record of s.state.all('active')) {
+    if (seen.has(record.path) || fs.existsSync(path.join(s.root, record.path))) continue;
+    // Deleted here: the photo goes to the server's trash (recoverable there), never straight to deletion.
+    // A file moved inside the folder is found again at its new path (same SHA-256, same photo): not a deletion.
+    if (record.photoId && !s.state.heldElsewhere(record.photoId, record.path)) {
+      await trashRemote(s, record.photoId);
+      s.note(`trashed on the server  ${record.path}`);
+    }
+    s.state.remove(record.path);
+  }
+  return settling;
+}
+
+async function trashRemote(s: SyncSession, photoId: string): Promise<void> {
+  await s.client.request<Photo>('POST', `/photos/${photoId}/trash`).catch((err: unknown) => {
+    // Deleted for good meanwhile: as gone as trashed.
+    if (!(err instanceof CliError && err.code === 'not_found')) throw err;
+  });
+  s.report.trashedRemote++;
+}
+
+async function uploadFile(s: SyncSession, rel: string, file: string, stat: fs.Stats): Promise<void> {
+  const sha256 = await sha256File(file);
+  const after = await fsp.stat(file);
+  // Changed while hashing: still being written; the next pass takes it.
+  if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) return;
+  const { existing } = await s.client.request<ExistsResponse>('POST', '/photos/exists', {
+    json: { sha256: [sha256] },
+  });
+  let photoId = existing[sha256] ?? null;
+  if (!photoId) {
+    try {
+      const result = await s.client.request<UploadResult>('POST', '/photos', {
+        body: s.client.fileBody(file),
+        headers: {
+          [UPLOAD_HEADERS.sha256]: sha256,
+          [UPLOAD_HEADERS.fileName]: encodeURIComponent(path.basename(file)),
+          [UPLOAD_HEADERS.fileModified]: new Date(stat.mtimeMs).toISOString(),
+        },
+      });
+      photoId = result.photo.id;
+      if (result.created) {
+        s.report.uploaded++;
+        s.note(`uploaded   ${rel}`);
+      }
+    } catch (err) {
+      if (err instanceof CliError && err.code === 'unreachable') throw err;
+      // Refused (not a photo, too big…): remembered with no photo id, so it is retried only once it changes.
+      s.report.errors.push(`${rel}: ${(err as Error).message}`);
+      s.note(`not uploaded  ${rel}: ${(err as Error).message}`);
+    }
+  }
+  s.state.put({ path: rel, photoId, sha256, size: stat.size, mtimeMs: stat.mtimeMs, state: 'active' });
+}
+
+/** Photo files under `root`, skipping dot-entries (which hides the agent's own trash and temp folders). */
+async function walk(root: string, into: string[] = []): Promise<string[]> {
+  const entries = await fsp.readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(root, entry.name);
+    if (entry.isDirectory()) await walk(full, into);
+    else if (entry.isFile() && PHOTO_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) into.push(full);
+  }
+  return into;
+}

@@ -1,0 +1,51 @@
+import WebSocket from 'ws';
+import type { PushMessage } from '@shoebox/shared';
+
+export interface SocketHandlers {
+  /** The feed moved (or the socket just (re)connected and may have missed moves): pull now. */
+  onFeed(): void;
+  onMessage(message: PushMessage): void;
+}
+
+/**
+ * Keeps the live socket open, reconnecting with backoff. It only carries hints: the agent's periodic pass
+ * still runs, so a dead socket makes the agent slower, never wrong.
+ */
+export function liveSocket(server: string, token: string, handlers: SocketHandlers): { close(): void } {
+  let closed = false;
+  let socket: WebSocket | undefined;
+  let delay = 500;
+  let timer: NodeJS.Timeout | undefined;
+
+  const connect = () => {
+    const url = new URL('/api/sync/socket', server);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('access_token', token);
+    socket = new WebSocket(url);
+    socket.on('message', (data: Buffer) => {
+      let message: PushMessage;
+      try {
+        message = JSON.parse(data.toString('utf8')) as PushMessage;
+      } catch {
+        return;
+      }
+      if (message.type === 'hello') delay = 500;
+      if (message.type === 'hello' || message.type === 'feed') handlers.onFeed();
+      handlers.onMessage(message);
+    });
+    socket.on('error', () => {}); // 'close' follows and reconnects
+    socket.on('close', () => {
+      if (closed) return;
+      timer = setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30_000);
+    });
+  };
+  connect();
+  return {
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      socket?.terminate();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+
+/** What the agent knows about one local file. `path` is relative to the synced folder, with `/` separators. */
+export interface FileRecord {
+  path: string;
+  /** Null when the server refused the file: remembered so an unchanged refused file is not retried forever. */
+  photoId: string | null;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  /** `trashed` files live in `.shoebox-trash/` because the photo is in the server's trash. */
+  state: 'active' | 'trashed';
+}
+
+interface Row {
+  path: string;
+  photo_id: string | null;
+  sha256: string;
+  size: number;
+  mtime_ms: number;
+  state: 'active' | 'trashed';
+}
+
+const toRecord = (r: Row): FileRecord => ({
+  path: r.path,
+  photoId: r.photo_id,
+  sha256: r.sha256,
+  size: r.size,
+  mtimeMs: r.mtime_ms,
+  state: r.state,
+});
+
+/** One database per synced folder, so two folders synced from one home never share (or clobber) state. */
+export function stateFile(home: string, dir: string): string {
+  const hash = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+  return path.join(home, `sync-${hash}.db`);
+}
+
+/**
+ * The agent's memory: path ↔ photo id ↔ sha256 ↔ size/mtime, and the feed cursor. It is what lets a restart
+ * skip hashing unchanged files and downloading photos it already has.
+ */
+export class SyncState {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    // WAL keeps a crash between two writes from corrupting the file; each write is its own transaction.
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS files (
+        path TEXT PRIMARY KEY, photo_id TEXT, sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL, mtime_ms REAL NOT NULL, state TEXT NOT NULL DEFAULT 'active');
+      CREATE INDEX IF NOT EXISTS files_photo ON files(photo_id);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+  }
+
+  byPath(p: string): FileRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM files WHERE path = ?').get(p) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  byPhoto(photoId: string): FileRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM files WHERE photo_id = ?').get(photoId) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  bySha(sha256: string): FileRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM files WHERE sha256 = ?').get(sha256) as Row | undefined;
+    return row && toRecord(row);
+  }
+
+  /** Whether another active file holds this photo (the file was moved or copied inside the folder). */
+  heldElsewhere(photoId: string, notPath: string): boolean {
+    return Boolean(
+      this.db
+        .prepare("SELECT 1 FROM files WHERE photo_id = ? AND path != ? AND state = 'active'")
+        .get(photoId, notPath),
+    );
+  }
+
+  all(state: FileRecord['state']): FileRecord[] {
+    return (this.db.prepare('SELECT * FROM files WHERE state = ?').all(state) as Row[]).map(toRecord);
+  }
+
+  put(r: FileRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO files (path, photo_id, sha256, size, mtime_ms, state) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(path) DO UPDATE SET photo_id = excluded.photo_id, sha256 = excluded.sha256,
+           size = excluded.size, mtime_ms = excluded.mtime_ms, state = excluded.state`,
+      )
+      .run(r.path, r.photoId, r.sha256, r.size, r.mtimeMs, r.state);
+  }
+
+  /** Moves a record to a new path (trash and restore rename files; the record follows). */
+  move(from: string, r: FileRecord): void {
+    this.db.transaction(() => {
+      this.remove(from);
+      this.put(r);
+    })();
+  }
+
+  remove(p: string): void {
+    this.db.prepare('DELETE FROM files WHERE path = ?').run(p);
+  }
+
+  get cursor(): string | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'cursor'").get() as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  set cursor(value: string | undefined) {
+    if (value === undefined) this.db.prepare("DELETE FROM meta WHERE key = 'cursor'").run();
+    else
+      this.db
+        .prepare(
+          "INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+        )
+        .run(value, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

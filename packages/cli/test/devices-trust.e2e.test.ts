@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
+import { Device, cleanUp, createAccount, failed } from './support/cli.ts';
+
+interface DeviceJson {
+  id: string;
+  name: string;
+  status: string;
+}
+
+// Letting devices in and out from the command line: approve prints the code, enrol types it in.
+describe('shoebox devices: approve, deny, remove', { timeout: 180_000 }, () => {
+  let server: TestServer;
+  let desk: Device;
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+    desk = new Device(server.url, 'desk');
+    await createAccount(desk, 'kim@example.com');
+    await desk.login('kim@example.com', ['--device-name', 'Desk']);
+  });
+  afterAll(async () => {
+    await server.close();
+    cleanUp();
+  });
+
+  it('approves a waiting device with a code typed on it; lists devices with their status', async () => {
+    const laptop = new Device(server.url, 'laptop');
+    const pending = await laptop.login('kim@example.com', ['--device-name', 'Laptop']);
+    expect(pending.status).toBe('pending');
+    const before = await desk.json<{ items: DeviceJson[] }>(['devices']);
+    expect(before.items.find((d) => d.id === pending.deviceId)?.status).toBe('pending');
+
+    const approved = await desk.json<{ code: string; deviceId: string }>([
+      'devices',
+      'approve',
+      pending.deviceId,
+    ]);
+    expect(approved.deviceId).toBe(pending.deviceId);
+    expect(approved.code).toMatch(/^\d{6}$/);
+    expect(await laptop.json(['enrol', '--code', approved.code])).toMatchObject({ state: 'approved' });
+    const after = await desk.json<{ items: DeviceJson[] }>(['devices']);
+    expect(after.items.find((d) => d.id === pending.deviceId)?.status).toBe('trusted');
+    // Approving again: nothing is waiting any more, said in one line.
+    expect(failed(await desk.run(['devices', 'approve', pending.deviceId]))).toMatch(
+      /is waiting for approval/,
+    );
+
+    // Removed: its session ends at once.
+    expect(await desk.json(['devices', 'remove', pending.deviceId])).toEqual({
+      deviceId: pending.deviceId,
+      status: 'removed',
+    });
+    expect((await laptop.run(['whoami'])).code).not.toBe(0);
+  });
+
+  it('denies a waiting device, which then cannot sign in with a code', async () => {
+    const tablet = new Device(server.url, 'tablet');
+    const pending = await tablet.login('kim@example.com', ['--device-name', 'Tablet']);
+    expect(await desk.json(['devices', 'deny', pending.deviceId])).toEqual({
+      deviceId: pending.deviceId,
+      status: 'denied',
+    });
+    const list = await desk.json<{ items: DeviceJson[] }>(['devices']);
+    expect(list.items.find((d) => d.id === pending.deviceId)?.status).toBe('denied');
+    expect((await tablet.run(['enrol', '--code', '123456'])).code).not.toBe(0);
+  });
+});
