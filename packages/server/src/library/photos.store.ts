@@ -66,11 +66,10 @@ export function createPhotosStore() {
         .where('photos.account_id', '=', accountId)
         .where('photos.status', '=', status);
       if (after) {
+        // A row-value comparison lets both databases walk the timeline index from the cursor; the equivalent
+        // OR of two conditions made SQLite scan and sort.
         query = query.where((eb) =>
-          eb.or([
-            eb('photos.sort_time', '<', after.sortTime),
-            eb.and([eb('photos.sort_time', '=', after.sortTime), eb('photos.id', '<', after.id)]),
-          ]),
+          eb(eb.refTuple('photos.sort_time', 'photos.id'), '<', eb.tuple(after.sortTime, after.id)),
         );
       }
       return query.orderBy('photos.sort_time', 'desc').orderBy('photos.id', 'desc').limit(limit).execute();
