@@ -13,17 +13,20 @@ export interface TimelinePosition {
   id: string;
 }
 
+/** Photos joined with the device that uploaded them: the shape every photo read of the API needs. */
+export const photosWithDevice = (db: Queryable) =>
+  db
+    .selectFrom('photos')
+    .leftJoin('devices', 'devices.id', 'photos.upload_device_id')
+    .selectAll('photos')
+    .select([
+      'devices.name as device_name',
+      'devices.model as device_model',
+      'devices.serial as device_serial',
+    ]);
+
 export function createPhotosStore() {
-  const withDevice = (db: Queryable) =>
-    db
-      .selectFrom('photos')
-      .leftJoin('devices', 'devices.id', 'photos.upload_device_id')
-      .selectAll('photos')
-      .select([
-        'devices.name as device_name',
-        'devices.model as device_model',
-        'devices.serial as device_serial',
-      ]);
+  const withDevice = photosWithDevice;
 
   return {
     async insert(db: Queryable, row: NewPhotoRow): Promise<void> {

@@ -1,19 +1,8 @@
 import type { Queryable } from '../adapters/db/database.ts';
-import type { PhotoWithDevice } from '../library/photos.store.ts';
+import { photosWithDevice, type PhotoWithDevice } from '../library/photos.store.ts';
 
 /** Reads of the change feed and of the library as a snapshot. */
 export function createFeedStore() {
-  const photosWithDevice = (db: Queryable) =>
-    db
-      .selectFrom('photos')
-      .leftJoin('devices', 'devices.id', 'photos.upload_device_id')
-      .selectAll('photos')
-      .select([
-        'devices.name as device_name',
-        'devices.model as device_model',
-        'devices.serial as device_serial',
-      ]);
-
   return {
     async head(db: Queryable, accountId: string): Promise<number> {
       const row = await db
