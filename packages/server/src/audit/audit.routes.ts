@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Problem } from '@shoebox/shared';
+
 import type { MiddlewareHandler } from 'hono';
+import { problem, security, json } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import {
   AuditCheckpoint,
@@ -12,17 +13,11 @@ import {
 } from './audit.schemas.ts';
 import { MAX_LEAVES_PAGE, type AuditService } from './audit.service.ts';
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: Problem } },
-});
 const problems = {
   400: problem('Invalid request'),
   401: problem('Not signed in'),
   403: problem('Device not trusted'),
 } as const;
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const tags = ['audit'];
 

@@ -5,17 +5,13 @@ import {
   AlbumPhotosRequest,
   AlbumPhotosResult,
   CreateAlbumRequest,
-  Problem,
   RenameAlbumRequest,
 } from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
+import { problem, security, json } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import type { AlbumsService } from './albums.service.ts';
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: Problem } },
-});
 const problems = {
   400: problem('Invalid request'),
   401: problem('Not signed in'),
@@ -23,8 +19,6 @@ const problems = {
   404: problem('No such album or photo'),
 } as const;
 const IdParam = z.object({ id: z.string().min(1).max(64) });
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
 export function albumsRoutes(service: AlbumsService, auth: MiddlewareHandler<AppEnv>) {
   const router = createRouter();

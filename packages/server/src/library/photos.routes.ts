@@ -4,21 +4,17 @@ import {
   ExistsResponse,
   Photo,
   PhotoPage,
-  Problem,
   UPLOAD_HEADERS,
   UploadResult,
 } from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
+import { problem, security } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppContext, type AppEnv } from '../adapters/http/context.ts';
 import { sendDownload } from '../adapters/http/download.ts';
 import { AppError } from '../errors.ts';
 import type { UploadClaims } from './ingest.ts';
 import type { PhotosService } from './photos.service.ts';
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: Problem } },
-});
 const problems = {
   400: problem('Invalid request'),
   401: problem('Not signed in'),
@@ -27,7 +23,6 @@ const problems = {
 } as const;
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 const binary = { schema: z.string().meta({ format: 'binary' }) };
-const security = [{ bearer: [] }];
 
 export function photosRoutes(service: PhotosService, auth: MiddlewareHandler<AppEnv>) {
   const router = createRouter();

@@ -1,29 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  PhotoDelivery,
-  Problem,
-  SyncAck,
-  SyncChangesPage,
-  SyncState,
-  type SnapshotLine,
-} from '@shoebox/shared';
+import { PhotoDelivery, SyncAck, SyncChangesPage, SyncState, type SnapshotLine } from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
+import { problem, security, json } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { SyncService } from './sync.service.ts';
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: Problem } },
-});
 const problems = {
   400: problem('Invalid request'),
   401: problem('Not signed in'),
   403: problem('Device not trusted'),
   410: problem('Cursor reset: re-read the snapshot'),
 } as const;
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
 export function syncRoutes(service: SyncService, devices: DevicesService, auth: MiddlewareHandler<AppEnv>) {
   const router = createRouter();

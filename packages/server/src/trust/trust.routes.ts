@@ -1,13 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Device, Place, Problem } from '@shoebox/shared';
+import { Device, Place } from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
+import { problem, security, json } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import type { TrustService } from './trust.service.ts';
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: Problem } },
-});
 const problems = {
   400: problem('Invalid request'),
   401: problem('Not signed in or wrong code'),
@@ -15,8 +12,6 @@ const problems = {
   404: problem('No such request'),
   409: problem('Already decided'),
 } as const;
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
 export const EnrolmentRequest = z
   .object({
