@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem, SignInResponse } from '@shoebox/shared';
-import { DIALECTS, openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
-import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { DIALECTS } from '../../test/support/databases.ts';
+import {
+  startTestServer,
+  startTwoInstances,
+  type TestServer,
+  type TwoInstances,
+} from '../../test/support/test-server.ts';
 import {
   PASSWORD,
   TestClient,
@@ -115,19 +120,14 @@ describe.each(DIALECTS)('brute force and credential stuffing on %s', (dialect) =
 });
 
 describe('limits shared by two instances on PostgreSQL', () => {
-  let database: TestDatabase;
+  let pair: TwoInstances;
   let one: TestServer;
   let two: TestServer;
   beforeAll(async () => {
-    database = await openTestDatabase('postgres');
-    one = await startTestServer('postgres', { database });
-    two = await startTestServer('postgres', { database });
+    pair = await startTwoInstances();
+    ({ one, two } = pair);
   });
-  afterAll(async () => {
-    await one.close();
-    await two.close();
-    await database.close();
-  });
+  afterAll(() => pair.close());
 
   it('counts failures made through either instance', async () => {
     let firstBlocked = -1;

@@ -3,8 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { PushMessage } from '@shoebox/shared';
-import { DIALECTS, openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
-import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { DIALECTS } from '../../test/support/databases.ts';
+import {
+  startTestServer,
+  startTwoInstances,
+  type TestServer,
+  type TwoInstances,
+} from '../../test/support/test-server.ts';
 import { adminSession, approvedDevice, eventually, signIn, type SignedIn } from '../../test/support/api.ts';
 import { corpusFile } from '../../test/support/corpus.ts';
 
@@ -104,19 +109,14 @@ describe.each(DIALECTS)('live push on %s', (dialect) => {
 });
 
 describe('two server instances on one PostgreSQL database', () => {
-  let database: TestDatabase;
+  let pair: TwoInstances;
   let one: TestServer;
   let two: TestServer;
   beforeAll(async () => {
-    database = await openTestDatabase('postgres');
-    one = await startTestServer('postgres', { database });
-    two = await startTestServer('postgres', { database });
+    pair = await startTwoInstances();
+    ({ one, two } = pair);
   });
-  afterAll(async () => {
-    await one.close();
-    await two.close();
-    await database.close();
-  });
+  afterAll(() => pair.close());
 
   it('pushes a change committed through one instance to devices connected to the other', async () => {
     const phone = await adminSession(one.url, 'cluster@example.com');

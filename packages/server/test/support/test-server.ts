@@ -86,3 +86,25 @@ export async function startTestServer(
     },
   };
 }
+
+export interface TwoInstances {
+  one: TestServer;
+  two: TestServer;
+  close(): Promise<void>;
+}
+
+/** Two real server instances sharing one fresh PostgreSQL database, as a multi-instance deployment runs. */
+export async function startTwoInstances(): Promise<TwoInstances> {
+  const database = await openTestDatabase('postgres');
+  const one = await startTestServer('postgres', { database });
+  const two = await startTestServer('postgres', { database });
+  return {
+    one,
+    two,
+    async close() {
+      await one.close();
+      await two.close();
+      await database.close();
+    },
+  };
+}
