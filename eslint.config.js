@@ -78,10 +78,17 @@ const architecture = [
       },
     ],
   ),
-  // The CLI talks to the server only over HTTP (serve starts it in-process).
+  // The CLI talks to the server only over HTTP (serve starts it in-process; backup/restore/migrate open its data).
   restrict(
     ['packages/cli/src/**/*.ts'],
-    ['packages/cli/src/**/*.test.ts', 'packages/cli/src/commands/serve.ts'],
+    [
+      'packages/cli/src/**/*.test.ts',
+      'packages/cli/src/commands/serve.ts',
+      // Operator commands that open the data folder directly, like serve.
+      'packages/cli/src/commands/backup.ts',
+      'packages/cli/src/commands/restore.ts',
+      'packages/cli/src/commands/migrate.ts',
+    ],
     [],
     [{ group: ['@shoebox/server*'], message: 'The CLI talks to the server over HTTP only.' }],
   ),

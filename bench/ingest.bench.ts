@@ -7,7 +7,7 @@ import { measureCeiling, type Throughput } from './lib/ceiling.ts';
 import { corpusPhotos, describe, totalBytes, warmPageCache, type BenchFile } from './lib/files.ts';
 import { generatedPhotos } from './lib/generate.ts';
 import { ingestRows } from './lib/ingest-rows.ts';
-import { endToEnd, uploadOnly } from './lib/ingest-phases.ts';
+import { DEFAULT_MALLOC_ARENAS, endToEnd, uploadOnly } from './lib/ingest-phases.ts';
 import { RESULTS_DIR } from './lib/paths.ts';
 import { fmt, machine, printTable, writeResult } from './lib/report.ts';
 
@@ -17,9 +17,14 @@ const flags = readFlags('npm run bench:ingest -- [flags]', {
   json: { type: 'boolean', help: 'print the JSON result instead of tables' },
   'no-corpus': { type: 'boolean', help: 'upload only the generated photos, not the corpus as well' },
   profile: { type: 'boolean', help: 'write V8 CPU profiles of the server to bench/results/profiles/' },
+  'malloc-arenas': {
+    type: 'string',
+    help: `MALLOC_ARENA_MAX for the server (default ${DEFAULT_MALLOC_ARENAS}, as the README says; 0: glibc's)`,
+  },
 });
 const count = Math.max(1, flags.int('count', 200));
 const concurrency = Math.max(1, flags.int('concurrency', 4));
+const mallocArenas = flags.int('malloc-arenas', DEFAULT_MALLOC_ARENAS);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'shoebox-bench-'));
 const profileDir = flags.bool('profile')
@@ -65,6 +70,7 @@ try {
     files,
     concurrency,
     dataDir: path.join(work, name),
+    mallocArenas,
     cpuProfDir: profileDir && path.join(profileDir, name),
   });
   const upload = await uploadOnly(phase('upload-only'));
@@ -76,7 +82,14 @@ try {
     benchmark: 'ingest',
     machine: before,
     loadAverageAfter: os.loadavg(),
-    config: { count, concurrency, files: files.length, corpusFiles: corpus.length, bytes: totalBytes(files) },
+    config: {
+      count,
+      concurrency,
+      mallocArenas,
+      files: files.length,
+      corpusFiles: corpus.length,
+      bytes: totalBytes(files),
+    },
     ceilings,
     uploadOnly: upload,
     endToEnd: e2e,

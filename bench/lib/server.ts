@@ -13,6 +13,8 @@ export interface ServerOptions {
   database?: string;
   /** Write a V8 CPU profile of the server into this folder when it stops. */
   cpuProfDir?: string;
+  /** Extra environment variables for the server process. */
+  env?: Record<string, string>;
 }
 
 export interface ServerProcess {
@@ -36,7 +38,11 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     ...(options.mediaWorkers === undefined ? [] : ['--media-workers', String(options.mediaWorkers)]),
     ...(options.database ? ['--database', options.database] : []),
   ];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
   child.stdout.on('data', keep);

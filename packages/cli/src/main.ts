@@ -1,9 +1,18 @@
 import { Command } from 'commander';
 import { registerAccounts } from './commands/accounts.ts';
+import { registerActivity } from './commands/activity.ts';
 import { registerAlbums } from './commands/albums.ts';
+import { registerAudit } from './commands/audit.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerDevices } from './commands/devices.ts';
+import { registerExplain } from './commands/explain.ts';
+import { registerFleet } from './commands/fleet.ts';
 import { registerLibrary } from './commands/library.ts';
 import { registerLoginWait } from './commands/login-wait.ts';
+import { registerMigrate } from './commands/migrate.ts';
+import { registerPassword } from './commands/password-change.ts';
+import { registerRestore } from './commands/restore.ts';
+import { registerSecurity } from './commands/security.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSession } from './commands/session.ts';
 import { registerSync } from './commands/sync.ts';
@@ -24,6 +33,9 @@ const program = new Command('shoebox')
   .exitOverride();
 
 registerServe(program);
+registerBackup(program);
+registerRestore(program);
+registerMigrate(program);
 registerAccounts(program);
 registerSession(program);
 registerUpload(program);
@@ -31,7 +43,13 @@ registerLibrary(program);
 registerAlbums(program);
 registerDevices(program);
 registerLoginWait(program);
+registerSecurity(program);
+registerPassword(program);
+registerActivity(program);
 registerSync(program);
+registerExplain(program);
+registerAudit(program);
+registerFleet(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -105,11 +105,13 @@ export function startAgent(device: Device, dir: string, extra: string[] = []) {
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
   return {
+    pid: child.pid,
     stderr: () => stderr,
     waitFor: (text: string, timeoutMs = 30_000) =>
       until(() => stderr.includes(text) || undefined, timeoutMs, `"${text}" from the agent; got: ${stderr}`),
-    async stop(): Promise<Run> {
-      child.kill('SIGTERM');
+    /** SIGTERM ends it like a service manager; SIGKILL is a crash or a power cut (no chance to tidy up). */
+    async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<Run> {
+      child.kill(signal);
       return exited;
     },
   };

@@ -17,6 +17,7 @@ import { createAccountsStore } from './accounts/accounts.store.ts';
 import { createAccountsService } from './accounts/accounts.service.ts';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { createPasswordHasher } from './accounts/passwords.ts';
+import { createPasswordCheck } from './accounts/password-check.ts';
 import { createDevicesStore } from './devices/devices.store.ts';
 import { createDevicesService } from './devices/devices.service.ts';
 import { createSignInThrottle } from './devices/sign-in-throttle.ts';
@@ -28,7 +29,15 @@ import { createAlbumsStore } from './library/albums.store.ts';
 import { createPhotosService, DERIVATIVES_JOB } from './library/photos.service.ts';
 import { createAlbumsService } from './library/albums.service.ts';
 import { photosRoutes } from './library/photos.routes.ts';
+import { createTimelineService } from './library/timeline.service.ts';
+import { createTimelineStore } from './library/timeline.store.ts';
+import { timelineRoutes } from './library/timeline.routes.ts';
 import { albumsRoutes } from './library/albums.routes.ts';
+import { createAlbumMembersStore } from './library/album-members.store.ts';
+import { createAlbumFeed } from './library/album-feed.ts';
+import { createAlbumSharingService } from './library/album-sharing.service.ts';
+import { albumMembersRoutes } from './library/album-members.routes.ts';
+import { relayShareHints } from './library/share-hints.ts';
 import { recoverInterruptedUploads } from './library/recovery.ts';
 import { createDerivativesJob } from './media/derivatives.job.ts';
 import { createJobsStore } from './jobs/jobs.store.ts';
@@ -45,11 +54,23 @@ import { createSyncService } from './sync/sync.service.ts';
 import { syncRoutes } from './sync/sync.routes.ts';
 import { createPushHub, type PushHub } from './push/push-hub.ts';
 import { createHousekeeping } from './jobs/housekeeping.ts';
-import { createEnrolmentsStore } from './trust/enrolments.store.ts';
-import { createTrustService } from './trust/trust.service.ts';
+import { createTrust } from './trust/trust.module.ts';
+import { securityRoutes } from './trust/security.routes.ts';
 import { trustRoutes } from './trust/trust.routes.ts';
 import { startNotifier } from './trust/notifier.ts';
 import { createMailer } from './adapters/mail/mailer.ts';
+import { createAuditLog } from './audit/audit.log.ts';
+import { createCheckpointer } from './audit/audit.checkpointer.ts';
+import { createAuditService } from './audit/audit.service.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { createFleetStore } from './fleet/fleet.store.ts';
+import { createPseudonyms } from './fleet/fleet.pseudonym.ts';
+import { withFleetActivations } from './fleet/fleet.activations.ts';
+import { createFleetService } from './fleet/fleet.service.ts';
+import { fleetRoutes } from './fleet/fleet.routes.ts';
+import { createStaffAccess } from './fleet/staff-access.ts';
+import { createEvidenceService } from './evidence/evidence.service.ts';
+import { evidenceRoutes } from './evidence/evidence.routes.ts';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -85,15 +106,36 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
   const jobsStore = createJobsStore(features);
   const blobsDb = createBlobsStore();
   const changes = createChangesStore(features);
-  const accounts = createAccountsService({ db, store: accountsStore, hasher, clock });
-  const devicesStore = createDevicesStore();
-  const trust = createTrustService({
+  const auditLog = createAuditLog({ features, clock });
+  const fleetStore = createFleetStore();
+  const pseudonyms = createPseudonyms(fleetStore);
+  // Enrolments, sign-outs and removals of devices with a serial also become fleet records, in the same transaction.
+  const audit = withFleetActivations(auditLog, { store: fleetStore, pseudonyms, clock });
+  const checkpointer = createCheckpointer({ db, log: deps.log, signerKeyFile: config.logKeyFile, clock });
+  const checkPassword = createPasswordCheck({ db, hasher, throttle: createSignInThrottle(), clock });
+  const accounts = createAccountsService({
     db,
-    enrolments: createEnrolmentsStore(),
+    store: accountsStore,
+    hasher,
+    clock,
+    events,
+    audit,
+    checkPassword,
+  });
+  const mailer = createMailer(config.smtpUrl, config.mailFrom);
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const devicesStore = createDevicesStore();
+  const trustParts = createTrust({
+    db,
     devices: devicesStore,
+    checkPassword,
+    mailer,
     events,
     clock,
+    audit,
+    publicUrl,
   });
+  const { trust } = trustParts;
   const devices = createDevicesService({
     db,
     store: devicesStore,
@@ -104,7 +146,11 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     geo: deps.geo,
     events,
     clock,
+    audit,
   });
+  const albumMembers = createAlbumMembersStore();
+  const albumsStore = createAlbumsStore();
+  const albumFeed = createAlbumFeed(changes, events);
   const photos = createPhotosService({
     db,
     features,
@@ -118,26 +164,74 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     clock,
     stagingDir: path.join(config.dataDir, 'tmp', 'uploads'),
     maxUploadBytes: config.maxUploadBytes,
+    audit,
+    shared: albumMembers,
   });
-  const albums = createAlbumsService({ db, albums: createAlbumsStore(), changes, events, clock });
-  const sync = createSyncService({ db, feed: createFeedStore(), deliveries: createDeliveriesStore(), clock });
+  const albums = createAlbumsService({ db, albums: albumsStore, feed: albumFeed, clock });
+  const albumSharing = createAlbumSharingService({
+    db,
+    albums: albumsStore,
+    members: albumMembers,
+    feed: albumFeed,
+    clock,
+    audit,
+  });
+  const sync = createSyncService({
+    db,
+    feed: createFeedStore(),
+    deliveries: createDeliveriesStore(),
+    clock,
+    audit,
+  });
+  const auditService = createAuditService({ db, log: auditLog, checkpointer });
+  const staffAccess = createStaffAccess({ db, audit });
+  const fleet = createFleetService({ db, store: fleetStore, pseudonyms, audit, staffAccess, clock });
+  // Explain reports the explained device's history from the fleet records.
+  const evidence = createEvidenceService({
+    db,
+    deliveries: sync,
+    fleet: { historyOf: (serial, accountId) => fleet.summaryOf(serial, accountId) },
+  });
   const runner = createJobRunner({
     db,
     store: jobsStore,
     clock,
     log: deps.log,
-    concurrency: config.mediaWorkers,
+    // Twice the decoders: a job storing its results lets the next one decode (see renderSlots).
+    concurrency: config.mediaWorkers * 2,
     handlers: {
       [DERIVATIVES_JOB]: createDerivativesJob({
         db,
         blobs: deps.blobs,
         events,
         metrics,
-        scratchDir: path.join(config.dataDir, 'tmp', 'media'),
+        renderSlots: config.mediaWorkers,
       }),
     },
   });
-  return { accounts, devices, trust, photos, albums, sync, runner, jobsStore, blobsDb, metrics };
+  const timeline = createTimelineService({ db, store: createTimelineStore() });
+  return {
+    accounts,
+    devices,
+    trust,
+    trustParts,
+    mailer,
+    photos,
+    timeline,
+    albums,
+    albumSharing,
+    sync,
+    audit,
+    checkpointer,
+    auditService,
+    fleet,
+    staffAccess,
+    evidence,
+    runner,
+    jobsStore,
+    blobsDb,
+    metrics,
+  };
 }
 
 /** The composition root: wires stores, services and routes from explicit dependencies. */
@@ -154,9 +248,15 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   api.route('/', accountsRoutes(services.accounts, auth, authenticate, VERSION));
   api.route('/', devicesRoutes(services.devices, auth));
   api.route('/', photosRoutes(services.photos, auth));
+  api.route('/', timelineRoutes(services.timeline, auth));
   api.route('/', albumsRoutes(services.albums, auth));
+  api.route('/', albumMembersRoutes(services.albumSharing, auth));
   api.route('/', syncRoutes(services.sync, services.devices, auth));
-  api.route('/', trustRoutes(services.trust, auth));
+  api.route('/', trustRoutes(services.trust, services.trustParts.enrolmentFactors, auth));
+  api.route('/', securityRoutes(services.trustParts, auth));
+  api.route('/', auditRoutes(services.auditService, auth));
+  api.route('/', fleetRoutes(services.fleet, auth));
+  api.route('/', evidenceRoutes(services.evidence, auth));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   const app = createRouter();
@@ -215,15 +315,17 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   const offNotices = startNotifier({
     db: deps.database.db,
     events,
-    mailer: createMailer(config.smtpUrl, config.mailFrom),
+    mailer: services.mailer,
     clock,
     log: deps.log,
-    publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+    notMeLink: (accountId, deviceId) => services.trustParts.notMe.link(accountId, deviceId),
   });
   const offUploads = events.on('photo.added', () => metrics.uploads.inc({ outcome: 'stored' }));
+  const offShareHints = relayShareHints({ db: deps.database.db, events, log: deps.log });
   const housekeeping = createHousekeeping({
     photos: services.photos,
     trashDays: config.trashDays,
+    trust: services.trust,
     clock,
     log: deps.log,
   });
@@ -239,6 +341,9 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
       return push;
     },
     async start() {
+      // Refuse to serve a log that no longer matches what was signed (AuditIntegrityError ends start-up). The full
+      // check re-derives every leaf and node: a rewritten entry deep in the log is caught, not only a changed head.
+      await services.checkpointer.verifyOnStart({ full: true });
       clearStaging(path.join(config.dataDir, 'tmp'));
       await recoverInterruptedUploads(
         { db: deps.database.db, blobs: deps.blobs, blobsDb: services.blobsDb, log: deps.log },
@@ -256,6 +361,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
       });
       for (const server of pendingServers.splice(0)) push.attach(server);
       services.runner.start();
+      services.checkpointer.start();
       housekeeping.start();
     },
     attach(server) {
@@ -265,11 +371,13 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     async stop() {
       offJobs();
       offUploads();
+      offShareHints();
       offNotices();
       housekeeping.stop();
       await push?.close();
       await bus?.close();
       await services.runner.stop();
+      await services.checkpointer.stop();
     },
   };
 }

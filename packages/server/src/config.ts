@@ -17,7 +17,7 @@ const ConfigSchema = z.object({
       message: 'must be a postgres:// URL or a SQLite file path',
     })
     .optional(),
-  /** Blob store: `file:` (default, `<dataDir>/blobs`) or later `s3://bucket`. */
+  /** Blob store: `file:/path` (default `<dataDir>/blobs`) or `s3://bucket[/prefix]?endpoint=…` (docs/cli.md). */
   blobStore: z.string().optional(),
   /** Proxies whose X-Forwarded-For is believed (exact addresses). */
   trustProxy: z.array(z.ipv4().or(z.ipv6())).default([]),
@@ -42,11 +42,20 @@ const ConfigSchema = z.object({
   mailFrom: z.string().min(3).default('Shoebox <shoebox@localhost>'),
   /** The address people use to open Shoebox (links in e-mails). */
   publicUrl: z.url().optional(),
+  /**
+   * The audit log's Ed25519 signing key (created on first start), outside the database so that whoever can edit
+   * the database cannot re-sign history. Every instance serving one database must use the same file.
+   * Defaults to `<dataDir>/keys/log.key`.
+   */
+  logKeyFile: z.string().min(1).optional(),
   /** argon2id cost; tests may lower memory, never below the floor of 19 MiB. */
   argon2MemoryKiB: z.coerce.number().int().min(19456).default(19456),
 });
 
-export type Config = Readonly<z.infer<typeof ConfigSchema>> & { readonly databaseUrl: string };
+export type Config = Readonly<z.infer<typeof ConfigSchema>> & {
+  readonly databaseUrl: string;
+  readonly logKeyFile: string;
+};
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export class ConfigError extends Error {
@@ -64,7 +73,8 @@ export function parseConfig(input: Partial<ConfigInput>): Config {
   }
   const dataDir = path.resolve(result.data.dataDir);
   const databaseUrl = result.data.databaseUrl ?? `sqlite:${path.join(dataDir, 'shoebox.db')}`;
-  return Object.freeze({ ...result.data, dataDir, databaseUrl });
+  const logKeyFile = path.resolve(result.data.logKeyFile ?? path.join(dataDir, 'keys', 'log.key'));
+  return Object.freeze({ ...result.data, dataDir, databaseUrl, logKeyFile });
 }
 
 /** Reads the SHOEBOX_* environment variables that map onto config keys. */
@@ -85,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ConfigInput> {
     smtpUrl: pick('SMTP_URL'),
     mailFrom: pick('MAIL_FROM'),
     publicUrl: pick('PUBLIC_URL'),
+    logKeyFile: pick('LOG_KEY'),
   }) as Partial<ConfigInput>;
 }
 

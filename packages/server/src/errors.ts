@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   forbidden: 403,
   device_pending: 403,
   device_not_trusted: 403,
+  password_change_required: 403,
   signup_closed: 403,
   not_found: 404,
   conflict: 409,

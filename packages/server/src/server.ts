@@ -1,11 +1,9 @@
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './adapters/db/database.ts';
-import { createLocalBlobStore } from './adapters/blobs/local-blob-store.ts';
-import type { BlobStore } from './adapters/blobs/blob-store.ts';
+import { openBlobStore } from './adapters/blobs/open-blob-store.ts';
 import { openGeoLocator } from './adapters/geo/mmdb-locator.ts';
 import { buildApp, type ShoeboxApp } from './app.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -53,12 +51,6 @@ export async function startServer(config: Config, options: { log?: Logger } = {}
       return closing;
     },
   };
-}
-
-function openBlobStore(config: Config): BlobStore {
-  const spec = config.blobStore ?? `file:${path.join(config.dataDir, 'blobs')}`;
-  if (spec.startsWith('file:')) return createLocalBlobStore(spec.slice('file:'.length));
-  throw new Error(`Unsupported blob store ${spec}: use file:/path`);
 }
 
 function listen(app: ShoeboxApp, config: Config): Promise<ServerType> {

@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 import {
   TestClient,
   adminSession,
+  distinctCopy,
   expectProblem,
   filesUnder,
   originalPath,
@@ -57,6 +58,9 @@ const ID_ROUTES: Record<string, { id: keyof Ids; body?: (target: Ids, caller: Id
   'GET /albums/{id}/photos': { id: 'album' },
   'POST /albums/{id}/photos': { id: 'album', body: (_target, caller) => ({ photoIds: [caller.photo] }) },
   'DELETE /albums/{id}/photos': { id: 'album', body: (target) => ({ photoIds: [target.photo] }) },
+  'GET /albums/{id}/members': { id: 'album' },
+  'POST /albums/{id}/members': { id: 'album', body: () => ({ email: 'b@example.com', role: 'view' }) },
+  'DELETE /albums/{id}/members/{accountId}': { id: 'album' },
   'GET /devices/{id}': { id: 'device' },
   'DELETE /devices/{id}': { id: 'device' },
   'GET /sync/deliveries/{photoId}': { id: 'photo' },
@@ -72,6 +76,7 @@ const LIBRARY_BODIES: Record<string, (own: Ids & { sha256: string }) => unknown>
   'PATCH /albums/{id}': () => ({ name: 'Renamed by an unapproved device' }),
   'POST /albums/{id}/photos': (own) => ({ photoIds: [own.photo] }),
   'DELETE /albums/{id}/photos': (own) => ({ photoIds: [own.photo] }),
+  'POST /albums/{id}/members': () => ({ email: 'b@example.com', role: 'view' }),
 };
 const LIBRARY_TAGS = ['photos', 'albums'];
 const PENDING_UPLOAD = 'cameras/casio-ex-z3.jpg';
@@ -259,10 +264,122 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     expect(rows).toEqual([]);
   });
 
+  it('lets the members of a shared album do exactly what their right allows, and nobody else anything', async () => {
+    const owner = await userSession(server.url, a.client, 'owner@example.com');
+    const viewer = await userSession(server.url, a.client, 'viewer@example.com');
+    const contributor = await userSession(server.url, a.client, 'contributor@example.com');
+    const revoked = await userSession(server.url, a.client, 'revoked@example.com');
+    const jpeg = corpusFile('cameras/gopro-hero6-8x8.jpg');
+    const inAlbum = await owner.client.uploadOk(distinctCopy(jpeg, 'shared'));
+    const notInAlbum = await owner.client.uploadOk(distinctCopy(jpeg, 'private'));
+    const contributed = await contributor.client.uploadOk(distinctCopy(jpeg, 'contributed'));
+    const viewerOwn = await viewer.client.uploadOk(distinctCopy(jpeg, 'viewer'));
+    const album = (await owner.client.post<Album>('/api/albums', { name: 'Shared' })).body;
+    const albumPath = `/api/albums/${album.id}`;
+    await owner.client.post(`${albumPath}/photos`, { photoIds: [inAlbum.id] });
+    for (const [who, role] of [
+      ['viewer', 'view'],
+      ['contributor', 'contribute'],
+      ['revoked', 'view'],
+    ]) {
+      const granted = await owner.client.post(`${albumPath}/members`, { email: `${who}@example.com`, role });
+      expect(granted.status).toBe(201);
+    }
+    const revoke = await owner.client.call('DELETE', `${albumPath}/members/${revoked.account.id}`);
+    expect(revoke.status).toBe(204);
+    const add = await contributor.client.post(`${albumPath}/photos`, { photoIds: [contributed.id] });
+    expect(add.status).toBe(200);
+    const state = async () => ({
+      album: (await owner.client.get(albumPath)).body,
+      photos: (await owner.client.get(`${albumPath}/photos`)).body,
+      members: (await owner.client.get(`${albumPath}/members`)).body,
+    });
+    const before = await state();
+
+    // Members read the album and its photos, and nothing else of the owner's library.
+    for (const member of [viewer, contributor]) {
+      for (const path of [
+        albumPath,
+        `${albumPath}/photos`,
+        `${albumPath}/members`,
+        `/api/photos/${inAlbum.id}`,
+        `/api/photos/${inAlbum.id}/original`,
+      ])
+        expect((await member.client.get(path)).status, path).toBe(200);
+      for (const path of [
+        `/api/photos/${notInAlbum.id}`,
+        `/api/photos/${notInAlbum.id}/original`,
+        `/api/photos/${notInAlbum.id}/thumbnail`,
+        `/api/sync/deliveries/${notInAlbum.id}`,
+      ])
+        expectProblem(await member.client.get(path), 404, 'not_found');
+      expectProblem(await member.client.post(`/api/photos/${inAlbum.id}/trash`), 404, 'not_found');
+      expectProblem(await member.client.call('DELETE', `/api/photos/${inAlbum.id}`), 404, 'not_found');
+    }
+
+    // For a stranger and a revoked member the album and its photos do not exist: answered like unknown ids.
+    const missing = expectProblem(await b.client.get(`/api/albums/${NOBODY.album}`), 404);
+    for (const outsider of [b, revoked]) {
+      const attempts: [string, string, unknown?][] = [
+        ['GET', albumPath],
+        ['GET', `${albumPath}/photos`],
+        ['GET', `${albumPath}/members`],
+        ['PATCH', albumPath, { name: 'Taken over' }],
+        ['DELETE', albumPath],
+        ['POST', `${albumPath}/photos`, { photoIds: [inAlbum.id] }],
+        ['DELETE', `${albumPath}/photos`, { photoIds: [inAlbum.id] }],
+        ['POST', `${albumPath}/members`, { email: 'b@example.com', role: 'view' }],
+        ['DELETE', `${albumPath}/members/${viewer.account.id}`],
+      ];
+      for (const [method, path, body] of attempts) {
+        const problem = expectProblem(await outsider.client.call(method, path, body), 404, 'not_found');
+        expect(problem.detail, `${method} ${path}`).toBe(missing.detail);
+      }
+      for (const variant of ['', '/original', '/thumbnail', '/preview'])
+        expectProblem(await outsider.client.get(`/api/photos/${inAlbum.id}${variant}`), 404, 'not_found');
+    }
+
+    // Rights: a viewer changes nothing; a contributor adds and takes out its own photos only.
+    const refused: [SignedIn, string, string, unknown?][] = [
+      [viewer, 'POST', `${albumPath}/photos`, { photoIds: [viewerOwn.id] }],
+      [viewer, 'DELETE', `${albumPath}/photos`, { photoIds: [inAlbum.id] }],
+      [viewer, 'PATCH', albumPath, { name: 'Viewer was here' }],
+      [viewer, 'DELETE', albumPath],
+      [viewer, 'POST', `${albumPath}/members`, { email: 'b@example.com', role: 'view' }],
+      [viewer, 'DELETE', `${albumPath}/members/${contributor.account.id}`],
+      [contributor, 'DELETE', `${albumPath}/photos`, { photoIds: [inAlbum.id] }],
+      [contributor, 'DELETE', `${albumPath}/photos`, { photoIds: [contributed.id, inAlbum.id] }],
+      [contributor, 'PATCH', albumPath, { name: 'Contributor was here' }],
+      [contributor, 'DELETE', albumPath],
+      [contributor, 'POST', `${albumPath}/members`, { email: 'b@example.com', role: 'contribute' }],
+      [contributor, 'DELETE', `${albumPath}/members/${viewer.account.id}`],
+    ];
+    for (const [who, method, path, body] of refused)
+      expectProblem(await who.client.call(method, path, body), 403, 'forbidden');
+    const notTheirs = await contributor.client.post(`${albumPath}/photos`, { photoIds: [notInAlbum.id] });
+    expectProblem(notTheirs, 404, 'not_found');
+    expect(await state()).toEqual(before);
+
+    // A member's snapshot holds its own photos and the album's, nothing else of the owner's.
+    const snapshot = await viewer.client.get<Buffer>('/api/sync/snapshot');
+    const lines = snapshot.body
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; photo?: Photo });
+    expect(lines.flatMap((l) => (l.photo ? [l.photo.id] : [])).sort()).toEqual(
+      [inAlbum.id, contributed.id, viewerOwn.id].sort(),
+    );
+    const takeOut = await contributor.client.call('DELETE', `${albumPath}/photos`, {
+      photoIds: [contributed.id],
+    });
+    expect(takeOut.status).toBe(200);
+  });
+
   it("leaves A's photos, albums and devices exactly as they were", async () => {
     expect(await snapshotOfA()).toEqual(before);
     expect(before.statuses).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(before.members).toEqual({ photoIds: [aIds.photo] });
+    expect(before.members).toMatchObject({ photoIds: [aIds.photo] });
     expect(before.devices).toContainEqual({ id: a.deviceId, name: 'test-device', status: 'trusted' });
   });
 });

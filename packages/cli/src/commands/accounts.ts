@@ -2,6 +2,7 @@ import { Argument, Option, type Command } from 'commander';
 import type { Account, ServerInfo, SignupPolicy } from '@shoebox/shared';
 import { commandContext } from '../context.ts';
 import { readPassword } from '../password.ts';
+import { CliError } from '../output.ts';
 
 const ROLES = ['user', 'admin', 'support'];
 const POLICIES: SignupPolicy[] = ['open', 'invite', 'closed'];
@@ -58,6 +59,26 @@ export function registerAccounts(program: Command): void {
       const ctx = commandContext(command);
       const { items } = await ctx.client().request<{ items: Account[] }>('GET', '/admin/accounts');
       ctx.out.result({ items }, () => items.map((a) => `${a.id}  ${a.role.padEnd(7)}  ${a.email}`));
+    });
+
+  account
+    .command('role')
+    .description('Give an account the support role, or take it away (admin)')
+    .argument('<email>', 'e-mail of the account')
+    .addArgument(new Argument('<role>', 'support or user').choices(['support', 'user']))
+    .action(async (email: string, role: string, _options: unknown, command: Command) => {
+      const ctx = commandContext(command);
+      const client = ctx.client();
+      const { items } = await client.request<{ items: Account[] }>('GET', '/admin/accounts');
+      const target = items.find((a) => a.email === email.trim().toLowerCase());
+      if (!target) throw new CliError(`No account with e-mail ${email}.`, 1, 'not_found');
+      const updated = await client.request<Account>('PUT', `/admin/accounts/${target.id}/role`, {
+        json: { role },
+      });
+      ctx.out.result(
+        updated,
+        () => `${updated.email} is now ${updated.role === 'support' ? 'support staff' : 'a user'}.`,
+      );
     });
 
   const admin = program.command('admin').description('Server administration (admin accounts)');

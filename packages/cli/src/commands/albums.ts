@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
 import type { Album } from '@shoebox/shared';
 import { commandContext } from '../context.ts';
+import { registerAlbumSharing } from './albums-sharing.ts';
+
+/** Who else is in an album, after its line in `albums list`. */
+function sharing(a: Album): string {
+  if (a.role !== 'owner') return `  (shared by ${a.owner.email}, ${a.role})`;
+  return a.memberCount > 0 ? `  (shared with ${a.memberCount})` : '';
+}
 
 export function registerAlbums(program: Command): void {
   const albums = program
     .command('albums')
-    .description('Albums: list, create, rename, delete, add, remove, show');
+    .description('Albums: list, create, rename, delete, add, remove, show, share, unshare, members');
 
   albums
     .command('list')
@@ -15,7 +22,7 @@ export function registerAlbums(program: Command): void {
       const { items } = await ctx.client().request<{ items: Album[] }>('GET', '/albums');
       ctx.out.result({ items }, () =>
         items.length
-          ? items.map((a) => `${a.id}  ${String(a.photoCount).padStart(5)}  ${a.name}`)
+          ? items.map((a) => `${a.id}  ${String(a.photoCount).padStart(5)}  ${a.name}${sharing(a)}`)
           : 'No albums.',
       );
     });
@@ -83,4 +90,6 @@ export function registerAlbums(program: Command): void {
       );
       ctx.out.result({ album, photoIds }, () => [`${album.name} (${photoIds.length} photos)`, ...photoIds]);
     });
+
+  registerAlbumSharing(albums);
 }

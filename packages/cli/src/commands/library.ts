@@ -3,6 +3,7 @@ import type { Photo, PhotoPage } from '@shoebox/shared';
 import { orNotFound } from '../api-client.ts';
 import { registerGet } from './get.ts';
 import { getPhoto, noPhoto } from './photo-lookup.ts';
+import { describeProvenance, provenanceOf } from './info-provenance.ts';
 import { commandContext } from '../context.ts';
 import { describePhoto } from '../describe.ts';
 import { formatBytes } from '../output.ts';
@@ -49,6 +50,14 @@ export function registerLibrary(program: Command): void {
     .action(async (id: string, options: { provenance?: boolean }, command: Command) => {
       const ctx = commandContext(command);
       const photo = await getPhoto(ctx.client(), id);
+      if (options.provenance) {
+        const { provenance, verified } = await provenanceOf(ctx.client(), ctx.home, photo.id);
+        ctx.out.result(
+          { id: photo.id, upload: photo.upload, claims: photo.claims, provenance, verified },
+          () => [...describePhoto(photo, true), ...describeProvenance(provenance, verified)],
+        );
+        return;
+      }
       ctx.out.result(
         options.provenance ? { id: photo.id, upload: photo.upload, claims: photo.claims } : photo,
         () => describePhoto(photo, Boolean(options.provenance)),

@@ -1,10 +1,20 @@
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import type { ApiClient } from '../api-client.ts';
 import { commandContext } from '../context.ts';
 import { wholeNumber } from '../options.ts';
 import { CliError } from '../output.ts';
 import type { EnrolmentStatus } from '../sync/trust-wait.ts';
+
+/** Which kind of code a person typed: a trusted device's code, an authenticator code, an e-mailed one, a recovery code. */
+export const CODE_METHODS = ['device-code', 'totp', 'email-code', 'recovery-code'] as const;
+export type CodeMethod = (typeof CODE_METHODS)[number];
+
+export const methodOption = () =>
+  new Option('--method <kind>', 'what the code is (guessed from its shape when left out)').choices(
+    CODE_METHODS,
+  );
 
 /**
  * Finishing a pending sign-in. `shoebox login` leaves a pending device with a session that can do nothing but
@@ -13,11 +23,17 @@ import type { EnrolmentStatus } from '../sync/trust-wait.ts';
 export function registerLoginWait(program: Command): void {
   program
     .command('enrol')
-    .description('Finish signing in a pending device with the code shown on a trusted one')
-    .requiredOption('--code <code>', 'the 6-digit code from `shoebox devices approve`')
-    .action(async (options: { code: string }, command: Command) => {
+    .description(
+      'Finish signing in a pending device with a code (from a trusted device, an app, e-mail or recovery)',
+    )
+    .requiredOption(
+      '--code <code>',
+      'the code: 6 digits from `shoebox devices approve` or an app, 8 e-mailed, or a recovery code',
+    )
+    .addOption(methodOption())
+    .action(async (options: { code: string; method?: CodeMethod }, command: Command) => {
       const ctx = commandContext(command);
-      const done = await complete(ctx.client(), options.code);
+      const done = await completeWithCode(ctx.client(), options.code, options.method);
       ctx.out.result(done, () => `This device (${done.deviceId}) is now trusted.`);
     });
 
@@ -27,33 +43,63 @@ export function registerLoginWait(program: Command): void {
     .option('--timeout <seconds>', 'give up after this long', wholeNumber(1, 86_400), 600)
     .action(async (options: { timeout: number }, command: Command) => {
       const ctx = commandContext(command);
-      const client = ctx.client();
-      const deadline = Date.now() + options.timeout * 1000;
-      let asked = false;
-      ctx.out.note('waiting for approval from one of your trusted devices…');
-      for (;;) {
-        const s = await client.request<EnrolmentStatus>('GET', '/auth/enrolment');
-        if (s.deviceStatus === 'trusted') break;
-        if (s.deviceStatus !== 'pending') throw new CliError(`This device was ${s.deviceStatus}.`);
-        // The code is shown on the approving device; only a person at a terminal can carry it over.
-        if (s.enrolment?.codeIssued && process.stdin.isTTY && !asked) {
-          asked = true;
-          const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-          const code = await rl.question('Approved elsewhere: type the 6-digit code shown there: ');
-          rl.close();
-          await complete(client, code);
-          break;
-        }
-        if (Date.now() > deadline) throw new CliError('Still waiting for approval; gave up.', 1, 'pending');
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-      }
+      await waitForApproval(ctx.client(), options.timeout, (line) => ctx.out.note(line));
       const deviceId = ctx.state.deviceId ?? '';
       ctx.out.result({ state: 'approved', deviceId }, () => `This device (${deviceId}) is now trusted.`);
     });
 }
 
-function complete(client: ApiClient, code: string) {
-  return client.request<{ state: 'approved'; deviceId: string }>('POST', '/auth/enrolment/complete', {
-    json: { code: code.trim() },
-  });
+/** Polls until the device is trusted; on a terminal, asks for the code once a trusted device allowed it. */
+export async function waitForApproval(
+  client: ApiClient,
+  timeoutSeconds: number,
+  note: (line: string) => void,
+) {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let asked = false;
+  note('waiting for approval from one of your trusted devices…');
+  for (;;) {
+    const s = await client.request<EnrolmentStatus>('GET', '/auth/enrolment');
+    if (s.deviceStatus === 'trusted') return;
+    if (s.deviceStatus !== 'pending') throw new CliError(`This device was ${s.deviceStatus}.`);
+    // The code is shown on the approving device; only a person at a terminal can carry it over.
+    if (s.enrolment?.codeIssued && process.stdin.isTTY && !asked) {
+      asked = true;
+      const code = await promptLine('Approved elsewhere: type the 6-digit code shown there: ');
+      await completeWithCode(client, code, 'device-code');
+      return;
+    }
+    if (Date.now() > deadline) throw new CliError('Still waiting for approval; gave up.', 1, 'pending');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  }
+}
+
+export async function promptLine(question: string): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Lets this pending device in with a code. Without --method: letters make a recovery code, 8 digits an e-mailed
+ * code, and 6 digits the trusted device's code once one was issued, else the authenticator app's.
+ */
+export async function completeWithCode(client: ApiClient, raw: string, method?: CodeMethod) {
+  const code = raw.trim();
+  let kind = method;
+  if (!kind) {
+    if (/[a-z]/i.test(code)) kind = 'recovery-code';
+    else if (/^\d{8}$/.test(code)) kind = 'email-code';
+    else {
+      const s = await client.request<EnrolmentStatus>('GET', '/auth/enrolment');
+      kind = s.enrolment?.codeIssued ? 'device-code' : 'totp';
+    }
+  }
+  type Done = { state: 'approved'; deviceId: string };
+  if (kind === 'device-code')
+    return client.request<Done>('POST', '/auth/enrolment/complete', { json: { code } });
+  return client.request<Done>('POST', '/auth/enrolment/verify', { json: { method: kind, code } });
 }

@@ -26,7 +26,10 @@ export function registerServe(program: Command): void {
       '--database <url>',
       'SQLite file or postgres:// URL (SHOEBOX_DATABASE; default <data>/shoebox.db)',
     )
-    .option('--blobs <spec>', 'blob store, file:/path (SHOEBOX_BLOBS; default <data>/blobs)')
+    .option(
+      '--blobs <spec>',
+      'blob store, file:/path or s3://bucket[/prefix]?endpoint=… (SHOEBOX_BLOBS; default <data>/blobs)',
+    )
     .option(
       '--trust-proxy <addr...>',
       'reverse proxies whose X-Forwarded-For is believed (SHOEBOX_TRUST_PROXY)',

@@ -6,6 +6,15 @@ import { commandContext } from '../context.ts';
 import { readPassword } from '../password.ts';
 import { CliError } from '../output.ts';
 import { VERSION } from '../version.ts';
+import type { EnrolmentStatus } from '../sync/trust-wait.ts';
+import { wholeNumber } from '../options.ts';
+import {
+  completeWithCode,
+  methodOption,
+  promptLine,
+  waitForApproval,
+  type CodeMethod,
+} from './login-wait.ts';
 
 interface LoginOptions {
   email: string;
@@ -13,6 +22,11 @@ interface LoginOptions {
   deviceName?: string;
   deviceModel?: string;
   serial?: string;
+  code?: string;
+  method?: CodeMethod;
+  emailCode?: boolean;
+  wait?: boolean;
+  timeout: number;
 }
 
 export function registerSession(program: Command): void {
@@ -24,8 +38,40 @@ export function registerSession(program: Command): void {
     .option('--device-name <name>', 'name of this device (SHOEBOX_DEVICE_NAME)')
     .option('--device-model <model>', 'model of this device (SHOEBOX_DEVICE_MODEL)')
     .option('--serial <serial>', 'hardware serial number (SHOEBOX_DEVICE_SERIAL)')
+    .option(
+      '--code <code>',
+      'let this new device in with a code: authenticator app, e-mailed, recovery, or a trusted device’s',
+    )
+    .addOption(methodOption())
+    .option('--email-code', 'e-mail a one-time code to the account (when the server can send mail)')
+    .option('--wait', 'wait for approval from a trusted device (the default on a terminal)')
+    .option('--no-wait', 'return at once with the pending state')
+    .option('--timeout <seconds>', 'how long to wait for approval', wholeNumber(1, 86_400), 600)
     .action(async (options: LoginOptions, command: Command) => {
       const ctx = commandContext(command);
+      // `login --code` on a device that is already waiting finishes that attempt: signing in again would
+      // replace it (and void an e-mailed code).
+      if (options.code && ctx.state.token && ctx.state.server === ctx.server) {
+        const s = await ctx
+          .client()
+          .request<EnrolmentStatus>('GET', '/auth/enrolment')
+          .catch(() => undefined);
+        if (s?.deviceStatus === 'pending') {
+          const done = await completeWithCode(ctx.client(), options.code, options.method);
+          const me = await ctx.client().request<WhoAmI>('GET', '/me');
+          ctx.out.result(
+            {
+              status: 'trusted',
+              account: me.account,
+              device: me.device,
+              deviceId: done.deviceId,
+              server: ctx.server,
+            },
+            () => `This device (${done.deviceId}) is now trusted.`,
+          );
+          return;
+        }
+      }
       const password = await readPassword(Boolean(options.passwordStdin));
       const env = process.env;
       const model = options.deviceModel ?? env['SHOEBOX_DEVICE_MODEL'];
@@ -52,12 +98,33 @@ export function registerSession(program: Command): void {
         accountId: signedIn.account.id,
         email: signedIn.account.email,
       });
-      const status = signedIn.device.status;
+      let status = signedIn.device.status;
+      let device = signedIn.device;
+      if (status === 'pending') {
+        const client = ctx.client();
+        const note = (line: string) => ctx.out.note(line);
+        let code = options.code;
+        if (!code && options.emailCode) {
+          const sent = await client.request<{ sentTo: string; expiresAt: string }>(
+            'POST',
+            '/auth/enrolment/email-code',
+          );
+          note(`A code was e-mailed to ${sent.sentTo}; it works until ${sent.expiresAt}.`);
+          if (process.stdin.isTTY && options.wait !== false)
+            code = await promptLine('Code from the e-mail: ');
+        }
+        if (code) await completeWithCode(client, code, code === options.code ? options.method : 'email-code');
+        else if (options.wait ?? process.stdin.isTTY) await waitForApproval(client, options.timeout, note);
+        if (code || options.wait || (options.wait === undefined && process.stdin.isTTY)) {
+          device = (await client.request<WhoAmI>('GET', '/me')).device;
+          status = device.status;
+        }
+      }
       ctx.out.result(
         {
           status,
           account: signedIn.account,
-          device: signedIn.device,
+          device,
           deviceId: signedIn.device.id,
           server: ctx.server,
         },

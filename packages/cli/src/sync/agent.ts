@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import type { PushMessage } from '@shoebox/shared';
 import type { ApiClient } from '../api-client.ts';
 import { CliError } from '../output.ts';
-import { SETTLE_MS, pushLocal } from './local.ts';
+import { pushLocal } from './local.ts';
 import { pullRemote } from './remote.ts';
 import { emptyReport, type SyncReport, type SyncSession } from './session.ts';
 import { liveSocket } from './socket.ts';
+import { failureText, isTransient } from './transient.ts';
 import type { SyncState } from './state-db.ts';
 import { waitForTrust } from './trust-wait.ts';
 import { Wakeup } from './wakeup.ts';
@@ -24,10 +25,6 @@ export interface AgentOptions {
   signal: AbortSignal;
 }
 
-/** Failures worth waiting out: the server is down, restarting or behind a proxy that is. */
-const transient = (err: unknown) =>
-  err instanceof CliError && ['unreachable', 'http_error', 'not_shoebox'].includes(err.code ?? '');
-
 export async function runAgent(o: AgentOptions): Promise<SyncReport> {
   const report = emptyReport();
   const s: SyncSession = {
@@ -37,9 +34,9 @@ export async function runAgent(o: AgentOptions): Promise<SyncReport> {
     report,
     note: (line) => o.note(line),
   };
-  if (!(await waitForTrust(o))) return report;
   const wake = new Wakeup();
   o.signal.addEventListener('abort', () => wake.poke());
+  if (!(await retrying(o, wake, () => waitForTrust(o)))) return report;
   let fatal: CliError | undefined;
   const live = o.once ? undefined : startLive(o, wake, (err) => (fatal = err));
   let backoff = 500;
@@ -53,12 +50,12 @@ export async function runAgent(o: AgentOptions): Promise<SyncReport> {
         backoff = 500;
         if (!announced || before !== JSON.stringify(report)) o.note('up to date');
         announced = true;
-        if (o.once && settling === 0) break;
-        await wake.wait(settling > 0 ? SETTLE_MS : o.intervalMs);
+        if (o.once && settling === Infinity) break;
+        await wake.wait(Math.min(settling, o.intervalMs));
       } catch (err) {
-        if (o.once || !transient(err)) throw err;
-        report.errors.push((err as Error).message);
-        o.note(`${(err as Error).message} Retrying in ${Math.round(backoff / 1000)} s.`);
+        if (o.once || !isTransient(err)) throw err;
+        report.errors.push(failureText(err));
+        o.note(`${failureText(err)} Retrying in ${Math.round(backoff / 1000)} s.`);
         announced = false;
         await wake.wait(backoff);
         backoff = Math.min(backoff * 2, 30_000);
@@ -69,6 +66,20 @@ export async function runAgent(o: AgentOptions): Promise<SyncReport> {
   }
   if (fatal) throw fatal;
   return report;
+}
+
+/** Start-up against a server that is not there (yet): a service started before the server waits for it. */
+async function retrying<T>(o: AgentOptions, wake: Wakeup, step: () => Promise<T>): Promise<T | false> {
+  for (let backoff = 500; ; backoff = Math.min(backoff * 2, 30_000)) {
+    try {
+      return await step();
+    } catch (err) {
+      if (o.once || !isTransient(err)) throw err;
+      o.note(`${failureText(err)} Retrying in ${Math.round(backoff / 1000)} s.`);
+      await wake.wait(backoff);
+      if (o.signal.aborted) return false;
+    }
+  }
 }
 
 /** File events and socket hints both wake the loop; the socket also carries approval requests to print. */
@@ -87,6 +98,9 @@ function startLive(o: AgentOptions, wake: Wakeup, fail: (err: CliError) => void)
   watcher.on('error', () => {}); // the periodic pass covers a watcher that died
   const socket = liveSocket(o.server, o.token, {
     onFeed: () => wake.poke(),
+    // Without the socket nothing tells the agent of changes: a pass now finds out whether the server is gone
+    // (then the loop retries with backoff) or only the socket dropped.
+    onLost: () => wake.poke(),
     onMessage: (m: PushMessage) => {
       if (m.type === 'device' && m.event === 'enrolment.requested') {
         const d = m.data as { device?: { id?: string; name?: string }; ip?: string | null };

@@ -5,17 +5,21 @@ import { UPLOAD_HEADERS, type ExistsResponse, type Photo, type UploadResult } fr
 import { PHOTO_EXTENSIONS, sha256File } from '../files.ts';
 import { CliError } from '../output.ts';
 import { relative } from './layout.ts';
+import { isTransient } from './transient.ts';
 import type { SyncSession } from './session.ts';
 
 /** A file modified this recently may still be being written (a camera import, a copy): it waits a pass. */
 export const SETTLE_MS = 1000;
+/** …unless it already ends the way a whole JPEG or PNG ends: then it only has to have been still this long. */
+export const QUIET_MS = 50;
 
 /**
- * Uploads new and changed files and turns local deletions into server trash. Returns how many files were
- * still settling, so the caller can come back for them.
+ * Uploads new and changed files and turns local deletions into server trash. Returns in how many ms the first
+ * file that was still being written should be looked at again (Infinity when none was), so the caller can
+ * come back for it.
  */
 export async function pushLocal(s: SyncSession): Promise<number> {
-  let settling = 0;
+  let next = Infinity;
   const seen = new Set<string>();
   for (const file of await walk(s.root)) {
     const rel = relative(s.root, file);
@@ -25,8 +29,9 @@ export async function pushLocal(s: SyncSession): Promise<number> {
     const known = s.state.byPath(rel);
     // Size and mtime unchanged: the file is what was hashed before, so it is not read again.
     if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) continue;
-    if (Date.now() - stat.mtimeMs < SETTLE_MS) {
-      settling++;
+    const wait = await settleTime(file, stat);
+    if (wait > 0) {
+      next = Math.min(next, wait);
       continue;
     }
     try {
@@ -37,7 +42,7 @@ export async function pushLocal(s: SyncSession): Promise<number> {
       if (known?.photoId && now?.photoId && now.photoId !== known.photoId)
         await trashRemote(s, known.photoId);
     } catch (err) {
-      if (err instanceof CliError && err.code === 'unreachable') throw err;
+      if (isTransient(err)) throw err;
       s.report.errors.push(`${rel}: ${(err as Error).message}`);
     }
   }
@@ -51,7 +56,32 @@ export async function pushLocal(s: SyncSession): Promise<number> {
     }
     s.state.remove(record.path);
   }
-  return settling;
+  return next;
+}
+
+const PNG_END = Buffer.from('0000000049454e44ae426082', 'hex');
+
+/**
+ * How long a freshly written file should still be left alone. Copies and camera imports write a file from
+ * start to end, so one that ends with a JPEG's end-of-image marker or a PNG's IEND chunk is whole once it has
+ * been still briefly; anything else waits the full settle time. (Should a writer pause right after such bytes
+ * mid-file, the later change is uploaded as an edit and the early version goes to the server's trash.)
+ */
+async function settleTime(file: string, stat: fs.Stats): Promise<number> {
+  const age = Date.now() - stat.mtimeMs;
+  // A time in the future was set on purpose (a copy keeping the camera's time), not by a writer at work.
+  if (age >= SETTLE_MS || age < 0) return 0;
+  if (stat.size < PNG_END.length) return SETTLE_MS - age;
+  const tail = Buffer.alloc(PNG_END.length);
+  const handle = await fsp.open(file, 'r').catch(() => undefined);
+  if (!handle) return SETTLE_MS - age;
+  try {
+    await handle.read(tail, 0, tail.length, stat.size - tail.length);
+  } finally {
+    await handle.close();
+  }
+  const whole = (tail[10] === 0xff && tail[11] === 0xd9) || tail.equals(PNG_END);
+  return whole ? Math.max(0, QUIET_MS - age) : SETTLE_MS - age;
 }
 
 async function trashRemote(s: SyncSession, photoId: string): Promise<void> {
@@ -87,7 +117,8 @@ async function uploadFile(s: SyncSession, rel: string, file: string, stat: fs.St
         s.note(`uploaded   ${rel}`);
       }
     } catch (err) {
-      if (err instanceof CliError && err.code === 'unreachable') throw err;
+      // The server going away mid-upload is not a refusal: the file must be tried again, not remembered.
+      if (isTransient(err)) throw err;
       // Refused (not a photo, too big…): remembered with no photo id, so it is retried only once it changes.
       s.report.errors.push(`${rel}: ${(err as Error).message}`);
       s.note(`not uploaded  ${rel}: ${(err as Error).message}`);

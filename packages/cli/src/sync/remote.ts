@@ -27,11 +27,14 @@ export async function pullRemote(s: SyncSession): Promise<void> {
       await readSnapshot(s);
       continue;
     }
-    for (const change of page.changes) {
-      if (change.type !== 'photo') continue; // albums are not mirrored as folders (yet)
-      if (change.op === 'delete' || !change.photo) removedRemotely(s, change.entityId);
-      else await applyPhoto(s, change.photo);
-    }
+    // Albums are not mirrored as folders (yet). Each photo appears once per page, so they apply side by side.
+    await inParallel(
+      page.changes.filter((change) => change.type === 'photo'),
+      async (change) => {
+        if (change.op === 'delete' || !change.photo) removedRemotely(s, change.entityId);
+        else await applyPhoto(s, change.photo);
+      },
+    );
     s.state.cursor = page.cursor;
     if (page.changes.length > 0)
       await s.client.request('POST', '/sync/ack', {
@@ -45,14 +48,16 @@ async function readSnapshot(s: SyncSession): Promise<void> {
   const response = await s.client.request<Response>('GET', '/sync/snapshot', { raw: true });
   const lines = (await response.text()).split('\n').filter(Boolean);
   const present = new Set<string>();
+  const photos: Photo[] = [];
   let end: Extract<SnapshotLine, { type: 'end' }> | undefined;
   for (const text of lines) {
     const line = JSON.parse(text) as SnapshotLine;
     if (line.type === 'photo') {
       present.add(line.photo.id);
-      await applyPhoto(s, line.photo);
+      photos.push(line.photo);
     } else if (line.type === 'end') end = line;
   }
+  await inParallel(photos, (photo) => applyPhoto(s, photo));
   // Without its end line the stream was cut short: nothing is concluded from what is missing from it.
   if (!end) throw new CliError('The snapshot ended early.', 1, 'unreachable');
   for (const record of s.state.all('active'))
@@ -61,6 +66,26 @@ async function readSnapshot(s: SyncSession): Promise<void> {
   await s.client.request('POST', '/sync/ack', {
     json: { cursor: end.cursor, kind: 'snapshot', count: end.photos + end.albums },
   });
+}
+
+/** Downloads at once: one at a time leaves the link idle between small files (request, hash, rename). */
+const PARALLEL = 4;
+
+/**
+ * Runs `apply` over `items`, PARALLEL at a time. The first failure stops new work and is thrown once the
+ * running ones end, so the cursor is not moved past anything that was not applied.
+ */
+async function inParallel<T>(items: readonly T[], apply: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const item = items[next++] as T;
+      await apply(item).catch((err: unknown) => (failure ??= { err }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
+  if (failure) throw failure.err;
 }
 
 /** Makes the folder agree with one photo's server state: present, in `.shoebox-trash`, or brought back. */

@@ -5,6 +5,8 @@ export interface SocketHandlers {
   /** The feed moved (or the socket just (re)connected and may have missed moves): pull now. */
   onFeed(): void;
   onMessage(message: PushMessage): void;
+  /** An open socket closed: hints may be missed until it is back, so the caller should look for itself. */
+  onLost(): void;
 }
 
 /**
@@ -22,6 +24,8 @@ export function liveSocket(server: string, token: string, handlers: SocketHandle
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('access_token', token);
     socket = new WebSocket(url);
+    let opened = false;
+    socket.on('open', () => (opened = true));
     socket.on('message', (data: Buffer) => {
       let message: PushMessage;
       try {
@@ -36,6 +40,7 @@ export function liveSocket(server: string, token: string, handlers: SocketHandle
     socket.on('error', () => {}); // 'close' follows and reconnects
     socket.on('close', () => {
       if (closed) return;
+      if (opened) handlers.onLost();
       timer = setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30_000);
     });

@@ -1,5 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Account, CreateAccountRequest, Problem, ServerInfo, SignupPolicyUpdate } from '@shoebox/shared';
+import {
+  Account,
+  CreateAccountRequest,
+  PasswordChanged,
+  PasswordChangeRequest,
+  Problem,
+  RoleUpdate,
+  ServerInfo,
+  SignupPolicyUpdate,
+} from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import type { Authenticate } from '../adapters/http/auth.ts';
@@ -98,6 +107,29 @@ export function accountsRoutes(
 
   router.openapi(
     createRoute({
+      method: 'put',
+      path: '/admin/accounts/{id}/role',
+      tags: ['admin'],
+      summary: 'Give or take away the support role (admin)',
+      description:
+        'Support staff may look at an account’s device histories and explain report, each time with a stated reason that is recorded in that account’s audit log.',
+      security: [{ bearer: [] }],
+      request: {
+        params: z.object({ id: z.string().min(1).max(64) }),
+        body: { content: { 'application/json': { schema: RoleUpdate } }, required: true },
+      },
+      responses: {
+        200: { description: 'Updated', content: { 'application/json': { schema: Account } } },
+        404: { description: 'No such account', content: { 'application/problem+json': { schema: Problem } } },
+        ...problems,
+      },
+    }),
+    async (c) =>
+      c.json(await service.setRole(principalOf(c), c.req.valid('param').id, c.req.valid('json').role), 200),
+  );
+
+  router.openapi(
+    createRoute({
       method: 'post',
       path: '/admin/invites',
       tags: ['admin'],
@@ -119,6 +151,27 @@ export function accountsRoutes(
       },
     }),
     async (c) => c.json(await service.createInvite(principalOf(c), c.req.valid('json').email), 201),
+  );
+
+  router.use('/account/password', auth);
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/account/password',
+      tags: ['accounts'],
+      summary: 'Change the password (trusted devices)',
+      description:
+        'Signs out every other session unless `signOutOtherSessions` is false; every trusted device is told.',
+      security: [{ bearer: [] }],
+      request: {
+        body: { content: { 'application/json': { schema: PasswordChangeRequest } }, required: true },
+      },
+      responses: {
+        200: { description: 'Changed', content: { 'application/json': { schema: PasswordChanged } } },
+        ...problems,
+      },
+    }),
+    async (c) => c.json(await service.changePassword(principalOf(c), c.req.valid('json')), 200),
   );
 
   return router;

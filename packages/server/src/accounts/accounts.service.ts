@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Account, CreateAccountRequest, SignupPolicy } from '@shoebox/shared';
+import type {
+  Account,
+  CreateAccountRequest,
+  PasswordChanged,
+  PasswordChangeRequest,
+  SignupPolicy,
+} from '@shoebox/shared';
 import type { Db, Tx } from '../adapters/db/database.ts';
 import type { AccountRow, AccountRole } from '../adapters/db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../platform/clock.ts';
+import type { EventBus } from '../platform/events.ts';
+import type { AuditRecorder } from '../audit/audit.recorder.ts';
+import type { PasswordCheck } from './password-check.ts';
 import { iso } from '../platform/clock.ts';
 import { newId, newSecret } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -15,11 +24,15 @@ export interface AccountsServiceDeps {
   store: AccountsStore;
   hasher: PasswordHasher;
   clock: Clock;
+  events: EventBus;
+  audit: AuditRecorder;
+  checkPassword: PasswordCheck;
 }
 
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
 
-export function createAccountsService({ db, store, hasher, clock }: AccountsServiceDeps) {
+export function createAccountsService(deps: AccountsServiceDeps) {
+  const { db, store, hasher, clock, events, audit, checkPassword } = deps;
   async function create(actor: Principal | null, input: CreateAccountRequest) {
     const email = normaliseEmail(input.email);
     assertAcceptablePassword(input.password, email);
@@ -46,6 +59,7 @@ export function createAccountsService({ db, store, hasher, clock }: AccountsServ
         role,
         created_at: now,
         password_changed_at: now,
+        password_change_required_at: null,
       };
       await store.insert(trx, row);
       return toAccount(row);
@@ -66,6 +80,61 @@ export function createAccountsService({ db, store, hasher, clock }: AccountsServ
   return {
     create,
 
+    /**
+     * Changes the password from a trusted device. The current password is asked for, except after "This wasn't
+     * me": then someone else may have changed it, and the trusted device's session is the owner's proof.
+     */
+    async changePassword(actor: Principal, input: PasswordChangeRequest): Promise<PasswordChanged> {
+      if (actor.device.status !== 'trusted')
+        throw new AppError('device_not_trusted', 'Change the password from a trusted device.');
+      const account = (await store.findById(db, actor.account.id)) ?? actor.account;
+      const flagged = account.password_change_required_at !== null;
+      if (!flagged || input.currentPassword !== undefined)
+        await checkPassword(actor, input.currentPassword ?? '', account.password_hash);
+      assertAcceptablePassword(input.newPassword, account.email);
+      if (await hasher.verify(account.password_hash, input.newPassword))
+        throw new AppError('weak_password', 'Choose a password other than the current one.');
+      const hash = await hasher.hash(input.newPassword);
+      const now = clock.now();
+      const ended = await db.transaction().execute(async (trx) => {
+        await store.setPassword(trx, account.id, hash, now);
+        const ended =
+          input.signOutOtherSessions === false
+            ? []
+            : await store.revokeOtherSessions(trx, account.id, actor.session.id, now, 'password-changed');
+        await audit.record(trx, {
+          accountId: account.id,
+          kind: 'password.changed',
+          body: { deviceId: actor.device.id, sessionId: actor.session.id, ip: actor.ip },
+        });
+        return ended;
+      });
+      for (const s of ended)
+        events.emit('session.revoked', {
+          sessionId: s.id,
+          deviceId: s.device_id,
+          accountId: account.id,
+          reason: 'password-changed',
+        });
+      events.emit('account.message', {
+        accountId: account.id,
+        event: 'password.changed',
+        data: {
+          deviceId: actor.device.id,
+          device: {
+            id: actor.device.id,
+            name: actor.device.name,
+            model: actor.device.model,
+            os: actor.device.os,
+          },
+          ip: actor.ip,
+          place: actor.device.last_place ? (JSON.parse(actor.device.last_place) as unknown) : null,
+          endedSessions: ended.length,
+        },
+      });
+      return { changedAt: iso(now), endedSessions: ended.length };
+    },
+
     async serverInfo(version: string) {
       const [count, policy] = await Promise.all([store.count(db), store.getSignupPolicy(db)]);
       return { name: 'shoebox' as const, version, signupPolicy: policy, initialized: count > 0 };
@@ -79,6 +148,34 @@ export function createAccountsService({ db, store, hasher, clock }: AccountsServ
     async list(actor: Principal): Promise<Account[]> {
       requireAdmin(actor);
       return (await store.list(db)).map(toAccount);
+    },
+
+    /** Gives or takes away the support role; admins stay admins (a server must not lose its last one). */
+    async setRole(
+      actor: Principal,
+      accountId: string,
+      role: Exclude<AccountRole, 'admin'>,
+    ): Promise<Account> {
+      requireAdmin(actor);
+      return db.transaction().execute(async (trx) => {
+        const row = await store.findById(trx, accountId);
+        if (!row) throw new AppError('not_found', 'Account not found.');
+        if (row.role === 'admin')
+          throw new AppError('conflict', 'An admin account’s role cannot be changed.');
+        await store.setRole(trx, accountId, role);
+        await audit.record(trx, {
+          accountId,
+          kind: 'account.role-changed',
+          body: {
+            deviceId: actor.device.id,
+            sessionId: actor.session.id,
+            role,
+            previousRole: row.role,
+            ip: actor.ip,
+          },
+        });
+        return toAccount({ ...row, role });
+      });
     },
 
     async createInvite(actor: Principal, email: string) {

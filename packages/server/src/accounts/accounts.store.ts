@@ -48,6 +48,33 @@ export function createAccountsStore() {
         .onConflict((oc) => oc.column('key').doUpdateSet({ value: policy }))
         .execute();
     },
+
+    /** A new password; clears the "This wasn't me" flag, which only a new password answers. */
+    async setPassword(db: Queryable, id: string, hash: string, at: number): Promise<void> {
+      await db
+        .updateTable('accounts')
+        .set({ password_hash: hash, password_changed_at: at, password_change_required_at: null })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Ends every live session of the account except `keep`; returns what ended. */
+    async revokeOtherSessions(
+      db: Queryable,
+      accountId: string,
+      keep: string,
+      at: number,
+      reason: string,
+    ): Promise<{ id: string; device_id: string }[]> {
+      return db
+        .updateTable('sessions')
+        .set({ revoked_at: at, revoke_reason: reason })
+        .where('account_id', '=', accountId)
+        .where('id', '!=', keep)
+        .where('revoked_at', 'is', null)
+        .returning(['id', 'device_id'])
+        .execute();
+    },
   };
 }
 

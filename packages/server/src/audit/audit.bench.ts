@@ -1,6 +1,7 @@
 // Micro-benchmark of the audit log (not a test): npx tsx packages/server/src/audit/audit.bench.ts
 // Env: AUDIT_BENCH_SIZE (default 10000000) for the synthesised proof tree, AUDIT_BENCH_DIR to keep
 // and reuse it between runs, SHOEBOX_TEST_POSTGRES to also measure PostgreSQL (skipped if down).
+import { dbFeatures } from '../adapters/db/features.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../adapters/db/database.ts';
 import { auditMigration } from '../adapters/db/migrations/0006-audit.ts';
-import { auditDb, auditLockFeatures, type AuditDb } from './audit.db.ts';
+import { auditDb, type AuditDb } from './audit.db.ts';
 import { createAuditLog } from './audit.log.ts';
 import { appendBatch } from './audit.test-support.ts';
 import { treeSize } from './audit.tree.ts';
@@ -35,7 +36,7 @@ async function open(url: string, schema?: string): Promise<DatabaseHandle> {
 /** Events/s appending `total` events, `perTxn` per transaction. */
 async function appendRate(handle: DatabaseHandle, total: number, perTxn: number): Promise<number> {
   const log = createAuditLog({
-    features: auditLockFeatures(handle.dialect),
+    features: dbFeatures(handle.dialect),
     clock: { now: () => Date.now() },
   });
   const db = { ...handle, url: '', schema: undefined };

@@ -1,3 +1,4 @@
+import { dbFeatures } from '../adapters/db/features.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +8,7 @@ import { openCheckpoint, verifyConsistency, verifyInclusion, leafHash } from '@s
 import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
-import { auditDb, auditLockFeatures } from './audit.db.ts';
+import { auditDb } from './audit.db.ts';
 import { publicKeyFile } from './audit.keyfile.ts';
 import { createAuditLog } from './audit.log.ts';
 import { consistencyProof, inclusionProof, rootAt } from './audit.tree.ts';
@@ -53,7 +54,7 @@ describe.each(DIALECTS)('audit checkpoints on %s', (dialect) => {
   let db: TestDatabase;
   let dir: string;
   let checkpointer: Checkpointer;
-  const log = createAuditLog({ features: auditLockFeatures(dialect), clock });
+  const log = createAuditLog({ features: dbFeatures(dialect), clock });
   const accounts = [randomUUID(), randomUUID(), null];
 
   beforeAll(async () => {

@@ -55,6 +55,8 @@ export type AuditBodies = {
     digest: string;
   };
   'fleet.imported': Actor & { source: string; count: number; ip: Ip };
+  /** An admin gave this account a role or took it away (support staff may look at other accounts). */
+  'account.role-changed': Actor & { role: string; previousRole: string; ip: Ip };
   /** Someone of the operator's staff looked at this account's data, and why. */
   'staff.accessed': { staffAccountId: string; reason: string; scope: string; ip: Ip };
 };
@@ -85,6 +87,7 @@ export const AUDIT_KINDS = [
   'album.share-revoked',
   'sync.delivered',
   'fleet.imported',
+  'account.role-changed',
   'staff.accessed',
 ] as const satisfies readonly AuditKind[];
 

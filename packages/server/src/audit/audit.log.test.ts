@@ -1,9 +1,10 @@
+import { dbFeatures } from '../adapters/db/features.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { bytesEqual, leafHash, rootFromLeafHashes } from '@shoebox/shared/merkle/index';
 import { DIALECTS } from '../../test/support/databases.ts';
 import type { TestDatabase } from '../../test/support/databases.ts';
-import { auditDb, auditLockFeatures } from './audit.db.ts';
+import { auditDb } from './audit.db.ts';
 import { tagMatches } from './audit.leaf.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
 import { SERVER_KEY_ID } from './audit.store.ts';
@@ -34,7 +35,7 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     ] as const) {
       await q().deleteFrom(t).execute();
     }
-    log = createAuditLog({ features: auditLockFeatures(dialect), clock });
+    log = createAuditLog({ features: dbFeatures(dialect), clock });
   });
 
   async function counts() {
@@ -84,7 +85,7 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
       }),
     ).rejects.toThrow();
     // A fresh log object (another instance) must pick up where the database is.
-    const other = createAuditLog({ features: auditLockFeatures(dialect), clock });
+    const other = createAuditLog({ features: dbFeatures(dialect), clock });
     expect(await appendBatch(db, other, [bob], 5)).toEqual([37, 38, 39, 40, 41]);
     expect(await appendBatch(db, log, [alice], 30)).toEqual([...Array(30).keys()].map((i) => 42 + i));
     await expectTreeMatchesLeaves();

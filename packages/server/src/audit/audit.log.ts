@@ -4,19 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { Frontier, leafHash } from '@shoebox/shared/merkle/index';
 import type { Queryable, Tx } from '../adapters/db/database.ts';
 import type { Clock } from '../platform/clock.ts';
-import { auditDb, auditTx, type AuditDb, type AuditLockFeatures } from './audit.db.ts';
+import type { DbFeatures } from '../adapters/db/features.ts';
+import { auditDb, auditTx, type AuditDb } from './audit.db.ts';
 import type { AuditInput } from './audit.kinds.ts';
 import { KEY_BYTES, SALT_BYTES, eventText, makeLeaf } from './audit.leaf.ts';
 import { SERVER_KEY_ID, createAuditStore, type AuditStore } from './audit.store.ts';
 import { loadFrontier } from './audit.tree.ts';
 
 export interface AuditLogDeps {
-  /**
-   * Orders appends across transactions. Required on PostgreSQL (pass DbFeatures once it has
-   * auditSequenceLock, or auditLockFeatures(dialect)); without it concurrent appends there fail
-   * on the seq primary key instead of waiting (never a gap or fork).
-   */
-  features?: AuditLockFeatures;
+  /** Orders appends across transactions (on PostgreSQL concurrent appenders wait instead of colliding). */
+  features: Pick<DbFeatures, 'auditSequenceLock'>;
   clock: Clock;
   store?: AuditStore;
 }
@@ -74,7 +71,7 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     const db = auditTx(trx);
     let state = states.get(trx);
     if (!state) {
-      await features?.auditSequenceLock(trx);
+      await features.auditSequenceLock(trx);
       state = await begin(db);
       states.set(trx, state);
     }

@@ -17,7 +17,7 @@ import { toProblem } from '../adapters/http/problem.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer } from './audit.checkpointer.ts';
-import { auditLockFeatures } from './audit.db.ts';
+import { dbFeatures } from '../adapters/db/features.ts';
 import { createAuditLog } from './audit.log.ts';
 import { auditRoutes } from './audit.routes.ts';
 import type * as Api from './audit.schemas.ts';
@@ -57,7 +57,7 @@ describe.each(DIALECTS)('audit API on %s', (dialect) => {
   beforeAll(async () => {
     db = await openAuditTestDb(dialect);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-audit-'));
-    const log = createAuditLog({ features: auditLockFeatures(dialect), clock });
+    const log = createAuditLog({ features: dbFeatures(dialect), clock });
     const checkpointer = createCheckpointer({
       db: db.db,
       log: createLogger('silent'),

@@ -1,3 +1,4 @@
+import { dbFeatures } from '../adapters/db/features.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
-import { auditDb, auditLockFeatures, type AuditDb } from './audit.db.ts';
+import { auditDb, type AuditDb } from './audit.db.ts';
 import { createAuditLog } from './audit.log.ts';
 import { createAuditService, type AuditService } from './audit.service.ts';
 import { AuditIntegrityError, nodeRowId, storedNodeCount, treeSize } from './audit.tree.ts';
@@ -140,7 +141,7 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
       'audit_checkpoints',
     ] as const)
       await q().deleteFrom(t).execute();
-    const log = createAuditLog({ features: auditLockFeatures(dialect), clock });
+    const log = createAuditLog({ features: dbFeatures(dialect), clock });
     const signerKeyFile = path.join(dir, 'log.key');
     checkpointer = createCheckpointer({ db: db.db, log: createLogger('silent'), signerKeyFile, clock });
     service = createAuditService({ db: db.db, log, checkpointer });

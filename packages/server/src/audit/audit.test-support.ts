@@ -9,24 +9,17 @@ import {
   type Checkpoint,
 } from '@shoebox/shared/merkle/index';
 import type { DialectName } from '../adapters/db/database.ts';
-import { auditMigration } from '../adapters/db/migrations/0006-audit.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
-import { auditDb, type AuditDb } from './audit.db.ts';
+import type { AuditDb } from './audit.db.ts';
 import type { AuditInput } from './audit.kinds.ts';
 import type { AuditLog } from './audit.log.ts';
 import type { AuditEvent, AuditInclusionProof } from './audit.schemas.ts';
 import type { AuditService } from './audit.service.ts';
 import type { Principal } from '../platform/principal.ts';
 
-/** A fresh database with the audit tables, whether or not migrate.ts registers 0004 yet. */
-export async function openAuditTestDb(dialect: DialectName): Promise<TestDatabase> {
-  const handle = await openTestDatabase(dialect);
-  try {
-    await auditDb(handle.db).selectFrom('audit_keys').select('account_id').limit(1).execute();
-  } catch {
-    await auditMigration(dialect).up(handle.db);
-  }
-  return handle;
+/** A fresh, migrated database (the audit tables come with the regular migrations). */
+export function openAuditTestDb(dialect: DialectName): Promise<TestDatabase> {
+  return openTestDatabase(dialect);
 }
 
 export function upload(accountId: string | null, n = 0): AuditInput {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Device, DeviceDescription, Place, Session, SignInResponse } from '@shoebox/shared';
-import type { Db, Queryable } from '../adapters/db/database.ts';
+import type { Db, Tx } from '../adapters/db/database.ts';
 import type { AccountRow, DeviceRow, SessionRow } from '../adapters/db/schema.ts';
 import type { GeoLocator } from '../adapters/geo/geo.ts';
 import { normaliseEmail, toAccount } from '../accounts/accounts.service.ts';
@@ -14,6 +14,7 @@ import { newId, newSecret } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { DevicesStore } from './devices.store.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
+import { actorOf, auditPlace, type AuditRecorder } from '../audit/audit.recorder.ts';
 
 export interface DevicesServiceDeps {
   db: Db;
@@ -26,11 +27,12 @@ export interface DevicesServiceDeps {
   /** Opens an approval request for a device that is not trusted yet (inside the sign-in transaction). */
   enrolment: EnrolmentOpener;
   throttle: SignInThrottle;
+  audit: AuditRecorder;
 }
 
 export type EnrolmentOpener = {
   open(
-    trx: Queryable,
+    trx: Tx,
     input: {
       account: AccountRow;
       device: DeviceRow;
@@ -51,7 +53,7 @@ export function hashToken(token: string): string {
 }
 
 export function createDevicesService(deps: DevicesServiceDeps) {
-  const { db, store, accounts, hasher, geo, events, clock, enrolment, throttle } = deps;
+  const { db, store, accounts, hasher, geo, events, clock, enrolment, throttle, audit } = deps;
 
   async function signIn(input: {
     email: string;
@@ -80,11 +82,29 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       ? await hasher.verify(account.password_hash, input.password)
       : await hasher.verifyDummy(input.password).then(() => false);
     if (!account || !passwordOk) {
-      const failures = await throttle.fail(db, {
-        email,
-        ip,
-        accountId: account?.id ?? null,
-        now: clock.now(),
+      const failures = await db.transaction().execute(async (trx) => {
+        const count = await throttle.fail(trx, {
+          email,
+          ip,
+          accountId: account?.id ?? null,
+          now: clock.now(),
+        });
+        // A guess at an address with no account concerns no one's records; the throttle still counts it.
+        if (account) {
+          await audit.record(trx, {
+            accountId: account.id,
+            kind: 'sign-in.failed',
+            body: {
+              ip: input.ip,
+              place: auditPlace(geo.locate(input.ip)),
+              deviceId: known ? known.id : null,
+              factors: ['password'],
+              failedFactor: 'password',
+              reason: 'wrong-password',
+            },
+          });
+        }
+        return count;
       });
       if (account && (failures === 5 || failures % 20 === 0)) {
         events.emit('account.message', {
@@ -95,6 +115,12 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       }
       throw invalidCredentials();
     }
+    // After "This wasn't me" the password is presumed known to someone else: only trusted devices get in.
+    if (account.password_change_required_at !== null && known?.status !== 'trusted')
+      throw new AppError(
+        'password_change_required',
+        'This password must be changed before a new device can sign in; change it from a trusted device.',
+      );
     await throttle.succeed(db, email, clock.now());
 
     const now = clock.now();
@@ -152,6 +178,17 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         device.status === 'pending'
           ? await enrolment.open(trx, { account, device, session, ip: input.ip, place: json(place) })
           : undefined;
+      await audit.record(trx, {
+        accountId: account.id,
+        kind: 'sign-in.succeeded',
+        body: {
+          ip: input.ip,
+          place: auditPlace(place),
+          deviceId: device.id,
+          sessionId: session.id,
+          factors: ['password'],
+        },
+      });
       return { device, session, announce };
     });
     result.announce?.();
@@ -176,14 +213,8 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     if (session.revoked_at !== null || session.expires_at <= now) return null;
     if (device.status === 'removed' || device.status === 'denied') return null;
     if (now - session.last_used_at > TOUCH_INTERVAL_MS) {
-      await store.touchSession(db, session, device, now, ip);
-      if (device.status === 'trusted') {
-        await db
-          .updateTable('sessions')
-          .set({ expires_at: now + SESSION_TTL_MS })
-          .where('id', '=', session.id)
-          .execute();
-      }
+      const extendTo = device.status === 'trusted' ? now + SESSION_TTL_MS : null;
+      await store.touchSession(db, session, device, now, ip, extendTo);
     }
     return { session, device, account, ip };
   }
@@ -193,7 +224,14 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     authenticate,
 
     async signOut(actor: Principal): Promise<void> {
-      await store.revokeSession(db, actor.session.id, clock.now(), 'signed-out');
+      await db.transaction().execute(async (trx) => {
+        await store.revokeSession(trx, actor.session.id, clock.now(), 'signed-out');
+        await audit.record(trx, {
+          accountId: actor.account.id,
+          kind: 'session.ended',
+          body: { ...actorOf(actor), endedSessionId: actor.session.id, reason: 'signed-out' },
+        });
+      });
       events.emit('session.revoked', {
         sessionId: actor.session.id,
         deviceId: actor.device.id,
@@ -232,6 +270,11 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         if (!row) throw notFound('Device');
         await store.setStatus(trx, row.id, 'removed', now);
         const revoked = await store.revokeDeviceSessions(trx, row.id, now, 'device-removed');
+        await audit.record(trx, {
+          accountId: actor.account.id,
+          kind: 'device.removed',
+          body: { ...actorOf(actor), removedDeviceId: row.id, ip: actor.ip },
+        });
         return { row: { ...row, status: 'removed' as const, removed_at: now }, revoked };
       });
       for (const sessionId of revoked) {

@@ -1,3 +1,4 @@
+import type { CompiledQuery, DialectAdapter, InferResult } from 'kysely';
 import type { Queryable } from '../adapters/db/database.ts';
 import type { AccountRow, DeviceRow, DeviceStatus, SessionRow } from '../adapters/db/schema.ts';
 
@@ -7,7 +8,24 @@ export interface SessionWithOwner {
   account: AccountRow;
 }
 
+/** The session of a token with its device and account; column names carry a prefix per table. */
+const tokenLookup = (db: Queryable, tokenHash: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('devices', 'devices.id', 'sessions.device_id')
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .select([
+      ...prefixed('sessions', SESSION_COLUMNS, 's_'),
+      ...prefixed('devices', DEVICE_COLUMNS, 'd_'),
+      ...prefixed('accounts', ACCOUNT_COLUMNS, 'a_'),
+    ])
+    .where('sessions.token_hash', '=', tokenHash);
+type TokenRow = InferResult<ReturnType<typeof tokenLookup>>[number];
+
 export function createDevicesStore() {
+  /** The compiled token lookup per database dialect (transactions share their database's adapter). */
+  const tokenLookups = new WeakMap<DialectAdapter, CompiledQuery<TokenRow>>();
+
   return {
     async insertDevice(db: Queryable, row: DeviceRow): Promise<void> {
       await db.insertInto('devices').values(row).execute();
@@ -70,23 +88,39 @@ export function createDevicesStore() {
       await db.insertInto('sessions').values(row).execute();
     },
 
-    /** Resolves a token hash to its live session, device and account in one query. */
+    /** Resolves a token hash to its session, device and account in one query (every request does this). */
     async findByTokenHash(db: Queryable, tokenHash: string): Promise<SessionWithOwner | undefined> {
-      const session = await db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('token_hash', '=', tokenHash)
-        .executeTakeFirst();
-      if (!session) return undefined;
-      const [device, account] = await Promise.all([
-        db.selectFrom('devices').selectAll().where('id', '=', session.device_id).executeTakeFirst(),
-        db.selectFrom('accounts').selectAll().where('id', '=', session.account_id).executeTakeFirst(),
-      ]);
-      return device && account ? { session, device, account } : undefined;
+      // Building this 35-column join took Kysely longer than running it: build it once per database.
+      const adapter = db.getExecutor().adapter;
+      let compiled = tokenLookups.get(adapter);
+      if (!compiled) {
+        compiled = tokenLookup(db, '').compile();
+        tokenLookups.set(adapter, compiled);
+      }
+      const { rows } = await db.executeQuery<TokenRow>({ ...compiled, parameters: [tokenHash] });
+      const row = rows[0];
+      if (!row) return undefined;
+      return {
+        session: unprefixed<SessionRow>(row, SESSION_COLUMNS, 's_'),
+        device: unprefixed<DeviceRow>(row, DEVICE_COLUMNS, 'd_'),
+        account: unprefixed<AccountRow>(row, ACCOUNT_COLUMNS, 'a_'),
+      };
     },
 
-    async touchSession(db: Queryable, session: SessionRow, device: DeviceRow, at: number, ip: string | null) {
-      await db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', session.id).execute();
+    /** Records use of a session; `expiresAt` extends it (trusted devices only). */
+    async touchSession(
+      db: Queryable,
+      session: SessionRow,
+      device: DeviceRow,
+      at: number,
+      ip: string | null,
+      expiresAt: number | null,
+    ) {
+      await db
+        .updateTable('sessions')
+        .set({ last_used_at: at, ...(expiresAt === null ? {} : { expires_at: expiresAt }) })
+        .where('id', '=', session.id)
+        .execute();
       await db
         .updateTable('devices')
         .set({ last_seen_at: at, last_ip: ip })
@@ -132,3 +166,78 @@ export function createDevicesStore() {
 }
 
 export type DevicesStore = ReturnType<typeof createDevicesStore>;
+
+/**
+ * Every column of a row type; the compiler refuses a list that misses one, so a column added to the table later
+ * cannot silently go missing from the principal.
+ */
+function everyColumn<Row>() {
+  return <const C extends readonly (keyof Row & string)[]>(
+    columns: C,
+    ..._complete: [Exclude<keyof Row, C[number]>] extends [never]
+      ? []
+      : [missing: Exclude<keyof Row, C[number]>]
+  ): C => columns;
+}
+
+const SESSION_COLUMNS = everyColumn<SessionRow>()([
+  'id',
+  'account_id',
+  'device_id',
+  'token_hash',
+  'created_at',
+  'expires_at',
+  'last_used_at',
+  'ip',
+  'place',
+  'factors',
+  'revoked_at',
+  'revoke_reason',
+]);
+const DEVICE_COLUMNS = everyColumn<DeviceRow>()([
+  'id',
+  'account_id',
+  'installation_id',
+  'name',
+  'model',
+  'os',
+  'app_version',
+  'serial',
+  'status',
+  'created_at',
+  'trusted_at',
+  'trust_reason',
+  'last_seen_at',
+  'last_ip',
+  'last_place',
+  'removed_at',
+]);
+const ACCOUNT_COLUMNS = everyColumn<AccountRow>()([
+  'id',
+  'email',
+  'display_name',
+  'password_hash',
+  'role',
+  'created_at',
+  'password_changed_at',
+  'password_change_required_at',
+]);
+
+type Prefixed<T extends string, C extends string, P extends string> = {
+  [K in C]: `${T}.${K} as ${P}${K}`;
+}[C];
+
+/** `table.column as <prefix>column` for each column: the three tables of the join share column names. */
+function prefixed<T extends string, C extends string, P extends string>(
+  table: T,
+  columns: readonly C[],
+  prefix: P,
+): Prefixed<T, C, P>[] {
+  return columns.map((column) => `${table}.${column} as ${prefix}${column}` as Prefixed<T, C, P>);
+}
+
+function unprefixed<Row>(row: Record<string, unknown>, columns: readonly string[], prefix: string): Row {
+  const out: Record<string, unknown> = {};
+  for (const column of columns) out[column] = row[`${prefix}${column}`];
+  return out as Row;
+}

@@ -3,18 +3,31 @@ import type { Logger } from '../platform/logger.ts';
 
 export interface HousekeepingDeps {
   photos: { expireTrash(before: number): Promise<number> };
+  /** Sign-in attempts: expire overdue ones, tell owners about sign-ins left half-finished. */
+  trust?: { expireOverdue(): Promise<number>; noticeHalfFinished(): Promise<number> };
   trashDays: number;
   clock: Clock;
   log: Logger;
   intervalMs?: number;
+  /** Security checks run often: a half-finished sign-in is announced 3 minutes after it began. */
+  securityIntervalMs?: number;
 }
 
 const DAY_MS = 24 * 3600_000;
 
-/** Periodic chores: photos in the trash longer than the retention period are deleted for good. */
+/** Periodic chores: the trash retention, and the timed parts of device trust. */
 export function createHousekeeping(deps: HousekeepingDeps) {
   let timer: NodeJS.Timeout | undefined;
+  let securityTimer: NodeJS.Timeout | undefined;
   let running = false;
+
+  /** State lives in the database (enrolment rows), so a restart loses nothing: the next tick catches up. */
+  async function securityOnce(): Promise<{ expired: number; halfFinished: number }> {
+    if (!deps.trust) return { expired: 0, halfFinished: 0 };
+    const halfFinished = await deps.trust.noticeHalfFinished();
+    const expired = await deps.trust.expireOverdue();
+    return { expired, halfFinished };
+  }
 
   async function runOnce(): Promise<number> {
     if (running) return 0;
@@ -35,15 +48,21 @@ export function createHousekeeping(deps: HousekeepingDeps) {
 
   return {
     runOnce,
+    securityOnce,
     start() {
       const tick = () =>
         void runOnce().catch((err: unknown) => deps.log.error({ err }, 'housekeeping failed'));
       tick();
       timer = setInterval(tick, deps.intervalMs ?? 3600_000);
       timer.unref();
+      const securityTick = () =>
+        void securityOnce().catch((err: unknown) => deps.log.error({ err }, 'security housekeeping failed'));
+      securityTimer = setInterval(securityTick, deps.securityIntervalMs ?? 15_000);
+      securityTimer.unref();
     },
     stop() {
       clearInterval(timer);
+      clearInterval(securityTimer);
     },
   };
 }

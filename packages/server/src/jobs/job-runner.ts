@@ -1,11 +1,21 @@
-import type { Db } from '../adapters/db/database.ts';
+import type { Db, Queryable } from '../adapters/db/database.ts';
 import type { JobRow } from '../adapters/db/schema.ts';
 import type { Clock } from '../platform/clock.ts';
 import { newId } from '../platform/ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { JobsStore } from './jobs.store.ts';
 
-export type JobHandler = (payload: unknown, job: JobRow) => Promise<void>;
+/**
+ * What a finished job still has to record. Its writes share the transaction that marks the job done: one commit
+ * per job rather than two, which matters because a SQLite commit fsyncs on the event loop.
+ */
+export interface JobOutcome {
+  write?: (trx: Queryable) => Promise<void>;
+  /** Runs once that transaction has committed: events, which must not announce what could still roll back. */
+  committed?: () => void;
+}
+
+export type JobHandler = (payload: unknown, job: JobRow) => Promise<JobOutcome | void>;
 
 export interface JobRunnerOptions {
   db: Db;
@@ -66,10 +76,20 @@ export function createJobRunner(options: JobRunnerOptions) {
 
   async function run(job: JobRow): Promise<void> {
     const handler = handlers[job.kind];
+    let committed: (() => void) | undefined;
     try {
       if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
-      await handler(JSON.parse(job.payload), job);
-      await store.complete(db, job.id, clock.now());
+      const outcome = await handler(JSON.parse(job.payload), job);
+      const write = outcome?.write;
+      if (write) {
+        await db.transaction().execute(async (trx) => {
+          await write(trx);
+          await store.complete(trx, job.id, clock.now());
+        });
+      } else {
+        await store.complete(db, job.id, clock.now());
+      }
+      committed = outcome?.committed;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const now = clock.now();
@@ -77,6 +97,12 @@ export function createJobRunner(options: JobRunnerOptions) {
       const retryAt = now + Math.min(600_000, 1000 * 2 ** job.attempts);
       const outcome = await store.fail(db, job, reason, now, retryAt).catch(() => 'retry');
       log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, reason }, 'job failed');
+    }
+    // Apart from the job's own try: it is done, so a throwing listener must not send it back to the queue.
+    try {
+      committed?.();
+    } catch (err) {
+      log.error({ err, jobId: job.id, kind: job.kind }, 'job listener failed');
     }
   }
 

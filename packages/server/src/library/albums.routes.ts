@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   Album,
   AlbumList,
+  AlbumPhotoList,
   AlbumPhotosRequest,
   AlbumPhotosResult,
   CreateAlbumRequest,
@@ -15,7 +16,7 @@ import type { AlbumsService } from './albums.service.ts';
 const problems = {
   400: problem('Invalid request'),
   401: problem('Not signed in'),
-  403: problem('Device not trusted'),
+  403: problem('Device not trusted, or the album was shared without this right'),
   404: problem('No such album or photo'),
 } as const;
 const IdParam = z.object({ id: z.string().min(1).max(64) });
@@ -98,15 +99,12 @@ export function albumsRoutes(service: AlbumsService, auth: MiddlewareHandler<App
       method: 'get',
       path: '/albums/{id}/photos',
       tags: ['albums'],
-      summary: 'Ids of the photos in an album',
+      summary: 'The photos of an album, with who added each (account, device, session)',
       security,
       request: { params: IdParam },
-      responses: {
-        200: { description: 'Photo ids', ...json(z.object({ photoIds: z.array(z.string()) })) },
-        ...problems,
-      },
+      responses: { 200: { description: 'Photos', ...json(AlbumPhotoList) }, ...problems },
     }),
-    async (c) => c.json({ photoIds: await service.photoIds(principalOf(c), c.req.valid('param').id) }, 200),
+    async (c) => c.json(await service.photos(principalOf(c), c.req.valid('param').id), 200),
   );
 
   router.openapi(

@@ -1,33 +1,46 @@
-import type { Album } from '@shoebox/shared';
+import type { Album, AlbumPhoto, AlbumRole } from '@shoebox/shared';
 import type { Db } from '../adapters/db/database.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Clock } from '../platform/clock.ts';
 import { iso } from '../platform/clock.ts';
-import type { EventBus } from '../platform/events.ts';
 import { newId } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import type { AlbumsStore, AlbumWithCount } from './albums.store.ts';
-import type { ChangesStore } from './changes.store.ts';
+import type { AlbumFeed } from './album-feed.ts';
+import { albumAudience } from './album-members.store.ts';
+import type { AlbumsStore, AlbumView } from './albums.store.ts';
 
 export interface AlbumsServiceDeps {
   db: Db;
   albums: AlbumsStore;
-  changes: ChangesStore;
-  events: EventBus;
+  feed: AlbumFeed;
   clock: Clock;
 }
 
-export function createAlbumsService({ db, albums, changes, events, clock }: AlbumsServiceDeps) {
-  async function load(actor: Principal, id: string) {
-    const row = await albums.find(db, actor.account.id, id);
-    if (!row) throw notFound('Album');
-    return row;
-  }
+/** The album as the caller may see it (owner or member), or 404: another account's album does not exist for it. */
+export async function loadAlbum(
+  db: Db,
+  albums: AlbumsStore,
+  actor: Principal,
+  id: string,
+): Promise<AlbumView> {
+  const row = await albums.find(db, actor.account.id, id);
+  if (!row) throw notFound('Album');
+  return row;
+}
 
-  function announce(actor: Principal, changeId: number): void {
-    events.emit('library.changed', { accountId: actor.account.id, changeId });
-  }
+export function roleOf(row: AlbumView): AlbumRole {
+  return row.member_role ?? 'owner';
+}
+
+/** A member may see the album, but only the rights it was given let it change anything. */
+export function requireRole(row: AlbumView, allowed: AlbumRole[], what: string): void {
+  if (!allowed.includes(roleOf(row)))
+    throw new AppError('forbidden', `Only ${allowed.join(' or ')} rights on this album let you ${what}.`);
+}
+
+export function createAlbumsService({ db, albums, feed, clock }: AlbumsServiceDeps) {
+  const load = (actor: Principal, id: string) => loadAlbum(db, albums, actor, id);
 
   return {
     async list(actor: Principal): Promise<Album[]> {
@@ -52,51 +65,61 @@ export function createAlbumsService({ db, albums, changes, events, clock }: Albu
           created_at: now,
           updated_at: now,
         });
-        return changes.record(trx, {
-          accountId: actor.account.id,
+        return feed.albumChanged(trx, [actor.account.id], {
           kind: 'album.created',
-          entityId: id,
+          albumId: id,
           body: { name },
           now,
         });
       });
-      announce(actor, changeId);
+      feed.announce([actor.account.id], changeId);
       return toAlbum(await load(actor, id));
     },
 
     async rename(actor: Principal, id: string, name: string): Promise<Album> {
       requireTrusted(actor);
-      await load(actor, id);
+      requireRole(await load(actor, id), ['owner'], 'rename it');
       const now = clock.now();
-      const changeId = await db.transaction().execute(async (trx) => {
+      const { audience, changeId } = await db.transaction().execute(async (trx) => {
+        await feed.lock(trx);
         await albums.rename(trx, id, name, now);
-        return changes.record(trx, {
-          accountId: actor.account.id,
+        const audience = await albumAudience(trx, id);
+        const changeId = await feed.albumChanged(trx, audience, {
           kind: 'album.renamed',
-          entityId: id,
+          albumId: id,
           body: { name },
           now,
         });
+        return { audience, changeId };
       });
-      announce(actor, changeId);
+      feed.announce(audience, changeId);
       return toAlbum(await load(actor, id));
     },
 
+    /** Deletes the album for everyone; the photos stay in their owners' libraries. */
     async delete(actor: Principal, id: string): Promise<void> {
       requireTrusted(actor);
-      await load(actor, id);
+      requireRole(await load(actor, id), ['owner'], 'delete it');
       const now = clock.now();
-      const changeId = await db.transaction().execute(async (trx) => {
+      const { audience, changeId } = await db.transaction().execute(async (trx) => {
+        await feed.lock(trx);
+        const audience = await albumAudience(trx, id);
+        const photos = await albums.allPhotos(trx, id);
+        const changeId = await feed.albumChanged(trx, audience, { kind: 'album.deleted', albumId: id, now });
+        await feed.photosMoved(trx, audience, photos, 'photo.unshared', now);
         await albums.delete(trx, id);
-        return changes.record(trx, { accountId: actor.account.id, kind: 'album.deleted', entityId: id, now });
+        return { audience, changeId };
       });
-      announce(actor, changeId);
+      feed.announce(audience, changeId);
     },
 
-    /** Adds photos of the account to the album; an id that is not the account's photo fails the whole request. */
+    /**
+     * Adds photos of the caller's own to the album (owner or contributor); an id that is not one of its photos fails
+     * the whole request. The photos stay the caller's; the album refers to them, recording who added them.
+     */
     async addPhotos(actor: Principal, id: string, photoIds: string[]) {
       requireTrusted(actor);
-      await load(actor, id);
+      requireRole(await load(actor, id), ['owner', 'contribute'], 'add photos');
       const unique = [...new Set(photoIds)];
       const owned = await albums.ownedPhotoIds(db, actor.account.id, unique);
       const foreign = unique.filter((p) => !owned.has(p));
@@ -105,63 +128,93 @@ export function createAlbumsService({ db, albums, changes, events, clock }: Albu
           photoIds: foreign,
         });
       const now = clock.now();
-      const { added, changeId } = await db.transaction().execute(async (trx) => {
-        const added = await albums.addPhotos(trx, id, unique, {
+      const { added, audience, changeId } = await db.transaction().execute(async (trx) => {
+        await feed.lock(trx);
+        const present = await albums.present(trx, id, unique);
+        const added = unique.filter((p) => !present.has(p));
+        const audience = await albumAudience(trx, id);
+        await albums.touch(trx, id, now);
+        const changeId = await feed.albumChanged(trx, audience, {
+          kind: 'album.photos-added',
+          albumId: id,
+          body: { photoIds: added, by: actor.account.id },
+          now,
+        });
+        await albums.addPhotos(trx, id, added, {
           accountId: actor.account.id,
           deviceId: actor.device.id,
+          sessionId: actor.session.id,
           now,
+          changeId,
         });
-        await albums.touch(trx, id, now);
-        const changeId = await changes.record(trx, {
-          accountId: actor.account.id,
-          kind: 'album.photos-added',
-          entityId: id,
-          body: { photoIds: added },
-          now,
-        });
-        return { added, changeId };
+        const mine = added.map((p) => ({ id: p, account_id: actor.account.id }));
+        await feed.photosMoved(trx, audience, mine, 'photo.shared', now);
+        return { added, audience, changeId };
       });
-      announce(actor, changeId);
+      feed.announce(audience, changeId);
       return { changed: added.length, album: toAlbum(await load(actor, id)) };
     },
 
+    /** The owner removes any photo; a contributor only its own; a viewer none. */
     async removePhotos(actor: Principal, id: string, photoIds: string[]) {
       requireTrusted(actor);
-      await load(actor, id);
-      const now = clock.now();
+      const album = await load(actor, id);
+      requireRole(album, ['owner', 'contribute'], 'remove photos');
       const unique = [...new Set(photoIds)];
-      const { removed, changeId } = await db.transaction().execute(async (trx) => {
-        const removed = await albums.removePhotos(trx, id, unique);
+      const owners = await albums.ownersInAlbum(db, id, unique);
+      if (roleOf(album) !== 'owner' && [...owners.values()].some((o) => o !== actor.account.id))
+        throw new AppError('forbidden', 'A contributor can only take its own photos out of an album.');
+      const now = clock.now();
+      const { removed, audience, changeId } = await db.transaction().execute(async (trx) => {
+        await feed.lock(trx);
+        const removed = await albums.removePhotos(trx, id, [...owners.keys()]);
         await albums.touch(trx, id, now);
-        const changeId = await changes.record(trx, {
-          accountId: actor.account.id,
+        const audience = await albumAudience(trx, id);
+        const changeId = await feed.albumChanged(trx, audience, {
           kind: 'album.photos-removed',
-          entityId: id,
+          albumId: id,
           body: { photoIds: unique },
           now,
         });
-        return { removed, changeId };
+        const gone = [...owners].map(([photoId, owner]) => ({ id: photoId, account_id: owner }));
+        await feed.photosMoved(trx, audience, gone, 'photo.unshared', now);
+        return { removed, audience, changeId };
       });
-      announce(actor, changeId);
+      feed.announce(audience, changeId);
       return { changed: removed, album: toAlbum(await load(actor, id)) };
     },
 
-    async photoIds(actor: Principal, id: string): Promise<string[]> {
+    async photos(actor: Principal, id: string): Promise<{ photoIds: string[]; items: AlbumPhoto[] }> {
       requireTrusted(actor);
       await load(actor, id);
-      return (await albums.photoIds(db, id)).map((r) => r.photo_id);
+      const items = (await albums.photos(db, id)).map((r) => ({
+        photoId: r.photo_id,
+        addedAt: iso(Number(r.added_at)),
+        addedBy: {
+          accountId: r.added_by_account_id,
+          displayName: r.added_by_name,
+          deviceId: r.added_by_device_id,
+          deviceName: r.added_by_device_name,
+          sessionId: r.added_by_session_id,
+        },
+        ownerAccountId: r.owner_id,
+      }));
+      return { photoIds: items.map((i) => i.photoId), items };
     },
   };
 }
 
 export type AlbumsService = ReturnType<typeof createAlbumsService>;
 
-function toAlbum(row: AlbumWithCount): Album {
+export function toAlbum(row: AlbumView): Album {
   return {
     id: row.id,
     name: row.name,
     photoCount: row.photo_count,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+    owner: { accountId: row.account_id, email: row.owner_email, displayName: row.owner_name },
+    role: roleOf(row),
+    memberCount: row.member_count,
   };
 }

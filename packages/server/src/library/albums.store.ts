@@ -1,17 +1,28 @@
 import type { Queryable } from '../adapters/db/database.ts';
 import type { Insertable } from 'kysely';
-import type { AlbumRow, AlbumsTable } from '../adapters/db/schema.ts';
+import type { AlbumRole, AlbumRow, AlbumsTable } from '../adapters/db/schema.ts';
 
-export interface AlbumWithCount extends AlbumRow {
+/** An album as one account sees it: with its owner, that account's role (null: owner) and counts. */
+export interface AlbumView extends AlbumRow {
   photo_count: number;
+  member_count: number;
+  owner_email: string;
+  owner_name: string;
+  member_role: AlbumRole | null;
 }
 
 export function createAlbumsStore() {
-  const withCount = (db: Queryable) =>
+  /** Albums `viewerId` owns or is a member of. */
+  const visibleTo = (db: Queryable, viewerId: string) =>
     db
       .selectFrom('albums')
+      .innerJoin('accounts as owner', 'owner.id', 'albums.account_id')
+      .leftJoin('album_members as me', (j) =>
+        j.onRef('me.album_id', '=', 'albums.id').on('me.account_id', '=', viewerId),
+      )
       .selectAll('albums')
-      .select((eb) =>
+      .select(['owner.email as owner_email', 'owner.display_name as owner_name', 'me.role as member_role'])
+      .select((eb) => [
         eb
           .selectFrom('album_photos')
           .innerJoin('photos', 'photos.id', 'album_photos.photo_id')
@@ -19,27 +30,33 @@ export function createAlbumsStore() {
           .whereRef('album_photos.album_id', '=', 'albums.id')
           .where('photos.status', '=', 'active')
           .as('photo_count'),
-      );
+        eb
+          .selectFrom('album_members')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('album_members.album_id', '=', 'albums.id')
+          .as('member_count'),
+      ])
+      .where((eb) => eb.or([eb('albums.account_id', '=', viewerId), eb('me.account_id', 'is not', null)]));
+
+  const counted = <T extends { photo_count: unknown; member_count: unknown }>(r: T) => ({
+    ...r,
+    photo_count: Number(r.photo_count ?? 0),
+    member_count: Number(r.member_count ?? 0),
+  });
 
   return {
     async insert(db: Queryable, row: Insertable<AlbumsTable>): Promise<void> {
       await db.insertInto('albums').values(row).execute();
     },
 
-    async find(db: Queryable, accountId: string, id: string): Promise<AlbumWithCount | undefined> {
-      const row = await withCount(db)
-        .where('albums.account_id', '=', accountId)
-        .where('albums.id', '=', id)
-        .executeTakeFirst();
-      return row && { ...row, photo_count: Number(row.photo_count ?? 0) };
+    async find(db: Queryable, viewerId: string, id: string): Promise<AlbumView | undefined> {
+      const row = await visibleTo(db, viewerId).where('albums.id', '=', id).executeTakeFirst();
+      return row && counted(row);
     },
 
-    async list(db: Queryable, accountId: string): Promise<AlbumWithCount[]> {
-      const rows = await withCount(db)
-        .where('albums.account_id', '=', accountId)
-        .orderBy('albums.name')
-        .execute();
-      return rows.map((r) => ({ ...r, photo_count: Number(r.photo_count ?? 0) }));
+    async list(db: Queryable, viewerId: string): Promise<AlbumView[]> {
+      const rows = await visibleTo(db, viewerId).orderBy('albums.name').orderBy('albums.id').execute();
+      return rows.map(counted);
     },
 
     async rename(db: Queryable, id: string, name: string, now: number): Promise<void> {
@@ -54,42 +71,43 @@ export function createAlbumsStore() {
       await db.deleteFrom('albums').where('id', '=', id).execute();
     },
 
-    /** Adds the photos not yet in the album; returns the ids actually added. */
+    /** Of the given ids, those already in the album. */
+    async present(db: Queryable, albumId: string, photoIds: string[]): Promise<Set<string>> {
+      if (photoIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('album_photos')
+        .select('photo_id')
+        .where('album_id', '=', albumId)
+        .where('photo_id', 'in', photoIds)
+        .execute();
+      return new Set(rows.map((r) => r.photo_id));
+    },
+
     async addPhotos(
       db: Queryable,
       albumId: string,
       photoIds: string[],
-      by: { accountId: string; deviceId: string; now: number },
-    ): Promise<string[]> {
-      const present = new Set(
-        (
-          await db
-            .selectFrom('album_photos')
-            .select('photo_id')
-            .where('album_id', '=', albumId)
-            .where('photo_id', 'in', photoIds)
-            .execute()
-        ).map((r) => r.photo_id),
-      );
-      const added = photoIds.filter((id) => !present.has(id));
-      if (added.length > 0) {
-        await db
-          .insertInto('album_photos')
-          .values(
-            added.map((photoId) => ({
-              album_id: albumId,
-              photo_id: photoId,
-              added_at: by.now,
-              added_by_account_id: by.accountId,
-              added_by_device_id: by.deviceId,
-            })),
-          )
-          .execute();
-      }
-      return added;
+      by: { accountId: string; deviceId: string; sessionId: string; now: number; changeId: number },
+    ): Promise<void> {
+      if (photoIds.length === 0) return;
+      await db
+        .insertInto('album_photos')
+        .values(
+          photoIds.map((photoId) => ({
+            album_id: albumId,
+            photo_id: photoId,
+            added_at: by.now,
+            added_by_account_id: by.accountId,
+            added_by_device_id: by.deviceId,
+            added_by_session_id: by.sessionId,
+            change_id: by.changeId,
+          })),
+        )
+        .execute();
     },
 
     async removePhotos(db: Queryable, albumId: string, photoIds: string[]): Promise<number> {
+      if (photoIds.length === 0) return 0;
       const result = await db
         .deleteFrom('album_photos')
         .where('album_id', '=', albumId)
@@ -109,15 +127,49 @@ export function createAlbumsStore() {
       return new Set(rows.map((r) => r.id));
     },
 
-    /**
-     * The album's photos in timeline order. Trashed photos are left out, as `photo_count` leaves them out: the trash
-     * hides a photo everywhere until it is restored (the album keeps the membership for that).
-     */
-    photoIds(db: Queryable, albumId: string): Promise<{ photo_id: string }[]> {
+    /** The owner of each of these photos that is in the album. */
+    async ownersInAlbum(db: Queryable, albumId: string, photoIds: string[]): Promise<Map<string, string>> {
+      if (photoIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('album_photos')
+        .innerJoin('photos', 'photos.id', 'album_photos.photo_id')
+        .select(['photos.id', 'photos.account_id'])
+        .where('album_photos.album_id', '=', albumId)
+        .where('photos.id', 'in', photoIds)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.account_id]));
+    },
+
+    /** Every photo id of the album with its owner (any status): what a change to the whole album concerns. */
+    allPhotos(db: Queryable, albumId: string) {
       return db
         .selectFrom('album_photos')
         .innerJoin('photos', 'photos.id', 'album_photos.photo_id')
-        .select('album_photos.photo_id')
+        .select(['photos.id', 'photos.account_id'])
+        .where('album_photos.album_id', '=', albumId)
+        .execute();
+    },
+
+    /**
+     * The album's photos in timeline order, with who added each (account, device, session). Trashed photos are left
+     * out, as `photo_count` leaves them out: the trash hides a photo everywhere until it is restored.
+     */
+    photos(db: Queryable, albumId: string) {
+      return db
+        .selectFrom('album_photos')
+        .innerJoin('photos', 'photos.id', 'album_photos.photo_id')
+        .leftJoin('accounts', 'accounts.id', 'album_photos.added_by_account_id')
+        .leftJoin('devices', 'devices.id', 'album_photos.added_by_device_id')
+        .select([
+          'album_photos.photo_id',
+          'album_photos.added_at',
+          'album_photos.added_by_account_id',
+          'album_photos.added_by_device_id',
+          'album_photos.added_by_session_id',
+          'photos.account_id as owner_id',
+          'accounts.display_name as added_by_name',
+          'devices.name as added_by_device_name',
+        ])
         .where('album_photos.album_id', '=', albumId)
         .where('photos.status', '=', 'active')
         .orderBy('photos.sort_time', 'desc')

@@ -24,6 +24,8 @@ import type { ChangesStore } from './changes.store.ts';
 import { buildPhotoRow, readPhotoMetadata, receive, storeOriginal, type UploadClaims } from './ingest.ts';
 import { decodeCursor, encodeCursor, toPhoto } from './photo-dto.ts';
 import type { PhotosStore } from './photos.store.ts';
+import type { AlbumMembersStore } from './album-members.store.ts';
+import { actorOf, auditPlace, type AuditRecorder } from '../audit/audit.recorder.ts';
 
 export const DERIVATIVES_JOB = 'media.derivatives';
 
@@ -40,13 +42,25 @@ export interface PhotosServiceDeps {
   clock: Clock;
   stagingDir: string;
   maxUploadBytes: number;
+  audit: AuditRecorder;
+  /** Photos of other accounts the caller sees through shared albums (view and download only). */
+  shared: Pick<AlbumMembersStore, 'visiblePhoto'>;
 }
 
 export function createPhotosService(deps: PhotosServiceDeps) {
-  const { db, features, photos, blobsDb, changes, jobs, blobs, geo, events, clock } = deps;
+  const { db, features, photos, blobsDb, changes, jobs, blobs, geo, events, clock, audit } = deps;
 
   async function load(actor: Principal, id: string) {
     const row = await photos.find(db, actor.account.id, id);
+    if (!row) throw notFound('Photo');
+    return row;
+  }
+
+  /** Own photos, or another account's photo in an album the caller owns or is a member of. */
+  async function loadVisible(actor: Principal, id: string) {
+    const row =
+      (await photos.find(db, actor.account.id, id)) ??
+      (await deps.shared.visiblePhoto(db, actor.account.id, id));
     if (!row) throw notFound('Photo');
     return row;
   }
@@ -83,6 +97,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
       const mediaReady =
         alreadyStored && (await blobs.size(derivativeKey(staged.sha256, 'thumbnail'))) !== null;
       const photoId = newId(now);
+      const place = geo.locate(actor.ip);
       const row = buildPhotoRow(
         {
           id: photoId,
@@ -90,7 +105,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
           deviceId: actor.device.id,
           sessionId: actor.session.id,
           ip: actor.ip,
-          place: geo.locate(actor.ip),
+          place,
           now,
         },
         staged,
@@ -116,12 +131,24 @@ export function createPhotosService(deps: PhotosServiceDeps) {
               { kind: DERIVATIVES_JOB, payload: { sha256: staged.sha256, mime: type.mime } },
               now,
             );
-          return changes.record(trx, {
+          const changeId = await changes.record(trx, {
             accountId: actor.account.id,
             kind: 'photo.added',
             entityId: photoId,
             now,
           });
+          await audit.record(trx, {
+            accountId: actor.account.id,
+            kind: 'photo.uploaded',
+            body: {
+              ...actorOf(actor),
+              ip: actor.ip,
+              place: auditPlace(place),
+              photoId,
+              sha256: staged.sha256,
+            },
+          });
+          return changeId;
         });
       } catch (err) {
         // Two uploads of the same file raced: the other one won, and its photo is this photo.
@@ -150,31 +177,53 @@ export function createPhotosService(deps: PhotosServiceDeps) {
         trashed_at: status === 'trashed' ? now : null,
       });
       const kind = status === 'trashed' ? 'photo.trashed' : 'photo.restored';
-      return changes.record(trx, {
+      const changeId = await changes.record(trx, {
         accountId: actor.account.id,
         kind,
         entityId: id,
         body: { by: actor.device.id },
         now,
       });
+      await audit.record(trx, {
+        accountId: actor.account.id,
+        kind,
+        body: { ...actorOf(actor), photoId: id, ip: actor.ip },
+      });
+      return changeId;
     });
     events.emit('photo.changed', { accountId: actor.account.id, photoId: id, changeId });
     return toPhoto(await load(actor, id));
   }
 
-  /** Deletes for good; the bytes go when no photo of any account refers to them any more. */
-  async function destroy(accountId: string, id: string, by: string | null): Promise<void> {
+  /**
+   * Deletes for good; the bytes go when no photo of any account refers to them any more. `by` is the device that
+   * asked, or null when housekeeping expires the trash.
+   */
+  async function destroy(accountId: string, id: string, by: Principal | null, reason: string): Promise<void> {
     const now = clock.now();
     const result = await db.transaction().execute(async (trx) => {
       const row = await photos.find(trx, accountId, id);
       if (!row) throw notFound('Photo');
-      await photos.delete(trx, accountId, id);
+      // Recorded first: the change reaches the albums' audiences, found through rows the delete cascades away.
       const changeId = await changes.record(trx, {
         accountId,
         kind: 'photo.deleted',
         entityId: id,
-        body: { by },
+        body: { by: by?.device.id ?? null },
         now,
+      });
+      await photos.delete(trx, accountId, id);
+      await audit.record(trx, {
+        accountId,
+        kind: 'photo.deleted',
+        body: {
+          deviceId: by?.device.id ?? null,
+          sessionId: by?.session.id ?? null,
+          ip: by?.ip ?? null,
+          photoId: id,
+          sha256: row.sha256,
+          reason,
+        },
       });
       const orphan = (await photos.countBySha(trx, row.sha256)) === 0;
       if (orphan) await blobsDb.delete(trx, row.sha256);
@@ -215,7 +264,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
 
     async get(actor: Principal, id: string): Promise<Photo> {
       requireTrusted(actor);
-      return toPhoto(await load(actor, id));
+      return toPhoto(await loadVisible(actor, id));
     },
 
     trash: (actor: Principal, id: string) => setStatus(actor, id, 'trashed'),
@@ -223,7 +272,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
 
     async delete(actor: Principal, id: string): Promise<void> {
       requireTrusted(actor);
-      await destroy(actor.account.id, id, actor.device.id);
+      await destroy(actor.account.id, id, actor, 'deleted');
     },
 
     async emptyTrash(actor: Principal): Promise<number> {
@@ -232,7 +281,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
       for (;;) {
         const page = await photos.page(db, actor.account.id, 'trashed', null, 200);
         if (page.length === 0) return deleted;
-        for (const row of page) await destroy(actor.account.id, row.id, actor.device.id);
+        for (const row of page) await destroy(actor.account.id, row.id, actor, 'trash-emptied');
         deleted += page.length;
       }
     },
@@ -240,14 +289,14 @@ export function createPhotosService(deps: PhotosServiceDeps) {
     /** Permanently deletes photos trashed before the retention limit (housekeeping). */
     async expireTrash(before: number): Promise<number> {
       const rows = await photos.trashedBefore(db, before, 500);
-      for (const row of rows) await destroy(row.account_id, row.id, null);
+      for (const row of rows) await destroy(row.account_id, row.id, null, 'trash-expired');
       return rows.length;
     },
 
     /** Opens the original or a derivative for download. */
     async open(actor: Principal, id: string, variant: 'original' | DerivativeKind) {
       requireTrusted(actor);
-      const row = await load(actor, id);
+      const row = await loadVisible(actor, id);
       const key = variant === 'original' ? originalKey(row.sha256) : derivativeKey(row.sha256, variant);
       const size = await blobs.size(key);
       if (size === null) {

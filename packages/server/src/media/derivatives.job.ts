@@ -1,14 +1,8 @@
 import fsp from 'node:fs/promises';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { Db } from '../adapters/db/database.ts';
+import type { Db, Queryable } from '../adapters/db/database.ts';
 import { derivativeKey, originalKey, type BlobStore } from '../adapters/blobs/blob-store.ts';
-import {
-  detectMediaType,
-  refineTiffType,
-  renderDerivatives,
-  type MediaType,
-} from '../adapters/media/index.ts';
+import { detectMediaType, refineTiffType, renderImages, type MediaType } from '../adapters/media/index.ts';
+import type { JobOutcome } from '../jobs/job-runner.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Metrics } from '../platform/metrics.ts';
 
@@ -17,7 +11,11 @@ export interface DerivativesJobDeps {
   blobs: BlobStore;
   events: EventBus;
   metrics: Metrics;
-  scratchDir: string;
+  /**
+   * Photos decoded at once. Run more jobs than this so that while one job waits for its files and commit to reach
+   * the disk, the next one is already decoding.
+   */
+  renderSlots: number;
 }
 
 export interface DerivativesPayload {
@@ -27,42 +25,84 @@ export interface DerivativesPayload {
 /**
  * Makes the thumbnail and preview of one original. A file the decoder cannot read is not an error to retry: the
  * photo is marked with the reason and keeps its original. Anything thrown (disk full, store down) is retried.
+ * The photo's new media state is written in the transaction that completes the job.
  */
-export function createDerivativesJob({ db, blobs, events, metrics, scratchDir }: DerivativesJobDeps) {
-  return async (payload: unknown): Promise<void> => {
+export function createDerivativesJob({ db, blobs, events, metrics, renderSlots }: DerivativesJobDeps) {
+  const slots = createSlots(renderSlots);
+  return async (payload: unknown): Promise<JobOutcome> => {
     const { sha256 } = payload as DerivativesPayload;
-    await fsp.mkdir(scratchDir, { recursive: true });
-    const base = path.join(scratchDir, randomUUID());
-    const out = { thumbnailPath: `${base}-thumbnail.jpg`, previewPath: `${base}-preview.jpg` };
-    try {
-      const result = await blobs.withLocalFile(originalKey(sha256), async (file) => {
-        const type = await sniff(file);
-        if (!type) return { ok: false as const, reason: 'The file is not an image format Shoebox can read.' };
-        const orientation = await currentOrientation(db, sha256);
-        return renderDerivatives({ path: file, type, orientation }, out);
-      });
-      if (result.ok) {
-        await blobs.importFile(out.thumbnailPath, derivativeKey(sha256, 'thumbnail'));
-        await blobs.importFile(out.previewPath, derivativeKey(sha256, 'preview'));
-        await db
-          .updateTable('photos')
-          .set({ media_state: 'ready', media_note: null })
-          .where('sha256', '=', sha256)
-          .execute();
-        events.emit('media.ready', { sha256 });
-      } else {
-        metrics.thumbnailFailures.inc();
-        await db
-          .updateTable('photos')
-          .set({ media_state: 'failed', media_note: result.reason })
-          .where('sha256', '=', sha256)
-          .execute();
-        events.emit('media.failed', { sha256, reason: result.reason });
-      }
-    } finally {
-      await fsp.rm(out.thumbnailPath, { force: true });
-      await fsp.rm(out.previewPath, { force: true });
+    const result = await blobs.withLocalFile(originalKey(sha256), async (file) => {
+      const type = await sniff(file);
+      if (!type) return { ok: false as const, reason: 'The file is not an image format Shoebox can read.' };
+      const orientation = await currentOrientation(db, sha256);
+      // HEIC may need the WebAssembly decoder, a few hundred MB for a 12 MP photo: it decodes alone, so that
+      // its memory and that of other decodes do not add up.
+      const wanted = type.family === 'heif' ? renderSlots : 1;
+      return slots.run(() => renderImages({ path: file, type, orientation }), wanted);
+    });
+    if (!result.ok) {
+      const { reason } = result;
+      return {
+        write: (trx) => setMediaState(trx, sha256, 'failed', reason),
+        committed() {
+          metrics.thumbnailFailures.inc();
+          events.emit('media.failed', { sha256, reason });
+        },
+      };
     }
+    await blobs.writeAll([
+      { key: derivativeKey(sha256, 'thumbnail'), data: result.thumbnail },
+      { key: derivativeKey(sha256, 'preview'), data: result.preview },
+    ]);
+    return {
+      write: (trx) => setMediaState(trx, sha256, 'ready', null),
+      committed: () => events.emit('media.ready', { sha256 }),
+    };
+  };
+}
+
+async function setMediaState(
+  trx: Queryable,
+  sha256: string,
+  state: 'ready' | 'failed',
+  note: string | null,
+): Promise<void> {
+  await trx
+    .updateTable('photos')
+    .set({ media_state: state, media_note: note })
+    .where('sha256', '=', sha256)
+    .execute();
+}
+
+/**
+ * A counting semaphore of `size` slots, handed out in order of request. A call may take several slots (up to
+ * all of them), e.g. to run alone.
+ */
+function createSlots(size: number) {
+  const total = Math.max(1, size);
+  let free = total;
+  const waiting: { count: number; grant: () => void }[] = [];
+  const grantWaiting = () => {
+    while (waiting[0] && waiting[0].count <= free) {
+      const next = waiting.shift() as (typeof waiting)[number];
+      free -= next.count;
+      next.grant();
+    }
+  };
+  return {
+    async run<T>(work: () => Promise<T>, wanted = 1): Promise<T> {
+      const count = Math.min(total, Math.max(1, wanted));
+      await new Promise<void>((grant) => {
+        waiting.push({ count, grant });
+        grantWaiting();
+      });
+      try {
+        return await work();
+      } finally {
+        free += count;
+        grantWaiting();
+      }
+    },
   };
 }
 

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../adapters/db/database.ts';
+
+const DIGEST_PAGE = 5000;
 
 /** Per-device acknowledgements, kept compactly as ranges of change ids with the time they were applied. */
 export function createDeliveriesStore() {
@@ -36,6 +39,30 @@ export function createDeliveriesStore() {
         .values({ device_id: d.deviceId, acked_change_id: d.to, acked_at: d.at })
         .onConflict((oc) => oc.column('device_id').doUpdateSet({ acked_change_id: d.to, acked_at: d.at }))
         .execute();
+    },
+
+    /**
+     * What a batch (from, to] delivered, in one hash anyone holding the feed can recompute:
+     * hex SHA-256 over `<change id> <kind> <entity id>\n` for each feed entry of the account in order.
+     */
+    async digest(db: Queryable, accountId: string, from: number, to: number): Promise<string> {
+      const hash = createHash('sha256');
+      for (let after = from; after < to;) {
+        const rows = await db
+          .selectFrom('changes')
+          .select(['id', 'kind', 'entity_id'])
+          .where('account_id', '=', accountId)
+          .where('id', '>', after)
+          .where('id', '<=', to)
+          .orderBy('id')
+          .limit(DIGEST_PAGE)
+          .execute();
+        for (const r of rows) hash.update(`${r.id} ${r.kind} ${r.entity_id}\n`);
+        const last = rows.at(-1);
+        if (!last || rows.length < DIGEST_PAGE) break;
+        after = Number(last.id);
+      }
+      return hash.digest('hex');
     },
 
     /** The first acknowledged batch of each device that covered change `changeId`. */

@@ -1,4 +1,6 @@
 import type {
+  AccountRef,
+  Photo,
   PhotoDelivery,
   SnapshotLine,
   SyncAlbum,
@@ -7,7 +9,6 @@ import type {
   SyncState,
 } from '@shoebox/shared';
 import type { Db } from '../adapters/db/database.ts';
-import type { AlbumRow } from '../adapters/db/schema.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
 import { toPhoto } from '../library/photo-dto.ts';
@@ -16,18 +17,20 @@ import { newId } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import { decodeFeedCursor, encodeFeedCursor } from './cursor.ts';
 import type { DeliveriesStore } from './deliveries.store.ts';
-import type { FeedStore } from './feed.store.ts';
+import type { FeedAlbumRow, FeedStore } from './feed.store.ts';
+import type { AuditRecorder } from '../audit/audit.recorder.ts';
 
 export interface SyncServiceDeps {
   db: Db;
   feed: FeedStore;
   deliveries: DeliveriesStore;
   clock: Clock;
+  audit: AuditRecorder;
 }
 
 const SNAPSHOT_PAGE = 1000;
 
-export function createSyncService({ db, feed, deliveries, clock }: SyncServiceDeps) {
+export function createSyncService({ db, feed, deliveries, clock, audit }: SyncServiceDeps) {
   let epoch = '';
 
   /** The change id a cursor stands for; anything we cannot honour becomes an explicit reset. */
@@ -45,9 +48,10 @@ export function createSyncService({ db, feed, deliveries, clock }: SyncServiceDe
     return decoded.changeId;
   }
 
-  async function toAlbums(rows: AlbumRow[]): Promise<SyncAlbum[]> {
+  async function toAlbums(viewerId: string, rows: FeedAlbumRow[]): Promise<SyncAlbum[]> {
     const members = await feed.albumPhotoIds(
       db,
+      viewerId,
       rows.map((r) => r.id),
     );
     return rows.map((r) => ({
@@ -55,7 +59,31 @@ export function createSyncService({ db, feed, deliveries, clock }: SyncServiceDe
       name: r.name,
       photoIds: members.get(r.id) ?? [],
       updatedAt: iso(r.updated_at),
+      owner: { accountId: r.account_id, email: r.owner_email, displayName: r.owner_name },
+      role: r.member_role ?? 'owner',
     }));
+  }
+
+  /** The photos as this account sees them: its own, and others' it sees through albums (with whose they are). */
+  async function visiblePhotos(viewerId: string, ids: string[]) {
+    const rows = await feed.photosByIds(db, ids);
+    const foreign = rows.filter((r) => r.account_id !== viewerId);
+    const shared = await feed.visibleShared(
+      db,
+      viewerId,
+      foreign.map((r) => r.id),
+    );
+    const owners = await feed.accounts(
+      db,
+      foreign.filter((r) => shared.has(r.id)).map((r) => r.account_id),
+    );
+    const visible = new Map<string, { photo: Photo; sharedBy?: AccountRef }>();
+    for (const row of rows) {
+      if (row.account_id === viewerId) visible.set(row.id, { photo: toPhoto(row) });
+      else if (shared.has(row.id))
+        visible.set(row.id, { photo: toPhoto(row), ...sharedBy(owners, row.account_id) });
+    }
+    return visible;
   }
 
   async function state(actor: Principal): Promise<SyncState> {
@@ -73,16 +101,24 @@ export function createSyncService({ db, feed, deliveries, clock }: SyncServiceDe
     const cursor = encodeFeedCursor(epoch, head);
     yield { type: 'begin', cursor };
     let photos = 0;
-    let afterId = '';
-    for (;;) {
-      const rows = await feed.snapshotPhotos(db, actor.account.id, head, afterId, SNAPSHOT_PAGE);
-      for (const row of rows) yield { type: 'photo', photo: toPhoto(row) };
-      photos += rows.length;
-      const last = rows.at(-1);
-      if (!last || rows.length < SNAPSHOT_PAGE) break;
-      afterId = last.id;
+    for (const shared of [false, true]) {
+      // Most accounts share nothing: spare their snapshot a walk over everyone else's photos.
+      if (shared && !(await feed.seesShared(db, actor.account.id))) break;
+      let afterId = '';
+      for (;;) {
+        const rows = shared
+          ? await feed.snapshotSharedPhotos(db, actor.account.id, head, afterId, SNAPSHOT_PAGE)
+          : await feed.snapshotPhotos(db, actor.account.id, head, afterId, SNAPSHOT_PAGE);
+        const owners = await feed.accounts(db, shared ? rows.map((r) => r.account_id) : []);
+        for (const row of rows)
+          yield { type: 'photo', photo: toPhoto(row), ...(shared ? sharedBy(owners, row.account_id) : {}) };
+        photos += rows.length;
+        const last = rows.at(-1);
+        if (!last || rows.length < SNAPSHOT_PAGE) break;
+        afterId = last.id;
+      }
     }
-    const albums = await toAlbums(await feed.snapshotAlbums(db, actor.account.id, head));
+    const albums = await toAlbums(actor.account.id, await feed.snapshotAlbums(db, actor.account.id, head));
     for (const album of albums) yield { type: 'album', album };
     yield { type: 'end', cursor, photos, albums: albums.length };
   }
@@ -118,31 +154,34 @@ export function createSyncService({ db, feed, deliveries, clock }: SyncServiceDe
       const after = await position(actor, cursor);
       const rows = await feed.changesAfter(db, actor.account.id, after, limit + 1);
       const page = rows.slice(0, limit);
-      const photoIds = page.filter((r) => r.kind.startsWith('photo.')).map((r) => r.entity_id);
-      const albumIds = page.filter((r) => r.kind.startsWith('album.')).map((r) => r.entity_id);
-      const photos = new Map(
-        (await feed.photosByIds(db, actor.account.id, [...new Set(photoIds)])).map((p) => [p.id, p]),
+      // Fan-out writes a row per account that sees a change: this account's latest row of an entity carries its state.
+      const latest = await feed.latestOf(db, actor.account.id, [...new Set(page.map((r) => r.entity_id))]);
+      const current = page.filter((r) => latest.get(r.entity_id) === Number(r.id));
+      const isPhoto = (kind: string) => kind.startsWith('photo.');
+      const photos = await visiblePhotos(
+        actor.account.id,
+        current.filter((r) => isPhoto(r.kind)).map((r) => r.entity_id),
       );
-      const albumRows = await feed.albumsByIds(db, actor.account.id, [...new Set(albumIds)]);
-      const albums = new Map((await toAlbums(albumRows)).map((a) => [a.id, a]));
-      const albumChange = new Map(albumRows.map((a) => [a.id, Number(a.change_id)]));
-      const changes: SyncChange[] = [];
-      for (const r of page) {
-        const id = Number(r.id);
-        if (r.kind.startsWith('photo.')) {
-          const photo = photos.get(r.entity_id);
-          if (r.kind === 'photo.deleted')
-            changes.push({ id, type: 'photo', op: 'delete', entityId: r.entity_id });
-          else if (photo && Number(photo.change_id) === id)
-            changes.push({ id, type: 'photo', op: 'upsert', entityId: r.entity_id, photo: toPhoto(photo) });
-        } else {
-          const album = albums.get(r.entity_id);
-          if (r.kind === 'album.deleted')
-            changes.push({ id, type: 'album', op: 'delete', entityId: r.entity_id });
-          else if (album && albumChange.get(r.entity_id) === id)
-            changes.push({ id, type: 'album', op: 'upsert', entityId: r.entity_id, album });
+      const albumRows = await feed.albumsByIds(
+        db,
+        actor.account.id,
+        current.filter((r) => !isPhoto(r.kind)).map((r) => r.entity_id),
+      );
+      const albums = new Map((await toAlbums(actor.account.id, albumRows)).map((a) => [a.id, a]));
+      // What the account no longer sees (deleted, trashed by another account, unshared) is a tombstone to it.
+      const changes: SyncChange[] = current.map((r) => {
+        const base = { id: Number(r.id), entityId: r.entity_id };
+        if (isPhoto(r.kind)) {
+          const seen = photos.get(r.entity_id);
+          return seen
+            ? { ...base, type: 'photo', op: 'upsert', ...seen }
+            : { ...base, type: 'photo', op: 'delete' };
         }
-      }
+        const album = albums.get(r.entity_id);
+        return album
+          ? { ...base, type: 'album', op: 'upsert', album }
+          : { ...base, type: 'album', op: 'delete' };
+      });
       const last = page.at(-1);
       return {
         changes,
@@ -186,6 +225,17 @@ export function createSyncService({ db, feed, deliveries, clock }: SyncServiceDe
           count: input.count,
           at: now,
         });
+        await audit.record(trx, {
+          accountId: actor.account.id,
+          kind: 'sync.delivered',
+          body: {
+            deviceId: actor.device.id,
+            fromChange: from,
+            toChange: decoded.changeId,
+            count: input.count,
+            digest: await deliveries.digest(trx, actor.account.id, from, decoded.changeId),
+          },
+        });
       });
       return state(actor);
     },
@@ -219,6 +269,17 @@ export function createSyncService({ db, feed, deliveries, clock }: SyncServiceDe
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;
+
+/** `sharedBy` for a photo of another account: whose it is. */
+function sharedBy(
+  owners: Map<string, { id: string; email: string; display_name: string }>,
+  ownerId: string,
+): { sharedBy?: AccountRef } {
+  const owner = owners.get(ownerId);
+  return owner
+    ? { sharedBy: { accountId: owner.id, email: owner.email, displayName: owner.display_name } }
+    : {};
+}
 
 function reset(detail: string): AppError {
   return new AppError(

@@ -65,6 +65,40 @@ export function createEnrolmentsStore() {
         .execute();
     },
 
+    /** Uses up the e-mailed code if it is still this one: true when this call won. */
+    async takeEmailCode(db: Queryable, id: string, hash: string): Promise<boolean> {
+      const result = await db
+        .updateTable('enrolments')
+        .set({ email_code_hash: null, email_code_expires_at: null })
+        .where('id', '=', id)
+        .where('email_code_hash', '=', hash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Password sign-ins that were not completed within `before`, not yet told to the owner. */
+    halfFinished(db: Queryable, before: number, since: number): Promise<EnrolmentRow[]> {
+      return db
+        .selectFrom('enrolments')
+        .selectAll()
+        .where('state', 'in', ['waiting', 'failed', 'expired'])
+        .where('created_at', '<=', before)
+        .where('created_at', '>=', since)
+        .where('half_notice_at', 'is', null)
+        .execute();
+    },
+
+    /** Claims the notice of one half-finished sign-in, so that one server instance sends it. */
+    async claimHalfNotice(db: Queryable, id: string, at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('enrolments')
+        .set({ half_notice_at: at })
+        .where('id', '=', id)
+        .where('half_notice_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     expiredWaiting(db: Queryable, now: number): Promise<EnrolmentRow[]> {
       return db
         .selectFrom('enrolments')

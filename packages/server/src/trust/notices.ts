@@ -16,6 +16,8 @@ interface RequestData {
   deviceId?: string;
   consecutive?: number;
   lastIp?: string | null;
+  factor?: string;
+  remaining?: number;
 }
 
 const where = (d: RequestData) =>
@@ -63,6 +65,53 @@ export function noticeFor(event: string, data: RequestData, at: Date): Notice | 
         subject: 'Wrong approval codes on a new device',
         lines: [`A new device typed 5 wrong approval codes; the attempt ended at ${time}.`],
         deviceId,
+      };
+    case 'sign-in.half-finished':
+      return {
+        subject: 'Someone knows your Shoebox password',
+        lines: [
+          `Someone signed in with your password on ${what(data) || 'a new device'} but did not finish signing in within 3 minutes.`,
+          `Where: ${where(data)}. When: ${data.requestedAt ?? time}.`,
+          'If this was not you, change your password now.',
+        ],
+        deviceId,
+      };
+    case 'recovery-code.used':
+      return {
+        subject: 'A recovery code was used on your Shoebox account',
+        lines: [
+          `A recovery code let ${what(data) || 'a device'} in to your library at ${time}.`,
+          `Where: ${where(data)}. Recovery codes left: ${data.remaining ?? 'unknown'}.`,
+        ],
+        deviceId,
+      };
+    case 'factor.added':
+    case 'factor.removed':
+      return {
+        subject:
+          event === 'factor.added'
+            ? 'A sign-in factor was added to your Shoebox account'
+            : 'A sign-in factor was removed from your Shoebox account',
+        lines: [
+          `${data.factor === 'totp' ? 'An authenticator app' : 'New recovery codes'} ${event === 'factor.added' ? 'set up' : 'removed'} on ${what(data) || 'a device'} at ${time} (IP ${data.ip ?? 'unknown'}).`,
+        ],
+        deviceId,
+      };
+    case 'password.changed':
+      return {
+        subject: 'Your Shoebox password was changed',
+        lines: [`Your password was changed on ${what(data) || 'a device'} at ${time}, from ${where(data)}.`],
+        deviceId,
+      };
+    case 'security.not-me':
+      return {
+        subject: 'A device was removed: "This wasn\'t me"',
+        lines: [
+          `At ${time} "This wasn't me" removed a device from your account and signed it out.`,
+          'Change your password from one of your trusted devices: until then no new device can sign in with it.',
+        ],
+        // The removed device is gone already; a link here would have nothing left to remove.
+        deviceId: null,
       };
     case 'sign-in.failures':
       return {

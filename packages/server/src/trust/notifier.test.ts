@@ -6,9 +6,13 @@ import {
   adminSession,
   deviceDescription,
   eventually,
+  PASSWORD,
   signIn,
+  TestClient,
   type SignedIn,
 } from '../../test/support/api.ts';
+
+const NEW_PASSWORD = 'copper-lantern-meadow-77';
 
 interface Received {
   to: string[];
@@ -74,7 +78,30 @@ describe('security notices by e-mail', () => {
     expect(body).toContain('Redmi K40');
     expect(body).toContain('210.39.1.1');
     expect(body).toMatch(/Guangdong/);
-    expect(body).toContain(`https://photos.example.com/devices?not-me=${stranger.deviceId}`);
+    // The link carries a single-use token (not the device id): it removes that device and requires a new password.
+    const token = /https:\/\/photos\.example\.com\/not-me\?token=([\w-]+)/.exec(body)?.[1];
+    expect(token).toBeDefined();
+    const anonymous = new TestClient(server.url);
+    const used = await anonymous.post<{ removedDeviceId: string }>('/api/security/not-me/link', { token });
+    expect(used.status).toBe(200);
+    expect(used.body.removedDeviceId).toBe(stranger.deviceId);
+    expect((await stranger.client.get('/api/me')).status).toBe(401);
+    expect((await anonymous.post('/api/security/not-me/link', { token })).status).toBe(404);
+    // Until the password changes no new device gets in with it; the owner's trusted device changes it.
+    const again = await anonymous.post<{ code: string }>('/api/auth/sign-in', {
+      email: 'owner@example.com',
+      password: PASSWORD,
+      device: deviceDescription('Redmi K40 again'),
+    });
+    expect(again.status).toBe(403);
+    expect(again.body.code).toBe('password_change_required');
+    const changed = await owner.client.post('/api/account/password', { newPassword: NEW_PASSWORD });
+    expect(changed.status).toBe(200);
+    await owner.client.post('/api/account/password', {
+      currentPassword: NEW_PASSWORD,
+      newPassword: PASSWORD,
+      signOutOtherSessions: false,
+    });
   });
 
   it('e-mails the owner when a request is refused', async () => {

@@ -11,8 +11,8 @@ export interface NotifierDeps {
   mailer: Mailer;
   clock: Clock;
   log: Logger;
-  /** Where people open the app, for the "This wasn't me" link. */
-  publicUrl: string;
+  /** The "This wasn't me" link of a notice: a single-use token bound to the account and the device. */
+  notMeLink(accountId: string, deviceId: string | null): Promise<string>;
 }
 
 /**
@@ -31,9 +31,7 @@ export function startNotifier(deps: NotifierDeps): () => void {
         .where('id', '=', message.accountId)
         .executeTakeFirst();
       if (!account) return;
-      const link = notice.deviceId
-        ? `${deps.publicUrl}/devices?not-me=${encodeURIComponent(notice.deviceId)}`
-        : `${deps.publicUrl}/devices`;
+      const link = await deps.notMeLink(message.accountId, notice.deviceId);
       await deps.mailer.send({
         to: account.email,
         subject: notice.subject,

@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Device, Place } from '@shoebox/shared';
+import { Device, EmailCodeSent, EnrolmentVerifyRequest, Place } from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
 import { problem, security, json } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import type { TrustService } from './trust.service.ts';
+import type { EnrolmentFactors } from './enrolment-factors.service.ts';
 
 const problems = {
   400: problem('Invalid request'),
@@ -28,7 +29,11 @@ export const EnrolmentRequest = z
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 
-export function trustRoutes(service: TrustService, auth: MiddlewareHandler<AppEnv>) {
+export function trustRoutes(
+  service: TrustService,
+  factors: EnrolmentFactors,
+  auth: MiddlewareHandler<AppEnv>,
+) {
   const router = createRouter();
   router.use('/enrolments', auth);
   router.use('/enrolments/*', auth);
@@ -142,6 +147,46 @@ export function trustRoutes(service: TrustService, auth: MiddlewareHandler<AppEn
       },
     }),
     async (c) => c.json(await service.complete(principalOf(c), c.req.valid('json').code), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/enrolment/verify',
+      tags: ['trust'],
+      summary: 'Let this device in with a second factor',
+      description:
+        "A code from the account's authenticator app (`totp`), one of its recovery codes, or the code e-mailed by `POST /auth/enrolment/email-code`. Each code works once; wrong codes count towards the 5 that end the attempt.",
+      security,
+      request: { body: { ...json(EnrolmentVerifyRequest), required: true } },
+      responses: {
+        200: {
+          description: 'Approved',
+          ...json(z.object({ state: z.literal('approved'), deviceId: z.string() })),
+        },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const { method, code } = c.req.valid('json');
+      return c.json(await factors.verify(principalOf(c), method, code), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/enrolment/email-code',
+      tags: ['trust'],
+      summary: "E-mail a one-time code to the account's address (when the server has SMTP)",
+      security,
+      responses: {
+        200: { description: 'Sent', ...json(EmailCodeSent) },
+        429: problem('Just sent'),
+        ...problems,
+      },
+    }),
+    async (c) => c.json(await factors.sendEmailCode(principalOf(c)), 200),
   );
 
   return router;

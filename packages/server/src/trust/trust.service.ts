@@ -1,5 +1,5 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Db, Queryable } from '../adapters/db/database.ts';
+import type { Db, Tx } from '../adapters/db/database.ts';
 import type { AccountRow, DeviceRow, EnrolmentRow, SessionRow } from '../adapters/db/schema.ts';
 import { parsePlace, requireTrusted, toDevice } from '../devices/devices.service.ts';
 import type { DevicesStore } from '../devices/devices.store.ts';
@@ -9,6 +9,8 @@ import type { EventBus } from '../platform/events.ts';
 import { newId } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { EnrolmentsStore } from './enrolments.store.ts';
+import { ENROLMENT_TTL_MS, type EnrolmentOutcomes } from './enrolment-outcomes.ts';
+import { auditPlaceText, type AuditRecorder } from '../audit/audit.recorder.ts';
 
 export interface TrustServiceDeps {
   db: Db;
@@ -16,13 +18,16 @@ export interface TrustServiceDeps {
   devices: DevicesStore;
   events: EventBus;
   clock: Clock;
+  audit: AuditRecorder;
+  outcomes: EnrolmentOutcomes;
 }
 
-/** A new device has 10 minutes to be let in, and 5 tries at the code. */
-export const ENROLMENT_TTL_MS = 10 * 60_000;
-export const MAX_CODE_ATTEMPTS = 5;
+/** How long a password sign-in may stay unfinished before the owner hears that someone knows the password. */
+export const HALF_FINISHED_MS = 3 * 60_000;
 
-export function createTrustService({ db, enrolments, devices, events, clock }: TrustServiceDeps) {
+export function createTrustService(deps: TrustServiceDeps) {
+  const { db, enrolments, devices, events, clock, audit, outcomes } = deps;
+  const { fresh, end } = outcomes;
   const codeHash = (enrolmentId: string, code: string) =>
     createHash('sha256').update(`${enrolmentId}:${code}`).digest('hex');
 
@@ -39,53 +44,10 @@ export function createTrustService({ db, enrolments, devices, events, clock }: T
     };
   }
 
-  /** Ends an attempt for good: the device is refused, its sessions end, and the owner hears about it. */
-  async function end(
-    e: EnrolmentRow,
-    state: 'denied' | 'expired' | 'failed',
-    by: { deviceId?: string; ip?: string | null },
-  ) {
-    const now = clock.now();
-    const revoked = await db.transaction().execute(async (trx) => {
-      await enrolments.update(trx, e.id, {
-        state,
-        decided_at: now,
-        decided_by_device_id: by.deviceId ?? null,
-        decided_factor:
-          state === 'denied' ? 'trusted-device' : state === 'expired' ? 'expiry' : 'too-many-attempts',
-        decided_ip: by.ip ?? null,
-      });
-      await devices.setStatus(trx, e.device_id, 'denied', now);
-      return devices.revokeDeviceSessions(trx, e.device_id, now, `enrolment-${state}`);
-    });
-    for (const sessionId of revoked) {
-      events.emit('session.revoked', {
-        sessionId,
-        deviceId: e.device_id,
-        accountId: e.account_id,
-        reason: `enrolment-${state}`,
-      });
-    }
-    events.emit('account.message', {
-      accountId: e.account_id,
-      event: `enrolment.${state}`,
-      data: { enrolmentId: e.id, deviceId: e.device_id },
-    });
-  }
-
-  /** Expired attempts are ended when someone looks at them (and by housekeeping). */
-  async function fresh(e: EnrolmentRow | undefined): Promise<EnrolmentRow | undefined> {
-    if (e?.state === 'waiting' && e.expires_at <= clock.now()) {
-      await end(e, 'expired', {});
-      return { ...e, state: 'expired' };
-    }
-    return e;
-  }
-
   return {
     /** Opens an attempt inside the sign-in transaction; the returned function announces it after commit. */
     async open(
-      trx: Queryable,
+      trx: Tx,
       input: {
         account: AccountRow;
         device: DeviceRow;
@@ -113,8 +75,22 @@ export function createTrustService({ db, enrolments, devices, events, clock }: T
         decided_by_device_id: null,
         decided_factor: null,
         decided_ip: null,
+        email_code_hash: null,
+        email_code_expires_at: null,
+        half_notice_at: null,
       };
       await enrolments.insert(trx, row);
+      await audit.record(trx, {
+        accountId: input.account.id,
+        kind: 'enrolment.requested',
+        body: {
+          ip: input.ip,
+          place: auditPlaceText(input.place),
+          enrolmentId: row.id,
+          deviceId: input.device.id,
+          deviceName: input.device.name,
+        },
+      });
       return () =>
         events.emit('account.message', {
           accountId: input.account.id,
@@ -163,70 +139,54 @@ export function createTrustService({ db, enrolments, devices, events, clock }: T
       if (!e) throw notFound('Sign-in request');
       if (e.state !== 'waiting')
         throw new AppError('conflict', `This sign-in request is already ${e.state}.`);
-      await end(e, 'denied', { deviceId: actor.device.id, ip: actor.ip });
+      await end(e, 'denied', { deviceId: actor.device.id, sessionId: actor.session.id, ip: actor.ip });
       return { enrolmentId: e.id, deviceId: e.device_id, state: 'denied' as const };
     },
 
-    /** The waiting device types the code; five wrong codes end the attempt. */
+    /** The waiting device types the code; five wrong codes (of any kind) end the attempt. */
     async complete(actor: Principal, code: string) {
       if (actor.device.status === 'trusted') return { state: 'approved' as const, deviceId: actor.device.id };
-      const e = await fresh(await enrolments.waitingFor(db, actor.device.id));
-      if (!e || e.state !== 'waiting')
-        throw new AppError(
-          'device_not_trusted',
-          'This sign-in attempt has ended; sign in again to ask for approval.',
-        );
+      const e = await outcomes.openAttempt(actor);
       if (!e.code_hash)
         throw new AppError(
           'conflict',
           'No code has been issued yet: choose "Allow" on one of your trusted devices first.',
         );
       const given = Buffer.from(codeHash(e.id, code.trim()));
-      if (!timingSafeEqual(given, Buffer.from(e.code_hash))) {
-        const attempts = e.failed_attempts + 1;
-        await enrolments.update(db, e.id, { failed_attempts: attempts });
-        events.emit('account.message', {
-          accountId: e.account_id,
-          event: 'enrolment.wrong-code',
-          data: { enrolmentId: e.id, attempts },
-        });
-        if (attempts >= MAX_CODE_ATTEMPTS) {
-          await end(e, 'failed', { ip: actor.ip });
-          throw new AppError('invalid_credentials', 'Too many wrong codes: this sign-in attempt has ended.');
-        }
-        throw new AppError(
-          'invalid_credentials',
-          `The code is not correct (${MAX_CODE_ATTEMPTS - attempts} tries left).`,
-        );
-      }
-      const now = clock.now();
-      await db.transaction().execute(async (trx) => {
-        await enrolments.update(trx, e.id, {
-          state: 'approved',
-          decided_at: now,
-          decided_factor: 'trusted-device',
-        });
-        await devices.updateDevice(trx, e.device_id, {
-          status: 'trusted',
-          trusted_at: now,
-          trust_reason: JSON.stringify({
-            kind: 'trusted-device',
-            byDeviceId: e.decided_by_device_id,
-            enrolmentId: e.id,
-          }),
-        });
+      if (!timingSafeEqual(given, Buffer.from(e.code_hash)))
+        return outcomes.wrongCode(e, actor, 'device-code');
+      return outcomes.approve(e, {
+        factor: 'trusted-device',
+        byDeviceId: e.decided_by_device_id,
+        ip: e.decided_ip,
       });
-      events.emit('account.message', {
-        accountId: e.account_id,
-        event: 'enrolment.approved',
-        data: { enrolmentId: e.id, deviceId: e.device_id },
-      });
-      return { state: 'approved' as const, deviceId: e.device_id };
     },
 
     async status(actor: Principal) {
       const e = await fresh(await enrolments.latestFor(db, actor.device.id));
       return { deviceStatus: actor.device.status, enrolment: e ? describeRequest(e, actor.device) : null };
+    },
+
+    /**
+     * A right password not followed within 3 minutes by approval: someone may know the password. Runs from
+     * housekeeping; the claim on the row makes one instance send it, once, even across restarts.
+     */
+    async noticeHalfFinished(): Promise<number> {
+      const now = clock.now();
+      const rows = await enrolments.halfFinished(db, now - HALF_FINISHED_MS, now - 24 * 3600_000);
+      let sent = 0;
+      for (const e of rows) {
+        if (!(await enrolments.claimHalfNotice(db, e.id, now))) continue;
+        const device = await devices.findDevice(db, e.account_id, e.device_id);
+        if (!device) continue;
+        sent++;
+        events.emit('account.message', {
+          accountId: e.account_id,
+          event: 'sign-in.half-finished',
+          data: { ...describeRequest(e, device), deviceId: e.device_id },
+        });
+      }
+      return sent;
     },
 
     async expireOverdue(): Promise<number> {

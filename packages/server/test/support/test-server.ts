@@ -36,6 +36,8 @@ export interface TestServerOptions {
   clock?: Clock;
   /** Share this database with another test server (several instances); it is not closed by this server. */
   database?: TestDatabase;
+  /** Another blob store (S3) instead of `<dataDir>/blobs`. */
+  blobs?: BlobStore;
 }
 
 /** A real Shoebox HTTP server on a loopback port, on a fresh database of the given dialect. */
@@ -55,7 +57,7 @@ export async function startTestServer(
     trustProxy: ['127.0.0.1'],
     ...options.config,
   });
-  const blobs = createLocalBlobStore(path.join(dataDir, 'blobs'));
+  const blobs = options.blobs ?? createLocalBlobStore(path.join(dataDir, 'blobs'));
   const app = buildApp(config, {
     database,
     blobs,
@@ -96,8 +98,11 @@ export interface TwoInstances {
 /** Two real server instances sharing one fresh PostgreSQL database, as a multi-instance deployment runs. */
 export async function startTwoInstances(): Promise<TwoInstances> {
   const database = await openTestDatabase('postgres');
-  const one = await startTestServer('postgres', { database });
-  const two = await startTestServer('postgres', { database });
+  // Instances of one deployment share the audit log's signing key, as operators must configure them.
+  const keys = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-keys-'));
+  const config = { logKeyFile: path.join(keys, 'log.key') };
+  const one = await startTestServer('postgres', { database, config });
+  const two = await startTestServer('postgres', { database, config });
   return {
     one,
     two,
@@ -105,6 +110,7 @@ export async function startTwoInstances(): Promise<TwoInstances> {
       await one.close();
       await two.close();
       await database.close();
+      fs.rmSync(keys, { recursive: true, force: true });
     },
   };
 }

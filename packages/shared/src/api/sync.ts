@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { Photo } from './photos.ts';
+import { AccountRef, AlbumRole } from './albums.ts';
 
-/** An album as devices mirror it: its name and the ids of its photos. */
+/** An album as devices mirror it: its name, the ids of its photos, whose it is and the device account's right. */
 export const SyncAlbum = z
-  .object({ id: z.string(), name: z.string(), photoIds: z.array(z.string()), updatedAt: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    photoIds: z.array(z.string()),
+    updatedAt: z.string(),
+    owner: AccountRef,
+    role: AlbumRole,
+  })
   .meta({ id: 'SyncAlbum' });
 export type SyncAlbum = z.infer<typeof SyncAlbum>;
 
@@ -18,6 +26,8 @@ export const SyncChange = z
     op: z.enum(['upsert', 'delete']),
     entityId: z.string(),
     photo: Photo.optional(),
+    /** Set on a photo of another account, seen through an album shared with this one: whose it is. */
+    sharedBy: AccountRef.optional(),
     album: SyncAlbum.optional(),
   })
   .meta({ id: 'SyncChange' });
@@ -36,7 +46,7 @@ export type SyncChangesPage = z.infer<typeof SyncChangesPage>;
 /** Lines of the NDJSON snapshot stream. */
 export type SnapshotLine =
   | { type: 'begin'; cursor: string }
-  | { type: 'photo'; photo: Photo }
+  | { type: 'photo'; photo: Photo; sharedBy?: AccountRef }
   | { type: 'album'; album: SyncAlbum }
   | { type: 'end'; cursor: string; photos: number; albums: number };
 

@@ -269,6 +269,96 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/accounts/{id}/role': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Give or take away the support role (admin)
+     * @description Support staff may look at an account’s device histories and explain report, each time with a stated reason that is recorded in that account’s audit log.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['RoleUpdate'];
+        };
+      };
+      responses: {
+        /** @description Updated */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Account'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such account */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/invites': {
     parameters: {
       query?: never;
@@ -306,6 +396,85 @@ export interface paths {
               email: string;
               expiresAt: string;
             };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the password (trusted devices)
+     * @description Signs out every other session unless `signOutOtherSessions` is false; every trusted device is told.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasswordChangeRequest'];
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PasswordChanged'];
           };
         };
         /** @description Invalid request */
@@ -1680,6 +1849,75 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The whole timeline, compactly: ids, times and sizes as column arrays
+     * @description For clients that show or sync a whole library: about 80 bytes per photo, up to 10000 photos a page, trashed photos left out. Same order and cursors as `GET /api/photos` (newest first, equal times by id descending). A photo added while paging that sorts after the cursor appears in a later page; one that sorts before it does not (the change feed reports it).
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TimelinePage'];
+          };
+        };
+        /** @description Invalid request or cursor */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/albums': {
     parameters: {
       query?: never;
@@ -1724,7 +1962,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or the album was shared without this right */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1786,7 +2024,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or the album was shared without this right */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1858,7 +2096,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or the album was shared without this right */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1917,7 +2155,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or the album was shared without this right */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1982,7 +2220,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or the album was shared without this right */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2011,7 +2249,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Ids of the photos in an album */
+    /** The photos of an album, with who added each (account, device, session) */
     get: {
       parameters: {
         query?: never;
@@ -2023,15 +2261,13 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Photo ids */
+        /** @description Photos */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              photoIds: string[];
-            };
+            'application/json': components['schemas']['AlbumPhotoList'];
           };
         };
         /** @description Invalid request */
@@ -2052,7 +2288,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or the album was shared without this right */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2116,7 +2352,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or the album was shared without this right */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2179,7 +2415,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or the album was shared without this right */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2189,6 +2425,224 @@ export interface paths {
           };
         };
         /** @description No such album or photo */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/albums/{id}/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who an album is shared with (owner and members may look) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Members */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlbumMembers'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted, or only the album’s owner may do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such album, member or account */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Share an album with an account (by e-mail), or change its role */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ShareAlbumRequest'];
+        };
+      };
+      responses: {
+        /** @description Role changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlbumMember'];
+          };
+        };
+        /** @description Shared */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AlbumMember'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted, or only the album’s owner may do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such album, member or account */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/albums/{id}/members/{accountId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Stop sharing with a member (the owner), or leave the album (the member itself) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          accountId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted, or only the album’s owner may do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such album, member or account */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3028,6 +3482,1752 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/enrolment/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Let this device in with a second factor
+     * @description A code from the account's authenticator app (`totp`), one of its recovery codes, or the code e-mailed by `POST /auth/enrolment/email-code`. Each code works once; wrong codes count towards the 5 that end the attempt.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['EnrolmentVerifyRequest'];
+        };
+      };
+      responses: {
+        /** @description Approved */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              state: 'approved';
+              deviceId: string;
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such request */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Already decided */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/enrolment/email-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** E-mail a one-time code to the account's address (when the server has SMTP) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Sent */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EmailCodeSent'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such request */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Already decided */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Just sent */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/security': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Second factors of the account and whether a password change is required */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Status */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SecurityStatus'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Nothing to act on */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start setting up an authenticator app (TOTP)
+     * @description Returns the secret once, as an otpauth:// URI (for a QR code) and base32. It works only after a first code confirms it.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasswordConfirmation'];
+        };
+      };
+      responses: {
+        /** @description The new secret */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TotpSetup'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Nothing to act on */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the authenticator app with its first code
+     * @description When this is the first second factor, the answer carries the 10 recovery codes, shown once.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['OneTimeCode'];
+        };
+      };
+      responses: {
+        /** @description Enabled */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TotpConfirmed'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Nothing to act on */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/totp/remove': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Remove the authenticator app
+     * @description Remove the authenticator app
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasswordConfirmation'];
+        };
+      };
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Nothing to act on */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/recovery-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * New recovery codes (the old ones stop working)
+     * @description New recovery codes (the old ones stop working)
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasswordConfirmation'];
+        };
+      };
+      responses: {
+        /** @description Shown once */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RecoveryCodes'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Nothing to act on */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/security/not-me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * This wasn't me: remove that device and require a new password
+     * @description Ends the device's sessions at once (its live socket closes) and marks the account: until the password is changed from a trusted device, no new device can sign in with it.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['NotMeRequest'];
+        };
+      };
+      responses: {
+        /** @description Done */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotMeResult'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Nothing to act on */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/security/not-me/link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** This wasn't me, from the link of a notice e-mail (no session needed; the token works once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['NotMeLinkRequest'];
+        };
+      };
+      responses: {
+        /** @description Done */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotMeResult'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Nothing to act on */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/activity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The account's security activity, newest first
+     * @description Sign-ins (with device, place, IP, factors and result), approvals and refusals, removals, password and factor changes, recovery-code use. Read from the account’s audit-log entries.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ActivityPage'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Nothing to act on */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/checkpoint': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The latest signed tree head of the audit log
+     * @description A C2SP checkpoint (signed note) and the verifier key to pin. Keep it, and ask for a consistency proof from it next time.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Latest checkpoint */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditCheckpoint'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No checkpoint signed yet */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/proofs/inclusion': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Audit path of entry `seq` in the tree of the first `size` entries */
+    get: {
+      parameters: {
+        query?: {
+          seq?: number | null;
+          size?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Inclusion proof */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditInclusionProof'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/proofs/consistency': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Proof that the tree of `to` entries extends the tree of `from` entries */
+    get: {
+      parameters: {
+        query?: {
+          from?: number | null;
+          to?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Consistency proof */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditConsistencyProof'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your account’s audit events, with what is needed to recompute each leaf
+     * @description Oldest first. Recompute tag = HMAC-SHA256(key, u64be(seq)) with `/audit/key` and commitment = SHA-256(salt ‖ event), compare with the leaf, then check its inclusion proof.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of events */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditEventsPage'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your account’s audit key, to open your leaves and scan for undisclosed ones */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The key */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditKey'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/leaves': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Raw leaves from <= seq < to, for the tag scan
+     * @description At most 4096 per page. A leaf whose tag matches your key at its seq but that /audit/events did not list is an undisclosed event about you.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: number | null;
+          to?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Leaves */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditLeavesPage'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/imports/{kind}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import manufacturer shipments, retailer sales or earlier activations from CSV (admin)
+     * @description A header row, then one record per line (RFC 4180). Columns: `shipments`: serial,model,batch,ship_date,shipped_to; `sales`: serial,retailer,order_id,sale_date,channel[,event] with event sale (default), return or refurbished; `activations`: serial,activated_at,account with activated_at in ISO 8601 with offset and account a pseudonymous id. All or nothing: a file with any bad row is refused with every bad line listed, and nothing of it is stored. At most 33554432 bytes.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          kind: 'shipments' | 'sales' | 'activations';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'text/csv': string;
+        };
+      };
+      responses: {
+        /** @description Imported */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FleetImportResult'];
+          };
+        };
+        /** @description Invalid request or file (rows listed with line numbers in `errors`) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed, or staff without a reason */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description File too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not text/csv */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/devices/{serial}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A device serial’s timeline (shipments, sales, activations) and findings
+     * @description An account may ask about the serials of its own devices. Admins and support staff may ask about any serial with a `reason`; the lookup is recorded in the audit log of each account with a device of that serial.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Why staff look at these records (required for staff) */
+          reason?: string;
+        };
+        header?: never;
+        path: {
+          serial: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description History */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DeviceHistory'];
+          };
+        };
+        /** @description Invalid request or file (rows listed with line numbers in `errors`) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed, or staff without a reason */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/accounts/{accountId}/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The histories of every device (with a serial) of an account
+     * @description Your own account, or (admins and support staff, with a `reason`) anyone’s: the lookup is recorded in that account’s audit log, where its owner sees it.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Why staff look at these records (required for staff) */
+          reason?: string;
+        };
+        header?: never;
+        path: {
+          accountId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Histories */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountDeviceHistories'];
+          };
+        };
+        /** @description Invalid request or file (rows listed with line numbers in `errors`) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed, or staff without a reason */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such account */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/photos/{id}/provenance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How a photo got into this library and onto which devices, each claim citing its audit entry */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Provenance */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PhotoProvenance'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such photo */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/explain': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Everything on a device grouped by origin, with anomalies first
+     * @description By default the photos the delivery records put on the calling device (`device` picks another of the account’s devices, `scope=library` takes the whole library, `photo` one photo). Every statement cites audit entries; fetch them with `POST /evidence/entries`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          device?: string;
+          photo?: string;
+          scope?: 'delivered' | 'library';
+          limit?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The report */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ExplainReport'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such device or photo */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/evidence/entries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Your cited audit entries with their inclusion proofs in the tree of `size` entries
+     * @description Open each with your audit key (`/audit/key`) and check its proof against a checkpoint of that size. Entries of other accounts are left out.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['EvidenceEntriesRequest'];
+        };
+      };
+      responses: {
+        /** @description Entries and proofs */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvidenceEntries'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3070,6 +5270,21 @@ export interface components {
     SignupPolicyUpdate: {
       /** @enum {string} */
       signupPolicy: 'open' | 'invite' | 'closed';
+    };
+    RoleUpdate: {
+      /** @enum {string} */
+      role: 'user' | 'support';
+    };
+    PasswordChanged: {
+      changedAt: string;
+      endedSessions: number;
+    };
+    PasswordChangeRequest: {
+      /** @description Required unless "This wasn't me" asked for a new password */
+      currentPassword?: string;
+      newPassword: string;
+      /** @default true */
+      signOutOtherSessions: boolean;
     };
     SignInResponse: {
       token: string;
@@ -3197,6 +5412,19 @@ export interface components {
       items: components['schemas']['Photo'][];
       nextCursor: string | null;
     };
+    /** @description Active photos only (trashed ones are in `GET /api/photos?status=trashed`). Entry i of every array describes the same photo. */
+    TimelinePage: {
+      ids: string[];
+      sortTimes: number[];
+      wallOffsets: (number | null)[];
+      widths: (number | null)[];
+      heights: (number | null)[];
+      orientations: (number | null)[];
+      media: ('pending' | 'ready' | 'failed')[];
+      mimeTypes: string[];
+      mimeIndexes: number[];
+      nextCursor: string | null;
+    };
     AlbumList: {
       items: components['schemas']['Album'][];
     };
@@ -3206,6 +5434,15 @@ export interface components {
       photoCount: number;
       createdAt: string;
       updatedAt: string;
+      owner: components['schemas']['AccountRef'];
+      /** @enum {string} */
+      role: 'owner' | 'view' | 'contribute';
+      memberCount: number;
+    };
+    AccountRef: {
+      accountId: string;
+      email: string;
+      displayName: string;
     };
     CreateAlbumRequest: {
       name: string;
@@ -3213,12 +5450,48 @@ export interface components {
     RenameAlbumRequest: {
       name: string;
     };
+    AlbumPhotoList: {
+      photoIds: string[];
+      items: components['schemas']['AlbumPhoto'][];
+    };
+    AlbumPhoto: {
+      photoId: string;
+      addedAt: string;
+      addedBy: {
+        accountId: string;
+        displayName: string | null;
+        deviceId: string | null;
+        deviceName: string | null;
+        sessionId: string | null;
+      };
+      ownerAccountId: string;
+    };
     AlbumPhotosResult: {
       changed: number;
       album: components['schemas']['Album'];
     };
     AlbumPhotosRequest: {
       photoIds: string[];
+    };
+    AlbumMembers: {
+      owner: components['schemas']['AccountRef'];
+      items: components['schemas']['AlbumMember'][];
+    };
+    AlbumMember: {
+      accountId: string;
+      email: string;
+      displayName: string;
+      /** @enum {string} */
+      role: 'view' | 'contribute';
+      grantedAt: string;
+    };
+    ShareAlbumRequest: {
+      email: string;
+      /**
+       * @default view
+       * @enum {string}
+       */
+      role: 'view' | 'contribute';
     };
     SyncChangesPage: {
       changes: components['schemas']['SyncChange'][];
@@ -3233,6 +5506,7 @@ export interface components {
       op: 'upsert' | 'delete';
       entityId: string;
       photo?: components['schemas']['Photo'];
+      sharedBy?: components['schemas']['AccountRef'];
       album?: components['schemas']['SyncAlbum'];
     };
     SyncAlbum: {
@@ -3240,6 +5514,9 @@ export interface components {
       name: string;
       photoIds: string[];
       updatedAt: string;
+      owner: components['schemas']['AccountRef'];
+      /** @enum {string} */
+      role: 'owner' | 'view' | 'contribute';
     };
     SyncState: {
       ackedCursor: string | null;
@@ -3274,6 +5551,365 @@ export interface components {
       requestedAt: string;
       expiresAt: string;
       codeIssued: boolean;
+    };
+    EnrolmentVerifyRequest: {
+      /** @enum {string} */
+      method: 'totp' | 'recovery-code' | 'email-code';
+      code: string;
+    };
+    /** @description sentTo is masked (m…@example.com) */
+    EmailCodeSent: {
+      sentTo: string;
+      expiresAt: string;
+    };
+    SecurityStatus: {
+      totp: {
+        enabled: boolean;
+        since: string | null;
+      };
+      recoveryCodes: {
+        remaining: number;
+      };
+      /** @description Whether this server can e-mail sign-in codes */
+      emailCodes: boolean;
+      passwordChangeRequired: boolean;
+    };
+    TotpSetup: {
+      secret: string;
+      uri: string;
+      /** @enum {number} */
+      digits: 6;
+      /** @enum {number} */
+      period: 30;
+    };
+    PasswordConfirmation: {
+      password: string;
+    };
+    TotpConfirmed: {
+      /** @enum {boolean} */
+      enabled: true;
+      recoveryCodes: components['schemas']['RecoveryCodes'];
+    };
+    /** @description Shown once; only their hashes are kept. */
+    RecoveryCodes: {
+      codes: string[];
+      createdAt: string;
+    } | null;
+    OneTimeCode: {
+      code: string;
+    };
+    NotMeResult: {
+      removedDeviceId: string | null;
+      endedSessions: number;
+      /** @enum {boolean} */
+      passwordChangeRequired: true;
+    };
+    NotMeRequest: {
+      deviceId: string;
+    };
+    NotMeLinkRequest: {
+      token: string;
+    };
+    ActivityPage: {
+      items: components['schemas']['ActivityItem'][];
+      nextCursor: string | null;
+    };
+    ActivityItem: {
+      /** @description The audit-log sequence number */
+      id: string;
+      at: string;
+      kind: string;
+      /** @enum {string|null} */
+      result: 'success' | 'failure' | null;
+      /** @description The device the entry is about */
+      device: {
+        id: string;
+        name: string;
+        model: string | null;
+        os: string | null;
+      } | null;
+      /** @description The device that did it, when another one */
+      byDeviceId: string | null;
+      ip: string | null;
+      place: components['schemas']['Place'];
+      factors: string[];
+      detail: {
+        [key: string]: unknown;
+      };
+    };
+    AuditCheckpoint: {
+      origin: string;
+      /** @description Ed25519 note verifier key (name+id+key) to pin */
+      verifierKey: string;
+      size: number;
+      /** @description RFC 6962 tree head, base64 */
+      root: string;
+      /** @description C2SP signed checkpoint note */
+      note: string;
+      signedAt: string;
+    };
+    AuditInclusionProof: {
+      seq: number;
+      size: number;
+      /** @description the 64-byte leaf, base64 */
+      leaf: string;
+      proof: string[];
+    };
+    AuditConsistencyProof: {
+      from: number;
+      to: number;
+      proof: string[];
+    };
+    AuditEventsPage: {
+      items: components['schemas']['AuditEvent'][];
+      cursor: string | null;
+      hasMore: boolean;
+    };
+    AuditEvent: {
+      seq: number;
+      kind: string;
+      createdAt: string;
+      /** @description The committed RFC 8785 text {v, seq, kind, at, body} */
+      event: string;
+      body: {
+        [key: string]: unknown;
+      };
+      /** @description 16-byte salt, base64 */
+      salt: string;
+      /** @description HMAC-SHA256(account key, u64be(seq)), base64 */
+      tag: string;
+      /** @description SHA-256(salt ‖ event), base64 */
+      commitment: string;
+      /** @description tag ‖ commitment, base64 */
+      leaf: string;
+    };
+    AuditKey: {
+      accountId: string;
+      /** @description 32-byte account audit key, base64 */
+      key: string;
+      /** @enum {string} */
+      algorithm: 'HMAC-SHA256(key, u64be(seq))';
+    };
+    AuditLeavesPage: {
+      from: number;
+      to: number;
+      size: number;
+      leaves: string[];
+    };
+    FleetImportResult: {
+      id: string;
+      /** @enum {string} */
+      kind: 'shipments' | 'sales' | 'activations';
+      rows: number;
+      imported: number;
+      duplicates: number;
+      sha256: string;
+      importedAt: string;
+    };
+    DeviceHistory: {
+      serial: string;
+      currentOwner: string | null;
+      events: components['schemas']['FleetEvent'][];
+      findings: components['schemas']['FleetFinding'][];
+      passed: (
+        | 'unknown-serial'
+        | 'never-sold'
+        | 'sold-more-than-once'
+        | 'sold-by-unshipped-retailer'
+        | 'activated-before-sale'
+        | 'activated-by-another-account'
+      )[];
+    };
+    FleetEvent: {
+      id: string;
+      /** @enum {string} */
+      kind: 'shipped' | 'sold' | 'returned' | 'refurbished' | 'activated' | 'signed-out' | 'removed';
+      /** @enum {string} */
+      source: 'manufacturer' | 'retailer' | 'activation-records' | 'shoebox';
+      date: string | null;
+      at: string | null;
+      localTime: string | null;
+      account: string | null;
+      byCurrentOwner: boolean;
+      place: components['schemas']['Place'];
+      model: string | null;
+      batch: string | null;
+      shippedTo: string | null;
+      retailer: string | null;
+      orderId: string | null;
+      channel: string | null;
+      auditSeq: number | null;
+    };
+    FleetFinding: {
+      /** @enum {string} */
+      code:
+        | 'unknown-serial'
+        | 'never-sold'
+        | 'sold-more-than-once'
+        | 'sold-by-unshipped-retailer'
+        | 'activated-before-sale'
+        | 'activated-by-another-account';
+      message: string;
+      events: string[];
+    };
+    AccountDeviceHistories: {
+      accountId: string;
+      items: {
+        device: {
+          id: string;
+          name: string;
+          model: string | null;
+          serial: string;
+          /** @enum {string} */
+          status: 'trusted' | 'pending' | 'denied' | 'removed';
+        };
+        history: components['schemas']['DeviceHistory'];
+      }[];
+    };
+    PhotoProvenance: {
+      photoId: string;
+      sha256: string;
+      accountId: string;
+      device: components['schemas']['EvidenceDevice'];
+      sessionId: string;
+      signIn: components['schemas']['SignInEvidence'];
+      upload: components['schemas']['EvidenceUpload'];
+      sharedIn: components['schemas']['SharedIn'];
+      deliveries: components['schemas']['EvidenceDelivery'][];
+      anomalies: string[];
+      logSize: number;
+    };
+    EvidenceDevice: {
+      id: string;
+      name: string;
+      model: string | null;
+      serial: string | null;
+      /** @enum {string} */
+      status: 'trusted' | 'pending' | 'denied' | 'removed';
+      foreign: boolean;
+    } | null;
+    SignInEvidence: {
+      sessionId: string;
+      at: string;
+      ip: string | null;
+      place: components['schemas']['Place'];
+      factors: string[];
+      cite: components['schemas']['AuditCitation'];
+      enrolment: {
+        id: string;
+        at: string;
+        ip: string | null;
+        place: components['schemas']['Place'];
+        cite: components['schemas']['AuditCitation'];
+      } | null;
+      approval: {
+        /** @enum {string} */
+        by: 'device' | 'first-device';
+        deviceId: string | null;
+        deviceName: string | null;
+        factor: string | null;
+        at: string;
+        cite: components['schemas']['AuditCitation'];
+      } | null;
+    } | null;
+    AuditCitation: {
+      seq: number;
+      kind: string;
+    };
+    EvidenceUpload: {
+      at: string;
+      ip: string | null;
+      place: components['schemas']['Place'];
+      cite: components['schemas']['AuditCitation'] & (Record<string, never> | null);
+    };
+    SharedIn: {
+      albumId: string;
+      ownerAccountId: string;
+      grantedAt: string;
+      cite: components['schemas']['AuditCitation'] & (Record<string, never> | null);
+    } | null;
+    EvidenceDelivery: {
+      deviceId: string;
+      deviceName: string;
+      delivered: boolean;
+      deliveredAt: string | null;
+      /** @enum {string|null} */
+      via: 'snapshot' | 'changes' | null;
+      cite: components['schemas']['AuditCitation'] & (Record<string, never> | null);
+    };
+    ExplainReport: {
+      accountId: string;
+      device: components['schemas']['EvidenceDevice'];
+      deviceSignIn: components['schemas']['SignInEvidence'];
+      /** @enum {string} */
+      scope: 'delivered' | 'library' | 'photo';
+      total: number;
+      groups: components['schemas']['ExplainGroup'][];
+      findings: components['schemas']['ExplainFinding'][];
+      fleet: components['schemas']['FleetSummary'];
+      logSize: number;
+    };
+    ExplainGroup: {
+      /** @enum {string} */
+      origin: 'this-device' | 'other-device' | 'shared-in' | 'anomaly';
+      device: components['schemas']['EvidenceDevice'];
+      signIn: components['schemas']['SignInEvidence'];
+      sharedIn: components['schemas']['SharedIn'];
+      count: number;
+      first: string | null;
+      last: string | null;
+      places: {
+        label: string;
+        count: number;
+        first: string;
+        last: string;
+      }[];
+      photos: components['schemas']['ExplainPhoto'][];
+    };
+    ExplainPhoto: {
+      photoId: string;
+      sha256: string;
+      uploadedAt: string;
+      ip: string | null;
+      place: components['schemas']['Place'];
+      cite: components['schemas']['AuditCitation'] & (Record<string, never> | null);
+      deliveredAt: string | null;
+      deliveryCite: components['schemas']['AuditCitation'] & (Record<string, never> | null);
+      reasons?: string[];
+    };
+    ExplainFinding: {
+      /** @enum {string} */
+      severity: 'anomaly' | 'warning' | 'info';
+      text: string;
+      cites: components['schemas']['AuditCitation'][];
+    };
+    FleetSummary: {
+      serial: string;
+      timeline: {
+        at: string;
+        kind: string;
+        detail: string;
+      }[];
+      findings: {
+        severity: string;
+        text: string;
+      }[];
+    } | null;
+    EvidenceEntries: {
+      size: number;
+      items: components['schemas']['EvidenceEntry'][];
+    };
+    EvidenceEntry: {
+      seq: number;
+      kind: string;
+      event: string;
+      salt: string;
+      leaf: string;
+      proof: string[];
+    };
+    EvidenceEntriesRequest: {
+      seqs: number[];
+      size: number;
     };
   };
   responses: never;

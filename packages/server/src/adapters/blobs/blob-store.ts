@@ -7,6 +7,11 @@ export interface ByteRange {
   end: number;
 }
 
+export interface BlobWrite {
+  key: string;
+  data: Uint8Array;
+}
+
 /**
  * Where bytes live. Keys are slash-separated paths such as `originals/ab/abcd…`; the store never interprets them.
  * Writes are atomic: a reader sees either nothing or the complete object.
@@ -14,6 +19,11 @@ export interface ByteRange {
 export interface BlobStore {
   /** Moves a complete, fsynced local file into the store under `key` (the file is consumed). */
   importFile(localPath: string, key: string): Promise<void>;
+  /**
+   * Stores objects from memory, each atomically, and makes them durable together: cheaper than one `importFile`
+   * each, as objects that share a folder share one directory sync.
+   */
+  writeAll(objects: readonly BlobWrite[]): Promise<void>;
   /** Size in bytes, or null when there is no such object. */
   size(key: string): Promise<number | null>;
   /** Streams the object, or a byte range of it. Fails with ENOENT-like error when absent. */

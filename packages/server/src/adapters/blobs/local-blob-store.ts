@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore, ByteRange } from './blob-store.ts';
-import { fsyncDir } from './fsync.ts';
+import { fsyncDir, writeFileSynced } from './fsync.ts';
 
 /** A folder on the local disk. Objects are plain files; renames make writes atomic. */
 export function createLocalBlobStore(root: string): BlobStore {
@@ -22,6 +22,14 @@ export function createLocalBlobStore(root: string): BlobStore {
       await fsp.rename(localPath, target);
       // The rename is durable only once the directory entry is on disk.
       await fsyncDir(path.dirname(target));
+    },
+
+    async writeAll(objects) {
+      const targets = objects.map(({ key, data }) => ({ file: resolve(key), data }));
+      const dirs = [...new Set(targets.map(({ file }) => path.dirname(file)))];
+      await Promise.all(dirs.map((dir) => fsp.mkdir(dir, { recursive: true })));
+      await Promise.all(targets.map(({ file, data }) => writeFileSynced(file, data)));
+      await Promise.all(dirs.map(fsyncDir));
     },
 
     async size(key) {
@@ -63,7 +71,7 @@ async function* walk(dir: string, toKey: (file: string) => string): AsyncIterabl
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full, toKey);
-    else if (entry.isFile()) yield toKey(full);
+    else if (entry.isFile() && !entry.name.startsWith('.')) yield toKey(full);
   }
 }
 

@@ -19,9 +19,16 @@ export interface DbFeatures {
   serializeChangeFeed(trx: Queryable): Promise<void>;
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
+  /**
+   * Makes audit sequence numbers commit in order for the rest of this transaction: the next appender waits until
+   * this transaction ends, so seq is dense and a reader never sees seq n+1 before n. SQLite has one writer already.
+   */
+  auditSequenceLock(trx: Queryable): Promise<void>;
 }
 
 const CHANGE_FEED_LOCK = 0x5e0b0c5;
+// Distinct from the change feed's lock: "5e0b a0d1" ~ shoebox audit.
+const AUDIT_LOG_LOCK = 0x5e0ba0d1;
 
 export function dbFeatures(dialect: DialectName): DbFeatures {
   if (dialect === 'postgres') {
@@ -31,6 +38,9 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
         await sql`select pg_advisory_xact_lock(${CHANGE_FEED_LOCK})`.execute(trx);
       },
       isUniqueViolation: (err) => hasProp(err, 'code', '23505'),
+      auditSequenceLock: async (trx) => {
+        await sql`select pg_advisory_xact_lock(${AUDIT_LOG_LOCK})`.execute(trx);
+      },
     };
   }
   return {
@@ -39,6 +49,7 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
     isUniqueViolation: (err) =>
       hasProp(err, 'code', 'SQLITE_CONSTRAINT_UNIQUE') ||
       hasProp(err, 'code', 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+    auditSequenceLock: () => Promise.resolve(),
   };
 }
 

@@ -4,6 +4,12 @@ import { coreMigration } from './migrations/0001-core.ts';
 import { syncMigration } from './migrations/0002-sync.ts';
 import { trustMigration } from './migrations/0003-trust.ts';
 import { throttleMigration } from './migrations/0005-throttle.ts';
+import { auditMigration } from './migrations/0006-audit.ts';
+import { factorsMigration } from './migrations/0007-factors.ts';
+import { timelineIndexMigration } from './migrations/0008-timeline-index.ts';
+import { albumMembersMigration } from './migrations/0009-album-members.ts';
+import { fleetMigration } from './migrations/0010-fleet.ts';
+import { evidenceMigration } from './migrations/0011-evidence.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -13,6 +19,12 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0002-sync': syncMigration,
   '0003-trust': trustMigration,
   '0005-throttle': throttleMigration,
+  '0006-audit': auditMigration,
+  '0007-factors': factorsMigration,
+  '0008-timeline-index': timelineIndexMigration,
+  '0009-album-members': albumMembersMigration,
+  '0010-fleet': fleetMigration,
+  '0011-evidence': evidenceMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -13,6 +13,7 @@ export interface Database {
   photos: PhotosTable;
   albums: AlbumsTable;
   album_photos: AlbumPhotosTable;
+  album_members: AlbumMembersTable;
   changes: ChangesTable;
   jobs: JobsTable;
   blob_intents: BlobIntentsTable;
@@ -21,6 +22,18 @@ export interface Database {
   enrolments: EnrolmentsTable;
   sign_in_failures: SignInFailuresTable;
   sign_in_successes: SignInSuccessesTable;
+  audit_keys: AuditKeysTable;
+  audit_events: AuditEventsTable;
+  audit_leaves: AuditLeavesTable;
+  audit_nodes: AuditNodesTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  fleet_imports: FleetImportsTable;
+  fleet_shipments: FleetShipmentsTable;
+  fleet_sales: FleetSalesTable;
+  fleet_activations: FleetActivationsTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  not_me_tokens: NotMeTokensTable;
 }
 
 export interface SettingsTable {
@@ -38,6 +51,8 @@ export interface AccountsTable {
   role: AccountRole;
   created_at: number;
   password_changed_at: number;
+  /** Set by "This wasn't me": until the password changes, no new device may sign in with it. */
+  password_change_required_at: number | null;
 }
 
 export type DeviceStatus = 'trusted' | 'pending' | 'denied' | 'removed';
@@ -140,6 +155,22 @@ export interface AlbumPhotosTable {
   added_at: number;
   added_by_account_id: string;
   added_by_device_id: string | null;
+  added_by_session_id: string | null;
+  /** First change id of the addition (0 before migration 0009). */
+  change_id: Generated<number>;
+}
+
+export type AlbumRole = 'view' | 'contribute';
+
+/** An account an album is shared with (migration 0009). The owner is not a member: albums.account_id is. */
+export interface AlbumMembersTable {
+  album_id: string;
+  account_id: string;
+  role: AlbumRole;
+  granted_at: number;
+  granted_by_device_id: string | null;
+  /** First change id of the grant. */
+  change_id: Generated<number>;
 }
 
 export interface ChangesTable {
@@ -228,6 +259,11 @@ export interface EnrolmentsTable {
   /** How the decision was made: trusted-device, totp, email-code, recovery-code, expiry, too-many-attempts. */
   decided_factor: string | null;
   decided_ip: string | null;
+  /** SHA-256 of the code e-mailed to the owner, and when it stops working. */
+  email_code_hash: string | null;
+  email_code_expires_at: number | null;
+  /** When the owner was told that this sign-in was not completed within 3 minutes. */
+  half_notice_at: number | null;
 }
 
 export type EnrolmentRow = Selectable<EnrolmentsTable>;
@@ -243,4 +279,135 @@ export interface SignInFailuresTable {
 export interface SignInSuccessesTable {
   email_hash: string;
   at: number;
+}
+
+// The audit log (migration 0006-audit); see audit/ for what each column means.
+
+/** K_account: the per-account HMAC key for leaf tags. Deleting the row crypto-shreds the account's leaves. */
+export interface AuditKeysTable {
+  /** An account id, or SERVER_KEY_ID for events that concern no account. */
+  account_id: string;
+  key: Uint8Array;
+  created_at: number;
+}
+
+/** The openable record of each leaf. kind/body/salt become null when the account is forgotten. */
+export interface AuditEventsTable {
+  seq: number;
+  account_id: string | null;
+  kind: string | null;
+  /** The committed event: canonical JSON {v, seq, kind, at, body}. */
+  body: string | null;
+  salt: Uint8Array | null;
+  created_at: number;
+}
+
+/** The public log: leaf = tag (32) ‖ commitment (32). Leaf index = seq. */
+export interface AuditLeavesTable {
+  seq: number;
+  leaf: Uint8Array;
+}
+
+/** Perfect-subtree hashes at level ≥ STORED_LEVEL, keyed by nodeRowId(level, index). */
+export interface AuditNodesTable {
+  id: number;
+  hash: Uint8Array;
+}
+
+/** Every signed tree head (C2SP checkpoint note), one per size. */
+export interface AuditCheckpointsTable {
+  size: number;
+  root: Uint8Array;
+  note: string;
+  created_at: number;
+}
+
+// Second factors (migration 0007-factors).
+
+/** An authenticator app's shared secret (base32); unconfirmed until the first code from the app is typed. */
+export interface TotpFactorsTable {
+  id: string;
+  account_id: string;
+  secret: string;
+  created_at: number;
+  confirmed_at: number | null;
+  /** Highest RFC 6238 time step accepted: codes of this step or earlier are refused (single use). */
+  last_step: number;
+}
+
+/** One single-use recovery code, stored as SHA-256 of the normalised code. */
+export interface RecoveryCodesTable {
+  id: string;
+  account_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+  used_by_device_id: string | null;
+}
+
+/** The single-use token behind the "This wasn't me" link of a notice e-mail. */
+export interface NotMeTokensTable {
+  token_hash: string;
+  account_id: string;
+  device_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+// Device history (migration 0010-fleet); see fleet/. Serials are stored trimmed and upper case.
+
+export interface FleetImportsTable {
+  id: string;
+  /** shipments, sales or activations. */
+  kind: string;
+  /** SHA-256 of the file as uploaded, hex. */
+  sha256: string;
+  row_count: number;
+  imported_count: number;
+  imported_by: string;
+  imported_at: number;
+}
+
+export interface FleetShipmentsTable {
+  id: string;
+  import_id: string;
+  serial: string;
+  model: string;
+  batch: string | null;
+  /** YYYY-MM-DD as the manufacturer wrote it. */
+  ship_date: string;
+  shipped_to: string;
+}
+
+export interface FleetSalesTable {
+  id: string;
+  import_id: string;
+  serial: string;
+  retailer: string;
+  order_id: string;
+  sale_date: string;
+  channel: string | null;
+  /** sale, return or refurbished. */
+  event: string;
+}
+
+/** An activation (or its end) from an imported file or recorded by this server at enrolment. */
+export interface FleetActivationsTable {
+  id: string;
+  /** import or shoebox. */
+  source: string;
+  /** activated, signed-out or removed. */
+  kind: string;
+  serial: string;
+  at: number;
+  /** The time as an imported file wrote it, with its offset; null for Shoebox's own records. */
+  local_time: string | null;
+  /** Pseudonymous account id: as imported, or HMAC of the account id for Shoebox's own records. */
+  account: string;
+  /** JSON Place or null. */
+  place: string | null;
+  device_id: string | null;
+  import_id: string | null;
+  audit_seq: number | null;
 }

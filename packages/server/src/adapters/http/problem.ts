@@ -16,6 +16,7 @@ const TITLES: Record<ErrorCode, string> = {
   forbidden: 'Forbidden',
   device_pending: 'Device waiting for approval',
   device_not_trusted: 'Device not trusted',
+  password_change_required: 'Password change required',
   signup_closed: 'Sign-up closed',
   not_found: 'Not found',
   conflict: 'Conflict',

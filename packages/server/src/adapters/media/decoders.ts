@@ -1,9 +1,9 @@
 import fsp from 'node:fs/promises';
-import type decodeHeic from 'heic-decode';
 import sharp, { type FailOnOptions, type Sharp } from 'sharp';
 import { readExifThumbnail } from './exif-read.ts';
 import { MAX_INPUT_PIXELS, RenderRefusal, formatName, tooLarge } from './failure.ts';
 import type { HeifLayout } from './heif.ts';
+import { createHeicDecoder } from './heic-wasm.ts';
 import { applyOrientation, orientedSize } from './orientation.ts';
 import { findEmbeddedJpegs } from './raw-preview.ts';
 import type { MediaType, RenderSource } from './types.ts';
@@ -85,20 +85,22 @@ export async function decodeHeicWasm(
     throw new RenderRefusal('The HEIF structure is damaged, so the image cannot be located in the file.');
   }
   assertSize(layout.width, layout.height);
-  const decode = await loadHeicDecoder();
-  const { width, height, data } = await decode({ buffer: await fsp.readFile(path) });
+  const { width, height, data, pixelWidth, pixelHeight } = await heicDecoder.decode(path, PREVIEW_LONG_SIDE);
   const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const image = sharp(pixels, { raw: { width, height, channels: 4 } });
+  const image = sharp(pixels, { raw: { width: pixelWidth, height: pixelHeight, channels: 4 } });
   const shown = orientedSize(width, height, orientation);
   return toPreview(applyOrientation(image, orientation), shown.width, shown.height, 'original');
 }
 
+/** The one WebAssembly HEIC decoder of this process, in its own thread while there is HEIC work. */
+export const heicDecoder = createHeicDecoder();
+
 /**
- * Loads the WebAssembly HEIC decoder. It is only needed for HEIC, so it loads on first use; compiling it takes
- * about a second, which a server can spend at startup instead of on the first upload.
+ * Compiles the WebAssembly HEIC decoder now (about a second) instead of on the first HEIC photo. It is only needed
+ * for HEIC, so otherwise it starts on first use, and its thread ends again after a while without HEIC work.
  */
-export async function loadHeicDecoder(): Promise<typeof decodeHeic> {
-  return (await import('heic-decode')).default;
+export function loadHeicDecoder(): Promise<void> {
+  return heicDecoder.warm();
 }
 
 /** The small JPEG in EXIF IFD1: the last resort when the main image cannot be decoded. */

@@ -5,17 +5,19 @@ export { readPhotoMetadata } from './metadata.ts';
 export {
   configureMedia,
   renderDerivatives,
+  renderImages,
   THUMBNAIL_HEIGHT,
   THUMBNAIL_MAX_WIDTH,
   type MediaConfig,
 } from './render.ts';
-export { PREVIEW_LONG_SIDE, loadHeicDecoder } from './decoders.ts';
+export { PREVIEW_LONG_SIDE, heicDecoder, loadHeicDecoder } from './decoders.ts';
 export { MAX_INPUT_PIXELS } from './failure.ts';
 export type {
   DerivativeResult,
   MediaFamily,
   MediaType,
   PhotoMetadata,
+  RenderedImages,
   RenderInput,
   RenderOutput,
   RenderSource,

@@ -15,7 +15,7 @@ import { explainFailure, truncated } from './failure.ts';
 import { readHeifLayout, type HeifLayout } from './heif.ts';
 import { readOrientationTag } from './exif-read.ts';
 import { parseOrientation } from './exif-values.ts';
-import type { DerivativeResult, MediaType, RenderInput, RenderOutput } from './types.ts';
+import type { DerivativeResult, MediaType, RenderedImages, RenderInput, RenderOutput } from './types.ts';
 
 export const THUMBNAIL_HEIGHT = 250;
 /** Thumbnails fill rows of a justified grid: a fixed height, and a cap so panoramas do not take a whole row. */
@@ -45,6 +45,18 @@ export function configureMedia(config: MediaConfig = {}): void {
  * a failure to write the outputs (disk full, permissions) throws, because the photo is not at fault.
  */
 export async function renderDerivatives(input: RenderInput, out: RenderOutput): Promise<DerivativeResult> {
+  const rendered = await renderImages(input);
+  if (!rendered.ok) return rendered;
+  const { thumbnail, preview, ...result } = rendered;
+  await writeDerivatives(out, preview, thumbnail);
+  return result;
+}
+
+/**
+ * `renderDerivatives` without the files: the two JPEGs in memory, for a caller that stores them itself (the
+ * blob store writes them straight into place, saving a scratch copy and its fsyncs).
+ */
+export async function renderImages(input: RenderInput): Promise<RenderedImages> {
   if (!configured) configureMedia();
   let decoded: Decoded;
   try {
@@ -52,8 +64,14 @@ export async function renderDerivatives(input: RenderInput, out: RenderOutput): 
   } catch (err) {
     return { ok: false, reason: await explainFailure(err, input.path, input.type) };
   }
-  await writeDerivatives(decoded, out);
-  return { ok: true, width: decoded.width, height: decoded.height, source: decoded.source };
+  // The thumbnail is made from the preview, not the original: the original is decoded once per photo, and
+  // shrinking a 1440-pixel JPEG while loading it costs a few milliseconds.
+  const thumbnail = await sharp(decoded.preview)
+    .resize({ width: THUMBNAIL_MAX_WIDTH, height: THUMBNAIL_HEIGHT, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: JPEG_QUALITY })
+    .toBuffer();
+  const { preview, width, height, source } = decoded;
+  return { ok: true, width, height, source, preview, thumbnail };
 }
 
 async function decode({ path: file, type, orientation }: RenderInput): Promise<Decoded> {
@@ -112,17 +130,11 @@ async function resolveOrientation(
   return parseOrientation(await readOrientationTag(file, type), []);
 }
 
-async function writeDerivatives(decoded: Decoded, out: RenderOutput): Promise<void> {
-  // The thumbnail is made from the preview, not the original: the original is decoded once per photo, and
-  // shrinking a 1440-pixel JPEG while loading it costs a few milliseconds.
-  const thumbnail = await sharp(decoded.preview)
-    .resize({ width: THUMBNAIL_MAX_WIDTH, height: THUMBNAIL_HEIGHT, fit: 'inside', withoutEnlargement: true })
-    .jpeg({ quality: JPEG_QUALITY })
-    .toBuffer();
+async function writeDerivatives(out: RenderOutput, preview: Buffer, thumbnail: Buffer): Promise<void> {
   const dirs = [...new Set([path.dirname(out.previewPath), path.dirname(out.thumbnailPath)])];
   await Promise.all(dirs.map((dir) => fsp.mkdir(dir, { recursive: true })));
   await Promise.all([
-    writeFileAtomic(out.previewPath, decoded.preview),
+    writeFileAtomic(out.previewPath, preview),
     writeFileAtomic(out.thumbnailPath, thumbnail),
   ]);
   await Promise.all(dirs.map(syncDirectory));

@@ -44,6 +44,11 @@ export type DerivativeResult =
     }
   | { ok: false; reason: string };
 
+/** The thumbnail and preview JPEGs of one photo, or why there are none. */
+export type RenderedImages =
+  | (Extract<DerivativeResult, { ok: true }> & { preview: Buffer; thumbnail: Buffer })
+  | Extract<DerivativeResult, { ok: false }>;
+
 export interface RenderInput {
   path: string;
   type: MediaType;

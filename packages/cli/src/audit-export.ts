@@ -1,0 +1,208 @@
+// `shoebox audit export` and `shoebox audit verify`: the account's audit events with their proofs,
+// the checkpoints this device witnessed, the log's public key and every leaf, in one file that
+// anyone can check later with no server (the leaves allow the tag scan and recomputing each root).
+import { createHash, createHmac } from 'node:crypto';
+import {
+  Frontier,
+  bytesEqual,
+  leafHash,
+  openCheckpoint,
+  toBase64,
+  tryFromBase64,
+  verifyInclusion,
+} from '@shoebox/shared/merkle/index';
+import type { EvidenceEntries } from '@shoebox/shared';
+import type { ApiClient } from './api-client.ts';
+import { witnessCheckpoint, type SeenCheckpoint } from './audit-witness.ts';
+
+export const EXPORT_FORMAT = 'shoebox-audit-export/1';
+
+export interface ExportedEvent {
+  seq: number;
+  kind: string;
+  event: string;
+  salt: string;
+  leaf: string;
+  proof: string[];
+}
+
+export interface AuditExport {
+  format: typeof EXPORT_FORMAT;
+  server: string;
+  verifierKey: string;
+  accountId: string;
+  /** The account's audit key: it opens the account's leaves and nobody else's. */
+  key: string;
+  /** The checkpoint the proofs are against: the latest this device verified. */
+  checkpoint: SeenCheckpoint;
+  /** Every checkpoint this device witnessed. */
+  checkpoints: SeenCheckpoint[];
+  events: ExportedEvent[];
+  /** All leaves [0, checkpoint.size), for the tag scan. */
+  leaves: string[];
+}
+
+interface EventsPage {
+  items: { seq: number; kind: string; event: string; salt: string; leaf: string }[];
+  cursor: string | null;
+  hasMore: boolean;
+}
+
+const LEAVES_PAGE = 4096;
+const PROOFS_PAGE = 1000;
+
+export async function buildExport(client: ApiClient, home: string): Promise<AuditExport> {
+  const listed: EventsPage['items'] = [];
+  for (let cursor: string | undefined, more = true; more;) {
+    const page = await client.request<EventsPage>('GET', '/audit/events', { query: { limit: 1000, cursor } });
+    listed.push(...page.items);
+    cursor = page.cursor ?? undefined;
+    more = page.hasMore;
+  }
+  // The server signs within a second of growth: wait a little for a checkpoint covering every event.
+  const needed = (listed.at(-1)?.seq ?? -1) + 1;
+  let witnessed = await witnessCheckpoint(client, home);
+  for (let tries = 0; witnessed.checkpoint.size < needed && tries < 15; tries++) {
+    await new Promise((r) => setTimeout(r, 200));
+    witnessed = await witnessCheckpoint(client, home);
+  }
+  const size = witnessed.checkpoint.size;
+  const key = await client.request<{ accountId: string; key: string }>('GET', '/audit/key');
+  const proofs = new Map<number, string[]>();
+  const covered = listed.filter((e) => e.seq < size).map((e) => e.seq);
+  for (let i = 0; i < covered.length; i += PROOFS_PAGE) {
+    const seqs = covered.slice(i, i + PROOFS_PAGE);
+    const reply = await client.request<EvidenceEntries>('POST', '/evidence/entries', {
+      json: { seqs, size },
+    });
+    for (const item of reply.items) proofs.set(item.seq, item.proof);
+  }
+  const leaves: string[] = [];
+  for (let from = 0; from < size; from += LEAVES_PAGE) {
+    const page = await client.request<{ leaves: string[] }>('GET', '/audit/leaves', {
+      query: { from, to: Math.min(size, from + LEAVES_PAGE) },
+    });
+    leaves.push(...page.leaves);
+    if (page.leaves.length === 0) break;
+  }
+  return {
+    format: EXPORT_FORMAT,
+    server: client.server,
+    verifierKey: witnessed.state.verifierKey,
+    accountId: key.accountId,
+    key: key.key,
+    checkpoint: witnessed.state.latest,
+    checkpoints: witnessed.state.seen,
+    events: listed.map((e) => ({ ...e, proof: proofs.get(e.seq) ?? [] })),
+    leaves,
+  };
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  events: number;
+  size: number;
+  problems: string[];
+}
+
+function tagOf(key: Uint8Array, seq: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64BE(BigInt(seq));
+  return createHmac('sha256', key).update(bytes).digest();
+}
+
+/** Everything checked offline; every failure is named, not just the first. */
+export function verifyExport(doc: AuditExport): VerifyReport {
+  const problems: string[] = [];
+  const fail = (p: string) => {
+    if (problems.length < 100) problems.push(p);
+  };
+  if (doc.format !== EXPORT_FORMAT) fail(`not a Shoebox audit export (format ${String(doc.format)})`);
+  const key = tryFromBase64(doc.key ?? '');
+  if (!key) fail('the account key is not base64');
+  const opened = openCheckpoint(doc.checkpoint?.note ?? '', doc.verifierKey ?? '');
+  if (!opened.ok) {
+    fail(`the checkpoint does not verify with the log's key: ${opened.reason}`);
+    return { ok: false, events: 0, size: 0, problems };
+  }
+  const { size, rootHash } = opened.checkpoint;
+  const leaves = (doc.leaves ?? []).map((b64, seq) => {
+    const leaf = tryFromBase64(b64);
+    if (!leaf || leaf.length !== 64) fail(`leaf ${seq} is not 64 bytes of base64`);
+    return leaf ?? new Uint8Array(64);
+  });
+  if (leaves.length !== size)
+    fail(`the export has ${leaves.length} leaves but its checkpoint covers ${size}`);
+
+  // Every witnessed checkpoint must be a prefix of these leaves: recompute each root.
+  const roots = new Map<number, string>();
+  for (const seen of [...(doc.checkpoints ?? []), doc.checkpoint]) {
+    const c = openCheckpoint(seen.note, doc.verifierKey);
+    if (!c.ok) fail(`witnessed checkpoint of size ${seen.size} does not verify: ${c.reason}`);
+    else {
+      const root = toBase64(c.checkpoint.rootHash);
+      const other = roots.get(c.checkpoint.size);
+      if (other !== undefined && other !== root) fail(`two different roots for size ${c.checkpoint.size}`);
+      roots.set(c.checkpoint.size, root);
+      if (c.checkpoint.size > leaves.length)
+        fail(`checkpoint of size ${c.checkpoint.size} is beyond the exported log`);
+    }
+  }
+  const frontier = Frontier.empty();
+  const check = () => {
+    const want = roots.get(frontier.size);
+    if (want !== undefined && want !== toBase64(frontier.root()))
+      fail(`the leaves do not hash to the witnessed checkpoint of size ${frontier.size}: history differs`);
+  };
+  for (const leaf of leaves) {
+    frontier.append(leafHash(leaf));
+    check();
+  }
+
+  const disclosed = new Set<number>();
+  let previous = -1;
+  for (const e of doc.events ?? []) {
+    if (e.seq <= previous) fail(`event ${e.seq} is out of order (after ${previous})`);
+    previous = Math.max(previous, e.seq);
+    disclosed.add(e.seq);
+    if (e.seq >= size) {
+      fail(`event ${e.seq} is not covered by the checkpoint (size ${size})`);
+      continue;
+    }
+    let parsed: { seq?: unknown; kind?: unknown };
+    try {
+      parsed = JSON.parse(e.event) as typeof parsed;
+    } catch {
+      fail(`event ${e.seq} is not JSON`);
+      continue;
+    }
+    if (parsed.seq !== e.seq || parsed.kind !== e.kind)
+      fail(`event ${e.seq} text does not match its seq and kind`);
+    const salt = tryFromBase64(e.salt) ?? new Uint8Array();
+    const commitment = createHash('sha256').update(salt).update(e.event, 'utf8').digest();
+    const leaf = key ? Buffer.concat([tagOf(key, e.seq), commitment]) : Buffer.alloc(0);
+    const logged = leaves[e.seq];
+    if (!logged || !bytesEqual(leaf, logged)) {
+      fail(`event ${e.seq} (${e.kind}) does not open the log's leaf ${e.seq}: it was changed or moved`);
+      continue;
+    }
+    const proof = e.proof.map((p) => tryFromBase64(p) ?? new Uint8Array());
+    const included = verifyInclusion(leafHash(leaf), e.seq, size, proof, rootHash);
+    if (!included.ok) fail(`event ${e.seq}: inclusion proof fails (${included.reason})`);
+  }
+  if (key) {
+    leaves.forEach((leaf, seq) => {
+      if (!disclosed.has(seq) && bytesEqual(leaf.subarray(0, 32), tagOf(key, seq)))
+        fail(`entry ${seq} belongs to this account but was not disclosed`);
+    });
+  }
+  return { ok: problems.length === 0, events: doc.events?.length ?? 0, size, problems };
+}
+
+export function verifySummary(r: VerifyReport): string[] {
+  if (r.ok)
+    return [
+      `${r.events} events verified; checkpoints consistent; no undisclosed events for this account up to size ${r.size}`,
+    ];
+  return ['VERIFICATION FAILED:', ...r.problems.map((p) => `  - ${p}`)];
+}

@@ -1,0 +1,124 @@
+import type { Command } from 'commander';
+import type { AuditCitation, ExplainGroup, ExplainReport, SignInEvidence } from '@shoebox/shared';
+import { verifyCitations, type CitationCheck } from '../audit-citations.ts';
+import { commandContext } from '../context.ts';
+import { wholeNumber } from '../options.ts';
+
+interface ExplainOptions {
+  device?: string;
+  photo?: string;
+  all?: boolean;
+  limit: number;
+}
+
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description('Why each photo is on a device: grouped by origin, anomalies first, every claim proven')
+    .option('--device <id>', 'explain another device of the account (default: this one)')
+    .option('--photo <id>', 'explain one photo')
+    .option('--all', 'the whole library, not only what was delivered to the device')
+    .option('--limit <n>', 'photos listed per group', wholeNumber(0, 100_000), 20)
+    .action(async (options: ExplainOptions, command: Command) => {
+      const ctx = commandContext(command);
+      const client = ctx.client();
+      const report = await client.request<ExplainReport>('GET', '/explain', {
+        query: {
+          device: options.device,
+          photo: options.photo,
+          scope: options.all ? 'library' : 'delivered',
+          limit: options.limit,
+        },
+      });
+      // Nothing is repeated before the entries it rests on are checked against our own checkpoint.
+      const proof = await verifyCitations(client, ctx.home, citationsOf(report));
+      ctx.out.result({ ...report, verified: proof }, () => describeReport(report, proof));
+    });
+}
+
+export function citationsOf(r: ExplainReport): AuditCitation[] {
+  const signIn = (s: SignInEvidence | null) =>
+    s ? [s.cite, ...(s.enrolment ? [s.enrolment.cite] : []), ...(s.approval ? [s.approval.cite] : [])] : [];
+  return [
+    ...signIn(r.deviceSignIn),
+    ...r.findings.flatMap((f) => f.cites),
+    ...r.groups.flatMap((g) => [
+      ...signIn(g.signIn),
+      ...g.photos.flatMap((p) => [...(p.cite ? [p.cite] : []), ...(p.deliveryCite ? [p.deliveryCite] : [])]),
+    ]),
+  ];
+}
+
+const cites = (list: AuditCitation[]) =>
+  list.length ? ` [${[...new Set(list.map((c) => c.seq))].join(', ')}]` : '';
+
+function describeSignIn(s: SignInEvidence | null, indent: string): string[] {
+  if (!s) return [`${indent}no sign-in on record`];
+  const where = `${s.ip ?? '?'}${s.place ? ` (${s.place.label})` : ''}`;
+  const lines = [
+    `${indent}signed in   ${s.at} from ${where} with ${s.factors.join('+') || '?'}${cites([s.cite])}`,
+  ];
+  if (s.enrolment)
+    lines.push(
+      `${indent}enrolment   requested ${s.enrolment.at} from ${s.enrolment.ip ?? '?'}${s.enrolment.place ? ` (${s.enrolment.place.label})` : ''}${cites([s.enrolment.cite])}`,
+    );
+  const a = s.approval;
+  lines.push(
+    !a
+      ? `${indent}approved    NEVER`
+      : a.by === 'first-device'
+        ? `${indent}approved    as the account’s first device${cites([a.cite])}`
+        : `${indent}approved    ${a.at} from “${a.deviceName ?? a.deviceId ?? '?'}” with ${a.factor ?? '?'}${cites([a.cite])}`,
+  );
+  return lines;
+}
+
+function describeGroup(g: ExplainGroup): string[] {
+  const title = {
+    anomaly: 'ANOMALY — no matching upload, session or enrolment in this account’s log',
+    'this-device': 'Uploaded by this device',
+    'other-device': `Uploaded by another device of this account: “${g.device?.name ?? '?'}”${g.device?.model ? ` (${g.device.model}${g.device.serial ? `, serial ${g.device.serial}` : ''})` : ''}`,
+    'shared-in': 'Shared in by another account',
+  }[g.origin];
+  const lines = [`${title}: ${g.count} photo(s)`];
+  if (g.origin === 'other-device') lines.push(...describeSignIn(g.signIn, '  '));
+  if (g.places.length)
+    lines.push(
+      `  from        ${g.places.map((p) => `${p.label} ×${p.count} (${p.first} … ${p.last})`).join('; ')}`,
+    );
+  for (const p of g.photos) {
+    const delivered = p.deliveredAt
+      ? `, delivered ${p.deliveredAt}${cites(p.deliveryCite ? [p.deliveryCite] : [])}`
+      : '';
+    lines.push(
+      `  ${p.photoId}  uploaded ${p.uploadedAt} from ${p.ip ?? '?'}${p.place ? ` (${p.place.label})` : ''}${cites(p.cite ? [p.cite] : [])}${delivered}`,
+    );
+    if (p.reasons) lines.push(...p.reasons.map((r) => `      ! ${r}`));
+  }
+  if (g.photos.length < g.count) lines.push(`  … and ${g.count - g.photos.length} more (--limit)`);
+  return lines;
+}
+
+function describeReport(r: ExplainReport, proof: CitationCheck): string[] {
+  const d = r.device;
+  const scope = { delivered: 'delivered to it', library: 'in the whole library', photo: 'asked about' }[
+    r.scope
+  ];
+  return [
+    `Device “${d.name}”${d.model ? ` (${d.model})` : ''}${d.serial ? `, serial ${d.serial}` : ''}: ${r.total} photo(s) ${scope}`,
+    ...describeSignIn(r.deviceSignIn, '  '),
+    ...(r.fleet
+      ? [
+          'Device history',
+          ...r.fleet.timeline.map((t) => `  ${t.at}  ${t.kind}  ${t.detail}`),
+          ...r.fleet.findings.map((f) => `  ${f.severity.toUpperCase()}: ${f.text}`),
+        ]
+      : []),
+    '',
+    'Findings',
+    ...r.findings.map((f) => `  ${f.severity.toUpperCase()}: ${f.text}${cites(f.cites)}`),
+    ...r.groups.flatMap((g) => ['', ...describeGroup(g)]),
+    '',
+    `[n] = audit log entry; ${proof.checked} of ${proof.cited} cited entries verified against checkpoint ${proof.size}.`,
+  ];
+}

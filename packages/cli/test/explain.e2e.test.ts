@@ -1,0 +1,99 @@
+// `shoebox explain` and `shoebox info --provenance` through the real bin: the report names the other
+// device and where it signed in, and nothing is printed when a cited entry does not check out.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ExplainReport } from '@shoebox/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
+import { createAccount, deviceDescription, signIn, type SignedIn } from '../../server/test/support/api.ts';
+import { corpusFile } from '../../server/test/support/corpus.ts';
+import { cleanUp, ok, shoebox, tempDir } from './support/cli.ts';
+
+const SHENZHEN = '210.39.1.1';
+
+describe('shoebox explain (sqlite)', () => {
+  let server: TestServer;
+  let buyer: SignedIn;
+  let home: string;
+  let photoId: string;
+  const run = (...args: string[]) => shoebox([...args, '--home', home, '--server', server.url]);
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+    await createAccount(server.url, 'owner@example.com');
+    buyer = await signIn(server.url, 'owner@example.com', deviceDescription('Buyer’s phone'));
+    const second = await signIn(
+      server.url,
+      'owner@example.com',
+      deviceDescription('Second phone', { model: 'Phone 9', serial: 'SN-2' }),
+      SHENZHEN,
+    );
+    const requests = await buyer.client.get<{ items: { id: string; device: { id: string } }[] }>(
+      '/api/enrolments',
+    );
+    const id = requests.body.items.find((r) => r.device.id === second.deviceId)?.id;
+    const { code } = (await buyer.client.post<{ code: string }>(`/api/enrolments/${id}/allow`)).body;
+    await second.client.post('/api/auth/enrolment/complete', { code });
+    photoId = (await second.client.uploadOk(corpusFile('phones/htc-desire.jpg'))).id;
+    const feed = await buyer.client.get<{ cursor: string }>('/api/sync/changes');
+    await buyer.client.post('/api/sync/ack', { cursor: feed.body.cursor, count: 1 });
+    home = tempDir('explain');
+    fs.writeFileSync(
+      path.join(home, 'device.json'),
+      JSON.stringify({
+        installationId: randomUUID(),
+        server: server.url,
+        token: buyer.response.token,
+        deviceId: buyer.deviceId,
+        accountId: buyer.account.id,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await server.close();
+    cleanUp();
+  });
+
+  it('names the other device, its sign-in place and approval, after checking every citation', async () => {
+    const text = ok(await run('explain'));
+    expect(text).toMatch(
+      /Uploaded by another device of this account: “Second phone” \(Phone 9, serial SN-2\): 1 photo/,
+    );
+    expect(text).toMatch(
+      /signed in +\S+ from 210\.39\.1\.1 \((.*Nanshan|.*Shenzhen).*\) with password \[\d+\]/,
+    );
+    expect(text).toMatch(/approved +\S+ from “Buyer’s phone” with trusted-device \[\d+\]/);
+    expect(text).toMatch(new RegExp(`${photoId} +uploaded .*delivered .*\\[\\d+\\]`));
+    expect(text).toMatch(/(\d+) of \1 cited entries verified against checkpoint \d+\./);
+    const json = JSON.parse(ok(await run('explain', '--json'))) as ExplainReport & {
+      verified: { checked: number };
+    };
+    expect(json.groups[0]?.origin).toBe('other-device');
+    expect(json.verified.checked).toBeGreaterThan(3);
+
+    const info = ok(await run('info', photoId, '--provenance'));
+    expect(info).toMatch(/device +“Second phone” \(Phone 9\), serial SN-2/);
+    expect(info).toMatch(/received by +“Buyer’s phone”: \S+ \(changes\) \[\d+\]/);
+  });
+
+  it('prints nothing but an alarm when a cited entry was rewritten in the database', async () => {
+    const db = server.database.db;
+    const upload = await db
+      .selectFrom('audit_events')
+      .select(['seq', 'body'])
+      .where('kind', '=', 'photo.uploaded')
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('audit_events')
+      .set({ body: (upload.body ?? '').replace(SHENZHEN, '198.51.100.7') })
+      .where('seq', '=', upload.seq)
+      .execute();
+    const result = await run('explain');
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^shoebox: AUDIT ALARM: 1 cited audit entries do not check out: \d+: does not open/,
+    );
+  });
+});

@@ -1,0 +1,167 @@
+// Provenance of one photo and the explain report of one device, every claim citing the audit
+// entry it rests on, plus the cited entries with their inclusion proofs so a device can check them.
+import type {
+  EvidenceEntries,
+  ExplainReport,
+  FleetSummary,
+  PhotoProvenance,
+  PhotoDelivery,
+} from '@shoebox/shared';
+import { toBase64 } from '@shoebox/shared/merkle/index';
+import type { Db } from '../adapters/db/database.ts';
+import { auditDb } from '../audit/audit.db.ts';
+import { inclusionProof, treeSize } from '../audit/audit.tree.ts';
+import { requireTrusted } from '../devices/devices.service.ts';
+import { AppError, notFound } from '../errors.ts';
+import { iso } from '../platform/clock.ts';
+import type { Principal } from '../platform/principal.ts';
+import { evidenceDevice, explainReport, uploadProblems } from './evidence.explain.ts';
+import { buildLedger, cite, deliveryOf, placeOf, signInEvidence, str } from './evidence.ledger.ts';
+import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
+
+/**
+ * Device history from fleet records (src/fleet). Optional: without it, or for a device without a serial,
+ * explain reports `fleet: null`.
+ */
+export interface FleetHistorySource {
+  /** Judged for `accountId`, the account whose device is explained (whose activations are the owner's). */
+  historyOf(serial: string, accountId: string): Promise<FleetSummary | null>;
+}
+
+export interface EvidenceServiceDeps {
+  db: Db;
+  store?: EvidenceStore;
+  /** Who received a photo and when, from the delivery records. */
+  deliveries: {
+    deliveriesOf(
+      actor: Principal,
+      photoId: string,
+      devices: { id: string; name: string }[],
+    ): Promise<PhotoDelivery[]>;
+  };
+  fleet?: FleetHistorySource;
+}
+
+export const EXPLAIN_DEFAULT_LIMIT = 200;
+
+export function createEvidenceService({
+  db,
+  store = createEvidenceStore(),
+  deliveries,
+  fleet,
+}: EvidenceServiceDeps) {
+  async function deviceMap(accountId: string, ids: string[]) {
+    return new Map((await store.devices(db, accountId, ids)).map((d) => [d.id, d]));
+  }
+
+  return {
+    async provenance(actor: Principal, photoId: string): Promise<PhotoProvenance> {
+      requireTrusted(actor);
+      const accountId = actor.account.id;
+      const [photo] = await store.photos(db, accountId, photoId);
+      if (!photo) throw notFound('Photo');
+      const [uploads, trust, added, devices, logSize] = await Promise.all([
+        store.uploadsOf(db, accountId, photoId),
+        store.events(db, accountId, TRUST_KINDS),
+        store.addedAt(db, accountId, photoId),
+        deviceMap(accountId, [photo.upload_device_id]),
+        treeSize(auditDb(db)),
+      ]);
+      const ledger = buildLedger([...uploads, ...trust].sort((a, b) => a.seq - b.seq));
+      const names = new Map([...devices.values()].map((d) => [d.id, d.name]));
+      const upload = ledger.uploads.get(photoId);
+      const uploader = devices.get(photo.upload_device_id);
+      const signIn = signInEvidence(ledger, ledger.signInBySession.get(photo.upload_session_id), names);
+      const changeId = added.get(photoId);
+      const own = [...devices.values()].filter((d) => d.account_id === accountId);
+      const received =
+        changeId === undefined
+          ? []
+          : await deliveries.deliveriesOf(
+              actor,
+              photoId,
+              own.map(({ id, name }) => ({ id, name })),
+            );
+      const anomalies = uploadProblems(photo, upload, uploader, signIn);
+      if (changeId === undefined) anomalies.push('it never entered the account’s change feed');
+      return {
+        photoId,
+        sha256: photo.sha256,
+        accountId,
+        device: uploader ? evidenceDevice(uploader, accountId) : null,
+        sessionId: photo.upload_session_id,
+        signIn,
+        upload: {
+          at: iso(upload?.at ?? photo.uploaded_at),
+          ip: upload ? str(upload, 'ip') : photo.upload_ip,
+          place: upload ? placeOf(upload) : null,
+          cite: upload ? cite(upload) : null,
+        },
+        // Shared albums are being built: until then nothing is shared in.
+        sharedIn: null,
+        deliveries: received.map((d) => {
+          const entry = changeId === undefined ? undefined : deliveryOf(ledger, d.deviceId, changeId);
+          return { ...d, cite: entry ? cite(entry) : null };
+        }),
+        anomalies,
+        logSize,
+      };
+    },
+
+    async explain(
+      actor: Principal,
+      q: { deviceId?: string; photoId?: string; library?: boolean; limit?: number },
+    ): Promise<ExplainReport> {
+      requireTrusted(actor);
+      const accountId = actor.account.id;
+      const [photos, events, addedAt, logSize] = await Promise.all([
+        store.photos(db, accountId, q.photoId),
+        store.events(db, accountId, ['photo.uploaded', ...TRUST_KINDS]),
+        store.addedAt(db, accountId, q.photoId),
+        treeSize(auditDb(db)),
+      ]);
+      if (q.photoId !== undefined && photos.length === 0) throw notFound('Photo');
+      const devices = await deviceMap(accountId, [...new Set(photos.map((p) => p.upload_device_id))]);
+      const device = devices.get(q.deviceId ?? actor.device.id);
+      if (!device || device.account_id !== accountId) throw notFound('Device');
+      const report = explainReport({
+        accountId,
+        device,
+        devices,
+        photos,
+        addedAt,
+        ledger: buildLedger(events),
+        scope: q.photoId !== undefined ? 'photo' : q.library ? 'library' : 'delivered',
+        limit: q.limit ?? EXPLAIN_DEFAULT_LIMIT,
+      });
+      const history = fleet && device.serial ? await fleet.historyOf(device.serial, accountId) : null;
+      return { ...report, fleet: history, logSize };
+    },
+
+    /** The caller's own cited entries with inclusion proofs in the tree of `size` entries. */
+    async entries(actor: Principal, seqs: number[], size: number): Promise<EvidenceEntries> {
+      requireTrusted(actor);
+      const adb = auditDb(db);
+      const current = await treeSize(adb);
+      if (size > current) throw new AppError('bad_request', `The audit log has only ${current} entries.`);
+      const wanted = [...new Set(seqs)].filter((s) => s < size);
+      const rows = wanted.length ? await store.entries(db, actor.account.id, wanted) : [];
+      const items = [];
+      for (const r of rows) {
+        if (r.kind === null || r.body === null || r.salt === null) continue;
+        const proof = await inclusionProof(adb, Number(r.seq), size);
+        items.push({
+          seq: Number(r.seq),
+          kind: r.kind,
+          event: r.body,
+          salt: toBase64(r.salt),
+          leaf: toBase64(r.leaf),
+          proof: proof.map(toBase64),
+        });
+      }
+      return { size, items };
+    },
+  };
+}
+
+export type EvidenceService = ReturnType<typeof createEvidenceService>;

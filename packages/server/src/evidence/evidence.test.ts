@@ -1,0 +1,80 @@
+// Evidence through the HTTP API, beside the incident replay (test/incident.e2e.test.ts): scopes and
+// devices of explain, what one account may see of another's, and the cited entries endpoint.
+import type { EvidenceEntries, ExplainReport, PhotoProvenance } from '@shoebox/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../test/support/databases.ts';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import {
+  adminSession,
+  approvedDevice,
+  expectProblem,
+  userSession,
+  type SignedIn,
+} from '../../test/support/api.ts';
+import { corpusFile } from '../../test/support/corpus.ts';
+
+describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
+  let server: TestServer;
+  let owner: SignedIn;
+  let laptop: SignedIn;
+  let stranger: SignedIn;
+  let mine: string;
+  let theirs: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect);
+    owner = await adminSession(server.url);
+    laptop = await approvedDevice(server.url, owner.client, owner.account.email, 'laptop');
+    mine = (await owner.client.uploadOk(corpusFile('phones/apple-iphone4.jpg'))).id;
+    await laptop.client.uploadOk(corpusFile('phones/htc-desire.jpg'));
+    stranger = await userSession(server.url, owner.client, 'stranger@example.com');
+    theirs = (await stranger.client.uploadOk(corpusFile('phones/htc-desire.jpg'))).id;
+  });
+  afterAll(() => server.close());
+
+  it('explains what was delivered by default, the whole library on request, and one photo', async () => {
+    // Nothing acknowledged yet: only the device's own upload is on it.
+    const delivered = (await owner.client.get<ExplainReport>('/api/explain')).body;
+    expect(delivered.scope).toBe('delivered');
+    expect(delivered.groups.map((g) => [g.origin, g.count])).toEqual([['this-device', 1]]);
+    expect(delivered.deviceSignIn?.approval?.by).toBe('first-device');
+
+    const library = (await owner.client.get<ExplainReport>('/api/explain?scope=library')).body;
+    expect(library.groups.map((g) => [g.origin, g.count])).toEqual([
+      ['this-device', 1],
+      ['other-device', 1],
+    ]);
+    expect(library.groups[1]?.photos[0]?.deliveredAt).toBeNull();
+
+    const laptopView = (await owner.client.get<ExplainReport>(`/api/explain?device=${laptop.deviceId}`)).body;
+    expect(laptopView.device.name).toBe('laptop');
+    expect(laptopView.deviceSignIn?.approval).toMatchObject({ by: 'device', deviceId: owner.deviceId });
+
+    const one = (await owner.client.get<ExplainReport>(`/api/explain?photo=${mine}&limit=0`)).body;
+    expect(one).toMatchObject({ scope: 'photo', total: 1 });
+    expect(one.groups[0]?.photos).toEqual([]);
+  });
+
+  it('shows no account another account’s photos, devices or entries', async () => {
+    expectProblem(await owner.client.get(`/api/photos/${theirs}/provenance`), 404, 'not_found');
+    expectProblem(await owner.client.get(`/api/explain?photo=${theirs}`), 404, 'not_found');
+    expectProblem(await owner.client.get(`/api/explain?device=${stranger.deviceId}`), 404, 'not_found');
+
+    const p = (await owner.client.get<PhotoProvenance>(`/api/photos/${mine}/provenance`)).body;
+    const seq = p.upload.cite?.seq ?? -1;
+    const size = p.logSize;
+    const own = await owner.client.post<EvidenceEntries>('/api/evidence/entries', { seqs: [seq], size });
+    expect(own.body.items.map((i) => [i.seq, i.kind])).toEqual([[seq, 'photo.uploaded']]);
+    const foreign = await stranger.client.post<EvidenceEntries>('/api/evidence/entries', {
+      seqs: [seq],
+      size,
+    });
+    expect(foreign.body.items).toEqual([]);
+    expectProblem(
+      await owner.client.post('/api/evidence/entries', { seqs: [seq], size: size + 1000 }),
+      400,
+      'bad_request',
+    );
+    expectProblem(await owner.client.post('/api/evidence/entries', { seqs: [], size }), 400);
+  });
+});
