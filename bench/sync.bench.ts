@@ -73,7 +73,11 @@ try {
     log(`${result.syncthing}`);
     const large = await largeBases(sizes.large);
     const [a, b] = await syncthingPair(path.join(work, 'syncthing'));
-    const pair = await shoeboxPair(path.join(work, 'shoebox'));
+    // Syncthing keeps running if Shoebox fails to start: stop it before giving up.
+    const pair = await shoeboxPair(path.join(work, 'shoebox')).catch(async (err: unknown) => {
+      await Promise.all([a.stop(), b.stop()]);
+      throw err;
+    });
     try {
       if (only.has('latency')) {
         log(`latency: ${sizes.trials} trials each`);

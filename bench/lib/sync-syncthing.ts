@@ -187,15 +187,20 @@ export async function syncthingPair(root: string): Promise<[SyncthingNode, Synct
   const a = new SyncthingNode(root, 'st-a');
   const b = new SyncthingNode(root, 'st-b');
   await Promise.all([a.init(), b.init()]);
-  await Promise.all([a.start(), b.start()]);
-  await a.pair(b);
-  await b.pair(a);
-  await waitFor(
-    async () => (await a.connectedTo(b)) && (await b.connectedTo(a)),
-    60_000,
-    'Syncthing devices to connect',
-  );
-  await settled([a, b]);
+  try {
+    await Promise.all([a.start(), b.start()]);
+    await a.pair(b);
+    await b.pair(a);
+    await waitFor(
+      async () => (await a.connectedTo(b)) && (await b.connectedTo(a)),
+      60_000,
+      'Syncthing devices to connect',
+    );
+    await settled([a, b]);
+  } catch (err) {
+    await Promise.all([a.stop(), b.stop()]);
+    throw err;
+  }
   return [a, b];
 }
 

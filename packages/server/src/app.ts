@@ -191,6 +191,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     db,
     deliveries: sync,
     fleet: { historyOf: (serial, accountId) => fleet.summaryOf(serial, accountId) },
+    staffAccess,
   });
   const runner = createJobRunner({
     db,

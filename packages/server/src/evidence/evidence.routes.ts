@@ -3,6 +3,7 @@ import { EvidenceEntries, EvidenceEntriesRequest, ExplainReport, PhotoProvenance
 import type { MiddlewareHandler } from 'hono';
 import { problem, security, json } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
+import { AppError } from '../errors.ts';
 import { EXPLAIN_DEFAULT_LIMIT, type EvidenceService } from './evidence.service.ts';
 
 const problems = {
@@ -53,23 +54,28 @@ export function evidenceRoutes(service: EvidenceService, auth: MiddlewareHandler
           photo: id.optional(),
           scope: z.enum(['delivered', 'library']).default('delivered'),
           limit: z.coerce.number().int().min(0).max(100_000).default(EXPLAIN_DEFAULT_LIMIT),
+          account: id.optional().meta({
+            description: 'Support staff: another account (needs `device` and `reason`; recorded in its log)',
+          }),
+          reason: z.string().max(500).optional(),
         }),
       },
       responses: {
         200: { description: 'The report', ...json(ExplainReport) },
         404: problem('No such device or photo'),
         ...problems,
+        403: problem('Device not trusted, or not staff / no reason given for another account'),
       },
     }),
     async (c) => {
-      const { device, photo, scope, limit } = c.req.valid('query');
-      const report = await service.explain(principalOf(c), {
-        ...(device ? { deviceId: device } : {}),
-        ...(photo ? { photoId: photo } : {}),
-        library: scope === 'library',
-        limit,
-      });
-      return c.json(report, 200);
+      const { device, photo, scope, limit, account, reason } = c.req.valid('query');
+      const actor = principalOf(c);
+      const q = { ...(photo ? { photoId: photo } : {}), library: scope === 'library', limit };
+      if (account && account !== actor.account.id) {
+        if (!device) throw new AppError('bad_request', 'Name the device to explain (device=ID).');
+        return c.json(await service.explainForStaff(actor, account, reason, { ...q, deviceId: device }), 200);
+      }
+      return c.json(await service.explain(actor, { ...q, ...(device ? { deviceId: device } : {}) }), 200);
     },
   );
 

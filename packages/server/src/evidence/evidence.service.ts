@@ -15,6 +15,7 @@ import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
+import type { StaffAccess } from '../fleet/staff-access.ts';
 import { evidenceDevice, explainReport, uploadProblems } from './evidence.explain.ts';
 import { buildLedger, cite, deliveryOf, placeOf, signInEvidence, str } from './evidence.ledger.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
@@ -40,6 +41,15 @@ export interface EvidenceServiceDeps {
     ): Promise<PhotoDelivery[]>;
   };
   fleet?: FleetHistorySource;
+  /** The audited gate for support staff (src/fleet/staff-access.ts); without it staff get no explain. */
+  staffAccess?: StaffAccess;
+}
+
+export interface ExplainQuery {
+  deviceId?: string;
+  photoId?: string;
+  library?: boolean;
+  limit?: number;
 }
 
 export const EXPLAIN_DEFAULT_LIMIT = 200;
@@ -49,9 +59,35 @@ export function createEvidenceService({
   store = createEvidenceStore(),
   deliveries,
   fleet,
+  staffAccess,
 }: EvidenceServiceDeps) {
   async function deviceMap(accountId: string, ids: string[]) {
     return new Map((await store.devices(db, accountId, ids)).map((d) => [d.id, d]));
+  }
+
+  async function explainOf(accountId: string, deviceId: string, q: ExplainQuery): Promise<ExplainReport> {
+    const [photos, events, addedAt, logSize] = await Promise.all([
+      store.photos(db, accountId, q.photoId),
+      store.events(db, accountId, ['photo.uploaded', ...TRUST_KINDS]),
+      store.addedAt(db, accountId, q.photoId),
+      treeSize(auditDb(db)),
+    ]);
+    if (q.photoId !== undefined && photos.length === 0) throw notFound('Photo');
+    const devices = await deviceMap(accountId, [...new Set(photos.map((p) => p.upload_device_id))]);
+    const device = devices.get(deviceId);
+    if (!device || device.account_id !== accountId) throw notFound('Device');
+    const report = explainReport({
+      accountId,
+      device,
+      devices,
+      photos,
+      addedAt,
+      ledger: buildLedger(events),
+      scope: q.photoId !== undefined ? 'photo' : q.library ? 'library' : 'delivered',
+      limit: q.limit ?? EXPLAIN_DEFAULT_LIMIT,
+    });
+    const history = fleet && device.serial ? await fleet.historyOf(device.serial, accountId) : null;
+    return { ...report, fleet: history, logSize };
   }
 
   return {
@@ -108,34 +144,24 @@ export function createEvidenceService({
       };
     },
 
-    async explain(
-      actor: Principal,
-      q: { deviceId?: string; photoId?: string; library?: boolean; limit?: number },
-    ): Promise<ExplainReport> {
+    async explain(actor: Principal, q: ExplainQuery): Promise<ExplainReport> {
       requireTrusted(actor);
-      const accountId = actor.account.id;
-      const [photos, events, addedAt, logSize] = await Promise.all([
-        store.photos(db, accountId, q.photoId),
-        store.events(db, accountId, ['photo.uploaded', ...TRUST_KINDS]),
-        store.addedAt(db, accountId, q.photoId),
-        treeSize(auditDb(db)),
-      ]);
-      if (q.photoId !== undefined && photos.length === 0) throw notFound('Photo');
-      const devices = await deviceMap(accountId, [...new Set(photos.map((p) => p.upload_device_id))]);
-      const device = devices.get(q.deviceId ?? actor.device.id);
-      if (!device || device.account_id !== accountId) throw notFound('Device');
-      const report = explainReport({
-        accountId,
-        device,
-        devices,
-        photos,
-        addedAt,
-        ledger: buildLedger(events),
-        scope: q.photoId !== undefined ? 'photo' : q.library ? 'library' : 'delivered',
-        limit: q.limit ?? EXPLAIN_DEFAULT_LIMIT,
-      });
-      const history = fleet && device.serial ? await fleet.historyOf(device.serial, accountId) : null;
-      return { ...report, fleet: history, logSize };
+      return explainOf(actor.account.id, q.deviceId ?? actor.device.id, q);
+    },
+
+    /**
+     * The same report for support staff, about another account's device: only with a stated reason, and the look
+     * is an entry in that account's own log (which its owner sees) before anything is read.
+     */
+    async explainForStaff(
+      actor: Principal,
+      accountId: string,
+      reason: string | undefined,
+      q: ExplainQuery & { deviceId: string },
+    ): Promise<ExplainReport> {
+      if (!staffAccess) throw new AppError('forbidden', 'Staff access is not available on this server.');
+      await staffAccess(actor, accountId, reason, `explain:${q.deviceId}`);
+      return explainOf(accountId, q.deviceId, q);
     },
 
     /** The caller's own cited entries with inclusion proofs in the tree of `size` entries. */

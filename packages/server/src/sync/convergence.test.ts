@@ -228,7 +228,7 @@ describe.each(DIALECTS)('convergence of devices on %s', (dialect) => {
       fc.asyncProperty(scenario, (batches) =>
         run(3, [[{ kind: 'upload', by: 0 }], ...batches, [{ kind: 'join' }]]),
       ),
-      { numRuns: 4, endOnFailure: true },
+      { numRuns: 3, endOnFailure: true },
     );
   });
 

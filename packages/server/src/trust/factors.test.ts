@@ -193,6 +193,19 @@ describe.each(DIALECTS)('second factors, on %s', (dialect) => {
     expect(reply.status).toBe(403);
     expect(reply.body.code).toBe('device_pending');
   });
+
+  // Last of its group: the failures also slow down new devices of this account, as they should.
+  it('counts wrong passwords on sensitive changes like failed sign-ins: the 11th try is refused', async () => {
+    const elsewhere = new TestClient(server.url, owner.response.token, '81.2.69.200');
+    const statuses = [];
+    for (let i = 0; i < 11; i++)
+      statuses.push(
+        (await elsewhere.post('/api/account/recovery-codes', { password: `guess-${i}-guess` })).status,
+      );
+    expect(statuses).toEqual([...Array<number>(10).fill(401), 429]);
+    // Even the right password, from there, for now.
+    expect((await elsewhere.post('/api/account/recovery-codes', { password: PASSWORD })).status).toBe(429);
+  });
 });
 
 describe.each(DIALECTS)('password change, "This wasn\'t me" and activity, on %s', (dialect) => {

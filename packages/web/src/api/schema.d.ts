@@ -5096,6 +5096,9 @@ export interface paths {
           photo?: string;
           scope?: 'delivered' | 'library';
           limit?: number | null;
+          /** @description Support staff: another account (needs `device` and `reason`; recorded in its log) */
+          account?: string;
+          reason?: string;
         };
         header?: never;
         path?: never;

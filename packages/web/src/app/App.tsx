@@ -16,6 +16,7 @@ const AlbumsPage = lazy(() => import('../albums/AlbumsPage.tsx'));
 const AlbumPage = lazy(() => import('../albums/AlbumPage.tsx'));
 const TrashPage = lazy(() => import('../trash/TrashPage.tsx'));
 const DevicesPage = lazy(() => import('../devices/DevicesPage.tsx'));
+const SecurityPage = lazy(() => import('../security/SecurityPage.tsx'));
 
 function NotFound() {
   const { t } = useI18n();
@@ -42,6 +43,8 @@ function Page({ route }: { route: Route }) {
       return <TrashPage />;
     case 'devices':
       return <DevicesPage />;
+    case 'security':
+      return <SecurityPage />;
     case 'not-found':
       return <NotFound />;
   }
@@ -49,13 +52,14 @@ function Page({ route }: { route: Route }) {
 
 const TITLES: Record<
   Route['name'],
-  'nav.photos' | 'nav.albums' | 'nav.trash' | 'nav.devices' | 'common.notFound.title'
+  'nav.photos' | 'nav.albums' | 'nav.trash' | 'nav.devices' | 'nav.security' | 'common.notFound.title'
 > = {
   timeline: 'nav.photos',
   albums: 'nav.albums',
   album: 'nav.albums',
   trash: 'nav.trash',
   devices: 'nav.devices',
+  security: 'nav.security',
   'not-found': 'common.notFound.title',
 };
 

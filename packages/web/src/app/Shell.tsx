@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Icon, type IconName } from '../components/Icon.tsx';
-import { EnrolmentRequestsProvider, useEnrolmentRequests } from '../devices/requests.tsx';
+import { ApprovalBanner } from '../devices/ApprovalBanner.tsx';
+import { EnrolmentRequestsProvider } from '../devices/requests.tsx';
+import { LiveUpdates } from '../session/live.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { LOCALES, isLocale, type PlainKey } from '../i18n/translate.ts';
 import { useMe, useSession } from '../session/session.tsx';
@@ -12,6 +14,7 @@ const NAV: { href: string; label: PlainKey; icon: IconName; matches: Route['name
   { href: '/albums', label: 'nav.albums', icon: 'albums', matches: ['albums', 'album'] },
   { href: '/trash', label: 'nav.trash', icon: 'trash', matches: ['trash'] },
   { href: '/devices', label: 'nav.devices', icon: 'devices', matches: ['devices'] },
+  { href: '/security', label: 'nav.security', icon: 'shield', matches: ['security'] },
 ];
 
 export function LanguageSelect({ compact = false }: { compact?: boolean }) {
@@ -108,10 +111,9 @@ export function Shell({ children }: { children: ReactNode }) {
 }
 
 function Frame({ children }: { children: ReactNode }) {
-  const { t, tn } = useI18n();
+  const { t } = useI18n();
   const { route } = useLocation();
   const uploads = useUploads();
-  const { requests } = useEnrolmentRequests();
 
   const links = NAV.map((item) => {
     const current = item.matches.includes(route.name);
@@ -149,15 +151,8 @@ function Frame({ children }: { children: ReactNode }) {
           <AccountMenu />
         </div>
       </header>
-      {requests.length > 0 && route.name !== 'devices' ? (
-        <div className="banner" role="status">
-          <Icon name="shield" />
-          <span>{tn('banner.requests', requests.length)}</span>
-          <Link href="/devices" className="button button--primary banner__action">
-            {t('banner.review')}
-          </Link>
-        </div>
-      ) : null}
+      {route.name !== 'devices' ? <ApprovalBanner /> : null}
+      <LiveUpdates />
       <main id="main" className="main" tabIndex={-1}>
         {children}
       </main>

@@ -7,6 +7,7 @@ export type Route =
   | { name: 'album'; id: string }
   | { name: 'trash' }
   | { name: 'devices' }
+  | { name: 'security' }
   | { name: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
@@ -18,6 +19,7 @@ export function parseRoute(pathname: string): Route {
   if (second !== undefined) return { name: 'not-found' };
   if (first === 'trash') return { name: 'trash' };
   if (first === 'devices') return { name: 'devices' };
+  if (first === 'security') return { name: 'security' };
   if (first === 'photos') return { name: 'timeline' };
   return { name: 'not-found' };
 }

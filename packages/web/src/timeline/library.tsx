@@ -8,7 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import { api, call, type Photo } from '../api/client.tsx';
+import { api, call, type Photo, type Schemas } from '../api/client.tsx';
 import { localDayKey } from '../i18n/format.ts';
 import type { LayoutItem } from './layout.ts';
 
@@ -37,6 +37,28 @@ export function toLibraryItem(photo: Photo): LibraryItem {
   };
 }
 
+/** The photos of one `GET /api/timeline` page: its column arrays turned into items. */
+export function timelineItems(page: Schemas['TimelinePage']): LibraryItem[] {
+  return page.ids.map((id, i) => {
+    const ts = page.sortTimes[i] ?? 0;
+    const offset = page.wallOffsets[i] ?? null;
+    const o = page.orientations[i] ?? null;
+    const rotated = o !== null && o >= 5 && o <= 8;
+    const w = (rotated ? page.heights[i] : page.widths[i]) ?? null;
+    const h = (rotated ? page.widths[i] : page.heights[i]) ?? null;
+    // The wall-clock time is the sort time shifted by the camera's offset; without one the upload time is local.
+    const taken = offset === null ? null : new Date(ts + offset * 60_000).toISOString().slice(0, 19);
+    return {
+      id,
+      ts,
+      taken,
+      day: taken ? taken.slice(0, 10) : localDayKey(new Date(ts)),
+      aspect: w && h ? w / h : 1,
+      trashedAt: null,
+    };
+  });
+}
+
 /** Newest first; ties broken by id descending, the server's order. */
 export function compareItems(a: LibraryItem, b: LibraryItem): number {
   if (a.ts !== b.ts) return b.ts - a.ts;
@@ -63,10 +85,12 @@ export interface PagedPhotos {
 
 const FIRST_PAGE = 200;
 const PAGE = 1000;
+/** `GET /api/timeline` pages: ~80 bytes a photo, so 10,000 a page keeps a 100,000-photo library to ten requests. */
+const TIMELINE_PAGE = 10_000;
 const FLUSH_MS = 400;
 
 /**
- * Loads every page of `GET /api/photos?status=…` in the background, first a small page for a fast first paint, then
+ * Loads every page of `GET /api/timeline` (active) or `GET /api/photos?status=trashed` in the background, first a small page for a fast first paint, then
  * large ones. The list can be edited locally (uploads, trash) while it loads; ids already present are skipped.
  */
 export function usePagedPhotos(status: 'active' | 'trashed'): PagedPhotos {
@@ -96,17 +120,27 @@ export function usePagedPhotos(status: 'active' | 'trashed'): PagedPhotos {
       let cursor: string | undefined;
       let limit = FIRST_PAGE;
       for (;;) {
-        const page = await call(api.GET('/photos', { params: { query: { status, limit, cursor } } }));
+        // The active timeline comes from the compact column endpoint; the trash needs trashedAt, so full records.
+        const page =
+          status === 'active'
+            ? await call(api.GET('/timeline', { params: { query: { limit, cursor } } })).then((p) => ({
+                items: timelineItems(p),
+                nextCursor: p.nextCursor,
+              }))
+            : await call(api.GET('/photos', { params: { query: { status, limit, cursor } } })).then((p) => ({
+                items: p.items.map(toLibraryItem),
+                nextCursor: p.nextCursor,
+              }));
         if (cancelled) return;
-        for (const photo of page.items) {
-          if (known.current.has(photo.id)) continue;
-          known.current.add(photo.id);
-          buffer.push(toLibraryItem(photo));
+        for (const item of page.items) {
+          if (known.current.has(item.id)) continue;
+          known.current.add(item.id);
+          buffer.push(item);
         }
         if (!page.nextCursor) break;
         if (limit === FIRST_PAGE || performance.now() - flushedAt > FLUSH_MS) flush();
         cursor = page.nextCursor;
-        limit = PAGE;
+        limit = status === 'active' ? TIMELINE_PAGE : PAGE;
       }
       flush();
       setComplete(true);

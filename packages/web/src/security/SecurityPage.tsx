@@ -1,0 +1,227 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, call, type Schemas } from '../api/client.tsx';
+import { Spinner } from '../components/Spinner.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+
+type Activity = Schemas['ActivityItem'];
+type Setup = Schemas['TotpSetup'];
+
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The account's security: password, authenticator app, recovery codes, and the sign-in activity. */
+export default function SecurityPage() {
+  const { t } = useI18n();
+  const [status, setStatus] = useState<Schemas['SecurityStatus'] | null>(null);
+  const load = useCallback(() => {
+    call(api.GET('/account/security'))
+      .then(setStatus)
+      .catch(() => undefined);
+  }, []);
+  useEffect(load, [load]);
+  return (
+    <div className="page page--narrow security">
+      <div className="page-head">
+        <h1>{t('security.title')}</h1>
+      </div>
+      <PasswordSection />
+      <TotpSection status={status} onChange={load} />
+      <RecoverySection status={status} onChange={load} />
+      <ActivitySection />
+    </div>
+  );
+}
+
+function PasswordSection() {
+  const { t } = useI18n();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [others, setOthers] = useState(true);
+  const [message, setMessage] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const result = await call(
+        api.POST('/account/password', {
+          body: { currentPassword: current, newPassword: next, signOutOtherSessions: others },
+        }),
+      );
+      setMessage(t('security.password.changed', { count: result.endedSessions }));
+      setCurrent('');
+      setNext('');
+    } catch (err) {
+      setMessage(t('toast.failed', { reason: reason(err) }));
+    }
+  };
+  return (
+    <section className="card security__section" aria-labelledby="sec-password">
+      <h2 id="sec-password">{t('security.password.title')}</h2>
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <label className="field">
+          <span>{t('security.password.current')}</span>
+          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        </label>
+        <label className="field">
+          <span>{t('security.password.new')}</span>
+          <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required minLength={8} />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={others} onChange={(e) => setOthers(e.target.checked)} />
+          <span>{t('security.password.signOutOthers')}</span>
+        </label>
+        <button type="submit" className="button button--primary">
+          {t('security.password.submit')}
+        </button>
+        {message ? <p role="status">{message}</p> : null}
+      </form>
+    </section>
+  );
+}
+
+function TotpSection({ status, onChange }: { status: Schemas['SecurityStatus'] | null; onChange(): void }) {
+  const { t } = useI18n();
+  const [password, setPassword] = useState('');
+  const [setup, setSetup] = useState<Setup | null>(null);
+  const [code, setCode] = useState('');
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const start = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setSetup(await call(api.POST('/account/totp', { body: { password } })));
+    } catch (err) {
+      setError(reason(err));
+    }
+  };
+  const confirm = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const done = await call(api.POST('/account/totp/confirm', { body: { code } }));
+      setCodes(done.recoveryCodes?.codes ?? []);
+      setSetup(null);
+      onChange();
+    } catch (err) {
+      setError(reason(err));
+    }
+  };
+  return (
+    <section className="card security__section" aria-labelledby="sec-totp">
+      <h2 id="sec-totp">{t('security.totp.title')}</h2>
+      {status?.totp.enabled && !setup ? <p data-testid="totp-on">{t('security.totp.on')}</p> : null}
+      {!status?.totp.enabled && !setup ? (
+        <form className="form" onSubmit={(e) => void start(e)}>
+          <label className="field">
+            <span>{t('security.password.current')}</span>
+            <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          </label>
+          <button type="submit" className="button">
+            {t('security.totp.start')}
+          </button>
+        </form>
+      ) : null}
+      {setup ? (
+        <form className="form" onSubmit={(e) => void confirm(e)}>
+          <p>{t('security.totp.scan')}</p>
+          <p className="mono" data-testid="totp-uri">{setup.uri}</p>
+          <p>
+            {t('security.totp.secret')} <code data-testid="totp-secret">{setup.secret}</code>
+          </p>
+          <label className="field">
+            <span>{t('security.totp.code')}</span>
+            <input inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} required />
+          </label>
+          <button type="submit" className="button button--primary">
+            {t('security.totp.confirm')}
+          </button>
+        </form>
+      ) : null}
+      {codes ? <CodeList codes={codes} /> : null}
+      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
+    </section>
+  );
+}
+
+function CodeList({ codes }: { codes: string[] }) {
+  const { t } = useI18n();
+  return (
+    <div>
+      <p>{t('security.recovery.once')}</p>
+      <ul className="recovery-codes" data-testid="recovery-codes">
+        {codes.map((c) => (
+          <li key={c}>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function RecoverySection({ status, onChange }: { status: Schemas['SecurityStatus'] | null; onChange(): void }) {
+  const { t } = useI18n();
+  const [password, setPassword] = useState('');
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const result = await call(api.POST('/account/recovery-codes', { body: { password } }));
+      setCodes(result?.codes ?? []);
+      onChange();
+    } catch (err) {
+      setError(reason(err));
+    }
+  };
+  return (
+    <section className="card security__section" aria-labelledby="sec-recovery">
+      <h2 id="sec-recovery">{t('security.recovery.title')}</h2>
+      {status ? <p>{t('security.recovery.remaining', { count: status.recoveryCodes.remaining })}</p> : null}
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <label className="field">
+          <span>{t('security.password.current')}</span>
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        <button type="submit" className="button">
+          {t('security.recovery.new')}
+        </button>
+      </form>
+      {codes ? <CodeList codes={codes} /> : null}
+      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
+    </section>
+  );
+}
+
+function ActivitySection() {
+  const { t, fmt } = useI18n();
+  const [items, setItems] = useState<Activity[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    call(api.GET('/activity', { params: { query: { limit: 100 } } }))
+      .then((page) => setItems(page.items))
+      .catch((err: unknown) => setError(reason(err)));
+  }, []);
+  return (
+    <section className="card security__section" aria-labelledby="sec-activity">
+      <h2 id="sec-activity">{t('security.activity.title')}</h2>
+      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
+      {items === null && !error ? <Spinner label={t('app.loading')} /> : null}
+      {items ? (
+        <ul className="activity" data-testid="activity">
+          {items.map((item) => (
+            <li key={item.id} className={`activity__item${item.result === 'failure' ? ' is-failure' : ''}`}>
+              <strong>{item.kind}</strong>
+              {item.result ? <span> · {item.result}</span> : null}
+              <span>
+                {' '}
+                · {item.device?.name ?? t('devices.unknown')} · {item.place?.label ?? t('devices.unknown')}
+                {item.ip ? ` · ${item.ip}` : ''} · {fmt.dateTime(item.at)}
+              </span>
+              {item.factors.length > 0 ? <span> · {item.factors.join(', ')}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

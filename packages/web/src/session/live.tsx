@@ -1,0 +1,116 @@
+import { useEffect } from 'react';
+import { api, call, token } from '../api/client.tsx';
+import { useEnrolmentRequests } from '../devices/requests.tsx';
+import { useLibrary } from '../timeline/library.tsx';
+import { useSession } from './session.tsx';
+
+type PushMessage =
+  | { type: 'hello'; deviceId: string; cursor: string }
+  | { type: 'feed'; cursor: string }
+  | { type: 'signed-out'; reason: string }
+  | { type: 'device'; event: string; data: unknown }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; detail: string };
+
+const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+const PING_MS = 25_000;
+
+/**
+ * Keeps the signed-in app live over `GET /api/sync/socket`: the server only hints ("the feed moved"), so the app
+ * then reads `GET /api/sync/changes` from the last cursor it saw and applies the photos to the timeline. Approval
+ * requests reload the banner at once, and a revoked session signs out.
+ */
+export function LiveUpdates() {
+  const library = useLibrary();
+  const requests = useEnrolmentRequests();
+  const { signOut } = useSession();
+  const { insert, remove } = library;
+  const reloadRequests = requests.reload;
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let stopped = false;
+    let attempt = 0;
+    let cursor: string | null = null;
+    let catchingUp: Promise<void> = Promise.resolve();
+    let retryTimer = 0;
+    let pingTimer = 0;
+
+    async function catchUp(): Promise<void> {
+      for (;;) {
+        if (cursor === null || stopped) return;
+        const page = await call(api.GET('/sync/changes', { params: { query: { cursor, limit: 500 } } }));
+        if (stopped) return;
+        const gone = new Set<string>();
+        const added = [];
+        for (const change of page.changes) {
+          if (change.type !== 'photo') continue;
+          if (change.op === 'upsert' && change.photo?.status === 'active') added.push(change.photo);
+          else gone.add(change.entityId);
+        }
+        if (gone.size > 0) remove(gone);
+        if (added.length > 0) insert(added);
+        cursor = page.cursor;
+        if (!page.hasMore) return;
+      }
+    }
+
+    const onMessage = (message: PushMessage) => {
+      switch (message.type) {
+        case 'hello':
+          // A reconnect catches up from where the last socket left off; the first one starts at the head.
+          if (cursor === null) cursor = message.cursor;
+          else catchingUp = catchingUp.then(catchUp).catch(() => undefined);
+          return;
+        case 'feed':
+          catchingUp = catchingUp.then(catchUp).catch(() => undefined);
+          return;
+        case 'device':
+          if (message.event.startsWith('enrolment.')) reloadRequests();
+          return;
+        case 'signed-out':
+          stopped = true;
+          void signOut('auth.sessionEnded');
+          return;
+        default:
+          return;
+      }
+    };
+
+    function connect() {
+      const value = token.get();
+      if (!value || stopped) return;
+      const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+      const url = `${scheme}//${location.host}/api/sync/socket?access_token=${encodeURIComponent(value)}`;
+      const ws = new WebSocket(url);
+      socket = ws;
+      ws.onopen = () => {
+        attempt = 0;
+        pingTimer = window.setInterval(() => ws.send(JSON.stringify({ type: 'ping' })), PING_MS);
+      };
+      ws.onmessage = (event) => {
+        try {
+          onMessage(JSON.parse(String(event.data)) as PushMessage);
+        } catch {
+          // A message this version does not understand is ignored.
+        }
+      };
+      ws.onclose = () => {
+        window.clearInterval(pingTimer);
+        if (stopped) return;
+        const delay = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)] ?? 30_000;
+        retryTimer = window.setTimeout(connect, delay);
+      };
+    }
+
+    connect();
+    return () => {
+      stopped = true;
+      window.clearTimeout(retryTimer);
+      window.clearInterval(pingTimer);
+      socket?.close();
+    };
+  }, [insert, remove, reloadRequests, signOut]);
+
+  return null;
+}
