@@ -59,10 +59,28 @@ describe('live updates in Chromium', () => {
     expect(facts).toMatch(/IP 127\.0\.0\.1/);
     await page.screenshot({ path: path.join(SHOTS, 'approval-banner.png') });
 
-    await banner.getByRole('button', { name: 'Allow' }).click();
+    await banner.getByRole('button', { name: 'Allow', exact: true }).click();
     const code = (await page.getByTestId('banner-code').innerText()).replace(/\D/g, '');
     expect(code).toMatch(/^\d{6}$/);
     const done = await pending.client.post('/api/auth/enrolment/complete', { code });
     expect(done.status).toBe(200);
+  }, 60_000);
+
+  it('signs a browser out live when its device is removed elsewhere', async () => {
+    const laptop = await approvedDevice(server.url, admin.client, EMAIL, 'Old laptop');
+    const other = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
+    try {
+      const second = await other.newPage();
+      await second.addInitScript(`localStorage.setItem('shoebox.token', ${JSON.stringify(laptop.client.token)})`);
+      await second.goto(server.url);
+      await second.getByText('1 photo').first().waitFor();
+      // Give the socket a moment to open, then remove the device from the first one.
+      await second.waitForTimeout(300);
+      const removed = await admin.client.call('DELETE', `/api/devices/${laptop.deviceId}`);
+      expect(removed.status).toBeLessThan(300);
+      await second.getByText('Your session ended. Please sign in again.').waitFor({ timeout: 8_000 });
+    } finally {
+      await other.close();
+    }
   }, 60_000);
 });

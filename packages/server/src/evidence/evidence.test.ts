@@ -77,4 +77,26 @@ describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
     );
     expectProblem(await owner.client.post('/api/evidence/entries', { seqs: [], size }), 400);
   });
+
+  it('lets staff explain another account’s device only with a reason, and tells its owner', async () => {
+    const path = `/api/explain?account=${stranger.account.id}&device=${stranger.deviceId}&scope=library`;
+    expectProblem(await owner.client.get(path), 403, 'forbidden');
+    expectProblem(await stranger.client.get(`/api/explain?account=${owner.account.id}`), 400, 'bad_request');
+    const report = await owner.client.get<ExplainReport>(
+      `${path}&reason=${encodeURIComponent('ticket 4711')}`,
+    );
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ accountId: stranger.account.id, total: 1 });
+    expect(report.body.groups[0]?.origin).toBe('this-device');
+    // A user who is not staff gets nothing, reason or not.
+    const asUser = `/api/explain?account=${owner.account.id}&device=${owner.deviceId}&reason=curious`;
+    expectProblem(await stranger.client.get(asUser), 403, 'forbidden');
+    const seen = await stranger.client.get<{ items: { kind: string; body: Record<string, unknown> }[] }>(
+      '/api/audit/events?limit=1000',
+    );
+    const looks = seen.body.items.filter((e) => e.kind === 'staff.accessed');
+    expect(looks.map((e) => e.body)).toEqual([
+      expect.objectContaining({ staffAccountId: owner.account.id, reason: 'ticket 4711' }),
+    ]);
+  });
 });

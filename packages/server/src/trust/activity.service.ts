@@ -19,6 +19,7 @@ export const ACTIVITY_KINDS = [
   'factor.added',
   'factor.removed',
   'recovery-code.used',
+  'account.role-changed',
   'staff.accessed',
 ] as const;
 

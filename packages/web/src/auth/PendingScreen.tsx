@@ -6,6 +6,9 @@ import { useSession } from '../session/session.tsx';
 import { AuthFrame } from './AuthScreen.tsx';
 
 const POLL_MS = 2000;
+/** How the waiting browser proves itself: a trusted device's code, or a second factor of the account. */
+type Method = 'device' | 'totp' | 'recovery-code';
+const METHODS: readonly Method[] = ['device', 'totp', 'recovery-code'];
 const ENDED: ReadonlySet<EnrolmentRequest['state']> = new Set(['denied', 'expired', 'failed', 'cancelled']);
 
 /**
@@ -17,6 +20,7 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
   const { t, fmt } = useI18n();
   const { refresh, signOut } = useSession();
   const [code, setCode] = useState('');
+  const [method, setMethod] = useState<Method>('device');
   const [error, setError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const [enrolment, setEnrolment] = useState<EnrolmentRequest | null>(null);
@@ -41,7 +45,9 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
     setError(null);
     setChecking(true);
     try {
-      await call(api.POST('/auth/enrolment/complete', { body: { code: code.replace(/\s+/g, '') } }));
+      const value = method === 'recovery-code' ? code.trim() : code.replace(/\s+/g, '');
+      if (method === 'device') await call(api.POST('/auth/enrolment/complete', { body: { code: value } }));
+      else await call(api.POST('/auth/enrolment/verify', { body: { method, code: value } }));
       await refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -110,22 +116,41 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
 
       {ended ? null : (
         <form className="form pending__code" onSubmit={(e) => void submitCode(e)}>
-          <label htmlFor={codeId}>{t('pending.codeLabel')}</label>
+          <label className="pending__method">
+            <span>{t('pending.method')}</span>
+            <select
+              value={method}
+              onChange={(e) => {
+                setMethod(e.target.value as Method);
+                setCode('');
+              }}
+            >
+              {METHODS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`pending.method.${m}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label htmlFor={codeId}>{t(method === 'device' ? 'pending.codeLabel' : `pending.method.${method}`)}</label>
           <div className="pending__code-row">
             <input
               id={codeId}
               inputMode="numeric"
               autoComplete="one-time-code"
-              maxLength={7}
+              maxLength={method === 'recovery-code' ? 40 : 7}
               value={code}
               onChange={(e) => setCode(e.target.value)}
-              placeholder="123456"
+              placeholder={method === 'recovery-code' ? undefined : '123456'}
               aria-describedby={`${codeId}-hint`}
             />
             <button
               type="submit"
               className="button button--primary"
-              disabled={checking || code.replace(/\s+/g, '').length !== 6}
+              disabled={
+                checking ||
+                (method === 'recovery-code' ? code.trim().length === 0 : code.replace(/\s+/g, '').length !== 6)
+              }
             >
               {t('pending.codeSubmit')}
             </button>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Photo } from '../api/client.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { Provenance } from './Provenance.tsx';
 
 function Section({ icon, title, children }: { icon: IconName; title: string; children: ReactNode }) {
   return (
@@ -18,21 +19,10 @@ function Section({ icon, title, children }: { icon: IconName; title: string; chi
 /** What the file says (time, camera, size, place) and what the server saw when it arrived (provenance). */
 export function InfoPanel({ photo }: { photo: Photo }) {
   const { t, fmt } = useI18n();
-  const { upload, claims } = photo;
+  const { claims } = photo;
   const camera = [photo.make, photo.model].filter(Boolean).join(' ');
   const rotated = photo.orientation !== null && photo.orientation >= 5 && photo.orientation <= 8;
   const [w, h] = rotated ? [photo.height, photo.width] : [photo.width, photo.height];
-  const device = upload.deviceName
-    ? upload.deviceModel
-      ? `${upload.deviceName} (${upload.deviceModel})`
-      : upload.deviceName
-    : t('info.unknownDevice');
-  const place = upload.place?.label ?? t('info.unknownPlace');
-  const provenance = [
-    t('info.uploadedFrom', { device }),
-    t('info.uploadedOn', { date: fmt.dateTime(upload.uploadedAt) }),
-    t('info.uploadedAt', { place }),
-  ].join(' ');
 
   return (
     <div className="info">
@@ -89,10 +79,7 @@ export function InfoPanel({ photo }: { photo: Photo }) {
       </Section>
 
       <Section icon="shield" title={t('info.provenance')}>
-        <p className="info__primary provenance" data-testid="provenance">
-          {provenance}
-          {upload.ip ? <span className="info__ip"> · {upload.ip}</span> : null}
-        </p>
+        <Provenance photo={photo} />
         {claims.fileName ? (
           <p className="info__secondary">{t('info.fileClaims', { name: claims.fileName })}</p>
         ) : null}

@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'react';
+import { api, call, type Photo, type Schemas } from '../api/client.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+
+// Only the fields shown: the generated types' `cite` intersections do not compare across openapi-fetch's mapping.
+type Place = Schemas['Place'];
+interface SignIn {
+  at: string;
+  place: Place;
+  approval: { by: 'device' | 'first-device'; deviceName: string | null } | null;
+}
+interface EvidenceDevice {
+  name: string;
+  model: string | null;
+}
+interface PhotoProvenance {
+  device: EvidenceDevice | null;
+  upload: { at: string; ip: string | null; place: Place };
+  signIn: SignIn | null;
+  anomalies: string[];
+}
+interface Report {
+  findings: Schemas['ExplainFinding'][];
+  groups: {
+    origin: Schemas['ExplainGroup']['origin'];
+    device: EvidenceDevice | null;
+    signIn: SignIn | null;
+    photos: { reasons?: string[] }[];
+  }[];
+  logSize: number;
+}
+
+/**
+ * The provenance sentence from `GET /api/photos/{id}/provenance`: the device, when and where it uploaded, and the
+ * sign-in it used (when, where, who approved it). Until that arrives, the photo record's own upload facts.
+ */
+export function Provenance({ photo }: { photo: Photo }) {
+  const { t, fmt } = useI18n();
+  const [evidence, setEvidence] = useState<PhotoProvenance | null>(null);
+  const [report, setReport] = useState<Report | null>(null);
+  const [explaining, setExplaining] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setEvidence(null);
+    setReport(null);
+    call(api.GET('/photos/{id}/provenance', { params: { path: { id: photo.id } } }))
+      .then((value) => {
+        if (live) setEvidence(value);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [photo.id]);
+
+  const unknownPlace = t('info.unknownPlace');
+  const named = (name: string | null | undefined, model: string | null | undefined) =>
+    name ? (model ? `${name} (${model})` : name) : t('info.unknownDevice');
+  const upload = evidence?.upload;
+  const parts = [
+    t('info.uploadedFrom', {
+      device: evidence ? named(evidence.device?.name, evidence.device?.model) : named(photo.upload.deviceName, photo.upload.deviceModel),
+    }),
+    t('info.uploadedOn', { date: fmt.dateTime(upload?.at ?? photo.upload.uploadedAt) }),
+    t('info.uploadedAt', { place: (upload ? upload.place?.label : photo.upload.place?.label) ?? unknownPlace }),
+  ].join(' ');
+  const signIn = evidence?.signIn;
+  let session: string | null = null;
+  if (signIn) {
+    session = t('info.signedIn', { date: fmt.date(signIn.at), place: signIn.place?.label ?? unknownPlace });
+    if (signIn.approval) {
+      session += t('info.approvedBy', {
+        device: signIn.approval.by === 'first-device' ? t('info.firstDevice') : named(signIn.approval.deviceName, null),
+      });
+    }
+  }
+  const ip = upload?.ip ?? photo.upload.ip;
+
+  const explain = async () => {
+    setExplaining(true);
+    setError(null);
+    try {
+      setReport(await call(api.GET('/explain', { params: { query: { photo: photo.id } } })));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setExplaining(false);
+    }
+  };
+
+  return (
+    <>
+      <p className="info__primary provenance" data-testid="provenance">
+        {parts}
+        {ip ? <span className="info__ip"> · {ip}</span> : null}
+        {session ? <span> · {session}</span> : null}
+      </p>
+      {evidence?.anomalies.length ? (
+        <ul className="info__problems" data-testid="provenance-anomalies">
+          {evidence.anomalies.map((a) => (
+            <li key={a}>{a}</li>
+          ))}
+        </ul>
+      ) : null}
+      <button type="button" className="link-button" disabled={explaining} onClick={() => void explain()}>
+        {t('info.whyHere')}
+      </button>
+      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
+      {report ? <ExplainSummary report={report} /> : null}
+    </>
+  );
+}
+
+/** The explain report for one photo, as sentences: its findings first, then where it came from. */
+function ExplainSummary({ report }: { report: Report }) {
+  const { t, fmt } = useI18n();
+  return (
+    <div className="explain" data-testid="explain" role="region" aria-label={t('info.whyHere')}>
+      {report.findings.length > 0 ? (
+        <ul className="explain__findings">
+          {report.findings.map((f, i) => (
+            <li key={i} className={`explain__finding explain__finding--${f.severity}`}>
+              {t(`explain.severity.${f.severity}`)}: {f.text}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('explain.noFindings')}</p>
+      )}
+      {report.groups.map((group, i) => (
+        <div key={i} className="explain__group">
+          <p className="info__secondary">
+            {t(`explain.origin.${group.origin}`)}
+            {group.device ? ` · ${group.device.name}${group.device.model ? ` (${group.device.model})` : ''}` : ''}
+            {group.signIn ? ` · ${t('info.signedIn', { date: fmt.date(group.signIn.at), place: group.signIn.place?.label ?? t('info.unknownPlace') })}` : ''}
+          </p>
+          {group.photos.flatMap((p) => p.reasons ?? []).map((r) => (
+            <p key={r} className="info__secondary">
+              {r}
+            </p>
+          ))}
+        </div>
+      ))}
+      <p className="info__secondary">{t('explain.logSize', { size: report.logSize })}</p>
+    </div>
+  );
+}
