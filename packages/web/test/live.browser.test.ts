@@ -71,7 +71,9 @@ describe('live updates in Chromium', () => {
     const other = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
     try {
       const second = await other.newPage();
-      await second.addInitScript(`localStorage.setItem('shoebox.token', ${JSON.stringify(laptop.client.token)})`);
+      await second.addInitScript(
+        `localStorage.setItem('shoebox.token', ${JSON.stringify(laptop.client.token)})`,
+      );
       await second.goto(server.url);
       await second.getByText('1 photo').first().waitFor();
       // Give the socket a moment to open, then remove the device from the first one.

@@ -104,7 +104,10 @@ describe('timeline with 100,000 photos', () => {
       const oldest = (await years.getByRole('button').allInnerTexts()).map(Number).filter(Boolean).sort()[0];
       expect(oldest).toBeLessThanOrEqual(new Date().getUTCFullYear() - 9);
       await years.getByRole('button', { name: String(oldest) }).click();
-      await page.getByRole('heading', { name: new RegExp(String(oldest)) }).first().waitFor();
+      await page
+        .getByRole('heading', { name: new RegExp(String(oldest)) })
+        .first()
+        .waitFor();
       expect(await page.locator('.cell').count()).toBeLessThan(400);
       await page.screenshot({ path: path.join(SHOTS, 'timeline-100k-seeded.png') });
     } finally {

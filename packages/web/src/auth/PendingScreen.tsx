@@ -132,7 +132,9 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
               ))}
             </select>
           </label>
-          <label htmlFor={codeId}>{t(method === 'device' ? 'pending.codeLabel' : `pending.method.${method}`)}</label>
+          <label htmlFor={codeId}>
+            {t(method === 'device' ? 'pending.codeLabel' : `pending.method.${method}`)}
+          </label>
           <div className="pending__code-row">
             <input
               id={codeId}
@@ -149,7 +151,9 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
               className="button button--primary"
               disabled={
                 checking ||
-                (method === 'recovery-code' ? code.trim().length === 0 : code.replace(/\s+/g, '').length !== 6)
+                (method === 'recovery-code'
+                  ? code.trim().length === 0
+                  : code.replace(/\s+/g, '').length !== 6)
               }
             >
               {t('pending.codeSubmit')}

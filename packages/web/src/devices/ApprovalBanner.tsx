@@ -94,7 +94,12 @@ export function ApprovalBanner() {
       >
         {t('devices.allow')}
       </button>
-      <button type="button" className="button banner__action" disabled={busy} onClick={() => void act(request, false)}>
+      <button
+        type="button"
+        className="button banner__action"
+        disabled={busy}
+        onClick={() => void act(request, false)}
+      >
         {t('banner.dontAllow')}
       </button>
     </div>

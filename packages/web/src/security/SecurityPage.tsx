@@ -58,11 +58,24 @@ function PasswordSection() {
       <form className="form" onSubmit={(e) => void submit(e)}>
         <label className="field">
           <span>{t('security.password.current')}</span>
-          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            required
+          />
         </label>
         <label className="field">
           <span>{t('security.password.new')}</span>
-          <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required minLength={8} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+            required
+            minLength={8}
+          />
         </label>
         <label className="check">
           <input type="checkbox" checked={others} onChange={(e) => setOthers(e.target.checked)} />
@@ -123,13 +136,21 @@ function TotpSection({ status, onChange }: { status: Schemas['SecurityStatus'] |
       {setup ? (
         <form className="form" onSubmit={(e) => void confirm(e)}>
           <p>{t('security.totp.scan')}</p>
-          <p className="mono" data-testid="totp-uri">{setup.uri}</p>
+          <p className="mono" data-testid="totp-uri">
+            {setup.uri}
+          </p>
           <p>
             {t('security.totp.secret')} <code data-testid="totp-secret">{setup.secret}</code>
           </p>
           <label className="field">
             <span>{t('security.totp.code')}</span>
-            <input inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} required />
+            <input
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+            />
           </label>
           <button type="submit" className="button button--primary">
             {t('security.totp.confirm')}
@@ -158,7 +179,13 @@ function CodeList({ codes }: { codes: string[] }) {
   );
 }
 
-function RecoverySection({ status, onChange }: { status: Schemas['SecurityStatus'] | null; onChange(): void }) {
+function RecoverySection({
+  status,
+  onChange,
+}: {
+  status: Schemas['SecurityStatus'] | null;
+  onChange(): void;
+}) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);

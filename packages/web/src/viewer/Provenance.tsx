@@ -61,10 +61,14 @@ export function Provenance({ photo }: { photo: Photo }) {
   const upload = evidence?.upload;
   const parts = [
     t('info.uploadedFrom', {
-      device: evidence ? named(evidence.device?.name, evidence.device?.model) : named(photo.upload.deviceName, photo.upload.deviceModel),
+      device: evidence
+        ? named(evidence.device?.name, evidence.device?.model)
+        : named(photo.upload.deviceName, photo.upload.deviceModel),
     }),
     t('info.uploadedOn', { date: fmt.dateTime(upload?.at ?? photo.upload.uploadedAt) }),
-    t('info.uploadedAt', { place: (upload ? upload.place?.label : photo.upload.place?.label) ?? unknownPlace }),
+    t('info.uploadedAt', {
+      place: (upload ? upload.place?.label : photo.upload.place?.label) ?? unknownPlace,
+    }),
   ].join(' ');
   const signIn = evidence?.signIn;
   let session: string | null = null;
@@ -72,7 +76,10 @@ export function Provenance({ photo }: { photo: Photo }) {
     session = t('info.signedIn', { date: fmt.date(signIn.at), place: signIn.place?.label ?? unknownPlace });
     if (signIn.approval) {
       session += t('info.approvedBy', {
-        device: signIn.approval.by === 'first-device' ? t('info.firstDevice') : named(signIn.approval.deviceName, null),
+        device:
+          signIn.approval.by === 'first-device'
+            ? t('info.firstDevice')
+            : named(signIn.approval.deviceName, null),
       });
     }
   }
@@ -133,14 +140,20 @@ function ExplainSummary({ report }: { report: Report }) {
         <div key={i} className="explain__group">
           <p className="info__secondary">
             {t(`explain.origin.${group.origin}`)}
-            {group.device ? ` · ${group.device.name}${group.device.model ? ` (${group.device.model})` : ''}` : ''}
-            {group.signIn ? ` · ${t('info.signedIn', { date: fmt.date(group.signIn.at), place: group.signIn.place?.label ?? t('info.unknownPlace') })}` : ''}
+            {group.device
+              ? ` · ${group.device.name}${group.device.model ? ` (${group.device.model})` : ''}`
+              : ''}
+            {group.signIn
+              ? ` · ${t('info.signedIn', { date: fmt.date(group.signIn.at), place: group.signIn.place?.label ?? t('info.unknownPlace') })}`
+              : ''}
           </p>
-          {group.photos.flatMap((p) => p.reasons ?? []).map((r) => (
-            <p key={r} className="info__secondary">
-              {r}
-            </p>
-          ))}
+          {group.photos
+            .flatMap((p) => p.reasons ?? [])
+            .map((r) => (
+              <p key={r} className="info__secondary">
+                {r}
+              </p>
+            ))}
         </div>
       ))}
       <p className="info__secondary">{t('explain.logSize', { size: report.logSize })}</p>
