@@ -66,6 +66,26 @@ const ID_ROUTES: Record<string, { id: keyof Ids; body?: (target: Ids, caller: Id
   'GET /sync/deliveries/{photoId}': { id: 'photo' },
   'POST /enrolments/{id}/allow': { id: 'enrolment' },
   'POST /enrolments/{id}/deny': { id: 'enrolment' },
+  'GET /photos/{id}/provenance': { id: 'photo' },
+};
+
+/**
+ * Routes keyed by something other than an id the caller's account owns (a serial, another account): only staff may
+ * use them on others, so a plain account is refused alike for any value, existing or not (fleet.test.ts covers
+ * staff). Another account's id is answered like one that does not exist.
+ */
+const STAFF_ROUTES: Record<
+  string,
+  { value: (a: SignedIn) => string; madeUp?: string; body?: unknown; status?: 404 }
+> = {
+  'GET /fleet/accounts/{accountId}/devices': { value: (a) => a.account.id, status: 404 },
+  'GET /fleet/devices/{serial}/history': { value: () => 'SN-NOT-YOURS-1' },
+  'POST /fleet/imports/{kind}': {
+    value: () => 'shipments',
+    madeUp: 'sales',
+    body: new TextEncoder().encode('serial,model,batch,ship_date,shipped_to\nSN-1,X,1,2026-01-01,Shop\n'),
+  },
+  'PUT /admin/accounts/{id}/role': { value: (a) => a.account.id, body: { role: 'support' } },
 };
 
 /** Library routes that take a body: what the owner's trusted device could send successfully. */
@@ -177,11 +197,11 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     const withIds = operations.filter((op) => op.path.includes('{')).map(routeName);
     expect(withIds.length).toBeGreaterThanOrEqual(15);
     expect(
-      withIds.filter((route) => !(route in ID_ROUTES)),
+      withIds.filter((route) => !(route in ID_ROUTES) && !(route in STAFF_ROUTES)),
       'routes without a case',
     ).toEqual([]);
     expect(
-      Object.keys(ID_ROUTES).filter((route) => !withIds.includes(route)),
+      [...Object.keys(ID_ROUTES), ...Object.keys(STAFF_ROUTES)].filter((route) => !withIds.includes(route)),
       'cases without a route',
     ).toEqual([]);
   });
@@ -204,6 +224,20 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
         { status: problem.status, code: problem.code, title: problem.title, detail: problem.detail },
         route,
       ).toEqual({ status, code, title, detail });
+    }
+  });
+
+  it('refuses staff-only routes to a plain account, alike for existing and made-up values', async () => {
+    for (const op of operations.filter((o) => routeName(o) in STAFF_ROUTES)) {
+      const spec = STAFF_ROUTES[routeName(op)];
+      if (!spec) continue;
+      const headers: Record<string, string> =
+        spec.body instanceof Uint8Array ? { 'content-type': 'text/csv' } : {};
+      const call = (value: string) => b.client.call(op.method, fillPath(op.path, value), spec.body, headers);
+      const code = spec.status === 404 ? 'not_found' : 'forbidden';
+      const real = expectProblem(await call(spec.value(a)), spec.status ?? 403, code);
+      const madeUp = expectProblem(await call(spec.madeUp ?? NOBODY.device), spec.status ?? 403, code);
+      expect(real.detail, routeName(op)).toBe(madeUp.detail);
     }
   });
 
