@@ -14,7 +14,7 @@ import {
 } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { DESKTOP, ensureWebBuilt, launchChromium, SHOTS } from './support/browser.ts';
+import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const EMAIL = 'admin@example.com';
 
@@ -57,7 +57,8 @@ describe('live updates in Chromium', () => {
     await banner.getByText('“Pixel 8 (GKWS6)” wants to sign in to your account').waitFor();
     const facts = await banner.getByTestId('banner-facts').innerText();
     expect(facts).toMatch(/IP 127\.0\.0\.1/);
-    await page.screenshot({ path: path.join(SHOTS, 'approval-banner.png') });
+    await page.screenshot({ path: path.join(SHOTS, 'approval-banner-live.png') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await banner.getByRole('button', { name: 'Allow', exact: true }).click();
     const code = (await page.getByTestId('banner-code').innerText()).replace(/\D/g, '');

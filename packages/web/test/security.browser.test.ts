@@ -14,7 +14,7 @@ import {
   type SignedIn,
 } from '../../server/test/support/api.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { DESKTOP, ensureWebBuilt, launchChromium, SHOTS } from './support/browser.ts';
+import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const EMAIL = 'admin@example.com';
 const NEW_PASSWORD = 'lantern-quarry-mosaic-77';
@@ -98,6 +98,7 @@ describe('security pages in Chromium', () => {
     recovery = await section.getByTestId('recovery-codes').locator('code').allInnerTexts();
     expect(recovery.length).toBe(10);
     await page.screenshot({ path: path.join(SHOTS, 'security.png'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
   }, 30_000);
 
   it('lets a waiting browser in with an authenticator code or a recovery code', async () => {

@@ -273,12 +273,12 @@ describe('web app in Chromium', () => {
       await checkPage(second, 'pending-device');
 
       // The trusted desktop is told, and its Devices page lets the new browser in with a 6-digit code.
+      // The prompt arrives live (the socket), with the device, place, IP and time.
       await page.getByRole('link', { name: 'Photos' }).first().click();
-      await page.reload();
-      const banner = page.getByText('A new device wants to sign in to your account.');
-      await banner.waitFor();
+      const banner = page.getByRole('alert', { name: 'New device approval' });
+      await banner.getByText(/wants to sign in to your account/).waitFor();
       await shoot(page, 'approval-banner');
-      await page.getByRole('link', { name: 'Review' }).click();
+      await page.getByRole('link', { name: 'Devices' }).first().click();
       await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor();
       await checkPage(page, 'devices-request');
       await page.getByRole('button', { name: 'Allow' }).click();

@@ -111,7 +111,12 @@ export function Provenance({ photo }: { photo: Photo }) {
           ))}
         </ul>
       ) : null}
-      <button type="button" className="link-button" disabled={explaining} onClick={() => void explain()}>
+      <button
+        type="button"
+        className="link-button info__link"
+        disabled={explaining}
+        onClick={() => void explain()}
+      >
         {t('info.whyHere')}
       </button>
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}

@@ -1,0 +1,58 @@
+/**
+ * The viewer's info panel in a real browser: the provenance sentence from `GET /api/photos/{id}/provenance` and the
+ * "Why is this here?" explain report, for a photo uploaded by a second, approved device.
+ */
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminSession, approvedDevice } from '../../server/test/support/api.ts';
+import { corpusFile } from '../../server/test/support/corpus.ts';
+import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
+import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
+
+const EMAIL = 'admin@example.com';
+
+describe('viewer provenance in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  }, 60_000);
+
+  it('says which device uploaded a photo, its sign-in and approval, and explains why it is here', async () => {
+    const admin = await adminSession(server.url, EMAIL);
+    const phone = await approvedDevice(server.url, admin.client, EMAIL, 'Zhang’s Redmi');
+    const photo = await phone.client.uploadOk(corpusFile('cameras/nikon-d3100-gps.jpg'));
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
+    try {
+      const page = await context.newPage();
+      await page.addInitScript(
+        `localStorage.setItem('shoebox.token', ${JSON.stringify(admin.client.token)})`,
+      );
+      await page.goto(`${server.url}/?view=${photo.id}`);
+      const viewer = page.getByRole('dialog', { name: 'Photo viewer' });
+      await viewer.waitFor();
+      const provenance = viewer.getByTestId('provenance');
+      await expect.poll(() => provenance.innerText()).toMatch(/signed in .*approved by /);
+      const text = await provenance.innerText();
+      expect(text).toContain('Uploaded from Zhang’s Redmi (TestModel)');
+      expect(text).toContain(`approved by ${admin.response.device.name}`);
+
+      await viewer.getByRole('button', { name: 'Why is this here?' }).click();
+      const report = viewer.getByTestId('explain');
+      await report.waitFor();
+      expect(await report.innerText()).toMatch(/another of your devices|this device/);
+      await page.screenshot({ path: path.join(SHOTS, 'viewer-provenance.png') });
+      expect(await seriousAxeViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
