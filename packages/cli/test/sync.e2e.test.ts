@@ -141,4 +141,23 @@ describe('shoebox sync --once: two folders, one library', { timeout: 180_000 }, 
     );
     expect(exists.existing).toEqual({});
   });
+
+  it('witnesses the audit log on every round, and stops with an alarm when the log goes backwards', async () => {
+    const file = path.join(b.home, 'audit-witness.json');
+    // Earlier rounds of this file made the log grow; its checkpoint is signed within a second of each entry.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await syncOnce(b, dirB);
+    const held = JSON.parse(fs.readFileSync(file, 'utf8')) as { latest: { size: number } };
+    expect(held.latest.size).toBeGreaterThan(0);
+    await syncOnce(b, dirB);
+    const after = JSON.parse(fs.readFileSync(file, 'utf8')) as { latest: { size: number } };
+    expect(after.latest.size).toBeGreaterThanOrEqual(held.latest.size);
+    // Pretend this device once verified a longer log: the server's log now looks rolled back.
+    const forged = JSON.parse(fs.readFileSync(file, 'utf8')) as { latest: { size: number } };
+    forged.latest.size += 1000;
+    fs.writeFileSync(file, JSON.stringify(forged));
+    const run = await b.run(['sync', dirB, '--once']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/AUDIT ALARM: the log went backwards/);
+  });
 });

@@ -93,6 +93,7 @@ describe('timeline with 100,000 photos', () => {
         `web timeline, ${PHOTOS} photos: first thumbnail ${firstThumbMs.toFixed(0)} ms, all ${PHOTOS} loaded ` +
           `${allLoadedMs.toFixed(0)} ms, scroll frames p50 ${p50.toFixed(1)} ms p95 ${p95.toFixed(1)} ms, ` +
           `${scroll.longTasks.length} long tasks (longest ${longest.toFixed(0)} ms), at most ${maxCells} tiles in the DOM`,
+        JSON.stringify(scroll.frames.map(Math.round)), JSON.stringify(scroll.longTasks.map(Math.round)),
       );
       expect(maxCells).toBeGreaterThan(0);
       expect(maxCells).toBeLessThan(400);

@@ -45,6 +45,7 @@ export function registerSync(program: Command): void {
           intervalMs: options.interval * 1000,
           note: (line) => ctx.out.note(line),
           signal: stop.signal,
+          home: ctx.home,
         });
         ctx.out.result(report, () => [
           `${report.uploaded} uploaded, ${report.downloaded} downloaded, ${report.trashedLocal} moved to ` +

@@ -1,3 +1,4 @@
+import { AuditAlarm, witnessCheckpoint } from '../audit-witness.ts';
 import fs from 'node:fs';
 import type { PushMessage } from '@shoebox/shared';
 import type { ApiClient } from '../api-client.ts';
@@ -23,6 +24,8 @@ export interface AgentOptions {
   note: (line: string) => void;
   /** Ends a long-running agent (Ctrl-C, SIGTERM). */
   signal: AbortSignal;
+  /** The device's home folder, where it keeps the last audit checkpoint it verified. */
+  home: string;
 }
 
 export async function runAgent(o: AgentOptions): Promise<SyncReport> {
@@ -47,6 +50,7 @@ export async function runAgent(o: AgentOptions): Promise<SyncReport> {
         const before = JSON.stringify(report);
         const settling = await pushLocal(s);
         await pullRemote(s);
+        await witness(o);
         backoff = 500;
         if (!announced || before !== JSON.stringify(report)) o.note('up to date');
         announced = true;
@@ -66,6 +70,20 @@ export async function runAgent(o: AgentOptions): Promise<SyncReport> {
   }
   if (fatal) throw fatal;
   return report;
+}
+
+/**
+ * Each round the device checks the server's newest audit checkpoint against the last one it verified (consistency
+ * proof, no going back, one root per size). An alarm ends the agent loudly (exit 3); a log that has not signed its
+ * first checkpoint yet is simply checked on the next round.
+ */
+async function witness(o: AgentOptions): Promise<void> {
+  try {
+    await witnessCheckpoint(o.client, o.home);
+  } catch (err) {
+    if (err instanceof AuditAlarm) throw err;
+    if (!isTransient(err)) throw err;
+  }
 }
 
 /** Start-up against a server that is not there (yet): a service started before the server waits for it. */
