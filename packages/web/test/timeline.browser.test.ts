@@ -93,12 +93,14 @@ describe('timeline with 100,000 photos', () => {
         `web timeline, ${PHOTOS} photos: first thumbnail ${firstThumbMs.toFixed(0)} ms, all ${PHOTOS} loaded ` +
           `${allLoadedMs.toFixed(0)} ms, scroll frames p50 ${p50.toFixed(1)} ms p95 ${p95.toFixed(1)} ms, ` +
           `${scroll.longTasks.length} long tasks (longest ${longest.toFixed(0)} ms), at most ${maxCells} tiles in the DOM`,
-        JSON.stringify(scroll.frames.map(Math.round)), JSON.stringify(scroll.longTasks.map(Math.round)),
       );
       expect(maxCells).toBeGreaterThan(0);
       expect(maxCells).toBeLessThan(400);
-      // The median frame: robust to a descheduled frame on a busy shared machine.
+      // Loose bounds: the machine is shared, so the figures printed above are what to read; these catch a timeline
+      // whose cost grows with the library (no windowing, a relayout per frame) rather than a descheduled frame.
       expect(p50).toBeLessThan(250);
+      expect(longest).toBeLessThan(1000);
+      expect(firstThumbMs).toBeLessThan(10_000);
 
       // The scrubber jumps to a far year; its month heading comes into view.
       const years = page.getByRole('navigation', { name: 'Jump to year' });

@@ -6,12 +6,14 @@ import type {
   ExplainGroup,
   ExplainPhoto,
   ExplainReport,
+  SharedIn,
   SignInEvidence,
 } from '@shoebox/shared';
 import type { DeviceRow } from '../adapters/db/schema.ts';
 import { iso } from '../platform/clock.ts';
 import { findings } from './evidence.findings.ts';
 import { cite, deliveryOf, placeOf, signInEvidence, str, type Ledger } from './evidence.ledger.ts';
+import { NOT_SHARED, type SharedPhoto } from './evidence.shared.ts';
 import type { EvidencePhotoRow, LoggedEvent } from './evidence.store.ts';
 
 export interface ExplainInput {
@@ -20,6 +22,9 @@ export interface ExplainInput {
   devices: ReadonlyMap<string, DeviceRow>;
   photos: readonly EvidencePhotoRow[];
   addedAt: ReadonlyMap<string, number>;
+  /** Photos of other accounts seen through albums, and when each came into this account's feed. */
+  shared: readonly SharedPhoto[];
+  sharedAt: ReadonlyMap<string, number>;
   ledger: Ledger;
   scope: ExplainReport['scope'];
   /** Most photos listed per group (counts and places always cover all). */
@@ -60,6 +65,7 @@ interface Bucket {
   origin: ExplainGroup['origin'];
   device: DeviceRow | undefined;
   signIn: SignInEvidence | null;
+  sharedIn: SharedIn | null;
   photos: Entry[];
 }
 
@@ -96,6 +102,11 @@ export function explainReport(input: ExplainInput): Omit<ExplainReport, 'fleet' 
     return signIns.get(sessionId) ?? null;
   };
   const buckets = new Map<string, Bucket>();
+  const add = (entry: Entry, bucket: Omit<Bucket, 'photos'>) => {
+    const found = buckets.get(bucket.key) ?? { ...bucket, photos: [] };
+    buckets.set(bucket.key, found);
+    found.photos.push(entry);
+  };
   let total = 0;
   let elsewhere = 0;
   for (const photo of input.photos) {
@@ -113,19 +124,35 @@ export function explainReport(input: ExplainInput): Omit<ExplainReport, 'fleet' 
     total++;
     const origin: Bucket['origin'] = reasons.length > 0 ? 'anomaly' : mine ? 'this-device' : 'other-device';
     const key = origin === 'other-device' ? `device:${photo.upload_device_id}` : origin;
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      const deviceOfBucket = origin === 'anomaly' ? undefined : uploader;
-      bucket = {
+    const anomaly = origin === 'anomaly';
+    add(
+      { photo, at: upload?.at ?? photo.uploaded_at, upload, delivery, reasons },
+      {
         key,
         origin,
-        device: deviceOfBucket,
-        signIn: origin === 'anomaly' ? null : signIn,
-        photos: [],
-      };
-      buckets.set(key, bucket);
+        device: anomaly ? undefined : uploader,
+        signIn: anomaly ? null : signIn,
+        sharedIn: null,
+      },
+    );
+  }
+  // The other account's log is not this one's to read: a shared photo rests on the grant, not on its upload.
+  for (const { photo, sharedIn } of input.shared) {
+    const changeId = input.sharedAt.get(photo.id);
+    const delivery = changeId === undefined ? undefined : deliveryOf(ledger, device.id, changeId);
+    const reasons = sharedIn ? [] : [NOT_SHARED];
+    if (scope === 'delivered' && !delivery) {
+      if (!sharedIn) elsewhere++;
+      continue;
     }
-    bucket.photos.push({ photo, at: upload?.at ?? photo.uploaded_at, upload, delivery, reasons });
+    total++;
+    const entry = { photo, at: photo.uploaded_at, upload: undefined, delivery, reasons };
+    if (!sharedIn)
+      add(entry, { key: 'anomaly', origin: 'anomaly', device: undefined, signIn: null, sharedIn });
+    else {
+      const key = `album:${sharedIn.albumId}`;
+      add(entry, { key, origin: 'shared-in', device: undefined, signIn: null, sharedIn });
+    }
   }
   const order = ['anomaly', 'this-device', 'other-device', 'shared-in'];
   const groups = [...buckets.values()]
@@ -163,7 +190,7 @@ function toGroup(b: Bucket, accountId: string, limit: number): ExplainGroup {
     origin: b.origin,
     device: b.device ? evidenceDevice(b.device, accountId) : null,
     signIn: b.signIn,
-    sharedIn: null,
+    sharedIn: b.sharedIn,
     count: byTime.length,
     first: first ? iso(first.at) : null,
     last: last ? iso(last.at) : null,

@@ -40,6 +40,16 @@ export function findings(groups: ExplainGroup[], device: DeviceRow, elsewhere: n
         text: `${g.count} photo(s) were uploaded by this device ${span}, from ${places}.`,
         cites: [...signInCites(g.signIn), ...uploads],
       });
+    } else if (g.origin === 'shared-in' && g.sharedIn) {
+      const { albumId, ownerAccountId, grantedAt, cite } = g.sharedIn;
+      const received = deliveries.length
+        ? ` They reached “${device.name}” in ${deliveries.length} sync batch(es).`
+        : '';
+      out.push({
+        severity: 'info',
+        text: `${g.count} photo(s) were shared into this account through album ${albumId} of account ${ownerAccountId}, shared since ${grantedAt}.${received}`,
+        cites: [...(cite ? [cite] : []), ...deliveries],
+      });
     } else if (g.device) {
       const d = g.device;
       const received = deliveries.length

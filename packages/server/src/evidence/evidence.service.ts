@@ -18,7 +18,9 @@ import type { Principal } from '../platform/principal.ts';
 import type { StaffAccess } from '../fleet/staff-access.ts';
 import { evidenceDevice, explainReport, uploadProblems } from './evidence.explain.ts';
 import { buildLedger, cite, deliveryOf, placeOf, signInEvidence, str } from './evidence.ledger.ts';
+import { openGrants, sharedPhotos } from './evidence.shared.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
+import { sharedProvenance } from './evidence.shared-provenance.ts';
 
 /**
  * Device history from fleet records (src/fleet). Optional: without it, or for a device without a serial,
@@ -66,13 +68,15 @@ export function createEvidenceService({
   }
 
   async function explainOf(accountId: string, deviceId: string, q: ExplainQuery): Promise<ExplainReport> {
-    const [photos, events, addedAt, logSize] = await Promise.all([
+    const [photos, sharedRows, events, addedAt, sharedAt, logSize] = await Promise.all([
       store.photos(db, accountId, q.photoId),
+      store.shared(db, accountId, q.photoId),
       store.events(db, accountId, ['photo.uploaded', ...TRUST_KINDS]),
       store.addedAt(db, accountId, q.photoId),
+      store.sharedAt(db, accountId, q.photoId),
       treeSize(auditDb(db)),
     ]);
-    if (q.photoId !== undefined && photos.length === 0) throw notFound('Photo');
+    if (q.photoId !== undefined && photos.length === 0 && sharedRows.length === 0) throw notFound('Photo');
     const devices = await deviceMap(accountId, [...new Set(photos.map((p) => p.upload_device_id))]);
     const device = devices.get(deviceId);
     if (!device || device.account_id !== accountId) throw notFound('Device');
@@ -82,6 +86,8 @@ export function createEvidenceService({
       devices,
       photos,
       addedAt,
+      shared: sharedPhotos(sharedRows, accountId, openGrants(events)),
+      sharedAt,
       ledger: buildLedger(events),
       scope: q.photoId !== undefined ? 'photo' : q.library ? 'library' : 'delivered',
       limit: q.limit ?? EXPLAIN_DEFAULT_LIMIT,
@@ -95,7 +101,7 @@ export function createEvidenceService({
       requireTrusted(actor);
       const accountId = actor.account.id;
       const [photo] = await store.photos(db, accountId, photoId);
-      if (!photo) throw notFound('Photo');
+      if (!photo) return sharedProvenance({ db, store, deliveries }, actor, photoId);
       const [uploads, trust, added, devices, logSize] = await Promise.all([
         store.uploadsOf(db, accountId, photoId),
         store.events(db, accountId, TRUST_KINDS),

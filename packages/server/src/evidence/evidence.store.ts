@@ -28,7 +28,21 @@ export const TRUST_KINDS = [
   'enrolment.requested',
   'enrolment.approved',
   'sync.delivered',
+  'album.share-granted',
+  'album.share-revoked',
 ] as const;
+
+/**
+ * A photo of another account the viewer sees through an album (`album_id`), with the membership that lets it in:
+ * the viewer's own (`member_granted_at`) or, in an album the viewer owns, that of the photo's account, who added
+ * it (`owner_granted_at`). Neither: nothing shares it, the signature of a mix-up.
+ */
+export interface SharedPhotoRow extends EvidencePhotoRow {
+  album_id: string;
+  album_owner_id: string;
+  member_granted_at: number | null;
+  contributor_granted_at: number | null;
+}
 
 function parse(rows: { seq: number; kind: string | null; body: string | null; created_at: number }[]) {
   return rows.flatMap((r): LoggedEvent[] => {
@@ -57,6 +71,54 @@ export function createEvidenceStore() {
         .where('account_id', '=', accountId);
       if (photoId !== undefined) q = q.where('id', '=', photoId);
       return q.execute();
+    },
+
+    /**
+     * Photos of other accounts in albums the viewer owns or is a member of (one row per album). Their upload
+     * address and place are the other account's: left out.
+     */
+    async shared(db: Queryable, viewerId: string, photoId?: string): Promise<SharedPhotoRow[]> {
+      let q = db
+        .selectFrom('photos as p')
+        .innerJoin('album_photos as ap', 'ap.photo_id', 'p.id')
+        .innerJoin('albums as a', 'a.id', 'ap.album_id')
+        .leftJoin('album_members as m', (j) =>
+          j.onRef('m.album_id', '=', 'ap.album_id').on('m.account_id', '=', viewerId),
+        )
+        .leftJoin('album_members as c', (j) =>
+          j.onRef('c.album_id', '=', 'ap.album_id').onRef('c.account_id', '=', 'p.account_id'),
+        )
+        .select(['p.id', 'p.account_id', 'p.sha256', 'p.uploaded_at', 'p.upload_device_id'])
+        .select(['p.upload_session_id', 'p.change_id', 'ap.album_id', 'a.account_id as album_owner_id'])
+        .select(['m.granted_at as member_granted_at', 'c.granted_at as contributor_granted_at'])
+        .where('p.account_id', '!=', viewerId)
+        .where('p.status', '=', 'active')
+        .where((w) => w.or([w('a.account_id', '=', viewerId), w('m.account_id', 'is not', null)]))
+        .orderBy('ap.album_id');
+      if (photoId !== undefined) q = q.where('p.id', '=', photoId);
+      const rows = await q.execute();
+      return rows.map((r) => ({
+        ...r,
+        uploaded_at: Number(r.uploaded_at),
+        change_id: Number(r.change_id),
+        member_granted_at: r.member_granted_at === null ? null : Number(r.member_granted_at),
+        contributor_granted_at: r.contributor_granted_at === null ? null : Number(r.contributor_granted_at),
+        upload_ip: null,
+        upload_place: null,
+      }));
+    },
+
+    /** Change id at which each photo of another account last came into the viewer's feed through an album. */
+    async sharedAt(db: Queryable, viewerId: string, photoId?: string): Promise<Map<string, number>> {
+      let q = db
+        .selectFrom('changes')
+        .select(['entity_id', 'id'])
+        .where('account_id', '=', viewerId)
+        .where('kind', '=', 'photo.shared')
+        .orderBy('id');
+      if (photoId !== undefined) q = q.where('entity_id', '=', photoId);
+      const rows = await q.execute();
+      return new Map(rows.map((r) => [r.entity_id, Number(r.id)]));
     },
 
     /** Any account's devices by id: a photo may name a device that is not the account's (a mix-up). */

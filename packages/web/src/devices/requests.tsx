@@ -11,9 +11,9 @@ const RequestsContext = createContext<EnrolmentRequests | null>(null);
 const POLL_MS = 10_000;
 
 /**
- * Devices waiting to be let in to the account, shared by the header's banner and the Devices page, polled every
- * 10 s while the page is visible. (The server also pushes `enrolment.requested` on its WebSocket; polling keeps the
- * web app independent of it for now.)
+ * Devices waiting to be let in to the account, shared by the approval banner and the Devices page. The live socket
+ * (session/live.tsx) reloads them the moment the server pushes an `enrolment.*` event; polling every 10 s while the
+ * page is visible covers a socket that is down.
  */
 export function EnrolmentRequestsProvider({ children }: { children: ReactNode }) {
   const [requests, setRequests] = useState<EnrolmentRequest[]>([]);
