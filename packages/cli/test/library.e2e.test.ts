@@ -90,7 +90,14 @@ describe('photos in the library through the CLI', { timeout: 180_000 }, () => {
       fileName: 'google-pixel8pro-8x8.jpg',
       fileModifiedAt: MTIME.toISOString(),
     });
-    expect(provenance).toEqual({ id, upload: photo.upload, claims: photo.claims });
+    // --provenance adds the server's evidence (uploading device, its sign-in, deliveries) to the photo's own record.
+    expect(provenance).toMatchObject({ id, upload: photo.upload, claims: photo.claims });
+    expect(provenance['provenance']).toMatchObject({
+      accountId: login.account.id,
+      sessionId: who.session.id,
+      device: { id: login.deviceId, name: 'Laptop', serial: 'PF-12345' },
+      anomalies: [],
+    });
 
     const lines = ok(text).split('\n');
     for (const line of [

@@ -41,7 +41,7 @@ export function sharedPhotos(
     const lawful = photo.account_id === album_owner_id || contributor_granted_at !== null;
     const grantee = member_granted_at !== null ? viewerId : photo.account_id;
     const viewerGrant = member_granted_at ?? (album_owner_id === viewerId ? contributor_granted_at : null);
-    const grantedAt = viewerGrant;
+    const grantedAt = lawful ? viewerGrant : null;
     const grant = grants.get(`${album_id}:${grantee}`);
     out.set(photo.id, {
       photo,

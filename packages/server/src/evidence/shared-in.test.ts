@@ -160,6 +160,14 @@ describe.each(DIALECTS)('shared-in evidence (%s)', (dialect) => {
       expect(report.groups.flatMap((g) => g.photos.map((p) => p.photoId))).not.toContain(shared);
       expect(report.groups.some((g) => g.origin === 'shared-in')).toBe(false);
     }
+
+    // Shared again: the new grant is what lets the photo in, not the revoked one.
+    const before = (await auditEvents(bob.client)).filter((e) => e.kind === 'album.share-granted');
+    await alice.client.post(`/api/albums/${albumId}/members`, { email: 'bob@example.com', role: 'view' });
+    const latest = (await auditEvents(bob.client)).filter((e) => e.kind === 'album.share-granted').at(-1);
+    expect(latest?.seq).toBeGreaterThan(before.at(-1)?.seq ?? Infinity);
+    const again = (await bob.client.get<PhotoProvenance>(`/api/photos/${shared}/provenance`)).body;
+    expect(again.sharedIn?.cite?.seq).toBe(latest?.seq);
   });
 
   it('still flags a planted photo of another account, in the member’s own album or under its account', async () => {

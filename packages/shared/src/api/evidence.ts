@@ -66,7 +66,10 @@ export const EvidenceUpload = z
   })
   .meta({ id: 'EvidenceUpload' });
 
-/** Shared into this library through another account's album (filled once shared albums exist; null until then). */
+/**
+ * Shared into this library through an album: `ownerAccountId` owns the album, `grantedAt` is when the membership that
+ * lets the photo in was granted, `cite` its 'album.share-granted' entry in the caller's own log.
+ */
 export const SharedIn = z
   .object({
     albumId: z.string(),
