@@ -147,12 +147,9 @@ export function explainReport(input: ExplainInput): Omit<ExplainReport, 'fleet' 
     }
     total++;
     const entry = { photo, at: photo.uploaded_at, upload: undefined, delivery, reasons };
-    if (!sharedIn)
-      add(entry, { key: 'anomaly', origin: 'anomaly', device: undefined, signIn: null, sharedIn });
-    else {
-      const key = `album:${sharedIn.albumId}`;
-      add(entry, { key, origin: 'shared-in', device: undefined, signIn: null, sharedIn });
-    }
+    const origin = sharedIn ? 'shared-in' : 'anomaly';
+    const key = sharedIn ? `album:${sharedIn.albumId}` : origin;
+    add(entry, { key, origin, device: undefined, signIn: null, sharedIn });
   }
   const order = ['anomaly', 'this-device', 'other-device', 'shared-in'];
   const groups = [...buckets.values()]

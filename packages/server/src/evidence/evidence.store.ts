@@ -22,7 +22,7 @@ export interface LoggedEvent {
   body: Record<string, unknown>;
 }
 
-/** The kinds explain reads besides uploads: few per device, so all of them are read. */
+/** The kinds explain reads besides uploads (trust, deliveries, album grants): few per device, so all are read. */
 export const TRUST_KINDS = [
   'sign-in.succeeded',
   'enrolment.requested',
