@@ -124,7 +124,7 @@ async function seedLog(): Promise<void> {
     {
       accountId: ACCOUNT,
       kind: 'sign-in.succeeded',
-      body: { deviceId: D1, sessionId: S1, factors: ['password'], ip: '162.105.1.1', place },
+      body: { deviceId: D1, sessionId: S1, factors: ['password'], riskFlags: [], ip: '162.105.1.1', place },
     },
     {
       accountId: ACCOUNT,
@@ -134,7 +134,7 @@ async function seedLog(): Promise<void> {
     {
       accountId: ACCOUNT,
       kind: 'sign-in.succeeded',
-      body: { deviceId: D2, sessionId: S2, factors: ['password'], ip: '210.39.1.1', place },
+      body: { deviceId: D2, sessionId: S2, factors: ['password'], riskFlags: [], ip: '210.39.1.1', place },
     },
     {
       accountId: ACCOUNT,

@@ -19,7 +19,8 @@ type From = { ip: Ip; place: AuditPlace | null };
 type Actor = { deviceId: string | null; sessionId: string | null };
 
 export type AuditBodies = {
-  'sign-in.succeeded': From & { deviceId: string; sessionId: string; factors: string[] };
+  /** riskFlags: the risk signals the sign-in raised (trust/risk.ts). */
+  'sign-in.succeeded': From & { deviceId: string; sessionId: string; factors: string[]; riskFlags: string[] };
   /** factors: the factor types presented; failedFactor: the one that was refused. */
   'sign-in.failed': From & {
     deviceId: string | null;

@@ -15,6 +15,7 @@ import type { Principal } from '../platform/principal.ts';
 import type { DevicesStore } from './devices.store.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import { actorOf, auditPlace, type AuditRecorder } from '../audit/audit.recorder.ts';
+import { assessSignIn, CONCURRENT_WINDOW_MS, RECENT_SIGN_INS, type RiskFlag } from '../trust/risk.ts';
 
 export interface DevicesServiceDeps {
   db: Db;
@@ -127,6 +128,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     const place = geo.locate(input.ip);
     const token = newSecret(256);
     const result = await db.transaction().execute(async (trx) => {
+      const riskFlags = await assessRisk(trx, account.id, now, place);
       let device = await store.findByInstallation(trx, account.id, input.device.installationId);
       const firstDevice = (await store.countTrusted(trx, account.id)) === 0;
       const described = describe(input.device);
@@ -144,6 +146,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           last_ip: input.ip,
           last_place: json(place),
           removed_at: null,
+          risk_flags: JSON.stringify(riskFlags),
         };
         await store.insertDevice(trx, device);
       } else {
@@ -155,6 +158,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           last_seen_at: now,
           last_ip: input.ip,
           last_place: json(place),
+          risk_flags: JSON.stringify(riskFlags),
         } as const;
         await store.updateDevice(trx, device.id, patch);
         device = { ...device, ...patch };
@@ -172,6 +176,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         factors: JSON.stringify(['password']),
         revoked_at: null,
         revoke_reason: null,
+        risk_flags: JSON.stringify(riskFlags),
       };
       await store.insertSession(trx, session);
       const announce =
@@ -187,11 +192,25 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           deviceId: device.id,
           sessionId: session.id,
           factors: ['password'],
+          riskFlags,
         },
       });
-      return { device, session, announce };
+      return { device, session, announce, riskFlags };
     });
     result.announce?.();
+    if (result.riskFlags.length > 0) {
+      events.emit('account.message', {
+        accountId: account.id,
+        event: 'sign-in.risk',
+        data: {
+          riskFlags: result.riskFlags,
+          device: toDevice(result.device, ''),
+          ip: input.ip,
+          place,
+          at: iso(now),
+        },
+      });
+    }
     if (result.device.status === 'pending') {
       events.emit('device.pending', { accountId: account.id, deviceId: result.device.id });
     }
@@ -202,6 +221,18 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       session: toSession(result.session),
     };
     return response;
+  }
+
+  /** The risk signals of a sign-in, against the account's sessions as they were just before it. */
+  async function assessRisk(trx: Tx, accountId: string, now: number, place: Place | null) {
+    const rows = await store.recentSessions(trx, accountId, RECENT_SIGN_INS, now - CONCURRENT_WINDOW_MS);
+    const history = rows.map((r) => ({
+      at: r.created_at,
+      lastUsedAt: r.last_used_at,
+      place: parsePlace(r.place),
+      live: r.revoked_at === null && r.expires_at > now,
+    }));
+    return assessSignIn(history, now, place);
   }
 
   /** Resolves a bearer token; null when it is unknown, expired, revoked, or its device was removed. */
@@ -340,6 +371,7 @@ export function toDevice(row: DeviceRow, currentDeviceId: string): Device {
     lastSeenAt: iso(row.last_seen_at),
     lastIp: row.last_ip,
     lastPlace: parsePlace(row.last_place),
+    riskFlags: row.risk_flags ? (JSON.parse(row.risk_flags) as RiskFlag[]) : [],
     current: row.id === currentDeviceId,
   };
 }

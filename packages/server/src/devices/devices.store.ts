@@ -107,6 +107,25 @@ export function createDevicesStore() {
       };
     },
 
+    /** What risk signals compare a new sign-in with: the latest sign-ins, and sessions used since `activeSince`. */
+    async recentSessions(db: Queryable, accountId: string, latest: number, activeSince: number) {
+      const columns = ['id', 'created_at', 'last_used_at', 'place', 'revoked_at', 'expires_at'] as const;
+      const newest = await db
+        .selectFrom('sessions')
+        .select(columns)
+        .where('account_id', '=', accountId)
+        .orderBy('created_at', 'desc')
+        .limit(latest)
+        .execute();
+      const active = await db
+        .selectFrom('sessions')
+        .select(columns)
+        .where('account_id', '=', accountId)
+        .where('last_used_at', '>=', activeSince)
+        .execute();
+      return [...new Map([...newest, ...active].map((row) => [row.id, row])).values()];
+    },
+
     /** Records use of a session; `expiresAt` extends it (trusted devices only). */
     async touchSession(
       db: Queryable,
@@ -193,6 +212,7 @@ const SESSION_COLUMNS = everyColumn<SessionRow>()([
   'factors',
   'revoked_at',
   'revoke_reason',
+  'risk_flags',
 ]);
 const DEVICE_COLUMNS = everyColumn<DeviceRow>()([
   'id',
@@ -211,6 +231,7 @@ const DEVICE_COLUMNS = everyColumn<DeviceRow>()([
   'last_ip',
   'last_place',
   'removed_at',
+  'risk_flags',
 ]);
 const ACCOUNT_COLUMNS = everyColumn<AccountRow>()([
   'id',

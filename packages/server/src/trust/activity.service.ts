@@ -1,4 +1,4 @@
-import type { ActivityItem, ActivityPage, Place } from '@shoebox/shared';
+import { RiskFlag, type ActivityItem, type ActivityPage, type Place } from '@shoebox/shared';
 import type { Db } from '../adapters/db/database.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError } from '../errors.ts';
@@ -39,6 +39,13 @@ function devicesOf(kind: string, b: Body): { about: string | null; by: string | 
     default:
       return { about: text(b['deviceId']), by: null };
   }
+}
+
+/** Entries recorded before risk signals existed have none. */
+function riskFlagsOf(b: Body): RiskFlag[] {
+  const flags: unknown = b['riskFlags'];
+  if (!Array.isArray(flags)) return [];
+  return (flags as unknown[]).filter((f): f is RiskFlag => RiskFlag.safeParse(f).success);
 }
 
 function resultOf(kind: string): ActivityItem['result'] {
@@ -98,6 +105,7 @@ export function createActivityService({ db }: { db: Db }) {
           ip: text(p.body['ip']),
           place: (p.body['place'] as Place | null | undefined) ?? null,
           factors: Array.isArray(factors) ? factors.filter((f) => typeof f === 'string') : [],
+          riskFlags: riskFlagsOf(p.body),
           detail: p.body,
         };
       });

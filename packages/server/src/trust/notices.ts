@@ -18,7 +18,17 @@ interface RequestData {
   lastIp?: string | null;
   factor?: string;
   remaining?: number;
+  riskFlags?: string[];
+  at?: string;
 }
+
+/** What each risk signal means, for the owner. */
+const RISK_WORDS: Record<string, string> = {
+  'new-country': 'from a country none of your last 10 sign-ins came from',
+  'impossible-travel': 'too far from your previous sign-in to have travelled there since',
+  'concurrent-far-session': 'while another of your devices was in use more than 500 km away',
+  'dormant-account': 'the first sign-in in over 90 days',
+};
 
 const where = (d: RequestData) =>
   `${d.place?.label ?? 'an unknown place'} (IP ${d.ip ?? d.lastIp ?? 'unknown'})`;
@@ -112,6 +122,17 @@ export function noticeFor(event: string, data: RequestData, at: Date): Notice | 
         ],
         // The removed device is gone already; a link here would have nothing left to remove.
         deviceId: null,
+      };
+    case 'sign-in.risk':
+      return {
+        subject: 'An unusual sign-in to your Shoebox account',
+        lines: [
+          `Someone signed in to your account with your password on ${what(data) || 'a device'}.`,
+          `Where: ${where(data)}. When: ${data.at ?? time}.`,
+          `It looks unusual: ${(data.riskFlags ?? []).map((f) => RISK_WORDS[f] ?? f).join('; ')}.`,
+          'If this was not you, use the link below and change your password.',
+        ],
+        deviceId,
       };
     case 'sign-in.failures':
       return {

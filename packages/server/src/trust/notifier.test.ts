@@ -118,4 +118,29 @@ describe('security notices by e-mail', () => {
     );
     expect(mail.to).toEqual(['owner@example.com']);
   });
+
+  it('e-mails the owner about an unusual sign-in, with the place and what is unusual about it', async () => {
+    // Beijing, then moments later London: a new country, too far to have travelled, while Beijing is in use.
+    // (Beijing itself is unusual too: the stranger above signed in from Shenzhen moments before.)
+    await signIn(server.url, 'owner@example.com', deviceDescription('Phone in Beijing'), '162.105.1.1');
+    await signIn(server.url, 'owner@example.com', deviceDescription('Laptop in London'), '81.2.69.160');
+    const decoded = (raw: string) => raw.replace(/=\r?\n/g, '').replaceAll('=3D', '=');
+    const mail = await eventually(
+      async () =>
+        Promise.resolve(
+          smtp.inbox.find(
+            (m) => m.raw.includes('An unusual sign-in') && decoded(m.raw).includes('Laptop in London'),
+          ),
+        ),
+      10_000,
+      'the e-mail',
+    );
+    expect(mail.to).toEqual(['owner@example.com']);
+    const body = decoded(mail.raw);
+    expect(body).toContain('London, England, United Kingdom (IP 81.2.69.160)');
+    expect(body).toContain('from a country none of your last 10 sign-ins came from');
+    expect(body).toContain('too far from your previous sign-in');
+    expect(body).toContain('more than 500 km away');
+    expect(body).toMatch(/https:\/\/photos\.example\.com\/not-me\?token=/);
+  });
 });

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Device, EmailCodeSent, EnrolmentVerifyRequest, Place } from '@shoebox/shared';
+import { Device, EmailCodeSent, EnrolmentVerifyRequest, Place, RiskFlag } from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
 import { problem, security, json } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
@@ -19,6 +19,7 @@ export const EnrolmentRequest = z
     id: z.string(),
     state: z.enum(['waiting', 'approved', 'denied', 'expired', 'failed', 'cancelled']),
     device: Device,
+    riskFlags: z.array(RiskFlag).meta({ description: 'Risk signals raised by the sign-in that asks' }),
     ip: z.string().nullable(),
     place: Place.nullable(),
     requestedAt: z.string(),

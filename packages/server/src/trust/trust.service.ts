@@ -32,10 +32,13 @@ export function createTrustService(deps: TrustServiceDeps) {
     createHash('sha256').update(`${enrolmentId}:${code}`).digest('hex');
 
   function describeRequest(e: EnrolmentRow, device: DeviceRow) {
+    const described = toDevice(device, '');
     return {
       id: e.id,
       state: e.state,
-      device: toDevice(device, ''),
+      device: described,
+      // A device has one waiting request at a time, opened by its latest sign-in: the flags on the device.
+      riskFlags: described.riskFlags,
       ip: e.ip,
       place: parsePlace(e.place),
       requestedAt: iso(e.created_at),

@@ -19,6 +19,13 @@ export const DeviceDescription = z
   .meta({ id: 'DeviceDescription' });
 export type DeviceDescription = z.infer<typeof DeviceDescription>;
 
+/** Risk signals of a sign-in: a country not among the last 10 sign-ins, faster than 805 km/h over more than 500 km,
+ * another session used within the hour more than 500 km away, the first sign-in after 90 days without use. */
+export const RiskFlag = z
+  .enum(['new-country', 'impossible-travel', 'concurrent-far-session', 'dormant-account'])
+  .meta({ id: 'RiskFlag' });
+export type RiskFlag = z.infer<typeof RiskFlag>;
+
 export const Device = z
   .object({
     id: z.string(),
@@ -33,6 +40,7 @@ export const Device = z
     lastSeenAt: z.string(),
     lastIp: z.string().nullable(),
     lastPlace: Place.nullable(),
+    riskFlags: z.array(RiskFlag).meta({ description: 'Risk signals raised at its latest sign-in' }),
     current: z.boolean(),
   })
   .meta({ id: 'Device' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Password } from './accounts.ts';
 import { Id, Place } from './common.ts';
+import { RiskFlag } from './devices.ts';
 
 /** Sensitive changes re-ask for the password, so a borrowed unlocked device cannot make them. */
 export const PasswordConfirmation = z
@@ -106,6 +107,7 @@ export const ActivityItem = z
     ip: z.string().nullable(),
     place: Place.nullable(),
     factors: z.array(z.string()),
+    riskFlags: z.array(RiskFlag).meta({ description: 'Risk signals a sign-in raised' }),
     detail: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'ActivityItem' });

@@ -5133,7 +5133,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Device not trusted */
+        /** @description Device not trusted, or not staff / no reason given for another account */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5309,6 +5309,8 @@ export interface components {
       lastSeenAt: string;
       lastIp: string | null;
       lastPlace: components['schemas']['Place'];
+      /** @description Risk signals raised at its latest sign-in */
+      riskFlags: components['schemas']['RiskFlag'][];
       current: boolean;
     };
     Place: {
@@ -5321,6 +5323,8 @@ export interface components {
       longitude: number | null;
       accuracyKm: number | null;
     } | null;
+    /** @enum {string} */
+    RiskFlag: 'new-country' | 'impossible-travel' | 'concurrent-far-session' | 'dormant-account';
     Session: {
       id: string;
       createdAt: string;
@@ -5549,6 +5553,8 @@ export interface components {
       /** @enum {string} */
       state: 'waiting' | 'approved' | 'denied' | 'expired' | 'failed' | 'cancelled';
       device: components['schemas']['Device'];
+      /** @description Risk signals raised by the sign-in that asks */
+      riskFlags: components['schemas']['RiskFlag'][];
       ip: string | null;
       place: components['schemas']['Place'];
       requestedAt: string;
@@ -5636,6 +5642,8 @@ export interface components {
       ip: string | null;
       place: components['schemas']['Place'];
       factors: string[];
+      /** @description Risk signals a sign-in raised */
+      riskFlags: components['schemas']['RiskFlag'][];
       detail: {
         [key: string]: unknown;
       };

@@ -10,6 +10,7 @@ import { timelineIndexMigration } from './migrations/0008-timeline-index.ts';
 import { albumMembersMigration } from './migrations/0009-album-members.ts';
 import { fleetMigration } from './migrations/0010-fleet.ts';
 import { evidenceMigration } from './migrations/0011-evidence.ts';
+import { riskMigration } from './migrations/0012-risk.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0009-album-members': albumMembersMigration,
   '0010-fleet': fleetMigration,
   '0011-evidence': evidenceMigration,
+  '0012-risk': riskMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

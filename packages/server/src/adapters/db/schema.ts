@@ -76,6 +76,8 @@ export interface DevicesTable {
   /** JSON Place or null. */
   last_place: string | null;
   removed_at: number | null;
+  /** JSON array of the risk flags raised at the device's latest sign-in; null before they existed. */
+  risk_flags: string | null;
 }
 
 export interface SessionsTable {
@@ -93,6 +95,8 @@ export interface SessionsTable {
   factors: string;
   revoked_at: number | null;
   revoke_reason: string | null;
+  /** JSON array of the risk flags raised when this session was signed in. */
+  risk_flags: string | null;
 }
 
 export interface BlobsTable {
