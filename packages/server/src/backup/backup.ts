@@ -69,7 +69,7 @@ export async function backupInstallation(source: BackupSource, dest: string): Pr
     }
     let entry: FileEntry;
     try {
-      entry = await copyHashed(source.blobs.read(key), blobPath(dest, key));
+      entry = await copyHashed(() => source.blobs.read(key), blobPath(dest, key));
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ENOENT') throw err;
       report.blobsVanished++;
@@ -124,8 +124,20 @@ export async function forEachLimit<T>(
   task: (item: T) => Promise<void>,
 ): Promise<void> {
   const iterator = items[Symbol.asyncIterator]();
+  let failed = false;
   const worker = async () => {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await task(next.value);
+    for (let next = await iterator.next(); !next.done && !failed; next = await iterator.next()) {
+      try {
+        await task(next.value);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: limit }, worker));
+  // After a failure the other workers stop taking items, and all of them settle before the caller hears of it:
+  // nothing keeps reading or writing files behind a caller that has already cleaned up.
+  const results = await Promise.allSettled(Array.from({ length: limit }, worker));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }

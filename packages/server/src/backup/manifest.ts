@@ -51,15 +51,19 @@ export async function writeManifest(root: string, manifest: Manifest): Promise<v
   await writeAtomically(path.join(root, MANIFEST), JSON.stringify(manifest));
 }
 
-/** Streams `source` to `target` (through a temporary name, fsynced), returning its SHA-256 and size. */
-export async function copyHashed(source: Readable, target: string): Promise<FileEntry> {
+/**
+ * Copies what `open` reads to `target` (temp file, fsync, rename), hashing on the way. The source is opened only
+ * once the target is ready and is read at once, so a source that fails (a vanished file) fails this call instead of
+ * emitting an error nobody listens to.
+ */
+export async function copyHashed(open: () => Readable, target: string): Promise<FileEntry> {
   await fsp.mkdir(path.dirname(target), { recursive: true });
   const temp = path.join(path.dirname(target), `.${randomUUID()}.tmp`);
   const hash = createHash('sha256');
   const handle = await fsp.open(temp, 'wx');
   let size = 0;
   try {
-    for await (const chunk of source) {
+    for await (const chunk of open()) {
       const buf = chunk as Buffer;
       hash.update(buf);
       size += buf.length;

@@ -42,7 +42,7 @@ export async function restoreInstallation(src: string, target: RestoreTarget): P
       const expected = manifest.blobs[key];
       if (!expected) return;
       const temp = path.join(staging, randomUUID());
-      const got = await copyHashed(fs.createReadStream(blobPath(src, key)), temp);
+      const got = await copyHashed(() => fs.createReadStream(blobPath(src, key)), temp);
       if (got.sha256 !== expected.sha256 || got.size !== expected.size)
         throw new Error(`Backup file blobs/${key} is damaged: its SHA-256 is not the manifest's`);
       await target.blobs.importFile(temp, key);

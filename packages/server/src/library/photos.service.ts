@@ -168,10 +168,15 @@ export function createPhotosService(deps: PhotosServiceDeps) {
 
   async function setStatus(actor: Principal, id: string, status: PhotoStatus): Promise<Photo> {
     requireTrusted(actor);
-    const row = await load(actor, id);
-    if (row.status === status) return toPhoto(row);
     const now = clock.now();
     const changeId = await db.transaction().execute(async (trx) => {
+      // Changes to a photo are ordered by the feed lock, taken before the photo is read: a trash racing a permanent
+      // delete then sees the delete and answers 404, instead of recording a change for a photo that is gone (or, on
+      // PostgreSQL, deadlocking against the delete, which takes the lock before the row).
+      await features.serializeChangeFeed(trx);
+      const row = await photos.find(trx, actor.account.id, id);
+      if (!row) throw notFound('Photo');
+      if (row.status === status) return null;
       await photos.update(trx, actor.account.id, id, {
         status,
         trashed_at: status === 'trashed' ? now : null,
@@ -191,7 +196,8 @@ export function createPhotosService(deps: PhotosServiceDeps) {
       });
       return changeId;
     });
-    events.emit('photo.changed', { accountId: actor.account.id, photoId: id, changeId });
+    if (changeId !== null)
+      events.emit('photo.changed', { accountId: actor.account.id, photoId: id, changeId });
     return toPhoto(await load(actor, id));
   }
 
@@ -202,6 +208,8 @@ export function createPhotosService(deps: PhotosServiceDeps) {
   async function destroy(accountId: string, id: string, by: Principal | null, reason: string): Promise<void> {
     const now = clock.now();
     const result = await db.transaction().execute(async (trx) => {
+      // Locked before the read, as in setStatus: of two racing deletes the second finds nothing (404).
+      await features.serializeChangeFeed(trx);
       const row = await photos.find(trx, accountId, id);
       if (!row) throw notFound('Photo');
       // Recorded first: the change reaches the albums' audiences, found through rows the delete cascades away.
