@@ -10,6 +10,7 @@ import { TimelinePage } from '../timeline/TimelinePage.tsx';
 import { UploadProvider } from '../upload/Uploads.tsx';
 import { Link, useLocation, type Route } from './router.tsx';
 import { Brand, Shell } from './Shell.tsx';
+import { NotMePage } from '../security/NotMePage.tsx';
 
 // Pages other than the timeline load on first visit, keeping the initial bundle small.
 const AlbumsPage = lazy(() => import('../albums/AlbumsPage.tsx'));
@@ -86,10 +87,14 @@ function SignedIn() {
 export function App() {
   const { t } = useI18n();
   const { state, retry } = useSession();
+  const { pathname, search } = useLocation();
 
   useEffect(() => {
     if (state.kind !== 'ready') document.title = t('app.name');
   }, [state.kind, t]);
+
+  // The "This wasn't me" link of a notice e-mail works signed in or not, on any device.
+  if (pathname === '/not-me') return <NotMePage token={search.get('token')} />;
 
   let screen;
   switch (state.kind) {

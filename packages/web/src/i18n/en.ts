@@ -247,6 +247,15 @@ export const en = {
   'pending.method.totp': 'Authenticator app code',
   'pending.method.recovery-code': 'Recovery code',
   'nav.security': 'Security',
+  'notMe.title': "This wasn't me",
+  'notMe.explain':
+    'Someone signed in to your Shoebox account and the e-mail you received says where. If it was not you, Shoebox removes that device at once, ends its sessions, and asks for a new password before any new device can join.',
+  'notMe.confirm': 'Remove that device and lock new sign-ins',
+  'notMe.done': 'Done: the device is removed and {sessions} of its sessions ended.',
+  'notMe.doneNoDevice': 'Done: new sign-ins are locked until the password is changed.',
+  'notMe.next':
+    'Now open Shoebox on one of your trusted devices and set a new password (Security → Password).',
+  'notMe.noToken': 'This link is incomplete. Open the whole link from the e-mail.',
   'security.title': 'Security',
   'security.password.title': 'Password',
   'security.password.current': 'Current password',
