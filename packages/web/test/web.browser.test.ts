@@ -2,62 +2,22 @@
  * The web app in a real browser against a real server: Debian's Chromium driven by playwright-core, the built app
  * served by `startTestServer('sqlite')`. Screenshots of every main page land in test-artifacts/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusFile, REPO_ROOT } from '../../server/test/support/corpus.ts';
+import { corpusFile } from '../../server/test/support/corpus.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
+import { DESKTOP, ensureWebBuilt, launchChromium, SHOTS, WEB } from './support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_INDEX = path.join(WEB, 'dist', 'index.html');
-const SHOTS = path.join(REPO_ROOT, 'test-artifacts', 'screenshots');
 const require = createRequire(import.meta.url);
 
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'tremble-orchard-velvet-42';
-const DESKTOP = { width: 1280, height: 820 };
 const PHONE = { width: 390, height: 844 };
-
-/** Every file under `target`, sorted, for hashing. */
-function filesUnder(target: string): string[] {
-  if (!fs.existsSync(target)) return [];
-  if (!fs.statSync(target).isDirectory()) return [target];
-  return fs
-    .readdirSync(target)
-    .sort()
-    .flatMap((name) => filesUnder(path.join(target, name)));
-}
-
-/**
- * Builds the app with Vite unless dist/ was built by this function from exactly the current sources (a hash of them
- * is kept in dist/.source-hash, written only after a successful build).
- */
-function ensureWebBuilt(): void {
-  const hash = createHash('sha256');
-  for (const file of ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].flatMap((p) =>
-    filesUnder(path.join(WEB, p)),
-  )) {
-    hash.update(path.relative(WEB, file)).update('\0').update(fs.readFileSync(file)).update('\0');
-  }
-  const digest = hash.digest('hex');
-  const stamp = path.join(WEB, 'dist', '.source-hash');
-  if (fs.existsSync(DIST_INDEX) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return;
-  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  // Vitest sets NODE_ENV=test, which would bundle React's development build.
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: WEB,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  fs.writeFileSync(stamp, digest);
-}
 
 interface AxeViolation {
   id: string;
@@ -101,27 +61,8 @@ describe('web app in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}. Run \`bash scripts/ensure-chromium.sh\` (installs Debian's chromium with apt-get).`,
-      );
-    }
     ensureWebBuilt();
-    fs.mkdirSync(SHOTS, { recursive: true });
-    [server, browser] = await Promise.all([
-      startTestServer('sqlite'),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      }),
-    ]);
+    [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
     desktop = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'Europe/London' });
     page = await desktop.newPage();
   }, 120_000);

@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { syncDirectory, writeFileAtomic } from './atomic-write.ts';
+import { fsyncDir, writeFileSynced } from '../blobs/fsync.ts';
 import {
   decodeExifThumbnail,
   decodeHeicWasm,
@@ -134,8 +134,8 @@ async function writeDerivatives(out: RenderOutput, preview: Buffer, thumbnail: B
   const dirs = [...new Set([path.dirname(out.previewPath), path.dirname(out.thumbnailPath)])];
   await Promise.all(dirs.map((dir) => fsp.mkdir(dir, { recursive: true })));
   await Promise.all([
-    writeFileAtomic(out.previewPath, preview),
-    writeFileAtomic(out.thumbnailPath, thumbnail),
+    writeFileSynced(out.previewPath, preview),
+    writeFileSynced(out.thumbnailPath, thumbnail),
   ]);
-  await Promise.all(dirs.map(syncDirectory));
+  await Promise.all(dirs.map(fsyncDir));
 }
