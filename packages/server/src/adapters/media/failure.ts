@@ -55,6 +55,9 @@ export async function explainFailure(err: unknown, path: string, type: MediaType
   const known = EXPLANATIONS.find(([pattern]) => pattern.test(message));
   if (known) return known[1](type);
   if (await lacksEndMarker(path, type)) return truncated(type).message;
+  // libvips keeps the decoder's own words in a per-thread buffer; under concurrent decodes they are sometimes
+  // gone and only this generic line is left. A warning the decoder raised on a complete file is damaged data.
+  if (/warning treated as error/i.test(message)) return `The ${formatName(type)} image data is corrupt.`;
   return `The ${formatName(type)} image could not be decoded (${message.replace(/\.$/, '')}).`;
 }
 
