@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Frontier, leafHash } from '@shoebox/shared/merkle/index';
 import { openDatabase, type DatabaseHandle } from '../packages/server/src/adapters/db/database.ts';
 import { migrateToLatest } from '../packages/server/src/adapters/db/migrate.ts';
+import { backfill as backfillEvidenceUploads } from '../packages/server/src/adapters/db/migrations/0015-evidence-uploads.ts';
 import { KEY_BYTES, SALT_BYTES, eventText, makeLeaf } from '../packages/server/src/audit/audit.leaf.ts';
 import { STORED_LEVEL, nodeRowId } from '../packages/server/src/audit/audit.tree.ts';
 import type { AuditInput } from '../packages/server/src/audit/audit.kinds.ts';
@@ -233,6 +234,8 @@ log(`seeding ${PHOTOS} photos and ${ENTRIES} audit entries on ${handle.dialect} 
 if (!reuse) {
   await seedRows();
   await seedLog();
+  // The narrow upload index, as the upload transactions would have written it (migration 0015's copy).
+  await backfillEvidenceUploads(db as never);
 }
 const device = await db.selectFrom('devices').selectAll().where('id', '=', D1).executeTakeFirstOrThrow();
 const account = await db

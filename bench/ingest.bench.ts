@@ -7,7 +7,13 @@ import { measureCeiling, type Throughput } from './lib/ceiling.ts';
 import { corpusPhotos, describe, totalBytes, warmPageCache, type BenchFile } from './lib/files.ts';
 import { generatedPhotos } from './lib/generate.ts';
 import { ingestRows } from './lib/ingest-rows.ts';
-import { DEFAULT_MALLOC_ARENAS, endToEnd, uploadOnly } from './lib/ingest-phases.ts';
+import {
+  DEFAULT_MALLOC_ARENAS,
+  DEFAULT_MMAP_THRESHOLD,
+  DEFAULT_SEMI_SPACE_MB,
+  endToEnd,
+  uploadOnly,
+} from './lib/ingest-phases.ts';
 import { RESULTS_DIR } from './lib/paths.ts';
 import { fmt, machine, printTable, writeResult } from './lib/report.ts';
 
@@ -21,10 +27,20 @@ const flags = readFlags('npm run bench:ingest -- [flags]', {
     type: 'string',
     help: `MALLOC_ARENA_MAX for the server (default ${DEFAULT_MALLOC_ARENAS}, as the README says; 0: glibc's)`,
   },
+  'semi-space': {
+    type: 'string',
+    help: `V8 --max-semi-space-size (MB) for the server (default ${DEFAULT_SEMI_SPACE_MB}, as the README says; 0: V8's)`,
+  },
+  'mmap-threshold': {
+    type: 'string',
+    help: `MALLOC_MMAP_THRESHOLD_ for the server (default ${DEFAULT_MMAP_THRESHOLD}, as the README says; 0: glibc's)`,
+  },
 });
 const count = Math.max(1, flags.int('count', 200));
 const concurrency = Math.max(1, flags.int('concurrency', 4));
 const mallocArenas = flags.int('malloc-arenas', DEFAULT_MALLOC_ARENAS);
+const semiSpaceMb = flags.int('semi-space', DEFAULT_SEMI_SPACE_MB);
+const mmapThreshold = flags.int('mmap-threshold', DEFAULT_MMAP_THRESHOLD);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'shoebox-bench-'));
 const profileDir = flags.bool('profile')
@@ -71,6 +87,8 @@ try {
     concurrency,
     dataDir: path.join(work, name),
     mallocArenas,
+    semiSpaceMb,
+    mmapThreshold,
     cpuProfDir: profileDir && path.join(profileDir, name),
   });
   const upload = await uploadOnly(phase('upload-only'));
@@ -86,6 +104,8 @@ try {
       count,
       concurrency,
       mallocArenas,
+      semiSpaceMb,
+      mmapThreshold,
       files: files.length,
       corpusFiles: corpus.length,
       bytes: totalBytes(files),

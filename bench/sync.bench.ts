@@ -1,5 +1,5 @@
 // npm run bench:sync -- [--quick] [--only latency,catchup,newdevice,fanout] [--trials N] [--large N] [--small N]
-//                       [--photos N] [--devices N] [--json]
+//                       [--photos N] [--agent-photos N] [--devices N] [--json]
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import {
   type Latency,
 } from './lib/sync-run.ts';
 import { ensureSyncthing, syncthingPair } from './lib/sync-syncthing.ts';
+import { agentSnapshotRun, type AgentSnapshotResult } from './lib/sync-agent-snapshot.ts';
 
 /** Figures from the issue, measured on our machine class. */
 const ANCHORS = { immichSnapshot: { assets: 10_200, seconds: 1.15 } };
@@ -27,11 +28,12 @@ const flags = readFlags('npm run bench:sync -- [flags]', {
     type: 'boolean',
     help: 'small sizes: 5 trials, 100 large + 1000 small files, 10k rows, 200 sockets',
   },
-  only: { type: 'string', help: 'comma list of latency,catchup,newdevice,fanout (default all)' },
+  only: { type: 'string', help: 'comma list of latency,catchup,newdevice,agent,fanout (default all)' },
   trials: { type: 'string', help: 'latency trials per configuration (default 20)' },
   large: { type: 'string', help: 'catch-up: ~3.3 MB files (default 1000)' },
   small: { type: 'string', help: 'catch-up: ~110 KB files (default 10000)' },
   photos: { type: 'string', help: 'new device: library rows (default 100000)' },
+  'agent-photos': { type: 'string', help: 'new device through the real agent: library rows (default 20000)' },
   devices: { type: 'string', help: 'fan-out: sockets in all (default 2000; 100 on the measured account)' },
   json: { type: 'boolean', help: 'print the JSON result instead of tables' },
   'no-syncthing': {
@@ -45,9 +47,10 @@ const sizes = {
   large: flags.int('large', quick ? 100 : 1000),
   small: flags.int('small', quick ? 1000 : 10_000),
   photos: flags.int('photos', quick ? 10_000 : 100_000),
+  agentPhotos: flags.int('agent-photos', quick ? 5_000 : 20_000),
   devices: flags.int('devices', quick ? 200 : 2000),
 };
-const only = new Set((flags.str('only') ?? 'latency,catchup,newdevice,fanout').split(','));
+const only = new Set((flags.str('only') ?? 'latency,catchup,newdevice,agent,fanout').split(','));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const before = machine();
 const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'shoebox-sync-bench-'));
@@ -55,7 +58,7 @@ const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'shoebox-sync-bench-'));
 interface Result {
   syncthing?: string;
   latency?: {
-    shoebox: Latency & { uploadedP50: number; downloadedP50: number };
+    shoebox: Latency & { uploadedP50: number; downloadedP50: number; stagesP50: Record<string, number> };
     syncthing?: Record<'default' | 'watcher-1s' | 'rest-rescan', Latency>;
   };
   catchUp?: {
@@ -63,6 +66,7 @@ interface Result {
     small: { shoebox: CatchUp; syncthing: CatchUp };
   };
   newDevice?: NewDeviceResult;
+  agentSnapshot?: AgentSnapshotResult;
   fanOut?: FanOutResult;
 }
 const result: Result = {};
@@ -83,6 +87,11 @@ try {
         log(`latency: ${sizes.trials} trials each`);
         const shoebox = await shoeboxLatency(pair, sizes.trials, large);
         log(`  shoebox p50 ${fmt.ms(shoebox.p50)}`);
+        log(
+          `  stages (p50, ms after the write): ${Object.entries(shoebox.stagesP50)
+            .map(([k, v]) => `${k} ${fmt.ms(v)}`)
+            .join(', ')}`,
+        );
         if (flags.bool('no-syncthing')) result.latency = { shoebox };
         else {
           const st = {
@@ -125,6 +134,14 @@ try {
     result.newDevice = await newDeviceRun({
       photos: sizes.photos,
       dataDir: path.join(work, 'new-device'),
+      log,
+    });
+  }
+  if (only.has('agent')) {
+    log(`new device through the agent: ${sizes.agentPhotos} photos`);
+    result.agentSnapshot = await agentSnapshotRun({
+      photos: sizes.agentPhotos,
+      dataDir: path.join(work, 'agent-snapshot'),
       log,
     });
   }
@@ -203,6 +220,17 @@ if (result.newDevice) {
     ratio: '',
     target: '≤ 100 MB',
     met: n.rssGrowthBytes <= 100e6,
+  });
+}
+if (result.agentSnapshot) {
+  const g = result.agentSnapshot;
+  rows.push({
+    figure: `new device through \`shoebox sync --once\`: ${g.photos} records streamed and applied`,
+    value: `${fmt.s(g.seconds)}; agent peak RSS ${fmt.mb(g.agentPeakRssBytes)}, CPU ${fmt.s(g.agentCpuSeconds)}`,
+    anchor: 'bounded memory: RSS must not grow with the library',
+    ratio: '',
+    target: '',
+    met: null,
   });
 }
 if (result.fanOut) {

@@ -76,6 +76,7 @@ export async function seedLibrary(
         ...{ token_hash: createHash('sha256').update(token).digest('hex'), created_at: now },
         ...{ expires_at: now + 365 * 86_400_000, last_used_at: now, ip: '127.0.0.1', place: null },
         ...{ factors: '["password"]', revoked_at: null, revoke_reason: null },
+        ...{ client: 'device', authenticated_at: now },
       })
       .execute();
   });

@@ -198,6 +198,7 @@ async function seedDevices(dataDir: string, total: number, onAccount: number): P
               ...{ token_hash: createHash('sha256').update(token).digest('hex') },
               ...{ expires_at: now + 86_400_000, last_used_at: now, ip: '127.0.0.1', place: null },
               ...{ factors: '["password"]', revoked_at: null, revoke_reason: null },
+              ...{ client: 'device', authenticated_at: now },
             })
             .execute();
           devices.push({ accountId, token });

@@ -119,6 +119,8 @@ export async function shoeboxLatency(p: ShoeboxPair, trials: number, bases: Buff
   const ms: number[] = [];
   /** Write → A's agent says "uploaded" (settle, hash, upload), then → B's agent says "downloaded". */
   const halves: { uploadedMs: number; downloadedMs: number }[] = [];
+  /** Where each propagation's time went, in ms since the write (from the agents' trace lines). */
+  const stages: Record<'uploadStart' | 'uploaded' | 'hint' | 'page' | 'downloaded', number>[] = [];
   for (let i = 0; i < trials; i++) {
     const t0 = performance.now();
     const file = await writeDistinct([p.agentA.dir], bases, i, 'sb-latency', 60_000);
@@ -127,7 +129,23 @@ export async function shoeboxLatency(p: ShoeboxPair, trials: number, bases: Buff
     const up = p.agentA.markOf('uploaded', file.name);
     const down = p.agentB.markOf('downloaded', file.name);
     if (up && down) halves.push({ uploadedMs: up - t0, downloadedMs: down - t0 });
+    const start = p.agentA.markOf('trace', file.name);
+    const hint = p.agentB.firstAfter(' hint', t0);
+    const page = p.agentB.firstAfter(' page ', t0);
+    if (up && down && start && hint && page)
+      stages.push({
+        uploadStart: start - t0,
+        uploaded: up - t0,
+        hint: hint - t0,
+        page: page - t0,
+        downloaded: down - t0,
+      });
   }
+  const stageP50 = (k: keyof (typeof stages)[number]) =>
+    percentile(
+      stages.map((x) => x[k]),
+      50,
+    );
   return {
     ...latencyOf(ms),
     uploadedP50: percentile(
@@ -138,6 +156,14 @@ export async function shoeboxLatency(p: ShoeboxPair, trials: number, bases: Buff
       halves.map((h) => h.downloadedMs),
       50,
     ),
+    /** p50 of each stage, ms after the write: A starts uploading, A has uploaded, B got the hint, B got the page. */
+    stagesP50: {
+      uploadStart: stageP50('uploadStart'),
+      uploaded: stageP50('uploaded'),
+      hint: stageP50('hint'),
+      page: stageP50('page'),
+      downloaded: stageP50('downloaded'),
+    },
   };
 }
 

@@ -85,7 +85,8 @@ export class Agent {
     this.child = spawn(process.execPath, [BIN, '--server', this.url, '--home', this.home, 'sync', this.dir], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, HOME: this.home },
+      // Trace lines time the stages of a propagation (hint, page, upload start).
+      env: { ...process.env, HOME: this.home, SHOEBOX_SYNC_TRACE: '1' },
     });
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       // Only the last part is kept (a catch-up prints a line per file), plus the count of uploads.
@@ -104,6 +105,14 @@ export class Agent {
   markOf(verb: string, name: string): number | undefined {
     for (const [line, at] of this.marks) if (line.startsWith(verb) && line.endsWith(name)) return at;
     return undefined;
+  }
+
+  /** When the first line containing `text` arrived at or after `since`. */
+  firstAfter(text: string, since: number): number | undefined {
+    let first: number | undefined;
+    for (const [line, at] of this.marks)
+      if (at >= since && line.includes(text)) first = Math.min(first ?? at, at);
+    return first;
   }
 
   output(): string {

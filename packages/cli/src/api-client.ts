@@ -104,6 +104,13 @@ async function toCliError(response: Response, server: string): Promise<CliError>
   try {
     const problem = JSON.parse(text) as Problem;
     if (!problem.detail && !problem.title) throw new Error('not a problem document');
+    // Missing or altered log rows: nothing the server says can be proven, which is an alarm (exit 3), not a failure.
+    if (problem.code === 'audit_log_damaged')
+      return new CliError(
+        `AUDIT ALARM: the server says its audit log is damaged (${problem.detail}).`,
+        3,
+        problem.code,
+      );
     return new CliError(problem.detail || problem.title, 1, problem.code);
   } catch {
     const status = `${response.status} ${response.statusText}`.trim();

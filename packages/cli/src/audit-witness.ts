@@ -11,7 +11,11 @@ import {
   type Checkpoint,
 } from '@shoebox/shared/merkle/index';
 import type { ApiClient } from './api-client.ts';
+import { alarm } from './audit-alarm.ts';
+import { regrownMessage, rolledBackMessage, rolledBackTo } from './audit-rollback.ts';
 import { CliError } from './output.ts';
+
+export { ALARM_EXIT, AuditAlarm } from './audit-alarm.ts';
 
 /** What /api/audit/checkpoint answers. */
 export interface CheckpointReply {
@@ -40,15 +44,7 @@ export interface WitnessState {
   seen: SeenCheckpoint[];
 }
 
-/** Exit code of an audit alarm, distinct from ordinary failures so scripts and services can page someone. */
-export const ALARM_EXIT = 3;
 const MAX_SEEN = 1000;
-
-export class AuditAlarm extends CliError {
-  constructor(message: string) {
-    super(`AUDIT ALARM: ${message}`, ALARM_EXIT, 'audit_alarm');
-  }
-}
 
 export function witnessFile(home: string): string {
   return path.join(home, 'audit-witness.json');
@@ -90,10 +86,24 @@ export async function witnessCheckpoint(client: ApiClient, home: string): Promis
   const previous = loadWitness(home);
   const sameServer = previous?.server === client.server ? previous : undefined;
   const vkey = sameServer?.verifierKey ?? reply.verifierKey;
+  const before = sameServer?.latest.note ?? null;
   if (sameServer && reply.verifierKey !== sameServer.verifierKey)
-    throw new AuditAlarm(`the server now signs its log with another key (${reply.verifierKey}).`);
+    return alarm(
+      client,
+      'key-changed',
+      `the server now signs its log with another key (${reply.verifierKey}).`,
+      before,
+      reply.note,
+    );
   const opened = openCheckpoint(reply.note, vkey);
-  if (!opened.ok) throw new AuditAlarm(`the server's checkpoint does not verify: ${opened.reason}.`);
+  if (!opened.ok)
+    return alarm(
+      client,
+      'bad-signature',
+      `the server's checkpoint does not verify: ${opened.reason}.`,
+      before,
+      reply.note,
+    );
   const cp = opened.checkpoint;
   const seen: SeenCheckpoint = {
     size: cp.size,
@@ -111,15 +121,25 @@ export async function witnessCheckpoint(client: ApiClient, home: string): Promis
   if (last) {
     const earlier = state.seen.find((s) => s.size === cp.size);
     if (earlier && earlier.root !== seen.root)
-      throw new AuditAlarm(
+      return alarm(
+        client,
+        'two-roots',
         `the server showed two different logs of ${cp.size} entries (roots ${earlier.root} and ${seen.root}).`,
+        earlier.note,
+        reply.note,
       );
     if (cp.size < last.size)
-      throw new AuditAlarm(`the log went backwards: ${cp.size} entries now, ${last.size} verified before.`);
+      return alarm(client, 'rolled-back', rolledBackMessage(last.size, cp.size), last.note, reply.note);
     if (cp.size > last.size) {
-      const proof = await client.request<{ proof: string[] }>('GET', '/audit/proofs/consistency', {
-        query: { from: last.size, to: cp.size },
-      });
+      const proof = await client
+        .request<{ proof: string[] }>('GET', '/audit/proofs/consistency', {
+          query: { from: last.size, to: cp.size },
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof CliError) || err.code !== 'audit_log_damaged') throw err;
+          const said = err.message.replace(/^AUDIT ALARM: /, '');
+          return alarm(client, 'log-damaged', said, last.note, reply.note);
+        });
       const ok = verifyConsistency(
         last.size,
         cp.size,
@@ -127,12 +147,32 @@ export async function witnessCheckpoint(client: ApiClient, home: string): Promis
         fromBase64(last.root),
         cp.rootHash,
       );
+      // Restored from a backup and used since: the log extends an older checkpoint this device saw, not the last.
+      const branch = ok.ok ? undefined : await rolledBackTo(client, state.seen, last.size, cp);
+      if (branch)
+        return alarm(
+          client,
+          'rolled-back',
+          regrownMessage(last.size, branch.size, cp.size),
+          last.note,
+          reply.note,
+        );
       if (!ok.ok)
-        throw new AuditAlarm(
+        return alarm(
+          client,
+          'inconsistent',
           `the log of ${cp.size} entries does not extend the one of ${last.size} this device verified (${ok.reason}): history was rewritten.`,
+          last.note,
+          reply.note,
         );
     } else if (last.root !== seen.root) {
-      throw new AuditAlarm(`the server showed two different logs of ${cp.size} entries.`);
+      return alarm(
+        client,
+        'two-roots',
+        `the server showed two different logs of ${cp.size} entries.`,
+        last.note,
+        reply.note,
+      );
     }
   }
   if (!state.seen.some((s) => s.size === seen.size)) state.seen = [...state.seen, seen].slice(-MAX_SEEN);

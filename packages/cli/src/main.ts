@@ -7,6 +7,7 @@ import { registerBackup } from './commands/backup.ts';
 import { registerDevices } from './commands/devices.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerFleet } from './commands/fleet.ts';
+import { registerJobs } from './commands/jobs.ts';
 import { registerLibrary } from './commands/library.ts';
 import { registerLoginWait } from './commands/login-wait.ts';
 import { registerMigrate } from './commands/migrate.ts';
@@ -50,6 +51,7 @@ registerSync(program);
 registerExplain(program);
 registerAudit(program);
 registerFleet(program);
+registerJobs(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -90,7 +90,8 @@ describe('devices side by side, and configuration from the environment', { timeo
     expect(state(phone.home).installationId).not.toBe(state(desktop.home).installationId);
     expect(ok(login)).toBe(
       `Signed in to sam@example.com as device "Pixel" (${phoneId}), which is pending: approve it on a trusted ` +
-        `device (\`shoebox devices approve ${phoneId}\`), then type the code here (\`shoebox enrol --code <code>\`).\n`,
+        `device (\`shoebox devices approve ${phoneId}\`), then finish here with ` +
+        `\`shoebox login --email sam@example.com --code <code>\` (or an authenticator, e-mailed or recovery code).\n`,
     );
 
     const photo = copyPhoto('cameras/nikon-e775-8x8.jpg', path.join(tempDir('p'), 'n.jpg'));

@@ -17,6 +17,7 @@ describe('shoebox explain (sqlite)', () => {
   let buyer: SignedIn;
   let home: string;
   let photoId: string;
+  let secondId: string;
   const run = (...args: string[]) => shoebox([...args, '--home', home, '--server', server.url]);
 
   beforeAll(async () => {
@@ -35,6 +36,7 @@ describe('shoebox explain (sqlite)', () => {
     const id = requests.body.items.find((r) => r.device.id === second.deviceId)?.id;
     const { code } = (await buyer.client.post<{ code: string }>(`/api/enrolments/${id}/allow`)).body;
     await second.client.post('/api/auth/enrolment/complete', { code });
+    secondId = second.deviceId;
     photoId = (await second.client.uploadOk(corpusFile('phones/htc-desire.jpg'))).id;
     const feed = await buyer.client.get<{ cursor: string }>('/api/sync/changes');
     await buyer.client.post('/api/sync/ack', { cursor: feed.body.cursor, count: 1 });
@@ -77,6 +79,16 @@ describe('shoebox explain (sqlite)', () => {
     expect(info).toMatch(/received by +“Buyer’s phone”: \S+ \(changes\) \[\d+\]/);
   });
 
+  it('says a device’s own uploads were uploaded by it, not delivered to it', async () => {
+    const text = ok(await run('explain', '--device', secondId));
+    expect(text).toMatch(
+      /^Device “Second phone” \(Phone 9\), serial SN-2: 1 photo\(s\) uploaded by this device$/m,
+    );
+    expect(text).not.toMatch(/delivered/);
+    const buyers = ok(await run('explain'));
+    expect(buyers).toMatch(/^Device “Buyer’s phone”.*: 1 photo\(s\) delivered to it$/m);
+  });
+
   it('prints nothing but an alarm when a cited entry was rewritten in the database', async () => {
     const db = server.database.db;
     const upload = await db
@@ -94,6 +106,22 @@ describe('shoebox explain (sqlite)', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
       /^shoebox: AUDIT ALARM: 1 cited audit entries do not check out: \d+: does not open/,
+    );
+  });
+
+  it('prints a one-line alarm, not a server error, when a cited entry’s leaf was deleted', async () => {
+    const db = server.database.db;
+    const upload = await db
+      .selectFrom('audit_events')
+      .select('seq')
+      .where('kind', '=', 'photo.uploaded')
+      .executeTakeFirstOrThrow();
+    await db.deleteFrom('audit_leaves').where('seq', '=', upload.seq).execute();
+    const result = await run('explain');
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^shoebox: AUDIT ALARM: the server says its audit log is damaged \(audit (leaf|log node) .*is missing\)\.[^\n]*\n$/,
     );
   });
 });

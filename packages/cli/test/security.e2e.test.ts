@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { base32Decode, totp } from '../../server/src/trust/totp.ts';
@@ -106,6 +107,20 @@ describe('shoebox security, login --code, password change, activity', { timeout:
     expect(codes.codes).toHaveLength(10);
     await desk.json(['2fa', 'totp', 'disable', '--password-stdin'], { stdin: `${NEW_PASSWORD}\n` });
     expect(await desk.json(['security'])).toMatchObject({ totp: { enabled: false } });
+  });
+
+  it('prints the QR code of a new authenticator set-up above its secret', async () => {
+    const out = ok(
+      await desk.run(['2fa', 'totp', 'enable', '--password-stdin'], { stdin: `${NEW_PASSWORD}\n` }),
+    );
+    const uri = /Or add this link: (otpauth:\S+)/.exec(out)?.[1] ?? '';
+    const key = /type the key: ([A-Z2-7]{32})/.exec(out)?.[1] ?? '';
+    expect(uri).toContain(`secret=${key}`);
+    // The printed blocks are the QR code of exactly that link (quiet zone included).
+    const qr = await QRCode.toString(uri, { type: 'utf8', errorCorrectionLevel: 'M' });
+    expect(qr.split('\n').length).toBeGreaterThan(15);
+    expect(out).toContain(qr);
+    expect(out.indexOf(qr)).toBeLessThan(out.indexOf(key));
   });
 });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Hono } from 'hono';
 import type { Config } from './config.ts';
 import type { ClusterBus, DatabaseHandle } from './adapters/db/database.ts';
@@ -16,12 +17,19 @@ import { configureMedia } from './adapters/media/index.ts';
 import { createAccountsStore } from './accounts/accounts.store.ts';
 import { createAccountsService } from './accounts/accounts.service.ts';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
+import { createEmailChangeService } from './accounts/email-change.service.ts';
+import { createEmailChangeStore } from './accounts/email-change.store.ts';
+import { emailChangeRoutes } from './accounts/email-change.routes.ts';
+import { createAccountAdminStore } from './accounts/account-admin.store.ts';
+import { createAccountAdminService } from './accounts/account-admin.service.ts';
+import { accountAdminRoutes } from './accounts/account-admin.routes.ts';
 import { createPasswordHasher } from './accounts/passwords.ts';
 import { createPasswordCheck } from './accounts/password-check.ts';
 import { createDevicesStore } from './devices/devices.store.ts';
 import { createDevicesService } from './devices/devices.service.ts';
 import { createSignInThrottle } from './devices/sign-in-throttle.ts';
 import { devicesRoutes } from './devices/devices.routes.ts';
+import { createSessionExpiry } from './devices/session-expiry.ts';
 import { createPhotosStore } from './library/photos.store.ts';
 import { createBlobsStore } from './library/blobs.store.ts';
 import { createChangesStore } from './library/changes.store.ts';
@@ -42,6 +50,8 @@ import { recoverInterruptedUploads } from './library/recovery.ts';
 import { createDerivativesJob } from './media/derivatives.job.ts';
 import { createJobsStore } from './jobs/jobs.store.ts';
 import { createJobRunner } from './jobs/job-runner.ts';
+import { createJobsService } from './jobs/jobs.service.ts';
+import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createEventBus, type EventBus } from './platform/events.ts';
 import type { Logger } from './platform/logger.ts';
@@ -56,21 +66,33 @@ import { createPushHub, type PushHub } from './push/push-hub.ts';
 import { createHousekeeping } from './jobs/housekeeping.ts';
 import { createTrust } from './trust/trust.module.ts';
 import { securityRoutes } from './trust/security.routes.ts';
+import { passkeysRoutes } from './trust/passkeys.routes.ts';
 import { trustRoutes } from './trust/trust.routes.ts';
+import { reauthRoutes } from './trust/reauth.routes.ts';
+import { createRecentAuth } from './devices/recent-auth.ts';
 import { startNotifier } from './trust/notifier.ts';
 import { createMailer } from './adapters/mail/mailer.ts';
 import { createAuditLog } from './audit/audit.log.ts';
 import { createCheckpointer } from './audit/audit.checkpointer.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { createAuditAlarms } from './audit/audit.alarms.ts';
+import { createNoticeEvidence } from './audit/audit.notice-evidence.ts';
+import { withEvidenceIndex } from './evidence/evidence.uploads.ts';
+import { auditAlarmRoutes } from './audit/audit.alarm-routes.ts';
 import { createFleetStore } from './fleet/fleet.store.ts';
 import { createPseudonyms } from './fleet/fleet.pseudonym.ts';
 import { withFleetActivations } from './fleet/fleet.activations.ts';
 import { createFleetService } from './fleet/fleet.service.ts';
 import { fleetRoutes } from './fleet/fleet.routes.ts';
 import { createStaffAccess } from './fleet/staff-access.ts';
+import { createFleetReviewService } from './fleet/fleet-review.service.ts';
+import { fleetReviewRoutes } from './fleet/fleet-review.routes.ts';
 import { createEvidenceService } from './evidence/evidence.service.ts';
 import { evidenceRoutes } from './evidence/evidence.routes.ts';
+
+/** How long a crashed instance keeps the audit signer's lease before another instance signs. */
+const CHECKPOINT_LEASE_MS = 10_000;
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -110,8 +132,16 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
   const fleetStore = createFleetStore();
   const pseudonyms = createPseudonyms(fleetStore);
   // Enrolments, sign-outs and removals of devices with a serial also become fleet records, in the same transaction.
-  const audit = withFleetActivations(auditLog, { store: fleetStore, pseudonyms, clock });
-  const checkpointer = createCheckpointer({ db, log: deps.log, signerKeyFile: config.logKeyFile, clock });
+  // Uploads are also indexed for explain (evidence_uploads), in the same transaction as their entry.
+  const audit = withEvidenceIndex(withFleetActivations(auditLog, { store: fleetStore, pseudonyms, clock }));
+  // One signer per deployment: instances sharing the database take turns through a lease (10 s after a crash).
+  const checkpointer = createCheckpointer({
+    db,
+    log: deps.log,
+    signerKeyFile: config.logKeyFile,
+    clock,
+    lease: { holder: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`, ttlMs: CHECKPOINT_LEASE_MS },
+  });
   const checkPassword = createPasswordCheck({ db, hasher, throttle: createSignInThrottle(), clock });
   const accounts = createAccountsService({
     db,
@@ -121,6 +151,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     events,
     audit,
     checkPassword,
+    requireRecentAuth: createRecentAuth({ clock, checkPassword }),
   });
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -134,8 +165,20 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     clock,
     audit,
     publicUrl,
+    webauthn: { publicUrl: config.publicUrl, rpId: config.rpId },
   });
   const { trust } = trustParts;
+  const emailChange = createEmailChangeService({
+    db,
+    accounts: accountsStore,
+    store: createEmailChangeStore(),
+    mailer,
+    events,
+    clock,
+    audit,
+    requireRecentAuth: trustParts.requireRecentAuth,
+    isUniqueViolation: features.isUniqueViolation,
+  });
   const devices = createDevicesService({
     db,
     store: devicesStore,
@@ -184,8 +227,19 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     audit,
   });
   const auditService = createAuditService({ db, log: auditLog, checkpointer });
+  const auditAlarms = createAuditAlarms({ db, audit, events, verifierKey: checkpointer.verifierKey, clock });
   const staffAccess = createStaffAccess({ db, audit });
   const fleet = createFleetService({ db, store: fleetStore, pseudonyms, audit, staffAccess, clock });
+  const fleetReview = createFleetReviewService({ db });
+  const accountAdmin = createAccountAdminService({
+    db,
+    accounts: accountsStore,
+    store: createAccountAdminStore(),
+    audit,
+    staffAccess,
+    events,
+    clock,
+  });
   // Explain reports the explained device's history from the fleet records.
   const evidence = createEvidenceService({
     db,
@@ -211,11 +265,16 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     },
   });
   const timeline = createTimelineService({ db, store: createTimelineStore() });
+  const jobs = createJobsService({ db, store: jobsStore, clock, events });
+  const sessionExpiry = createSessionExpiry({ db, store: devicesStore, events, clock, audit });
   return {
     accounts,
+    emailChange,
     devices,
+    sessionExpiry,
     trust,
     trustParts,
+    passkeySignIn: trustParts.passkeySignIn({ accounts: accountsStore, openSession: devices.openSession }),
     mailer,
     photos,
     timeline,
@@ -225,10 +284,14 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     audit,
     checkpointer,
     auditService,
+    auditAlarms,
     fleet,
+    fleetReview,
+    accountAdmin,
     staffAccess,
     evidence,
     runner,
+    jobs,
     jobsStore,
     blobsDb,
     metrics,
@@ -245,8 +308,10 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
 
   const api = createRouter();
   const authenticate = services.devices.authenticate;
-  const auth = requireSession(authenticate);
-  api.route('/', accountsRoutes(services.accounts, auth, authenticate, VERSION));
+  const auth = requireSession(authenticate, services.devices.whyRefused);
+  api.route('/', accountsRoutes(services.accounts, auth, authenticate, VERSION, config.trashDays));
+  api.route('/', accountAdminRoutes(services.accountAdmin, auth));
+  api.route('/', emailChangeRoutes(services.emailChange, auth));
   api.route('/', devicesRoutes(services.devices, auth));
   api.route('/', photosRoutes(services.photos, auth));
   api.route('/', timelineRoutes(services.timeline, auth));
@@ -255,9 +320,25 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   api.route('/', syncRoutes(services.sync, services.devices, auth));
   api.route('/', trustRoutes(services.trust, services.trustParts.enrolmentFactors, auth));
   api.route('/', securityRoutes(services.trustParts, auth));
+  api.route('/', reauthRoutes(services.trustParts.reauth, auth));
+  api.route(
+    '/',
+    passkeysRoutes(
+      {
+        passkeys: services.trustParts.passkeys,
+        enrolment: services.trustParts.passkeyEnrolment,
+        signIn: services.passkeySignIn,
+        relyingParty: services.trustParts.relyingParty,
+      },
+      auth,
+    ),
+  );
   api.route('/', auditRoutes(services.auditService, auth));
+  api.route('/', auditAlarmRoutes(services.auditAlarms, auth));
   api.route('/', fleetRoutes(services.fleet, auth));
+  api.route('/', fleetReviewRoutes(services.fleetReview, auth));
   api.route('/', evidenceRoutes(services.evidence, auth));
+  api.route('/', jobsRoutes(services.jobs, auth));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   const app = createRouter();
@@ -320,6 +401,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     clock,
     log: deps.log,
     notMeLink: (accountId, deviceId) => services.trustParts.notMe.link(accountId, deviceId),
+    evidence: createNoticeEvidence({ db: deps.database.db, checkpointer: services.checkpointer }),
   });
   const offUploads = events.on('photo.added', () => metrics.uploads.inc({ outcome: 'stored' }));
   const offShareHints = relayShareHints({ db: deps.database.db, events, log: deps.log });
@@ -327,6 +409,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     photos: services.photos,
     trashDays: config.trashDays,
     trust: services.trust,
+    sessions: services.sessionExpiry,
     clock,
     log: deps.log,
   });

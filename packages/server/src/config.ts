@@ -42,6 +42,11 @@ const ConfigSchema = z.object({
   mailFrom: z.string().min(3).default('Shoebox <shoebox@localhost>'),
   /** The address people use to open Shoebox (links in e-mails). */
   publicUrl: z.url().optional(),
+  /** WebAuthn relying-party id (a domain) for passkeys; defaults to the host name of publicUrl. */
+  rpId: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'must be a domain name')
+    .optional(),
   /**
    * The audit log's Ed25519 signing key (created on first start), outside the database so that whoever can edit
    * the database cannot re-sign history. Every instance serving one database must use the same file.
@@ -95,6 +100,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ConfigInput> {
     smtpUrl: pick('SMTP_URL'),
     mailFrom: pick('MAIL_FROM'),
     publicUrl: pick('PUBLIC_URL'),
+    rpId: pick('RP_ID'),
     logKeyFile: pick('LOG_KEY'),
   }) as Partial<ConfigInput>;
 }

@@ -13,11 +13,17 @@ export const ERROR_CODES = {
   unsupported_media_type: 415,
   weak_password: 400,
   unauthenticated: 401,
+  /** The token was valid but its session ran out (web: 30 days, or 7 idle; device: 90 idle): sign in again. */
+  session_expired: 401,
   invalid_credentials: 401,
   forbidden: 403,
   device_pending: 403,
   device_not_trusted: 403,
   password_change_required: 403,
+  /** An admin disabled the account: no sign-in until they enable it again. */
+  account_disabled: 403,
+  /** 403, not 401: the session is fine, this action wants a password or factor proved in the last 15 minutes. */
+  reauth_required: 403,
   signup_closed: 403,
   not_found: 404,
   conflict: 409,
@@ -26,6 +32,8 @@ export const ERROR_CODES = {
   range_not_satisfiable: 416,
   rate_limited: 429,
   upload_aborted: 400,
+  /** Stored audit-log rows are missing or altered: nothing of the log can be proven until an operator acts. */
+  audit_log_damaged: 500,
   internal: 500,
   unavailable: 503,
 } as const;

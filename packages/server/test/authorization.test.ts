@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Album, Device, Photo } from '@shoebox/shared';
 import { DIALECTS } from './support/databases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { SoftwareAuthenticator, addPasskey } from './support/software-authenticator.ts';
 import {
+  PASSWORD,
   TestClient,
   adminSession,
   distinctCopy,
@@ -38,6 +40,7 @@ interface Ids {
   device: string;
   /** A sign-in request of a device waiting for approval. */
   enrolment: string;
+  passkey: string;
 }
 
 /**
@@ -67,6 +70,7 @@ const ID_ROUTES: Record<string, { id: keyof Ids; body?: (target: Ids, caller: Id
   'POST /enrolments/{id}/allow': { id: 'enrolment' },
   'POST /enrolments/{id}/deny': { id: 'enrolment' },
   'GET /photos/{id}/provenance': { id: 'photo' },
+  'POST /account/passkeys/{id}/remove': { id: 'passkey', body: () => ({ password: PASSWORD }) },
 };
 
 /**
@@ -86,6 +90,10 @@ const STAFF_ROUTES: Record<
     body: new TextEncoder().encode('serial,model,batch,ship_date,shipped_to\nSN-1,X,1,2026-01-01,Shop\n'),
   },
   'PUT /admin/accounts/{id}/role': { value: (a) => a.account.id, body: { role: 'support' } },
+  'POST /admin/accounts/{id}/disable': { value: (a) => a.account.id },
+  'POST /admin/accounts/{id}/enable': { value: (a) => a.account.id },
+  'DELETE /admin/invites/{id}': { value: () => 'a'.repeat(64), madeUp: 'b'.repeat(64) },
+  'POST /admin/jobs/{id}/retry': { value: () => '1', madeUp: '999999' },
 };
 
 /** Library routes that take a body: what the owner's trusted device could send successfully. */
@@ -105,6 +113,7 @@ const NOBODY: Ids = {
   album: '01a22222-0000-7000-8000-000000000001',
   device: '01a22222-0000-7000-8000-000000000002',
   enrolment: '01a22222-0000-7000-8000-000000000003',
+  passkey: '01a22222-0000-7000-8000-000000000004',
 };
 
 const routeName = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;
@@ -173,7 +182,14 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     await a.client.post(`/api/albums/${aAlbum.id}/photos`, { photoIds: [aPhoto.id] });
     const bPhoto = await b.client.uploadOk(corpusFile('cameras/sony-dsc-f828-8x8.jpg'));
     const bAlbum = (await b.client.post<Album>('/api/albums', { name: "B's album" })).body;
-    bIds = { photo: bPhoto.id, album: bAlbum.id, device: b.deviceId, enrolment: NOBODY.enrolment };
+    bIds = {
+      photo: bPhoto.id,
+      album: bAlbum.id,
+      device: b.deviceId,
+      enrolment: NOBODY.enrolment,
+      passkey: NOBODY.passkey,
+    };
+    const aPasskey = await addPasskey(a.client, new SoftwareAuthenticator(server.url), 'A key');
 
     const doc = await new TestClient(server.url).get<OpenApiDocument>('/api/openapi.json');
     expect(doc.status).toBe(200);
@@ -188,7 +204,14 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     );
     const waiting = (await enrolmentsOfA()) as { items: { id: string }[] } | null;
     const enrolment = waiting?.items[0]?.id ?? NOBODY.enrolment;
-    aIds = { photo: aPhoto.id, album: aAlbum.id, device: a.deviceId, enrolment, sha256: aPhoto.sha256 };
+    aIds = {
+      photo: aPhoto.id,
+      album: aAlbum.id,
+      device: a.deviceId,
+      enrolment,
+      passkey: aPasskey.id,
+      sha256: aPhoto.sha256,
+    };
     before = await snapshotOfA();
   });
   afterAll(() => server.close());
@@ -251,6 +274,22 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     expect(
       (await b.client.get<{ photoIds: string[] }>(`/api/albums/${bIds.album}/photos`)).body.photoIds,
     ).toEqual([]);
+  });
+
+  it('records an audit alarm only in the reporting account: nobody can put one in another’s activity', async () => {
+    const report = { problem: 'rolled-back', detail: 'test', earlier: null, later: 'not a note' };
+    const reply = await b.client.post<{ seq: number; earlierSigned: boolean }>('/api/audit/alarms', {
+      ...report,
+      accountId: a.account.id,
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body.earlierSigned).toBe(false);
+    const kinds = async (who: SignedIn) =>
+      (await who.client.get<{ items: { id: string; kind: string }[] }>('/api/activity')).body.items
+        .filter((i) => i.kind === 'audit.alarm')
+        .map((i) => i.id);
+    expect(await kinds(b)).toEqual([String(reply.body.seq)]);
+    expect(await kinds(a)).toEqual([]);
   });
 
   it('refuses every secured route without a token, or with a token that is not one', async () => {
@@ -408,6 +447,20 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
       photoIds: [contributed.id],
     });
     expect(takeOut.status).toBe(200);
+  });
+
+  it('lets only a trusted session re-authenticate itself, with its own password', async () => {
+    expectProblem(
+      await pending.client.post('/api/session/reauth', { password: PASSWORD }),
+      403,
+      'device_pending',
+    );
+    expectProblem(
+      await b.client.post('/api/session/reauth', { password: 'the-password-of-somebody-else' }),
+      401,
+      'invalid_credentials',
+    );
+    expect((await b.client.post('/api/session/reauth', { password: PASSWORD })).status).toBe(200);
   });
 
   it("leaves A's photos, albums and devices exactly as they were", async () => {

@@ -208,7 +208,7 @@ describe('web app in Chromium', () => {
       await checkPage(second, 'sign-in');
       await second.getByLabel('E-mail').fill(EMAIL);
       await second.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await second.getByRole('button', { name: 'Sign in' }).click();
+      await second.getByRole('button', { name: 'Sign in', exact: true }).click();
       await second.getByRole('heading', { name: 'Approve this browser' }).waitFor();
       await second.getByText(/this browser is a new device/i).waitFor();
       await checkPage(second, 'pending-device');

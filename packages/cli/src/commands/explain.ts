@@ -114,13 +114,21 @@ function describeGroup(g: ExplainGroup): string[] {
   return lines;
 }
 
+/** A device's own uploads reached it without any sync delivery: say so rather than "delivered to it". */
+function scopeText(r: ExplainReport): string {
+  if (r.scope === 'library') return `${r.total} photo(s) in the whole library`;
+  if (r.scope === 'photo') return `${r.total} photo(s) asked about`;
+  const own = r.groups.filter((g) => g.origin === 'this-device').reduce((n, g) => n + g.count, 0);
+  const delivered = r.total - own;
+  if (own === 0) return `${delivered} photo(s) delivered to it`;
+  if (delivered === 0) return `${own} photo(s) uploaded by this device`;
+  return `${r.total} photo(s): ${own} uploaded by this device, ${delivered} delivered to it`;
+}
+
 function describeReport(r: ExplainReport, proof: CitationCheck): string[] {
   const d = r.device;
-  const scope = { delivered: 'delivered to it', library: 'in the whole library', photo: 'asked about' }[
-    r.scope
-  ];
   return [
-    `Device “${d.name}”${d.model ? ` (${d.model})` : ''}${d.serial ? `, serial ${d.serial}` : ''}: ${r.total} photo(s) ${scope}`,
+    `Device “${d.name}”${d.model ? ` (${d.model})` : ''}${d.serial ? `, serial ${d.serial}` : ''}: ${scopeText(r)}`,
     ...describeSignIn(r.deviceSignIn, '  '),
     ...(r.fleet
       ? [

@@ -7,6 +7,7 @@ import { readPassword } from '../password.ts';
 interface ChangeOptions {
   passwordStdin?: boolean;
   keepSessions?: boolean;
+  keepOtherSessions?: boolean;
   withoutCurrent?: boolean;
 }
 
@@ -14,9 +15,10 @@ export function registerPassword(program: Command): void {
   const password = program.command('password').description('The account password');
   password
     .command('change')
-    .description('Change the password; other sessions are signed out unless --keep-sessions')
+    .description('Change the password; other sessions are signed out unless --keep-other-sessions')
     .option('--password-stdin', 'read the current and the new password from standard input, one per line')
-    .option('--keep-sessions', 'keep the other devices signed in')
+    .option('--keep-other-sessions', 'keep the other sessions signed in')
+    .option('--keep-sessions', 'same as --keep-other-sessions')
     .option('--without-current', 'after "This wasn\'t me": set a new password without the current one')
     .action(async (options: ChangeOptions, command: Command) => {
       const ctx = commandContext(command);
@@ -34,7 +36,7 @@ export function registerPassword(program: Command): void {
         json: {
           ...(current !== undefined ? { currentPassword: current } : {}),
           newPassword: next,
-          signOutOtherSessions: !options.keepSessions,
+          signOutOtherSessions: !(options.keepSessions === true || options.keepOtherSessions === true),
         },
       });
       ctx.out.result(

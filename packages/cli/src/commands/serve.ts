@@ -13,6 +13,8 @@ interface ServeOptions {
   trustProxy?: string[];
   logLevel?: string;
   mediaWorkers?: string;
+  publicUrl?: string;
+  rpId?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -34,6 +36,8 @@ export function registerServe(program: Command): void {
       '--trust-proxy <addr...>',
       'reverse proxies whose X-Forwarded-For is believed (SHOEBOX_TRUST_PROXY)',
     )
+    .option('--public-url <url>', 'the address people open Shoebox at (SHOEBOX_PUBLIC_URL)')
+    .option('--rp-id <domain>', 'passkey relying-party id (SHOEBOX_RP_ID; default: host of --public-url)')
     .option('--media-workers <n>', 'parallel thumbnail jobs (SHOEBOX_MEDIA_WORKERS)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (SHOEBOX_LOG_LEVEL)')
     .action(async (options: ServeOptions) => {
@@ -46,6 +50,8 @@ export function registerServe(program: Command): void {
       if (options.trustProxy) flags.trustProxy = options.trustProxy;
       if (options.logLevel) flags.logLevel = options.logLevel as ConfigInput['logLevel'];
       if (options.mediaWorkers) flags.mediaWorkers = options.mediaWorkers;
+      if (options.publicUrl) flags.publicUrl = options.publicUrl;
+      if (options.rpId) flags.rpId = options.rpId;
       const defaults = { dataDir: path.join(os.homedir(), '.local', 'share', 'shoebox') };
       // Loaded only here: the server pulls in sharp, argon2, the database drivers and the IP database, which
       // would add seconds to every other command's start.

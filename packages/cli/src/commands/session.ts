@@ -44,8 +44,8 @@ export function registerSession(program: Command): void {
     )
     .addOption(methodOption())
     .option('--email-code', 'e-mail a one-time code to the account (when the server can send mail)')
-    .option('--wait', 'wait for approval from a trusted device (the default on a terminal)')
-    .option('--no-wait', 'return at once with the pending state')
+    .option('--wait', 'wait for approval from a trusted device (the default when stdout is a terminal)')
+    .option('--no-wait', 'return at once with the pending state (the default when stdout is not a terminal)')
     .option('--timeout <seconds>', 'how long to wait for approval', wholeNumber(1, 86_400), 600)
     .action(async (options: LoginOptions, command: Command) => {
       const ctx = commandContext(command);
@@ -88,6 +88,8 @@ export function registerSession(program: Command): void {
             appVersion: `shoebox-cli/${VERSION}`,
             ...(serial ? { serial } : {}),
           },
+          // The CLI and its sync agent are a device: their session lives while the device is trusted and used.
+          client: 'device',
         },
       });
       ctx.save({
@@ -100,6 +102,8 @@ export function registerSession(program: Command): void {
       });
       let status = signedIn.device.status;
       let device = signedIn.device;
+      // Waiting needs someone watching: a script (stdout piped) gets the pending state at once unless --wait.
+      const wait = options.wait ?? Boolean(process.stdout.isTTY);
       if (status === 'pending') {
         const client = ctx.client();
         const note = (line: string) => ctx.out.note(line);
@@ -110,16 +114,16 @@ export function registerSession(program: Command): void {
             '/auth/enrolment/email-code',
           );
           note(`A code was e-mailed to ${sent.sentTo}; it works until ${sent.expiresAt}.`);
-          if (process.stdin.isTTY && options.wait !== false)
-            code = await promptLine('Code from the e-mail: ');
+          if (process.stdin.isTTY && wait) code = await promptLine('Code from the e-mail: ');
         }
         if (code) await completeWithCode(client, code, code === options.code ? options.method : 'email-code');
-        else if (options.wait ?? process.stdin.isTTY) await waitForApproval(client, options.timeout, note);
-        if (code || options.wait || (options.wait === undefined && process.stdin.isTTY)) {
+        else if (wait) await waitForApproval(client, options.timeout, note);
+        if (code || wait) {
           device = (await client.request<WhoAmI>('GET', '/me')).device;
           status = device.status;
         }
       }
+      const finish = `shoebox login --email ${signedIn.account.email} --code <code>`;
       ctx.out.result(
         {
           status,
@@ -127,6 +131,11 @@ export function registerSession(program: Command): void {
           device,
           deviceId: signedIn.device.id,
           server: ctx.server,
+          ...(status === 'pending'
+            ? {
+                hint: `Approve it on a trusted device (shoebox devices approve ${signedIn.device.id}), then: ${finish}`,
+              }
+            : {}),
         },
         () => {
           const signed = `Signed in to ${signedIn.account.email} as device "${signedIn.device.name}" (${signedIn.device.id})`;
@@ -134,7 +143,8 @@ export function registerSession(program: Command): void {
           // Not an error: the session exists, but the library stays closed until the device is approved.
           return (
             `${signed}, which is ${status}: approve it on a trusted device ` +
-            `(\`shoebox devices approve ${signedIn.device.id}\`), then type the code here (\`shoebox enrol --code <code>\`).`
+            `(\`shoebox devices approve ${signedIn.device.id}\`), then finish here with \`${finish}\` ` +
+            `(or an authenticator, e-mailed or recovery code).`
           );
         },
       );

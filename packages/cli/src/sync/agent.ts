@@ -5,8 +5,9 @@ import type { ApiClient } from '../api-client.ts';
 import { CliError } from '../output.ts';
 import { pushLocal } from './local.ts';
 import { pullRemote } from './remote.ts';
-import { emptyReport, type SyncReport, type SyncSession } from './session.ts';
+import { emptyReport, trace, type SyncReport, type SyncSession } from './session.ts';
 import { liveSocket } from './socket.ts';
+import { approvalNotice } from './approval-notice.ts';
 import { failureText, isTransient } from './transient.ts';
 import type { SyncState } from './state-db.ts';
 import { waitForTrust } from './trust-wait.ts';
@@ -48,8 +49,12 @@ export async function runAgent(o: AgentOptions): Promise<SyncReport> {
     while (!o.signal.aborted && !fatal) {
       try {
         const before = JSON.stringify(report);
+        // Woken by the server's hint: the change is fetched before the folder is walked (that walk grows with
+        // the folder and would sit on the propagation path); the pass still pushes local changes after it.
+        const hinted = live?.takeHint() ?? false;
+        if (hinted) await pullRemote(s);
         const settling = await pushLocal(s);
-        await pullRemote(s);
+        if (!hinted) await pullRemote(s);
         await witness(o);
         backoff = 500;
         if (!announced || before !== JSON.stringify(report)) o.note('up to date');
@@ -114,18 +119,19 @@ function startLive(o: AgentOptions, wake: Wakeup, fail: (err: CliError) => void)
     wake.poke();
   });
   watcher.on('error', () => {}); // the periodic pass covers a watcher that died
+  let hint = false;
   const socket = liveSocket(o.server, o.token, {
-    onFeed: () => wake.poke(),
+    onFeed: () => {
+      trace(o, 'hint');
+      hint = true;
+      wake.poke();
+    },
     // Without the socket nothing tells the agent of changes: a pass now finds out whether the server is gone
     // (then the loop retries with backoff) or only the socket dropped.
     onLost: () => wake.poke(),
     onMessage: (m: PushMessage) => {
       if (m.type === 'device' && m.event === 'enrolment.requested') {
-        const d = m.data as { device?: { id?: string; name?: string }; ip?: string | null };
-        o.note(
-          `approval requested by device "${d.device?.name ?? '?'}" (${d.device?.id ?? '?'}` +
-            `${d.ip ? `, from ${d.ip}` : ''}): run \`shoebox devices approve ${d.device?.id ?? 'ID'}\``,
-        );
+        for (const line of approvalNotice(m.data)) o.note(line);
       } else if (m.type === 'signed-out') {
         fail(new CliError(`This device was signed out (${m.reason}).`, 1, 'unauthenticated'));
         wake.poke();
@@ -133,6 +139,12 @@ function startLive(o: AgentOptions, wake: Wakeup, fail: (err: CliError) => void)
     },
   });
   return {
+    /** Whether a feed hint arrived since the last call. */
+    takeHint(): boolean {
+      const was = hint;
+      hint = false;
+      return was;
+    },
     close() {
       watcher.close();
       socket.close();

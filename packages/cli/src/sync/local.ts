@@ -6,7 +6,7 @@ import { PHOTO_EXTENSIONS, sha256File } from '../files.ts';
 import { CliError } from '../output.ts';
 import { relative } from './layout.ts';
 import { isTransient } from './transient.ts';
-import type { SyncSession } from './session.ts';
+import { trace, type SyncSession } from './session.ts';
 
 /** A file modified this recently may still be being written (a camera import, a copy): it waits a pass. */
 export const SETTLE_MS = 1000;
@@ -102,6 +102,7 @@ async function uploadFile(s: SyncSession, rel: string, file: string, stat: fs.St
   });
   let photoId = existing[sha256] ?? null;
   if (!photoId) {
+    trace(s, `upload ${rel}`);
     try {
       const result = await s.client.request<UploadResult>('POST', '/photos', {
         body: s.client.fileBody(file),

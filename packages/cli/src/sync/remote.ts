@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { Photo, SnapshotLine, SyncChangesPage } from '@shoebox/shared';
 import { CliError } from '../output.ts';
-import { TEMP_DIR, TRASH_DIR, freePath, moveInside, photoTime, plannedPath } from './layout.ts';
-import type { SyncSession } from './session.ts';
+import { download } from './download.ts';
+import { TRASH_DIR, moveInside } from './layout.ts';
+import { trace, type SyncSession } from './session.ts';
+import { WorkPool, ndjsonLines } from './stream.ts';
 
 /**
  * Brings the folder up to the server's state: a full snapshot the first time (or when the server says the
@@ -27,6 +25,7 @@ export async function pullRemote(s: SyncSession): Promise<void> {
       await readSnapshot(s);
       continue;
     }
+    if (page.changes.length > 0) trace(s, `page ${page.changes.length}`);
     // Albums are not mirrored as folders (yet). Each photo appears once per page, so they apply side by side.
     await inParallel(
       page.changes.filter((change) => change.type === 'photo'),
@@ -44,24 +43,37 @@ export async function pullRemote(s: SyncSession): Promise<void> {
   }
 }
 
+/** Photos noted as seen per state-database transaction while a snapshot streams in. */
+const SEEN_BATCH = 500;
+
+/**
+ * Streams the snapshot and applies photos as they arrive (PARALLEL at a time), so the agent's memory does not grow
+ * with the library; the photos it names are noted in the state database, not in memory.
+ */
 async function readSnapshot(s: SyncSession): Promise<void> {
   const response = await s.client.request<Response>('GET', '/sync/snapshot', { raw: true });
-  const lines = (await response.text()).split('\n').filter(Boolean);
-  const present = new Set<string>();
-  const photos: Photo[] = [];
+  if (!response.body) throw new CliError('The snapshot came without a body.', 1, 'unreachable');
+  s.state.beginSnapshot();
+  const pool = new WorkPool(PARALLEL);
+  let seen: string[] = [];
   let end: Extract<SnapshotLine, { type: 'end' }> | undefined;
-  for (const text of lines) {
-    const line = JSON.parse(text) as SnapshotLine;
+  for await (const line of ndjsonLines<SnapshotLine>(response.body)) {
     if (line.type === 'photo') {
-      present.add(line.photo.id);
-      photos.push(line.photo);
+      const photo = line.photo;
+      seen.push(photo.id);
+      if (seen.length >= SEEN_BATCH) {
+        s.state.markSeen(seen);
+        seen = [];
+      }
+      await pool.run(() => applyPhoto(s, photo));
     } else if (line.type === 'end') end = line;
   }
-  await inParallel(photos, (photo) => applyPhoto(s, photo));
+  s.state.markSeen(seen);
+  await pool.drain();
   // Without its end line the stream was cut short: nothing is concluded from what is missing from it.
   if (!end) throw new CliError('The snapshot ended early.', 1, 'unreachable');
-  for (const record of s.state.all('active'))
-    if (record.photoId && !present.has(record.photoId)) removedRemotely(s, record.photoId);
+  for (const record of s.state.activeNotSeen()) if (record.photoId) removedRemotely(s, record.photoId);
+  s.state.endSnapshot();
   s.state.cursor = end.cursor;
   await s.client.request('POST', '/sync/ack', {
     json: { cursor: end.cursor, kind: 'snapshot', count: end.photos + end.albums },
@@ -71,21 +83,11 @@ async function readSnapshot(s: SyncSession): Promise<void> {
 /** Downloads at once: one at a time leaves the link idle between small files (request, hash, rename). */
 const PARALLEL = 4;
 
-/**
- * Runs `apply` over `items`, PARALLEL at a time. The first failure stops new work and is thrown once the
- * running ones end, so the cursor is not moved past anything that was not applied.
- */
+/** Runs `apply` over `items`, PARALLEL at a time (see WorkPool: the first failure stops new work). */
 async function inParallel<T>(items: readonly T[], apply: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { err: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      const item = items[next++] as T;
-      await apply(item).catch((err: unknown) => (failure ??= { err }));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-  if (failure) throw failure.err;
+  const pool = new WorkPool(PARALLEL);
+  for (const item of items) await pool.run(() => apply(item));
+  await pool.drain();
 }
 
 /** Makes the folder agree with one photo's server state: present, in `.shoebox-trash`, or brought back. */
@@ -124,42 +126,4 @@ function removedRemotely(s: SyncSession, photoId: string): void {
   s.state.move(record.path, { ...record, path: moved, state: 'trashed' });
   s.report.trashedLocal++;
   s.note(`trashed    ${record.path}`);
-}
-
-/**
- * Downloads into a hidden temp folder, checks the SHA-256, then renames into place: the scan never sees a
- * half-written file, and a cut connection leaves nothing behind that looks like a photo.
- */
-async function download(s: SyncSession, photo: Photo): Promise<string> {
-  const temp = path.join(s.root, TEMP_DIR, `${photo.id}.part`);
-  fs.mkdirSync(path.dirname(temp), { recursive: true });
-  const response = await s.client.request<Response>('GET', `/photos/${photo.id}/original`, { raw: true });
-  if (!response.body) throw new CliError(`No content for photo ${photo.id}.`);
-  const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  await pipeline(Readable.fromWeb(response.body as never), hashing, fs.createWriteStream(temp));
-  if (hash.digest('hex') !== photo.sha256) {
-    fs.rmSync(temp, { force: true });
-    throw new CliError(`Photo ${photo.id} arrived damaged (SHA-256 mismatch); it will be fetched again.`);
-  }
-  const time = photoTime(photo);
-  fs.utimesSync(temp, time, time);
-  const rel = freePath(s.root, plannedPath(photo));
-  fs.mkdirSync(path.dirname(path.join(s.root, rel)), { recursive: true });
-  fs.renameSync(temp, path.join(s.root, rel));
-  const stat = fs.statSync(path.join(s.root, rel));
-  s.state.put({
-    path: rel,
-    photoId: photo.id,
-    sha256: photo.sha256,
-    size: stat.size,
-    mtimeMs: stat.mtimeMs,
-    state: 'active',
-  });
-  return rel;
 }

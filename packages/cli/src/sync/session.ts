@@ -29,3 +29,11 @@ export interface SyncSession {
   /** A progress line on stderr; stdout is kept for the --json report. */
   note(line: string): void;
 }
+
+/** SHOEBOX_SYNC_TRACE=1 adds `trace …` progress lines: the benchmark times the stages of a propagation by them. */
+const TRACING = Boolean(process.env['SHOEBOX_SYNC_TRACE']);
+let traced = 0;
+
+export function trace(to: { note(line: string): void }, what: string): void {
+  if (TRACING) to.note(`trace #${++traced} ${what}`);
+}

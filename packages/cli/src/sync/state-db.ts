@@ -44,6 +44,17 @@ export function stateFile(home: string, dir: string): string {
  */
 export class SyncState {
   private readonly db: Database.Database;
+  /** Prepared once: a sync applies thousands of records, and preparing costs more than running. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -59,45 +70,73 @@ export class SyncState {
       CREATE INDEX IF NOT EXISTS files_photo ON files(photo_id);
       CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS snapshot_seen (photo_id TEXT PRIMARY KEY);
     `);
   }
 
   byPath(p: string): FileRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM files WHERE path = ?').get(p) as Row | undefined;
+    const row = this.stmt('SELECT * FROM files WHERE path = ?').get(p) as Row | undefined;
     return row && toRecord(row);
   }
 
   byPhoto(photoId: string): FileRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM files WHERE photo_id = ?').get(photoId) as Row | undefined;
+    const row = this.stmt('SELECT * FROM files WHERE photo_id = ?').get(photoId) as Row | undefined;
     return row && toRecord(row);
   }
 
   bySha(sha256: string): FileRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM files WHERE sha256 = ?').get(sha256) as Row | undefined;
+    const row = this.stmt('SELECT * FROM files WHERE sha256 = ?').get(sha256) as Row | undefined;
     return row && toRecord(row);
   }
 
   /** Whether another active file holds this photo (the file was moved or copied inside the folder). */
   heldElsewhere(photoId: string, notPath: string): boolean {
     return Boolean(
-      this.db
-        .prepare("SELECT 1 FROM files WHERE photo_id = ? AND path != ? AND state = 'active'")
-        .get(photoId, notPath),
+      this.stmt("SELECT 1 FROM files WHERE photo_id = ? AND path != ? AND state = 'active'").get(
+        photoId,
+        notPath,
+      ),
     );
   }
 
   all(state: FileRecord['state']): FileRecord[] {
-    return (this.db.prepare('SELECT * FROM files WHERE state = ?').all(state) as Row[]).map(toRecord);
+    return (this.stmt('SELECT * FROM files WHERE state = ?').all(state) as Row[]).map(toRecord);
+  }
+
+  /**
+   * A snapshot is read as a stream: the photos it named are noted here (not in memory) so that afterwards the
+   * active files it did not name can be found, however large the library.
+   */
+  beginSnapshot(): void {
+    this.db.exec('DELETE FROM snapshot_seen');
+  }
+
+  markSeen(photoIds: readonly string[]): void {
+    const insert = this.stmt('INSERT OR IGNORE INTO snapshot_seen (photo_id) VALUES (?)');
+    this.db.transaction(() => {
+      for (const id of photoIds) insert.run(id);
+    })();
+  }
+
+  /** Active files of photos the snapshot just read did not name (gone from the server meanwhile). */
+  activeNotSeen(): FileRecord[] {
+    const rows = this.stmt(
+      `SELECT * FROM files WHERE state = 'active' AND photo_id IS NOT NULL
+           AND photo_id NOT IN (SELECT photo_id FROM snapshot_seen)`,
+    ).all() as Row[];
+    return rows.map(toRecord);
+  }
+
+  endSnapshot(): void {
+    this.db.exec('DELETE FROM snapshot_seen');
   }
 
   put(r: FileRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO files (path, photo_id, sha256, size, mtime_ms, state) VALUES (?, ?, ?, ?, ?, ?)
+    this.stmt(
+      `INSERT INTO files (path, photo_id, sha256, size, mtime_ms, state) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(path) DO UPDATE SET photo_id = excluded.photo_id, sha256 = excluded.sha256,
            size = excluded.size, mtime_ms = excluded.mtime_ms, state = excluded.state`,
-      )
-      .run(r.path, r.photoId, r.sha256, r.size, r.mtimeMs, r.state);
+    ).run(r.path, r.photoId, r.sha256, r.size, r.mtimeMs, r.state);
   }
 
   /** Moves a record to a new path (trash and restore rename files; the record follows). */
@@ -109,23 +148,21 @@ export class SyncState {
   }
 
   remove(p: string): void {
-    this.db.prepare('DELETE FROM files WHERE path = ?').run(p);
+    this.stmt('DELETE FROM files WHERE path = ?').run(p);
   }
 
   get cursor(): string | undefined {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'cursor'").get() as
+    const row = this.stmt("SELECT value FROM meta WHERE key = 'cursor'").get() as
       { value: string } | undefined;
     return row?.value;
   }
 
   set cursor(value: string | undefined) {
-    if (value === undefined) this.db.prepare("DELETE FROM meta WHERE key = 'cursor'").run();
+    if (value === undefined) this.stmt("DELETE FROM meta WHERE key = 'cursor'").run();
     else
-      this.db
-        .prepare(
-          "INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-        )
-        .run(value, value);
+      this.stmt(
+        "INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+      ).run(value, value);
   }
 
   close(): void {

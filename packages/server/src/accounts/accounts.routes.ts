@@ -26,6 +26,7 @@ export function accountsRoutes(
   auth: MiddlewareHandler<AppEnv>,
   authenticate: Authenticate,
   version: string,
+  trashDays?: number,
 ) {
   const router = createRouter();
 
@@ -39,7 +40,7 @@ export function accountsRoutes(
         200: { description: 'Server info', content: { 'application/json': { schema: ServerInfo } } },
       },
     }),
-    async (c) => c.json(await service.serverInfo(version), 200),
+    async (c) => c.json(await service.serverInfo(version, trashDays), 200),
   );
 
   router.openapi(
@@ -143,7 +144,12 @@ export function accountsRoutes(
           description: 'Invite',
           content: {
             'application/json': {
-              schema: z.object({ code: z.string(), email: z.string(), expiresAt: z.string() }),
+              schema: z.object({
+                id: z.string(),
+                code: z.string(),
+                email: z.string(),
+                expiresAt: z.string(),
+              }),
             },
           },
         },

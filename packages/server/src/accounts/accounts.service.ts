@@ -13,6 +13,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { AuditRecorder } from '../audit/audit.recorder.ts';
 import type { PasswordCheck } from './password-check.ts';
+import type { RequireRecentAuth } from '../devices/recent-auth.ts';
 import { iso } from '../platform/clock.ts';
 import { newId, newSecret } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -27,6 +28,8 @@ export interface AccountsServiceDeps {
   events: EventBus;
   audit: AuditRecorder;
   checkPassword: PasswordCheck;
+  /** Password (and later e-mail) changes need the password or a session proved in the last 15 minutes. */
+  requireRecentAuth: RequireRecentAuth;
 }
 
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
@@ -60,6 +63,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
         created_at: now,
         password_changed_at: now,
         password_change_required_at: null,
+        disabled_at: null,
       };
       await store.insert(trx, row);
       return toAccount(row);
@@ -89,8 +93,9 @@ export function createAccountsService(deps: AccountsServiceDeps) {
         throw new AppError('device_not_trusted', 'Change the password from a trusted device.');
       const account = (await store.findById(db, actor.account.id)) ?? actor.account;
       const flagged = account.password_change_required_at !== null;
-      if (!flagged || input.currentPassword !== undefined)
-        await checkPassword(actor, input.currentPassword ?? '', account.password_hash);
+      if (input.currentPassword !== undefined && input.currentPassword !== '')
+        await checkPassword(actor, input.currentPassword, account.password_hash);
+      else if (!flagged) await deps.requireRecentAuth(actor);
       assertAcceptablePassword(input.newPassword, account.email);
       if (await hasher.verify(account.password_hash, input.newPassword))
         throw new AppError('weak_password', 'Choose a password other than the current one.');
@@ -135,9 +140,10 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       return { changedAt: iso(now), endedSessions: ended.length };
     },
 
-    async serverInfo(version: string) {
+    async serverInfo(version: string, trashDays?: number) {
       const [count, policy] = await Promise.all([store.count(db), store.getSignupPolicy(db)]);
-      return { name: 'shoebox' as const, version, signupPolicy: policy, initialized: count > 0 };
+      const info = { name: 'shoebox' as const, version, signupPolicy: policy, initialized: count > 0 };
+      return trashDays === undefined ? info : { ...info, trashDays };
     },
 
     async setSignupPolicy(actor: Principal, policy: SignupPolicy) {
@@ -181,12 +187,18 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     async createInvite(actor: Principal, email: string) {
       requireAdmin(actor);
       const code = newSecret(128);
-      const expiresAt = clock.now() + INVITE_TTL_MS;
-      await db
-        .insertInto('settings')
-        .values({ key: inviteKey(code), value: JSON.stringify({ email: normaliseEmail(email), expiresAt }) })
-        .execute();
-      return { code, email: normaliseEmail(email), expiresAt: iso(expiresAt) };
+      const now = clock.now();
+      const expiresAt = now + INVITE_TTL_MS;
+      // createdAt and createdBy let admins review and revoke invites (account-admin.service.ts).
+      const value = { email: normaliseEmail(email), expiresAt, createdAt: now, createdBy: actor.account.id };
+      const key = inviteKey(code);
+      await db.insertInto('settings').values({ key, value: JSON.stringify(value) }).execute();
+      return {
+        id: key.slice(INVITE_PREFIX.length),
+        code,
+        email: normaliseEmail(email),
+        expiresAt: iso(expiresAt),
+      };
     },
   };
 }
@@ -201,8 +213,11 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** Invites are settings rows keyed by the SHA-256 of their code; the hex digest is the invite's id. */
+export const INVITE_PREFIX = 'invite:';
+
 function inviteKey(code: string): string {
-  return `invite:${createHash('sha256').update(code).digest('hex')}`;
+  return `${INVITE_PREFIX}${createHash('sha256').update(code).digest('hex')}`;
 }
 
 export function toAccount(row: AccountRow): Account {
@@ -212,5 +227,6 @@ export function toAccount(row: AccountRow): Account {
     displayName: row.display_name,
     role: row.role,
     createdAt: iso(row.created_at),
+    disabledAt: row.disabled_at === null ? null : iso(row.disabled_at),
   };
 }

@@ -1,8 +1,11 @@
 // Signs a C2SP checkpoint whenever the log grew: polled every 200 ms (and on poke()), so an
 // append is covered by a signed tree head within a second. It never signs a head it cannot
 // prove consistent with the last one it trusts (C2SP: a log MUST NOT sign inconsistent checkpoints).
+// With several instances on one database, a lease (jobs/lease.ts) makes exactly one of them the signer; when it
+// dies its lease runs out and another takes over, first checking the last head its predecessor signed.
 import { signCheckpoint, toHex, verifyConsistency } from '@shoebox/shared/merkle/index';
 import type { Queryable } from '../adapters/db/database.ts';
+import { createLeaseHolder } from '../jobs/lease.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { auditDb } from './audit.db.ts';
@@ -20,7 +23,15 @@ export interface CheckpointerDeps {
   origin?: string;
   clock: Clock;
   pollMs?: number;
+  /**
+   * Sign only while holding the database lease `audit-checkpointer` (several instances). `holder` names this
+   * instance in the lease row; `ttlMs` is how long a dead holder keeps it. Without it, this checkpointer signs
+   * whenever the log grows (one process, tools and tests).
+   */
+  lease?: { holder: string; ttlMs: number };
 }
+
+export const CHECKPOINT_LEASE = 'audit-checkpointer';
 
 export function createCheckpointer({
   db: q,
@@ -29,6 +40,7 @@ export function createCheckpointer({
   origin,
   clock,
   pollMs = 200,
+  lease,
 }: CheckpointerDeps) {
   const db = auditDb(q);
   const store = createAuditStore();
@@ -38,11 +50,41 @@ export function createCheckpointer({
   let running: Promise<void> | undefined;
   let again = false;
   let halted: string | undefined;
+  const leaseHolder = lease && createLeaseHolder({ db: q, name: CHECKPOINT_LEASE, ...lease, clock, log });
+
+  /**
+   * Another holder signed since this instance last did: check that head (its signature, that the stored tree
+   * hashes to it, and that it extends what this instance trusted) before signing on from it.
+   */
+  async function adopt(latest: StoredCheckpoint): Promise<boolean> {
+    if (trusted && trusted.size > 0) {
+      const proof = await consistencyProof(db, trusted.size, latest.size);
+      const ok = verifyConsistency(trusted.size, latest.size, proof, trusted.root, latest.root);
+      if (!ok.ok) {
+        halt(`checkpoint ${latest.size} is not consistent with checkpoint ${trusted.size}: ${ok.reason}`);
+        return false;
+      }
+    }
+    try {
+      await verifyHead(db, latest, signer.vkey);
+    } catch (err) {
+      if (!(err instanceof AuditIntegrityError)) throw err;
+      halt(err.message);
+      return false;
+    }
+    trusted = latest;
+    return true;
+  }
 
   async function tick(): Promise<StoredCheckpoint | undefined> {
     if (halted) return undefined;
+    if (leaseHolder && !(await leaseHolder.hold())) return undefined;
     // Started without verifyOnStart (tests, tools): at least stay consistent with the stored head.
     trusted ??= await store.latestCheckpoint(db);
+    if (lease) {
+      const latest = await store.latestCheckpoint(db);
+      if (latest && trusted && latest.size > trusted.size && !(await adopt(latest))) return undefined;
+    }
     const size = await treeSize(db);
     if (trusted && size <= trusted.size) {
       if (size < trusted.size) halt(`the log shrank from ${trusted.size} to ${size} entries`);
@@ -121,10 +163,14 @@ export function createCheckpointer({
       run();
     },
 
+    /** Stops signing and hands the lease back, so another instance takes over without waiting for it to expire. */
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = undefined;
       while (running) await running;
+      await leaseHolder
+        ?.release()
+        .catch((err: unknown) => log.warn({ err }, 'audit checkpoint lease not released'));
     },
 
     latest: () => store.latestCheckpoint(db),

@@ -17,6 +17,8 @@ type Ip = string | null;
 type From = { ip: Ip; place: AuditPlace | null };
 /** Which device and session did it; null when the server did it on its own (expiry, housekeeping). */
 type Actor = { deviceId: string | null; sessionId: string | null };
+/** What a passkey's authenticator data said: user verified (PIN, biometrics), may be synced, is synced. */
+export type PasskeyFlags = { userVerified: boolean; backupEligible: boolean; backedUp: boolean };
 
 export type AuditBodies = {
   /** riskFlags: the risk signals the sign-in raised (trust/risk.ts). */
@@ -29,15 +31,27 @@ export type AuditBodies = {
     reason: string;
   };
   'enrolment.requested': From & { enrolmentId: string; deviceId: string; deviceName: string };
-  'enrolment.approved': Actor & { enrolmentId: string; enrolledDeviceId: string; factor: string; ip: Ip };
+  'enrolment.approved': Actor & {
+    enrolmentId: string;
+    enrolledDeviceId: string;
+    factor: string;
+    ip: Ip;
+    passkey?: PasskeyFlags;
+  };
   'enrolment.denied': Actor & { enrolmentId: string; enrolledDeviceId: string; ip: Ip };
   'enrolment.expired': { enrolmentId: string; enrolledDeviceId: string };
   'enrolment.failed': { enrolmentId: string; enrolledDeviceId: string; reason: string; ip: Ip };
   'device.removed': Actor & { removedDeviceId: string; ip: Ip };
   'session.started': From & { sessionId: string; deviceId: string; factors: string[] };
-  'session.ended': Actor & { endedSessionId: string; reason: string };
+  /** endedDeviceId: whose session it was, when the server ended it (expiry: deviceId is then null). */
+  'session.ended': Actor & { endedSessionId: string; reason: string; endedDeviceId?: string };
+  /** This session proved the password or a TOTP code again (POST /api/session/reauth), or failed to. */
+  'reauth.succeeded': Actor & { factor: string; ip: Ip };
+  'reauth.failed': Actor & { factor: string; reason: string; ip: Ip };
   'password.changed': Actor & { ip: Ip };
-  'factor.added': Actor & { factor: string; factorId: string | null; ip: Ip };
+  /** proof: 'email-code' when the new address confirmed a code, 'none' when the server cannot send e-mail. */
+  'account.email-changed': Actor & { previousEmail: string; newEmail: string; proof: string; ip: Ip };
+  'factor.added': Actor & { factor: string; factorId: string | null; ip: Ip; passkey?: PasskeyFlags };
   'factor.removed': Actor & { factor: string; factorId: string | null; ip: Ip };
   'recovery-code.used': From & { deviceId: string | null; remaining: number };
   /** sha256: hex SHA-256 of the uploaded bytes. */
@@ -52,14 +66,37 @@ export type AuditBodies = {
     deviceId: string;
     fromChange: number;
     toChange: number;
+    /** The feed head the batch was read at: fixes which version of each entity it carried (absent on old entries). */
+    servedHead?: number;
     count: number;
     digest: string;
   };
   'fleet.imported': Actor & { source: string; count: number; ip: Ip };
   /** An admin gave this account a role or took it away (support staff may look at other accounts). */
   'account.role-changed': Actor & { role: string; previousRole: string; ip: Ip };
+  /** An admin disabled this account (its sessions ended: endedSessions) or enabled it again. */
+  'account.disabled': Actor & { adminAccountId: string; endedSessions: number; ip: Ip };
+  'account.enabled': Actor & { adminAccountId: string; ip: Ip };
+  /** An admin revoked an unused sign-up invitation (on the admin's own log). */
+  'invite.revoked': Actor & { inviteId: string; email: string; ip: Ip };
   /** Someone of the operator's staff looked at this account's data, and why. */
   'staff.accessed': { staffAccountId: string; reason: string; scope: string; ip: Ip };
+  /**
+   * A device's witness caught the log misbehaving (audit/audit.alarms.ts): both signed notes as the device got
+   * them, whether each verifies with this log's key, fork = hex SHA-256 of the two, and held = hex SHA-256 of the
+   * note the device held (earlier, or later when it held none), which deduplicates per device.
+   */
+  'audit.alarm': Actor & {
+    problem: string;
+    detail: string;
+    earlier: string | null;
+    later: string;
+    earlierSigned: boolean;
+    laterSigned: boolean;
+    fork: string;
+    held: string;
+    ip: Ip;
+  };
 };
 
 export type AuditKind = keyof AuditBodies;
@@ -76,7 +113,10 @@ export const AUDIT_KINDS = [
   'device.removed',
   'session.started',
   'session.ended',
+  'reauth.succeeded',
+  'reauth.failed',
   'password.changed',
+  'account.email-changed',
   'factor.added',
   'factor.removed',
   'recovery-code.used',
@@ -89,7 +129,11 @@ export const AUDIT_KINDS = [
   'sync.delivered',
   'fleet.imported',
   'account.role-changed',
+  'account.disabled',
+  'account.enabled',
+  'invite.revoked',
   'staff.accessed',
+  'audit.alarm',
 ] as const satisfies readonly AuditKind[];
 
 // Fails to compile when a kind is added to AuditBodies but not to AUDIT_KINDS.

@@ -11,7 +11,7 @@ import { auditDb } from './audit.db.ts';
 import type { AuditLog } from './audit.log.ts';
 import type * as Api from './audit.schemas.ts';
 import { createAuditStore } from './audit.store.ts';
-import { consistencyProof, inclusionProof, treeSize } from './audit.tree.ts';
+import { AuditIntegrityError, consistencyProof, inclusionProof, treeSize } from './audit.tree.ts';
 
 /** Most leaves one /audit/leaves page returns (64 bytes each). */
 export const MAX_LEAVES_PAGE = 4096;
@@ -28,7 +28,12 @@ export function createAuditService({ db: raw, log, checkpointer }: AuditServiceD
 
   async function withinTree(size: number): Promise<void> {
     const current = await treeSize(db);
-    if (size > current) throw new AppError('bad_request', `The audit log has only ${current} entries.`);
+    if (size <= current) return;
+    // Fewer leaves than a signed checkpoint covers: rows were deleted, not a bad request.
+    const signed = (await checkpointer.latest())?.size ?? 0;
+    if (signed > current)
+      throw new AuditIntegrityError(`the log has ${current} leaves but checkpoint ${signed} was signed`);
+    throw new AppError('bad_request', `The audit log has only ${current} entries.`);
   }
 
   return {
@@ -53,7 +58,7 @@ export function createAuditService({ db: raw, log, checkpointer }: AuditServiceD
       if (seq >= size) throw new AppError('bad_request', 'seq must be below size.');
       await withinTree(size);
       const [leaf] = await store.leaves(db, seq, seq + 1);
-      if (!leaf) throw new AppError('bad_request', `No audit entry ${seq}.`);
+      if (!leaf) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
       const proof = await inclusionProof(db, seq, size);
       return { seq, size, leaf: toBase64(leaf), proof: proof.map(toBase64) };
     },

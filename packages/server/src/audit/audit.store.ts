@@ -3,7 +3,7 @@
 import type { CompletedNode } from '@shoebox/shared/merkle/index';
 import type { AuditDb } from './audit.db.ts';
 import { asBuffer } from './audit.leaf.ts';
-import { STORED_LEVEL, nodeRowId } from './audit.tree.ts';
+import { AuditIntegrityError, STORED_LEVEL, nodeRowId } from './audit.tree.ts';
 
 /** audit_keys.account_id of the key for events that concern no account. Never a UUID. */
 export const SERVER_KEY_ID = 'server';
@@ -92,7 +92,7 @@ export function createAuditStore() {
     async eventsOf(db: AuditDb, accountId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
       const rows = await db
         .selectFrom('audit_events as e')
-        .innerJoin('audit_leaves as l', 'l.seq', 'e.seq')
+        .leftJoin('audit_leaves as l', 'l.seq', 'e.seq')
         .select(['e.seq', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
         .where('e.account_id', '=', accountId)
         .where('e.seq', '>', afterSeq)
@@ -102,28 +102,36 @@ export function createAuditStore() {
       return rows.flatMap((r) =>
         r.kind === null || r.body === null || r.salt === null
           ? []
-          : [
-              {
-                seq: Number(r.seq),
-                kind: r.kind,
-                event: r.body,
-                salt: r.salt,
-                leaf: r.leaf,
-                createdAt: Number(r.created_at),
-              },
-            ],
+          : r.leaf === null
+            ? missingLeaf(Number(r.seq))
+            : [
+                {
+                  seq: Number(r.seq),
+                  kind: r.kind,
+                  event: r.body,
+                  salt: r.salt,
+                  leaf: r.leaf,
+                  createdAt: Number(r.created_at),
+                },
+              ],
       );
     },
 
-    /** Raw leaves with from <= seq < to, in order. */
+    /** Raw leaves with from <= seq < to, in order; throws AuditIntegrityError when one is missing. */
     async leaves(db: AuditDb, from: number, to: number): Promise<Uint8Array[]> {
       const rows = await db
         .selectFrom('audit_leaves')
-        .select('leaf')
+        .select(['seq', 'leaf'])
         .where('seq', '>=', from)
         .where('seq', '<', to)
         .orderBy('seq')
         .execute();
+      // Seqs are dense: a gap would shift every later leaf onto the wrong seq for whoever scans the page.
+      // Callers ask only below the tree size, so every seq in the range must be there.
+      rows.forEach((r, i) => {
+        if (Number(r.seq) !== from + i) missingLeaf(from + i);
+      });
+      if (rows.length < to - from) missingLeaf(from + rows.length);
       return rows.map((r) => r.leaf);
     },
 
@@ -165,3 +173,7 @@ export function createAuditStore() {
 }
 
 export type AuditStore = ReturnType<typeof createAuditStore>;
+
+function missingLeaf(seq: number): never {
+  throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
+}

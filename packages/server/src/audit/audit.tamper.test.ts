@@ -11,7 +11,15 @@ import { auditDb, type AuditDb } from './audit.db.ts';
 import { createAuditLog } from './audit.log.ts';
 import { createAuditService, type AuditService } from './audit.service.ts';
 import { AuditIntegrityError, nodeRowId, storedNodeCount, treeSize } from './audit.tree.ts';
-import { appendBatch, change, deviceAudit, openAuditTestDb, swap } from './audit.test-support.ts';
+import { toProblem } from '../adapters/http/problem.ts';
+import {
+  appendBatch,
+  change,
+  deviceAudit,
+  openAuditTestDb,
+  swap,
+  trustedPrincipal,
+} from './audit.test-support.ts';
 
 const clock = { now: () => Date.now() };
 const alice = randomUUID();
@@ -117,6 +125,33 @@ const CASES: Case[] = [
   },
 ];
 
+/** Deleted rows: every proof, page or event that needs them must say the log is damaged, never a bare 500. */
+const DELETIONS: { name: string; tamper: (db: AuditDb) => Promise<void> }[] = [
+  { name: 'a leaf', tamper: (db) => db.deleteFrom('audit_leaves').where('seq', '=', 7).execute().then() },
+  {
+    name: 'the newest leaf',
+    tamper: (db) =>
+      db
+        .deleteFrom('audit_leaves')
+        .where('seq', '=', SIZE - 1)
+        .execute()
+        .then(),
+  },
+  {
+    name: 'a node',
+    tamper: (db) => db.deleteFrom('audit_nodes').where('id', '=', nodeRowId(4, 0)).execute().then(),
+  },
+];
+
+/** Every answer a device may ask for about a log of SIZE entries, each as its outcome. */
+async function everyAnswer(service: AuditService): Promise<unknown[]> {
+  const actor = trustedPrincipal(alice);
+  const calls: Promise<unknown>[] = [service.leaves(actor, 0, SIZE), service.events(actor, undefined, 1000)];
+  for (let seq = 0; seq < SIZE; seq++) calls.push(service.inclusion(actor, seq, SIZE));
+  for (let from = 1; from < SIZE; from += 7) calls.push(service.consistency(actor, from, SIZE));
+  return Promise.all(calls.map((c) => c.catch((err: unknown) => err)));
+}
+
 describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
   let db: TestDatabase;
   let dir: string;
@@ -164,4 +199,22 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
     if (quick) await expect(checkpointer.verifyOnStart()).rejects.toBeInstanceOf(AuditIntegrityError);
     if (device) expect((await deviceAudit(service, alice)).join('\n')).toContain(device);
   });
+
+  it.each(DELETIONS)(
+    'answers audit_log_damaged, never a bare 500, when $name is deleted',
+    async ({ tamper }) => {
+      expect((await everyAnswer(service)).filter((a) => a instanceof Error)).toEqual([]);
+      await tamper(q());
+      const failures = (await everyAnswer(service)).filter((a) => a instanceof Error);
+      expect(failures.length).toBeGreaterThan(0);
+      for (const err of failures) {
+        const problem = toProblem(err, 'req');
+        expect(problem.code).toBe('audit_log_damaged');
+        expect(problem.type).toBe('https://shoebox.dev/problems/audit-log-damaged');
+        expect(problem.detail).toMatch(/^audit (leaf|log node)|^the log has/);
+      }
+      // And the server would not start on it.
+      await expect(checkpointer.verifyOnStart({ full: true })).rejects.toBeInstanceOf(AuditIntegrityError);
+    },
+  );
 });

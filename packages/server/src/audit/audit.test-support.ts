@@ -121,7 +121,11 @@ export async function deviceAudit(service: AuditService, accountId: string): Pro
     more = page.hasMore;
   }
   for (let from = 0; from < cp.size; from += 1000) {
-    const page = await service.leaves(actor, from, Math.min(cp.size, from + 1000));
+    const page = await service.leaves(actor, from, Math.min(cp.size, from + 1000)).catch((e: Error) => e);
+    if (page instanceof Error) {
+      problems.push(`leaves from ${from}: ${page.message}`);
+      continue;
+    }
     for (const seq of scanTags(page.leaves, from, key))
       if (!listed.has(seq)) problems.push(`${seq}: undisclosed`);
   }

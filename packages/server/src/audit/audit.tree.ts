@@ -13,15 +13,21 @@ import {
   type AsyncNodeSource,
   type NodeId,
 } from '@shoebox/shared/merkle/index';
+import { AppError } from '../errors.ts';
 import type { AuditDb } from './audit.db.ts';
 
 /** Lowest level kept in audit_nodes: proofs read at most 2^STORED_LEVEL leaves per missing level. */
 export const STORED_LEVEL = 4;
 const BLOCK = 2 ** STORED_LEVEL;
 
-/** Thrown when stored log data is missing or does not match: the server must not serve from it. */
-export class AuditIntegrityError extends Error {
-  override readonly name = 'AuditIntegrityError';
+/**
+ * Thrown when stored log data is missing or does not match: the server must not serve from it. An AppError so a
+ * request that meets it answers `audit_log_damaged` (problem+json) rather than an opaque 500, and the device alarms.
+ */
+export class AuditIntegrityError extends AppError {
+  constructor(message: string) {
+    super('audit_log_damaged', message);
+  }
 }
 
 /**

@@ -58,18 +58,20 @@ export async function restoreInstallation(src: string, target: RestoreTarget): P
     await installKey(keyFile, target.logKeyFile);
   }
   await restoreDatabase(databaseFile, manifest.database.format, target.databaseUrl);
-  await forgetFeedEpoch(target.databaseUrl, target.schema);
+  await forgetInstanceState(target.databaseUrl, target.schema);
   return { blobs: Object.keys(manifest.blobs).length, bytes, createdAt: manifest.createdAt };
 }
 
 /**
  * Devices may have synced past the backup; feed ids after it will be given out again. A new epoch (made at start)
  * makes every older cursor answer 410 cursor_reset, so devices re-read the snapshot instead of skipping changes.
+ * Leases (the audit signer's) belonged to processes of the old installation: the restored one must not wait them out.
  */
-async function forgetFeedEpoch(url: string, schema: string | undefined): Promise<void> {
+async function forgetInstanceState(url: string, schema: string | undefined): Promise<void> {
   const database = await openDatabase({ url, ...(schema ? { schema } : {}) });
   try {
     await database.db.deleteFrom('settings').where('key', '=', 'feed_epoch').execute();
+    await database.db.deleteFrom('settings').where('key', 'like', 'lease:%').execute();
   } finally {
     await database.close();
   }

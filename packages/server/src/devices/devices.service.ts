@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Device, DeviceDescription, Place, Session, SignInResponse } from '@shoebox/shared';
 import type { Db, Tx } from '../adapters/db/database.ts';
-import type { AccountRow, DeviceRow, SessionRow } from '../adapters/db/schema.ts';
+import type { AccountRow, DeviceRow, SessionClient, SessionRow } from '../adapters/db/schema.ts';
 import type { GeoLocator } from '../adapters/geo/geo.ts';
 import { normaliseEmail, toAccount } from '../accounts/accounts.service.ts';
 import type { AccountsStore } from '../accounts/accounts.store.ts';
@@ -16,6 +16,7 @@ import type { DevicesStore } from './devices.store.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import { actorOf, auditPlace, type AuditRecorder } from '../audit/audit.recorder.ts';
 import { assessSignIn, CONCURRENT_WINDOW_MS, RECENT_SIGN_INS, type RiskFlag } from '../trust/risk.ts';
+import { expiryAt, initialExpiry } from './session-lifetime.ts';
 
 export interface DevicesServiceDeps {
   db: Db;
@@ -44,8 +45,6 @@ export type EnrolmentOpener = {
   ): Promise<() => void>;
 };
 
-/** Device sessions live 30 days and are extended while the device keeps using them. */
-export const SESSION_TTL_MS = 30 * 24 * 3600_000;
 /** Bookkeeping writes (last seen) happen at most this often per session. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -61,6 +60,8 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     password: string;
     device: DeviceDescription;
     ip: string | null;
+    /** A browser or a device (CLI, sync agent); browsers' sessions are shorter (see session-lifetime.ts). */
+    client?: SessionClient;
   }) {
     const email = normaliseEmail(input.email);
     const account = await accounts.findByEmail(db, email);
@@ -123,7 +124,21 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         'This password must be changed before a new device can sign in; change it from a trusted device.',
       );
     await throttle.succeed(db, email, clock.now());
+    return openSession(account, input, ['password']);
+  }
 
+  /**
+   * Everything after the credentials were checked (device, session, enrolment request, audit), shared by password
+   * and passkey sign-in. `factors` are the ones presented, as the session and the audit record keep them.
+   */
+  async function openSession(
+    account: AccountRow,
+    input: Omit<Parameters<typeof signIn>[0], 'email' | 'password'>,
+    factors: string[],
+  ): Promise<SignInResponse> {
+    // Checked here so that password and passkey sign-in are both refused, after the credential was proved.
+    if (account.disabled_at !== null)
+      throw new AppError('account_disabled', 'This account is disabled; ask the server’s admin.');
     const now = clock.now();
     const place = geo.locate(input.ip);
     const token = newSecret(256);
@@ -169,14 +184,16 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         device_id: device.id,
         token_hash: hashToken(token),
         created_at: now,
-        expires_at: now + SESSION_TTL_MS,
+        expires_at: initialExpiry(input.client ?? 'web', now),
         last_used_at: now,
         ip: input.ip,
         place: json(place),
-        factors: JSON.stringify(['password']),
+        factors: JSON.stringify(factors),
         revoked_at: null,
         revoke_reason: null,
         risk_flags: JSON.stringify(riskFlags),
+        client: input.client ?? 'web',
+        authenticated_at: now,
       };
       await store.insertSession(trx, session);
       const announce =
@@ -191,7 +208,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           place: auditPlace(place),
           deviceId: device.id,
           sessionId: session.id,
-          factors: ['password'],
+          factors,
           riskFlags,
         },
       });
@@ -243,16 +260,38 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     const now = clock.now();
     if (session.revoked_at !== null || session.expires_at <= now) return null;
     if (device.status === 'removed' || device.status === 'denied') return null;
+    // Disabling revokes the sessions too; this also covers a session opened while the disable committed.
+    if (account.disabled_at !== null) return null;
     if (now - session.last_used_at > TOUCH_INTERVAL_MS) {
-      const extendTo = device.status === 'trusted' ? now + SESSION_TTL_MS : null;
-      await store.touchSession(db, session, device, now, ip, extendTo);
+      const extendTo = expiryAt(session, now, device.status === 'trusted');
+      await store.touchSession(
+        db,
+        session,
+        device,
+        now,
+        ip,
+        extendTo === session.expires_at ? null : extendTo,
+      );
     }
     return { session, device, account, ip };
   }
 
+  /** Why a token that `authenticate` refused is refused: an expired session is told apart, to sign in again. */
+  async function whyRefused(token: string): Promise<AppError> {
+    const found = await store.findByTokenHash(db, hashToken(token));
+    const s = found?.session;
+    const expired =
+      s && (s.revoked_at === null ? s.expires_at <= clock.now() : s.revoke_reason === 'expired');
+    if (expired && found.device.status !== 'removed' && found.device.status !== 'denied')
+      return new AppError('session_expired', 'This session has expired; sign in again.');
+    return new AppError('unauthenticated', 'The session has ended or was revoked; sign in again.');
+  }
+
   return {
     signIn,
+    openSession,
     authenticate,
+    whyRefused,
 
     async signOut(actor: Principal): Promise<void> {
       await db.transaction().execute(async (trx) => {
@@ -384,5 +423,7 @@ export function toSession(row: SessionRow): Session {
     ip: row.ip,
     place: parsePlace(row.place),
     factors: JSON.parse(row.factors) as string[],
+    client: row.client,
+    authenticatedAt: iso(row.authenticated_at),
   };
 }

@@ -1,4 +1,4 @@
-import type { CompiledQuery, DialectAdapter, InferResult } from 'kysely';
+import { sql, type CompiledQuery, type DialectAdapter, type InferResult } from 'kysely';
 import type { Queryable } from '../adapters/db/database.ts';
 import type { AccountRow, DeviceRow, DeviceStatus, SessionRow } from '../adapters/db/schema.ts';
 
@@ -173,6 +173,61 @@ export function createDevicesStore() {
         .execute();
     },
 
+    /** Records that a session proved the password or a factor again (re-authentication). */
+    async setAuthenticatedAt(db: Queryable, sessionId: string, at: number): Promise<void> {
+      await db.updateTable('sessions').set({ authenticated_at: at }).where('id', '=', sessionId).execute();
+    },
+
+    /** Ends every live session of the account except `keep` (after a security change); returns what ended. */
+    revokeOtherSessions(db: Queryable, accountId: string, keep: string, at: number, reason: string) {
+      return db
+        .updateTable('sessions')
+        .set({ revoked_at: at, revoke_reason: reason })
+        .where('account_id', '=', accountId)
+        .where('id', '!=', keep)
+        .where('revoked_at', 'is', null)
+        .returning(['id', 'device_id'])
+        .execute();
+    },
+
+    /** Marks sessions past their expiry as ended (`expired`), so their sockets can be closed everywhere. */
+    async markExpired(db: Queryable, now: number, limit: number) {
+      const due = db
+        .selectFrom('sessions')
+        .select('id')
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '<=', now)
+        .limit(limit);
+      return db
+        .updateTable('sessions')
+        .set((eb) => ({ revoked_at: eb.ref('expires_at'), revoke_reason: 'expired' }))
+        .where('id', 'in', due)
+        .where('revoked_at', 'is', null)
+        .returning(['id', 'device_id', 'account_id'])
+        .execute();
+    },
+
+    /**
+     * Deletes sessions that expired before `before`, except each account's `keepLatest` newest: risk signals
+     * compare a sign-in with those (usual countries, a dormant account), and their tokens are dead anyway.
+     */
+    async deleteExpired(db: Queryable, before: number, keepLatest: number): Promise<number> {
+      const ranked = db
+        .selectFrom('sessions')
+        .select([
+          'id',
+          sql<number>`row_number() over (partition by account_id order by created_at desc)`.as('rank'),
+        ])
+        .as('ranked');
+      const kept = db.selectFrom(ranked).select('ranked.id').where('ranked.rank', '<=', keepLatest);
+      const result = await db
+        .deleteFrom('sessions')
+        .where('expires_at', '<', before)
+        .where('id', 'not in', kept)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     listSessions(db: Queryable, accountId: string): Promise<SessionRow[]> {
       return db
         .selectFrom('sessions')
@@ -213,6 +268,8 @@ const SESSION_COLUMNS = everyColumn<SessionRow>()([
   'revoked_at',
   'revoke_reason',
   'risk_flags',
+  'client',
+  'authenticated_at',
 ]);
 const DEVICE_COLUMNS = everyColumn<DeviceRow>()([
   'id',
@@ -242,6 +299,7 @@ const ACCOUNT_COLUMNS = everyColumn<AccountRow>()([
   'created_at',
   'password_changed_at',
   'password_change_required_at',
+  'disabled_at',
 ]);
 
 type Prefixed<T extends string, C extends string, P extends string> = {

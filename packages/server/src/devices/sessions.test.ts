@@ -6,11 +6,15 @@ import { startTestServer, type TestServer } from '../../test/support/test-server
 import {
   adminSession,
   approvedDevice,
+  createAccount,
+  deviceDescription,
   expectProblem,
+  PASSWORD,
+  TestClient,
   userSession,
   type SignedIn,
 } from '../../test/support/api.ts';
-import { SESSION_TTL_MS } from './devices.service.ts';
+import { DEVICE_IDLE_MS, WEB_IDLE_MS } from './session-lifetime.ts';
 
 /** A clock the test can move forward. */
 const clock: Clock & { skew: number } = { skew: 0, now: () => Date.now() + clock.skew };
@@ -43,10 +47,21 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
   });
 
   it('keeps a session that is used alive past its first expiry, and records the use', async () => {
-    const phone = await userSession(server.url, owner.client, 'daily@example.com');
+    await createAccount(server.url, 'daily@example.com', owner.client);
+    const signedIn = await new TestClient(server.url).post<{ token: string; session: { id: string } }>(
+      '/api/auth/sign-in',
+      { email: 'daily@example.com', password: PASSWORD, device: deviceDescription(), client: 'device' },
+    );
+    const phone = {
+      client: new TestClient(server.url, signedIn.body.token),
+      response: signedIn.body,
+      deviceId: (await new TestClient(server.url, signedIn.body.token).get<WhoAmI>('/api/me')).body.device.id,
+    };
+    const SESSION_TTL_MS = DEVICE_IDLE_MS;
     const signedInAt = (await sessionRow(phone.response.session.id)).expires_at - SESSION_TTL_MS;
     try {
-      for (const days of [20, 40, 60]) {
+      // A device used every few weeks keeps its session for good (well past a browser's 30 days).
+      for (const days of [20, 40, 60, 120, 200]) {
         clock.skew = days * DAY_MS;
         expect((await phone.client.get('/api/me')).status, `day ${days}`).toBe(200);
         const row = await sessionRow(phone.response.session.id);
@@ -55,7 +70,7 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
       }
       const devices = await phone.client.get<{ items: Device[] }>('/api/devices');
       const seen = devices.body.items.find((d) => d.id === phone.deviceId)?.lastSeenAt;
-      expect(Date.parse(seen ?? '')).toBeGreaterThanOrEqual(signedInAt + 60 * DAY_MS);
+      expect(Date.parse(seen ?? '')).toBeGreaterThanOrEqual(signedInAt + 200 * DAY_MS);
     } finally {
       clock.skew = 0;
     }
@@ -64,9 +79,9 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
   it('refuses a session left unused past its expiry', async () => {
     const idle = await userSession(server.url, owner.client, 'idle@example.com');
     try {
-      clock.skew = SESSION_TTL_MS + 1000;
-      expectProblem(await idle.client.get('/api/me'), 401, 'unauthenticated');
-      expectProblem(await idle.client.get('/api/timeline'), 401, 'unauthenticated');
+      clock.skew = WEB_IDLE_MS + 1000;
+      expectProblem(await idle.client.get('/api/me'), 401, 'session_expired');
+      expectProblem(await idle.client.get('/api/timeline'), 401, 'session_expired');
     } finally {
       clock.skew = 0;
     }

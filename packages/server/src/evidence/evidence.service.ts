@@ -6,11 +6,11 @@ import type {
   FleetSummary,
   PhotoProvenance,
   PhotoDelivery,
+  Place,
 } from '@shoebox/shared';
-import { toBase64 } from '@shoebox/shared/merkle/index';
 import type { Db } from '../adapters/db/database.ts';
 import { auditDb } from '../audit/audit.db.ts';
-import { inclusionProof, treeSize } from '../audit/audit.tree.ts';
+import { treeSize } from '../audit/audit.tree.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
 import { iso } from '../platform/clock.ts';
@@ -21,6 +21,8 @@ import { buildLedger, cite, deliveryOf, placeOf, signInEvidence, str } from './e
 import { openGrants, sharedPhotos } from './evidence.shared.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
 import { sharedProvenance } from './evidence.shared-provenance.ts';
+import { indexedPhotos } from './evidence.uploads.ts';
+import { citedEntries } from './evidence.entries.ts';
 
 /**
  * Device history from fleet records (src/fleet). Optional: without it, or for a device without a serial,
@@ -68,15 +70,22 @@ export function createEvidenceService({
   }
 
   async function explainOf(accountId: string, deviceId: string, q: ExplainQuery): Promise<ExplainReport> {
-    const [photos, sharedRows, events, addedAt, sharedAt, logSize] = await Promise.all([
-      store.photos(db, accountId, q.photoId),
+    // Uploads come from the narrow index (evidence.uploads.ts), not from parsing every upload's log body.
+    const [indexed, sharedRows, events, sharedAt, logSize] = await Promise.all([
+      indexedPhotos(db, accountId, q.photoId),
       store.shared(db, accountId, q.photoId),
-      store.events(db, accountId, ['photo.uploaded', ...TRUST_KINDS]),
-      store.addedAt(db, accountId, q.photoId),
+      store.events(db, accountId, TRUST_KINDS),
       store.sharedAt(db, accountId, q.photoId),
       treeSize(auditDb(db)),
     ]);
+    const photos = indexed.map((i) => i.photo);
     if (q.photoId !== undefined && photos.length === 0 && sharedRows.length === 0) throw notFound('Photo');
+    const ledger = buildLedger(events);
+    const addedAt = new Map<string, number>();
+    for (const { photo, upload, added } of indexed) {
+      if (upload) ledger.uploads.set(photo.id, upload);
+      if (added !== null) addedAt.set(photo.id, added);
+    }
     const devices = await deviceMap(accountId, [...new Set(photos.map((p) => p.upload_device_id))]);
     const device = devices.get(deviceId);
     if (!device || device.account_id !== accountId) throw notFound('Device');
@@ -88,10 +97,16 @@ export function createEvidenceService({
       addedAt,
       shared: sharedPhotos(sharedRows, accountId, openGrants(events)),
       sharedAt,
-      ledger: buildLedger(events),
+      ledger,
       scope: q.photoId !== undefined ? 'photo' : q.library ? 'library' : 'delivered',
       limit: q.limit ?? EXPLAIN_DEFAULT_LIMIT,
     });
+    // The index keeps only place labels at hand: the photos listed get the whole logged place.
+    const places = new Map(indexed.map((i) => [i.photo.id, i.place]));
+    for (const p of report.groups.flatMap((g) => g.photos)) {
+      const text = p.cite ? places.get(p.photoId) : undefined;
+      if (text) p.place = JSON.parse(text) as Place;
+    }
     const history = fleet && device.serial ? await fleet.historyOf(device.serial, accountId) : null;
     return { ...report, fleet: history, logSize };
   }
@@ -171,27 +186,9 @@ export function createEvidenceService({
     },
 
     /** The caller's own cited entries with inclusion proofs in the tree of `size` entries. */
-    async entries(actor: Principal, seqs: number[], size: number): Promise<EvidenceEntries> {
+    entries(actor: Principal, seqs: number[], size: number): Promise<EvidenceEntries> {
       requireTrusted(actor);
-      const adb = auditDb(db);
-      const current = await treeSize(adb);
-      if (size > current) throw new AppError('bad_request', `The audit log has only ${current} entries.`);
-      const wanted = [...new Set(seqs)].filter((s) => s < size);
-      const rows = wanted.length ? await store.entries(db, actor.account.id, wanted) : [];
-      const items = [];
-      for (const r of rows) {
-        if (r.kind === null || r.body === null || r.salt === null) continue;
-        const proof = await inclusionProof(adb, Number(r.seq), size);
-        items.push({
-          seq: Number(r.seq),
-          kind: r.kind,
-          event: r.body,
-          salt: toBase64(r.salt),
-          leaf: toBase64(r.leaf),
-          proof: proof.map(toBase64),
-        });
-      }
-      return { size, items };
+      return citedEntries(db, store, actor.account.id, seqs, size);
     },
   };
 }

@@ -148,9 +148,10 @@ export function createEvidenceStore() {
         .select(['seq', 'kind', 'body', 'created_at'])
         .where('account_id', '=', accountId)
         .where('kind', 'in', [...kinds])
-        .orderBy('seq')
         .execute();
-      return parse(rows);
+      // Sorted here: asked to order by seq, SQLite walks all of the account's entries in seq order instead of
+      // the few ranges of (account_id, kind, seq), which took 150 ms for 100,000 uploads.
+      return parse(rows).sort((a, b) => a.seq - b.seq);
     },
 
     /** The upload entries of one photo (normally one); the text match is narrowed by the account+kind index. */
@@ -166,11 +167,11 @@ export function createEvidenceStore() {
       return parse(rows).filter((e) => e.body['photoId'] === photoId);
     },
 
-    /** The account's own entries among `seqs`, with their leaves. */
+    /** The account's own entries among `seqs`, with their leaves (null: the leaf row is gone). */
     entries(db: Queryable, accountId: string, seqs: readonly number[]) {
       return db
         .selectFrom('audit_events as e')
-        .innerJoin('audit_leaves as l', 'l.seq', 'e.seq')
+        .leftJoin('audit_leaves as l', 'l.seq', 'e.seq')
         .select(['e.seq', 'e.kind', 'e.body', 'e.salt', 'l.leaf'])
         .where('e.account_id', '=', accountId)
         .where('e.seq', 'in', [...seqs])

@@ -43,6 +43,9 @@ export function fleetRoutes(service: FleetService, auth: MiddlewareHandler<AppEn
       security,
       request: {
         params: z.object({ kind: FleetImportKind }),
+        query: z.object({
+          name: z.string().trim().min(1).max(255).optional().meta({ description: 'The file’s name, as listed' }),
+        }),
         body: { content: { 'text/csv': { schema: z.string() } }, required: true },
       },
       responses: {
@@ -54,7 +57,9 @@ export function fleetRoutes(service: FleetService, auth: MiddlewareHandler<AppEn
     }),
     async (c) => {
       const text = await readCsv(c);
-      return c.json(await service.importFile(principalOf(c), c.req.valid('param').kind, text), 201);
+      const { kind } = c.req.valid('param');
+      const { name } = c.req.valid('query');
+      return c.json(await service.importFile(principalOf(c), kind, text, name), 201);
     },
   );
 

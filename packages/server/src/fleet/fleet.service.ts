@@ -68,7 +68,12 @@ export function createFleetService({ db, store, pseudonyms, audit, staffAccess, 
     },
 
     /** Imports one CSV file, all or nothing; the import is on the importing admin's audit log. */
-    async importFile(actor: Principal, kind: FleetImportKind, text: string): Promise<FleetImportResult> {
+    async importFile(
+      actor: Principal,
+      kind: FleetImportKind,
+      text: string,
+      fileName?: string,
+    ): Promise<FleetImportResult> {
       requireTrusted(actor);
       requireAdmin(actor);
       const { parsed, problems } = parseImport(kind, text);
@@ -86,6 +91,7 @@ export function createFleetService({ db, store, pseudonyms, audit, staffAccess, 
           imported_count: 0,
           imported_by: actor.account.id,
           imported_at: now,
+          file_name: fileName ?? null,
         });
         const count = await insertImportRows(store, trx, parsed, id, now);
         await store.setImportedCount(trx, id, count);

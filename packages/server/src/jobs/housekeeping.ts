@@ -5,6 +5,8 @@ export interface HousekeepingDeps {
   photos: { expireTrash(before: number): Promise<number> };
   /** Sign-in attempts: expire overdue ones, tell owners about sign-ins left half-finished. */
   trust?: { expireOverdue(): Promise<number>; noticeHalfFinished(): Promise<number> };
+  /** Sessions: end the ones that ran out (closing their sockets), delete long-expired ones. */
+  sessions?: { markExpired(): Promise<number>; deleteExpired(): Promise<number> };
   trashDays: number;
   clock: Clock;
   log: Logger;
@@ -22,11 +24,12 @@ export function createHousekeeping(deps: HousekeepingDeps) {
   let running = false;
 
   /** State lives in the database (enrolment rows), so a restart loses nothing: the next tick catches up. */
-  async function securityOnce(): Promise<{ expired: number; halfFinished: number }> {
-    if (!deps.trust) return { expired: 0, halfFinished: 0 };
+  async function securityOnce(): Promise<{ expired: number; halfFinished: number; sessionsEnded: number }> {
+    const sessionsEnded = (await deps.sessions?.markExpired()) ?? 0;
+    if (!deps.trust) return { expired: 0, halfFinished: 0, sessionsEnded };
     const halfFinished = await deps.trust.noticeHalfFinished();
     const expired = await deps.trust.expireOverdue();
-    return { expired, halfFinished };
+    return { expired, halfFinished, sessionsEnded };
   }
 
   async function runOnce(): Promise<number> {
@@ -40,6 +43,8 @@ export function createHousekeeping(deps: HousekeepingDeps) {
         if (n === 0) break;
       }
       if (total > 0) deps.log.info({ deleted: total }, 'expired photos from the trash');
+      const sessions = (await deps.sessions?.deleteExpired()) ?? 0;
+      if (sessions > 0) deps.log.info({ deleted: sessions }, 'deleted expired sessions');
       return total;
     } finally {
       running = false;

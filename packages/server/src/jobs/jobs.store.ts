@@ -129,6 +129,43 @@ export function createJobsStore(features: DbFeatures) {
         .execute();
     },
 
+    /** Newest first, so an operator sees the latest failures; `beforeId` pages further back. */
+    listRecent(
+      db: Queryable,
+      filter: { state?: JobRow['state']; beforeId?: number },
+      limit: number,
+    ): Promise<JobRow[]> {
+      let q = db.selectFrom('jobs').selectAll();
+      if (filter.state) q = q.where('state', '=', filter.state);
+      if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
+      return q.orderBy('id', 'desc').limit(limit).execute();
+    },
+
+    get(db: Queryable, id: number): Promise<JobRow | undefined> {
+      return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /**
+     * Sends a failed job back to the queue with a fresh set of attempts. Conditional on `failed`, so two admins
+     * retrying at once queue it once. The last error stays until the next try replaces it.
+     */
+    async retry(db: Queryable, id: number, now: number): Promise<JobRow | undefined> {
+      return db
+        .updateTable('jobs')
+        .set({
+          state: 'queued',
+          attempts: 0,
+          run_at: now,
+          locked_until: null,
+          locked_by: null,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .where('state', '=', 'failed')
+        .returningAll()
+        .executeTakeFirst();
+    },
+
     async purgeDone(db: Queryable, before: number): Promise<void> {
       await db.deleteFrom('jobs').where('state', '=', 'done').where('updated_at', '<', before).execute();
     },

@@ -35,8 +35,8 @@ export function createDerivativesJob({ db, blobs, events, metrics, renderSlots }
       const type = await sniff(file);
       if (!type) return { ok: false as const, reason: 'The file is not an image format Shoebox can read.' };
       const orientation = await currentOrientation(db, sha256);
-      // HEIC may need the WebAssembly decoder, a few hundred MB for a 12 MP photo: it decodes alone, so that
-      // its memory and that of other decodes do not add up.
+      // HEIC may need the WebAssembly decoder, 60-100 MB for a 12 MP photo: it decodes alone, so that its
+      // memory and that of other decodes do not add up.
       const wanted = type.family === 'heif' ? renderSlots : 1;
       return slots.run(() => renderImages({ path: file, type, orientation }), wanted);
     });

@@ -202,7 +202,7 @@ describe.each(DIALECTS)('convergence of devices on %s', (dialect) => {
     for (const r of replicas) expect(new Map([...r.photos].sort())).toEqual(new Map([...library].sort()));
 
     // "When did device D receive photo P?": every photo a device applied is recorded as delivered to it, no
-    // later than the ack that brought it. (The records can also claim too early or too much: see below.)
+    // later than the ack that brought it (and never earlier than the page that brought it: see below).
     for (const id of uploaded) {
       const reply = await first.client.get<{ items: PhotoDelivery[] }>(`/api/sync/deliveries/${id}`);
       expect(reply.status).toBe(200);
@@ -232,12 +232,10 @@ describe.each(DIALECTS)('convergence of devices on %s', (dialect) => {
     );
   });
 
-  // KNOWN BUG (reported with this test): a delivery is a range of change ids, and the photo's first change
-  // inside an acknowledged range is taken as its delivery. But a page leaves out a row superseded by a later
-  // change (the photo comes in a later page), a snapshot leaves out photos changed after it began, and a
-  // photo deleted before the device read the page never reached it. These two cases pin it down
-  // deterministically; drop `.fails` once the records are exact.
-  it.fails('dates a delivery by the page that brought the photo, not the page that skipped it', async () => {
+  // A delivery is a range of change ids plus the feed head the page was read at. A page leaves out a row superseded
+  // by a later change (the photo comes in a later page), and a photo deleted before the device read the page never
+  // reached it: the records must say so exactly.
+  it('dates a delivery by the page that brought the photo, not the page that skipped it', async () => {
     const { first, replicas } = await account(2);
     const laptop = replicas[1] as Replica;
     const p = await first.client.uploadOk(photoBytes());
@@ -250,7 +248,7 @@ describe.each(DIALECTS)('convergence of devices on %s', (dialect) => {
     expect(Date.parse(record?.deliveredAt ?? '')).toBeGreaterThanOrEqual(seen?.after ?? Infinity);
   });
 
-  it.fails('does not record a photo deleted before the device ever saw it as delivered', async () => {
+  it('does not record a photo deleted before the device ever saw it as delivered', async () => {
     const { first, replicas } = await account(2);
     const laptop = replicas[1] as Replica;
     const p = await first.client.uploadOk(photoBytes());

@@ -17,6 +17,7 @@ export function createDeliveriesStore() {
         accountId: string;
         from: number;
         to: number;
+        servedHead: number;
         kind: string;
         count: number;
         at: number;
@@ -29,6 +30,7 @@ export function createDeliveriesStore() {
           account_id: d.accountId,
           from_change: d.from,
           to_change: d.to,
+          served_head: d.servedHead,
           kind: d.kind,
           item_count: d.count,
           acked_at: d.at,
@@ -65,26 +67,45 @@ export function createDeliveriesStore() {
       return hash.digest('hex');
     },
 
-    /** The first acknowledged batch of each device that covered change `changeId`. */
-    firstCovering(db: Queryable, accountId: string, changeId: number) {
-      return db
-        .selectFrom('sync_deliveries')
-        .select(['device_id', 'kind', (eb) => eb.fn.min('acked_at').as('acked_at')])
-        .where('account_id', '=', accountId)
-        .where('from_change', '<', changeId)
-        .where('to_change', '>=', changeId)
-        .groupBy(['device_id', 'kind'])
-        .execute();
-    },
-
-    async firstChangeOf(db: Queryable, accountId: string, entityId: string): Promise<number | null> {
-      const row = await db
+    /** The account's feed rows for one entity, in id order. */
+    async rowsOf(db: Queryable, accountId: string, entityId: string) {
+      const rows = await db
         .selectFrom('changes')
-        .select((eb) => eb.fn.min('id').as('first'))
+        .select(['id', 'kind'])
         .where('account_id', '=', accountId)
         .where('entity_id', '=', entityId)
-        .executeTakeFirst();
-      return row?.first === null || row?.first === undefined ? null : Number(row.first);
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({ id: Number(r.id), kind: r.kind }));
+    },
+
+    /** These devices' acknowledged batches (of the account) that overlap change ids [first, last], oldest first. */
+    async batchesOverlapping(
+      db: Queryable,
+      accountId: string,
+      deviceIds: string[],
+      first: number,
+      last: number,
+    ) {
+      if (deviceIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('sync_deliveries')
+        .select(['device_id', 'from_change', 'to_change', 'served_head', 'kind', 'acked_at'])
+        .where('device_id', 'in', deviceIds)
+        .where('account_id', '=', accountId)
+        .where('from_change', '<', last)
+        .where('to_change', '>=', first)
+        .orderBy('acked_at')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        deviceId: r.device_id,
+        from: Number(r.from_change),
+        to: Number(r.to_change),
+        servedHead: Number(r.served_head ?? r.to_change),
+        kind: r.kind,
+        ackedAt: Number(r.acked_at),
+      }));
     },
   };
 }

@@ -1,13 +1,4 @@
-import type {
-  AccountRef,
-  Photo,
-  PhotoDelivery,
-  SnapshotLine,
-  SyncAlbum,
-  SyncChange,
-  SyncChangesPage,
-  SyncState,
-} from '@shoebox/shared';
+import type { PhotoDelivery, SnapshotLine, SyncChangesPage, SyncState } from '@shoebox/shared';
 import type { Db } from '../adapters/db/database.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -17,7 +8,9 @@ import { newId } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import { decodeFeedCursor, encodeFeedCursor } from './cursor.ts';
 import type { DeliveriesStore } from './deliveries.store.ts';
-import type { FeedAlbumRow, FeedStore } from './feed.store.ts';
+import type { FeedStore } from './feed.store.ts';
+import { batchBrought } from './delivery-rule.ts';
+import { createFeedReader, sharedBy } from './feed-page.ts';
 import type { AuditRecorder } from '../audit/audit.recorder.ts';
 
 export interface SyncServiceDeps {
@@ -32,6 +25,7 @@ const SNAPSHOT_PAGE = 1000;
 
 export function createSyncService({ db, feed, deliveries, clock, audit }: SyncServiceDeps) {
   let epoch = '';
+  const reader = createFeedReader(feed);
 
   /** The change id a cursor stands for; anything we cannot honour becomes an explicit reset. */
   async function position(actor: Principal, cursor: string | undefined): Promise<number> {
@@ -43,47 +37,9 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
           ? 'The cursor belongs to another server or an older copy of this one.'
           : 'The cursor is not valid.',
       );
-    if (decoded.changeId > (await feed.head(db, actor.account.id)))
+    if (decoded.servedHead > (await feed.head(db, actor.account.id)))
       throw reset('The cursor is ahead of this server’s feed (was it restored from a backup?).');
     return decoded.changeId;
-  }
-
-  async function toAlbums(viewerId: string, rows: FeedAlbumRow[]): Promise<SyncAlbum[]> {
-    const members = await feed.albumPhotoIds(
-      db,
-      viewerId,
-      rows.map((r) => r.id),
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      photoIds: members.get(r.id) ?? [],
-      updatedAt: iso(r.updated_at),
-      owner: { accountId: r.account_id, email: r.owner_email, displayName: r.owner_name },
-      role: r.member_role ?? 'owner',
-    }));
-  }
-
-  /** The photos as this account sees them: its own, and others' it sees through albums (with whose they are). */
-  async function visiblePhotos(viewerId: string, ids: string[]) {
-    const rows = await feed.photosByIds(db, ids);
-    const foreign = rows.filter((r) => r.account_id !== viewerId);
-    const shared = await feed.visibleShared(
-      db,
-      viewerId,
-      foreign.map((r) => r.id),
-    );
-    const owners = await feed.accounts(
-      db,
-      foreign.filter((r) => shared.has(r.id)).map((r) => r.account_id),
-    );
-    const visible = new Map<string, { photo: Photo; sharedBy?: AccountRef }>();
-    for (const row of rows) {
-      if (row.account_id === viewerId) visible.set(row.id, { photo: toPhoto(row) });
-      else if (shared.has(row.id))
-        visible.set(row.id, { photo: toPhoto(row), ...sharedBy(owners, row.account_id) });
-    }
-    return visible;
   }
 
   async function state(actor: Principal): Promise<SyncState> {
@@ -118,7 +74,11 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
         afterId = last.id;
       }
     }
-    const albums = await toAlbums(actor.account.id, await feed.snapshotAlbums(db, actor.account.id, head));
+    const albums = await reader.toAlbums(
+      db,
+      actor.account.id,
+      await feed.snapshotAlbums(db, actor.account.id, head),
+    );
     for (const album of albums) yield { type: 'album', album };
     yield { type: 'end', cursor, photos, albums: albums.length };
   }
@@ -152,41 +112,16 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
     async changes(actor: Principal, cursor: string | undefined, limit: number): Promise<SyncChangesPage> {
       requireTrusted(actor);
       const after = await position(actor, cursor);
-      const rows = await feed.changesAfter(db, actor.account.id, after, limit + 1);
-      const page = rows.slice(0, limit);
-      // Fan-out writes a row per account that sees a change: this account's latest row of an entity carries its state.
-      const latest = await feed.latestOf(db, actor.account.id, [...new Set(page.map((r) => r.entity_id))]);
-      const current = page.filter((r) => latest.get(r.entity_id) === Number(r.id));
-      const isPhoto = (kind: string) => kind.startsWith('photo.');
-      const photos = await visiblePhotos(
-        actor.account.id,
-        current.filter((r) => isPhoto(r.kind)).map((r) => r.entity_id),
-      );
-      const albumRows = await feed.albumsByIds(
-        db,
-        actor.account.id,
-        current.filter((r) => !isPhoto(r.kind)).map((r) => r.entity_id),
-      );
-      const albums = new Map((await toAlbums(actor.account.id, albumRows)).map((a) => [a.id, a]));
-      // What the account no longer sees (deleted, trashed by another account, unshared) is a tombstone to it.
-      const changes: SyncChange[] = current.map((r) => {
-        const base = { id: Number(r.id), entityId: r.entity_id };
-        if (isPhoto(r.kind)) {
-          const seen = photos.get(r.entity_id);
-          return seen
-            ? { ...base, type: 'photo', op: 'upsert', ...seen }
-            : { ...base, type: 'photo', op: 'delete' };
-        }
-        const album = albums.get(r.entity_id);
-        return album
-          ? { ...base, type: 'album', op: 'upsert', album }
-          : { ...base, type: 'album', op: 'delete' };
-      });
-      const last = page.at(-1);
+      // One consistent view (a short read-only transaction): the head the cursor carries is the one the page's
+      // versions were chosen by, which is what makes the delivery records exact.
+      const page = await db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute((trx) => reader.page(trx, actor.account.id, after, limit));
       return {
-        changes,
-        cursor: encodeFeedCursor(epoch, last ? Number(last.id) : after),
-        hasMore: rows.length > limit,
+        changes: page.changes,
+        cursor: encodeFeedCursor(epoch, page.to, page.head),
+        hasMore: page.hasMore,
       };
     },
 
@@ -209,7 +144,7 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
       const decoded = decodeFeedCursor(epoch, input.cursor);
       if (!decoded.ok) throw reset('The acknowledged cursor is not one this server gave out.');
       const head = await feed.head(db, actor.account.id);
-      if (decoded.changeId > head)
+      if (decoded.servedHead > head)
         throw new AppError('ack_beyond_head', `The cursor is beyond the feed (head ${head}).`);
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
@@ -221,6 +156,7 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
           accountId: actor.account.id,
           from,
           to: decoded.changeId,
+          servedHead: decoded.servedHead,
           kind: input.kind,
           count: input.count,
           at: now,
@@ -232,6 +168,7 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
             deviceId: actor.device.id,
             fromChange: from,
             toChange: decoded.changeId,
+            servedHead: decoded.servedHead,
             count: input.count,
             digest: await deliveries.digest(trx, actor.account.id, from, decoded.changeId),
           },
@@ -249,18 +186,25 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
       devices: { id: string; name: string }[],
     ): Promise<PhotoDelivery[]> {
       requireTrusted(actor);
-      const first = await deliveries.firstChangeOf(db, actor.account.id, photoId);
-      if (first === null) throw notFound('Photo');
-      const rows = await deliveries.firstCovering(db, actor.account.id, first);
+      const rows = await deliveries.rowsOf(db, actor.account.id, photoId);
+      const first = rows[0];
+      const last = rows.at(-1);
+      if (!first || !last) throw notFound('Photo');
+      // Oldest first: the first batch of each device that carried the photo is when it arrived there.
+      const batches = await deliveries.batchesOverlapping(
+        db,
+        actor.account.id,
+        devices.map((d) => d.id),
+        first.id,
+        last.id,
+      );
       return devices.map((d) => {
-        const mine = rows
-          .filter((r) => r.device_id === d.id)
-          .sort((a, b) => Number(a.acked_at) - Number(b.acked_at))[0];
+        const mine = batches.find((b) => b.deviceId === d.id && batchBrought(rows, b));
         return {
           deviceId: d.id,
           deviceName: d.name,
           delivered: Boolean(mine),
-          deliveredAt: mine ? iso(Number(mine.acked_at)) : null,
+          deliveredAt: mine ? iso(mine.ackedAt) : null,
           via: mine ? (mine.kind as 'snapshot' | 'changes') : null,
         };
       });
@@ -269,17 +213,6 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;
-
-/** `sharedBy` for a photo of another account: whose it is. */
-function sharedBy(
-  owners: Map<string, { id: string; email: string; display_name: string }>,
-  ownerId: string,
-): { sharedBy?: AccountRef } {
-  const owner = owners.get(ownerId);
-  return owner
-    ? { sharedBy: { accountId: owner.id, email: owner.email, displayName: owner.display_name } }
-    : {};
-}
 
 function reset(detail: string): AppError {
   return new AppError(

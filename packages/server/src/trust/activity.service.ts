@@ -16,11 +16,16 @@ export const ACTIVITY_KINDS = [
   'enrolment.failed',
   'device.removed',
   'password.changed',
+  'account.email-changed',
+  'reauth.succeeded',
+  'reauth.failed',
+  'session.ended',
   'factor.added',
   'factor.removed',
   'recovery-code.used',
   'account.role-changed',
   'staff.accessed',
+  'audit.alarm',
 ] as const;
 
 type Body = Record<string, unknown>;
@@ -36,6 +41,9 @@ function devicesOf(kind: string, b: Body): { about: string | null; by: string | 
       return { about: text(b['enrolledDeviceId']), by: text(b['deviceId']) };
     case 'device.removed':
       return { about: text(b['removedDeviceId']), by: text(b['deviceId']) };
+    case 'session.ended':
+      // Ended by the server (expiry) names the session's device apart; a sign-out is its own device.
+      return { about: text(b['endedDeviceId']) ?? text(b['deviceId']), by: null };
     default:
       return { about: text(b['deviceId']), by: null };
   }
@@ -49,9 +57,15 @@ function riskFlagsOf(b: Body): RiskFlag[] {
 }
 
 function resultOf(kind: string): ActivityItem['result'] {
-  if (kind === 'sign-in.failed' || kind === 'enrolment.failed' || kind === 'enrolment.denied')
+  if (
+    kind === 'sign-in.failed' ||
+    kind === 'enrolment.failed' ||
+    kind === 'enrolment.denied' ||
+    kind === 'reauth.failed'
+  )
     return 'failure';
-  if (kind === 'sign-in.succeeded' || kind === 'enrolment.approved') return 'success';
+  if (kind === 'sign-in.succeeded' || kind === 'enrolment.approved' || kind === 'reauth.succeeded')
+    return 'success';
   return null;
 }
 

@@ -6,6 +6,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Principal } from '../platform/principal.ts';
 import { auditPlaceText, type AuditRecorder } from '../audit/audit.recorder.ts';
+import type { PasskeyFlags } from '../audit/audit.kinds.ts';
 import type { EnrolmentsStore } from './enrolments.store.ts';
 
 /** A new device has 10 minutes to be let in, and 5 tries at a code (whichever kind of code). */
@@ -142,7 +143,13 @@ export function createEnrolmentOutcomes({
    */
   async function approve(
     e: EnrolmentRow,
-    how: { factor: string; byDeviceId: string | null; ip: string | null },
+    how: {
+      factor: string;
+      byDeviceId: string | null;
+      ip: string | null;
+      /** What a passkey said about itself (user verification, backup), kept in the audit record. */
+      passkey?: PasskeyFlags;
+    },
     hooks: { claim?: (trx: Tx) => Promise<boolean>; recordAfter?: (trx: Tx) => Promise<void> } = {},
   ): Promise<{ state: 'approved'; deviceId: string }> {
     const now = clock.now();
@@ -171,6 +178,7 @@ export function createEnrolmentOutcomes({
           enrolledDeviceId: e.device_id,
           factor: how.factor,
           ip: how.ip,
+          ...(how.passkey ? { passkey: how.passkey } : {}),
         },
       });
       await hooks.recordAfter?.(trx);
@@ -178,7 +186,13 @@ export function createEnrolmentOutcomes({
     events.emit('account.message', {
       accountId: e.account_id,
       event: 'enrolment.approved',
-      data: { enrolmentId: e.id, deviceId: e.device_id, factor: how.factor, ip: how.ip },
+      data: {
+        enrolmentId: e.id,
+        deviceId: e.device_id,
+        factor: how.factor,
+        ip: how.ip,
+        ...(how.passkey ? { passkey: how.passkey } : {}),
+      },
     });
     return { state: 'approved', deviceId: e.device_id };
   }

@@ -55,6 +55,7 @@ describe.each(DIALECTS)('second factors, on %s', (dialect) => {
     expect(setup.status).toBe(200);
     secret = setup.body.secret;
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(setup.body.qrSvg).toMatch(/^<svg [^>]*viewBox="0 0 (\d+) \1"[\s\S]*<path [\s\S]*<\/svg>\s*$/);
     expect(setup.body.uri).toBe(
       `otpauth://totp/Shoebox%3Afactors%40example.com?secret=${secret}&issuer=Shoebox&algorithm=SHA1&digits=6&period=30`,
     );
@@ -299,8 +300,10 @@ describe.each(DIALECTS)('password change, "This wasn\'t me" and activity, on %s'
     expect(
       (await owner.client.get<SecurityStatus>('/api/account/security')).body.passwordChangeRequired,
     ).toBe(false);
-    // Afterwards the current password is required again.
-    expect((await owner.client.post('/api/account/password', { newPassword: PASSWORD })).status).toBe(401);
+    // Afterwards the current password is required again, once this session's sign-in is over 15 minutes old.
+    clock.skew += 15 * 60_000 + 1000;
+    const stale = await owner.client.post<Problem>('/api/account/password', { newPassword: PASSWORD });
+    expect([stale.status, stale.body.code]).toEqual([403, 'reauth_required']);
     expect(
       (
         await owner.client.post('/api/account/password', {

@@ -6,6 +6,8 @@ export interface Notice {
   lines: string[];
   /** The device the notice is about, for "This wasn't me". */
   deviceId: string | null;
+  /** Another recipient than the account's current address (an address change tells the old one). */
+  to?: string | null;
 }
 
 interface RequestData {
@@ -20,6 +22,11 @@ interface RequestData {
   remaining?: number;
   riskFlags?: string[];
   at?: string;
+  problem?: string;
+  detail?: string;
+  /** account.email-changed: the address before and after. */
+  previousEmail?: string;
+  email?: string;
 }
 
 /** What each risk signal means, for the owner. */
@@ -28,6 +35,16 @@ const RISK_WORDS: Record<string, string> = {
   'impossible-travel': 'too far from your previous sign-in to have travelled there since',
   'concurrent-far-session': 'while another of your devices was in use more than 500 km away',
   'dormant-account': 'the first sign-in in over 90 days',
+};
+
+/** What each witness alarm (audit/audit.alarms.ts) means, for the owner. */
+const ALARM_WORDS: Record<string, string> = {
+  'rolled-back': 'went back to an earlier state: entries it had already signed are gone',
+  'two-roots': 'showed two different histories of the same length',
+  inconsistent: 'no longer extends the history your device had verified: history was rewritten',
+  'bad-signature': 'was not signed with the log’s key',
+  'key-changed': 'is now signed with a different key',
+  'log-damaged': 'is damaged: stored entries are missing or altered',
 };
 
 const where = (d: RequestData) =>
@@ -103,7 +120,7 @@ export function noticeFor(event: string, data: RequestData, at: Date): Notice | 
             ? 'A sign-in factor was added to your Shoebox account'
             : 'A sign-in factor was removed from your Shoebox account',
         lines: [
-          `${data.factor === 'totp' ? 'An authenticator app' : 'New recovery codes'} ${event === 'factor.added' ? 'set up' : 'removed'} on ${what(data) || 'a device'} at ${time} (IP ${data.ip ?? 'unknown'}).`,
+          `${data.factor === 'totp' ? 'An authenticator app' : data.factor === 'passkey' ? 'A passkey' : 'New recovery codes'} ${event === 'factor.added' ? 'set up' : 'removed'} on ${what(data) || 'a device'} at ${time} (IP ${data.ip ?? 'unknown'}).`,
         ],
         deviceId,
       };
@@ -112,6 +129,17 @@ export function noticeFor(event: string, data: RequestData, at: Date): Notice | 
         subject: 'Your Shoebox password was changed',
         lines: [`Your password was changed on ${what(data) || 'a device'} at ${time}, from ${where(data)}.`],
         deviceId,
+      };
+    case 'account.email-changed':
+      return {
+        subject: 'Your Shoebox e-mail address was changed',
+        lines: [
+          `Your e-mail was changed to ${data.email ?? 'another address'} on ${what(data) || 'a device'} at ${time}, from ${where(data)}.`,
+          'From now on you sign in with the new address, and notices go there.',
+        ],
+        deviceId,
+        // The old address is the one to tell: whoever made the change already holds the new one.
+        to: data.previousEmail ?? null,
       };
     case 'security.not-me':
       return {
@@ -133,6 +161,16 @@ export function noticeFor(event: string, data: RequestData, at: Date): Notice | 
           'If this was not you, use the link below and change your password.',
         ],
         deviceId,
+      };
+    case 'audit.alarm':
+      return {
+        subject: 'AUDIT ALARM: your Shoebox server’s log does not add up',
+        lines: [
+          `At ${time} one of your devices found that the server’s tamper-evident log ${ALARM_WORDS[data.problem ?? ''] ?? 'does not add up'}.`,
+          `It said: ${data.detail ?? 'no details'}`,
+          'Both signed checkpoints it saw are kept in your account’s activity; keep this e-mail as evidence too.',
+        ],
+        deviceId: null,
       };
     case 'sign-in.failures':
       return {

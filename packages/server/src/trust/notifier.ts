@@ -13,6 +13,28 @@ export interface NotifierDeps {
   log: Logger;
   /** The "This wasn't me" link of a notice: a single-use token bound to the account and the device. */
   notMeLink(accountId: string, deviceId: string | null): Promise<string>;
+  /** The audit entry a notice reports and the latest signed checkpoint (audit/audit.notice-evidence.ts). */
+  evidence?(
+    accountId: string,
+    event: string,
+    data: unknown,
+  ): Promise<{ seq: number | null; kind: string | null; note: string; covered: boolean } | null>;
+}
+
+/** The owner's mailbox keeps a signed copy of what the log said, which a later rewrite cannot match. */
+function evidenceLines(
+  proof: { seq: number | null; kind: string | null; note: string; covered: boolean } | null,
+): string[] {
+  if (!proof) return [];
+  return [
+    '',
+    proof.seq === null
+      ? 'Audit log entry: none matched'
+      : `Audit log entry: #${proof.seq} (${proof.kind ?? '?'})${proof.covered ? '' : ', not yet in a signed checkpoint'}`,
+    'Latest signed checkpoint of the audit log (keep this e-mail: it proves what the log said):',
+    '',
+    ...proof.note.trimEnd().split('\n'),
+  ];
 }
 
 /**
@@ -32,14 +54,21 @@ export function startNotifier(deps: NotifierDeps): () => void {
         .executeTakeFirst();
       if (!account) return;
       const link = await deps.notMeLink(message.accountId, notice.deviceId);
+      const proof = deps.evidence
+        ? await deps.evidence(message.accountId, message.event, message.data).catch((err: unknown) => {
+            deps.log.warn({ err, event: message.event }, 'no audit evidence for the notice e-mail');
+            return null;
+          })
+        : null;
       await deps.mailer.send({
-        to: account.email,
+        to: notice.to ?? account.email,
         subject: notice.subject,
         text: [
           ...notice.lines,
           '',
           `This wasn't me: ${link}`,
           '(removes that device and asks you to change your password)',
+          ...evidenceLines(proof),
         ].join('\n'),
       });
     })().catch((err: unknown) => deps.log.warn({ err, event: message.event }, 'notification e-mail failed'));

@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   ActivityPage,
+  FactorChange,
   NotMeLinkRequest,
   NotMeRequest,
   NotMeResult,
-  OneTimeCode,
-  PasswordConfirmation,
   RecoveryCodes,
+  ReauthProof,
   SecurityStatus,
+  TotpConfirmation,
   TotpConfirmed,
   TotpSetup,
 } from '@shoebox/shared';
@@ -67,12 +68,12 @@ export function securityRoutes(
       ...post(
         '/account/totp',
         'Start setting up an authenticator app (TOTP)',
-        'Returns the secret once, as an otpauth:// URI (for a QR code) and base32. It works only after a first code confirms it.',
+        'Returns the secret once, as an otpauth:// URI (for a QR code) and base32. It works only after a first code confirms it. Needs the password, or a session proved in the last 15 minutes (else `403 reauth-required`).',
       ),
-      request: body(PasswordConfirmation),
+      request: body(ReauthProof),
       responses: { 200: { description: 'The new secret', ...json(TotpSetup) }, ...problems },
     }),
-    async (c) => c.json(await factors.startTotp(principalOf(c), c.req.valid('json').password), 200),
+    async (c) => c.json(await factors.startTotp(principalOf(c), c.req.valid('json')), 200),
   );
 
   router.openapi(
@@ -80,34 +81,41 @@ export function securityRoutes(
       ...post(
         '/account/totp/confirm',
         'Confirm the authenticator app with its first code',
-        'When this is the first second factor, the answer carries the 10 recovery codes, shown once.',
+        'When this is the first second factor, the answer carries the 10 recovery codes, shown once. Signs out every other session unless `signOutOtherSessions` is false.',
       ),
-      request: body(OneTimeCode),
+      request: body(TotpConfirmation),
       responses: { 200: { description: 'Enabled', ...json(TotpConfirmed) }, ...problems },
     }),
-    async (c) => c.json(await factors.confirmTotp(principalOf(c), c.req.valid('json').code), 200),
+    async (c) => c.json(await factors.confirmTotp(principalOf(c), c.req.valid('json')), 200),
   );
 
   router.openapi(
     createRoute({
-      ...post('/account/totp/remove', 'Remove the authenticator app'),
-      request: body(PasswordConfirmation),
+      ...post(
+        '/account/totp/remove',
+        'Remove the authenticator app',
+        'Needs the password or a session proved in the last 15 minutes; signs out every other session unless `signOutOtherSessions` is false.',
+      ),
+      request: body(FactorChange),
       responses: { 204: { description: 'Removed' }, ...problems },
     }),
     async (c) => {
-      await factors.removeTotp(principalOf(c), c.req.valid('json').password);
+      await factors.removeTotp(principalOf(c), c.req.valid('json'));
       return c.body(null, 204);
     },
   );
 
   router.openapi(
     createRoute({
-      ...post('/account/recovery-codes', 'New recovery codes (the old ones stop working)'),
-      request: body(PasswordConfirmation),
+      ...post(
+        '/account/recovery-codes',
+        'New recovery codes (the old ones stop working)',
+        'Needs the password or a session proved in the last 15 minutes; signs out every other session unless `signOutOtherSessions` is false.',
+      ),
+      request: body(FactorChange),
       responses: { 200: { description: 'Shown once', ...json(RecoveryCodes) }, ...problems },
     }),
-    async (c) =>
-      c.json(await factors.regenerateRecoveryCodes(principalOf(c), c.req.valid('json').password), 200),
+    async (c) => c.json(await factors.regenerateRecoveryCodes(principalOf(c), c.req.valid('json')), 200),
   );
 
   router.openapi(

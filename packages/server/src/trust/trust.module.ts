@@ -14,6 +14,17 @@ import { createFactorsStore } from './factors.store.ts';
 import { createNotMeService } from './not-me.service.ts';
 import { createNotMeStore } from './not-me.store.ts';
 import { createTrustService } from './trust.service.ts';
+import type { AccountsStore } from '../accounts/accounts.store.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import { createDeviceChallenges } from './passkey-ceremony.ts';
+import { createPasskeyEnrolment } from './passkey-enrolment.service.ts';
+import { createPasskeySignIn } from './passkey-sign-in.service.ts';
+import { createPasskeysService } from './passkeys.service.ts';
+import { createPasskeysStore } from './passkeys.store.ts';
+import { relyingPartyFor } from './webauthn.ts';
+import { createRecentAuth } from '../devices/recent-auth.ts';
+import { createSignInThrottle } from '../devices/sign-in-throttle.ts';
+import { createReauthService } from './reauth.service.ts';
 
 export interface TrustDeps {
   db: Db;
@@ -25,6 +36,8 @@ export interface TrustDeps {
   audit: AuditRecorder;
   /** Where people open the app, for "This wasn't me" links. */
   publicUrl: string;
+  /** The WebAuthn relying party: the configured public URL and RP id, when set (see webauthn.ts). */
+  webauthn: { publicUrl?: string | undefined; rpId?: string | undefined };
 }
 
 /** The trust capability's services, wired from its stores; app.ts mounts their routes. */
@@ -32,7 +45,11 @@ export function createTrust(deps: TrustDeps) {
   const { db, devices, checkPassword, mailer, events, clock, audit } = deps;
   const enrolments = createEnrolmentsStore();
   const factorsStore = createFactorsStore();
+  const passkeysStore = createPasskeysStore();
+  const challenges = createDeviceChallenges({ db, store: passkeysStore, clock });
   const outcomes = createEnrolmentOutcomes({ db, enrolments, devices, events, clock, audit });
+  /** The one re-authentication rule of sensitive actions (passkeys should call it too). */
+  const requireRecentAuth = createRecentAuth({ clock, checkPassword });
   const notMe = createNotMeService({
     db,
     store: createNotMeStore(),
@@ -59,14 +76,47 @@ export function createTrust(deps: TrustDeps) {
     factors: createFactorsService({
       db,
       factors: factorsStore,
-      checkPassword,
+      devices,
+      requireRecentAuth,
       events,
       clock,
       audit,
       emailEnabled: mailer.enabled,
     }),
     notMe,
+    requireRecentAuth,
+    reauth: createReauthService({
+      db,
+      devices,
+      factors: factorsStore,
+      checkPassword,
+      throttle: createSignInThrottle(),
+      clock,
+      audit,
+    }),
     activity: createActivityService({ db }),
+    passkeys: createPasskeysService({
+      db,
+      store: passkeysStore,
+      checkPassword,
+      challenges,
+      events,
+      clock,
+      audit,
+    }),
+    passkeyEnrolment: createPasskeyEnrolment({
+      db,
+      store: passkeysStore,
+      challenges,
+      outcomes,
+      factors: factorsStore,
+      clock,
+      emailEnabled: mailer.enabled,
+    }),
+    /** Passkey sign-in opens sessions through the devices service, which is built after this module. */
+    passkeySignIn: (more: { accounts: AccountsStore; openSession: DevicesService['openSession'] }) =>
+      createPasskeySignIn({ db, store: passkeysStore, enrolments, outcomes, clock, ...more }),
+    relyingParty: relyingPartyFor(deps.webauthn),
   };
 }
 

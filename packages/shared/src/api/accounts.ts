@@ -11,6 +11,8 @@ export const Account = z
     displayName: z.string(),
     role: AccountRole,
     createdAt: z.string(),
+    /** When an admin disabled the account (no sign-in, no session); absent or null while enabled. */
+    disabledAt: z.string().nullable().optional(),
   })
   .meta({ id: 'Account' });
 export type Account = z.infer<typeof Account>;
@@ -38,6 +40,8 @@ export const ServerInfo = z
     signupPolicy: SignupPolicy,
     /** False until the first (admin) account exists. */
     initialized: z.boolean(),
+    /** Days a trashed photo is kept before it is deleted for good (TRASH_DAYS). */
+    trashDays: z.number().int().optional(),
   })
   .meta({ id: 'ServerInfo' });
 export type ServerInfo = z.infer<typeof ServerInfo>;

@@ -46,8 +46,18 @@ export const Device = z
   .meta({ id: 'Device' });
 export type Device = z.infer<typeof Device>;
 
+/** What signs in: a browser (`web`: 30 days, 7 idle) or the CLI / a sync agent (`device`: 90 days idle, refreshed
+ * while the device is trusted). Left out, a sign-in counts as `web`, the shorter. */
+export const SessionClient = z.enum(['web', 'device']).meta({ id: 'SessionClient' });
+export type SessionClient = z.infer<typeof SessionClient>;
+
 export const SignInRequest = z
-  .object({ email: Email, password: Password.or(z.string().min(1).max(1024)), device: DeviceDescription })
+  .object({
+    email: Email,
+    password: Password.or(z.string().min(1).max(1024)),
+    device: DeviceDescription,
+    client: SessionClient.optional(),
+  })
   .meta({ id: 'SignInRequest' });
 export type SignInRequest = z.infer<typeof SignInRequest>;
 
@@ -59,6 +69,11 @@ export const Session = z
     ip: z.string().nullable(),
     place: Place.nullable(),
     factors: z.array(z.string()),
+    client: SessionClient,
+    authenticatedAt: z.string().meta({
+      description:
+        'When this session last proved the password or a second factor; sensitive actions need it within 15 minutes',
+    }),
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof Session>;

@@ -1,5 +1,6 @@
 export * from './common.ts';
 export * from './accounts.ts';
+export * from './account-email.ts';
 export * from './devices.ts';
 export * from './photos.ts';
 export * from './timeline.ts';
@@ -7,4 +8,6 @@ export * from './albums.ts';
 export * from './sync.ts';
 export * from './evidence.ts';
 export * from './security.ts';
+export * from './passkeys.ts';
 export * from './fleet.ts';
+export * from './account-admin.ts';

@@ -9,9 +9,65 @@ export const PasswordConfirmation = z
   .meta({ id: 'PasswordConfirmation' });
 export type PasswordConfirmation = z.infer<typeof PasswordConfirmation>;
 
+// Optional rather than defaulted, so generated clients need not send it; left out, it counts as true.
+const signOutOtherSessions = z
+  .boolean()
+  .optional()
+  .meta({ description: 'End every other session of the account (the default); false keeps them' });
+
+/**
+ * A sensitive action's proof: the password, or nothing when this session signed in or re-authenticated within
+ * the last 15 minutes (otherwise `403 reauth-required`).
+ */
+export const ReauthProof = z
+  .object({
+    password: z
+      .string()
+      .max(1024)
+      .optional()
+      .meta({ description: 'Needed unless this session proved itself in the last 15 minutes' }),
+  })
+  .meta({ id: 'ReauthProof' });
+export type ReauthProof = z.input<typeof ReauthProof>;
+
+/** A change of second factor: the proof, and whether to sign out every other session. */
+export const FactorChange = ReauthProof.extend({ signOutOtherSessions }).meta({ id: 'FactorChange' });
+export type FactorChange = z.input<typeof FactorChange>;
+
+export const TotpConfirmation = z
+  .object({ code: z.string().trim().min(6).max(40), signOutOtherSessions })
+  .meta({ id: 'TotpConfirmation' });
+export type TotpConfirmation = z.input<typeof TotpConfirmation>;
+
+/** Re-authentication of this session: its password, or a code of its authenticator app. */
+export const ReauthRequest = z
+  .object({
+    password: z.string().min(1).max(1024).optional(),
+    code: z.string().trim().min(6).max(10).optional().meta({ description: 'A TOTP code' }),
+  })
+  .refine((r) => (r.password === undefined) !== (r.code === undefined), {
+    message: 'Give either the password or an authenticator code.',
+  })
+  .meta({ id: 'ReauthRequest' });
+export type ReauthRequest = z.infer<typeof ReauthRequest>;
+
+export const Reauthenticated = z
+  .object({
+    authenticatedAt: z.string(),
+    freshUntil: z.string().meta({ description: 'Sensitive actions need no password until then' }),
+  })
+  .meta({ id: 'Reauthenticated' });
+export type Reauthenticated = z.infer<typeof Reauthenticated>;
+
 /** Shown once: the app reads `uri` as a QR code, or the person types `secret`. */
 export const TotpSetup = z
-  .object({ secret: z.string(), uri: z.string(), digits: z.literal(6), period: z.literal(30) })
+  .object({
+    secret: z.string(),
+    uri: z.string(),
+    qrSvg: z.string().meta({ description: 'The otpauth URI as a QR code (SVG document)' }),
+    digits: z.literal(6),
+    period: z.literal(30),
+  })
   .meta({ id: 'TotpSetup' });
 export type TotpSetup = z.infer<typeof TotpSetup>;
 
@@ -19,12 +75,24 @@ export const OneTimeCode = z.object({ code: z.string().trim().min(6).max(40) }).
 export type OneTimeCode = z.infer<typeof OneTimeCode>;
 
 export const RecoveryCodes = z
-  .object({ codes: z.array(z.string()), createdAt: z.string() })
+  .object({
+    codes: z.array(z.string()),
+    createdAt: z.string(),
+    endedSessions: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Other sessions signed out by this change (when regenerated)' }),
+  })
   .meta({ id: 'RecoveryCodes', description: 'Shown once; only their hashes are kept.' });
 export type RecoveryCodes = z.infer<typeof RecoveryCodes>;
 
 export const TotpConfirmed = z
-  .object({ enabled: z.literal(true), recoveryCodes: RecoveryCodes.nullable() })
+  .object({
+    enabled: z.literal(true),
+    recoveryCodes: RecoveryCodes.nullable(),
+    endedSessions: z.number().int().meta({ description: 'Other sessions signed out by this change' }),
+  })
   .meta({ id: 'TotpConfirmed' });
 export type TotpConfirmed = z.infer<typeof TotpConfirmed>;
 
@@ -72,11 +140,10 @@ export type NotMeResult = z.infer<typeof NotMeResult>;
 
 export const PasswordChangeRequest = z
   .object({
-    currentPassword: z
-      .string()
-      .max(1024)
-      .optional()
-      .meta({ description: 'Required unless "This wasn\'t me" asked for a new password' }),
+    currentPassword: z.string().max(1024).optional().meta({
+      description:
+        'Required unless this session signed in or re-authenticated in the last 15 minutes, or "This wasn\'t me" asked for a new password',
+    }),
     newPassword: Password,
     signOutOtherSessions: z.boolean().default(true),
   })

@@ -1,30 +1,34 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, call, type Album } from '../api/client.tsx';
-import { Link, navigate, useViewerParam } from '../app/router.tsx';
-import { ConfirmDialog, NameDialog } from '../components/Dialogs.tsx';
-import { Icon } from '../components/Icon.tsx';
+import { Link, useViewerParam } from '../app/router.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { useMe } from '../session/session.tsx';
 import { useLibrary, type LibraryItem } from '../timeline/library.tsx';
 import { PhotoGrid } from '../timeline/PhotoGrid.tsx';
 import { downloadOriginals, SelectionBar } from '../timeline/SelectionBar.tsx';
 import { neighboursIn } from '../timeline/TimelinePage.tsx';
+import { AlbumDialog, AlbumHead, type AlbumAction } from './AlbumParts.tsx';
 import { removeFromAlbum } from './albums.tsx';
+import './albums.css';
 
 const Viewer = lazy(() => import('../viewer/Viewer.tsx'));
 const HEAD_HEIGHT = 112;
 
-/** One album: its photos, rename, delete, and removing photos from it. */
+/** One album: its photos (with who added each when shared), rename, delete, sharing, and removing photos. */
 export default function AlbumPage({ id }: { id: string }) {
   const { t, tn } = useI18n();
   const library = useLibrary();
   const toast = useToast();
   const [album, setAlbum] = useState<Album | null>(null);
   const [photoIds, setPhotoIds] = useState<string[] | null>(null);
+  const [addedBy, setAddedBy] = useState<Map<string, { accountId: string; name: string }>>(new Map());
+  const me = useMe();
   const [error, setError] = useState<string | null>(null);
   const [selection, setSelection] = useState<Set<string>>(new Set());
-  const [dialog, setDialog] = useState<'rename' | 'delete' | null>(null);
+  const [dialog, setDialog] = useState<AlbumAction | null>(null);
+  const [reloads, setReloads] = useState(0);
   const [viewing, setViewing] = useViewerParam();
 
   useEffect(() => {
@@ -37,6 +41,14 @@ export default function AlbumPage({ id }: { id: string }) {
         if (cancelled) return;
         setAlbum(a);
         setPhotoIds(p.photoIds);
+        setAddedBy(
+          new Map(
+            p.items.map((i) => [
+              i.photoId,
+              { accountId: i.addedBy.accountId, name: i.addedBy.displayName ?? i.addedBy.deviceName ?? '' },
+            ]),
+          ),
+        );
       })
       .catch((err: unknown) => {
         if (cancelled) return;
@@ -45,7 +57,7 @@ export default function AlbumPage({ id }: { id: string }) {
     return () => {
       cancelled = true;
     };
-  }, [id, t]);
+  }, [id, t, reloads]);
 
   // The timeline already knows most photos' shapes; others are laid out square.
   const items: LibraryItem[] = useMemo(
@@ -68,7 +80,19 @@ export default function AlbumPage({ id }: { id: string }) {
     );
   }
   if (!album || !photoIds) return <Spinner label={t('app.loading')} />;
-
+  const owner = album.role === 'owner';
+  const shared = !owner || album.memberCount > 0;
+  const canRemove = album.role !== 'view';
+  // In a shared album each photo says who put it there.
+  const badge = shared
+    ? (item: LibraryItem) => {
+        const who = addedBy.get(item.id);
+        if (!who) return null;
+        return who.accountId === me.account.id
+          ? t('share.addedByYou')
+          : t('share.addedBy', { name: who.name });
+      }
+    : undefined;
   const remove = async () => {
     const ids = [...selection];
     try {
@@ -85,28 +109,7 @@ export default function AlbumPage({ id }: { id: string }) {
     }
   };
 
-  const head = (
-    <div className="page-head page-head--album" style={{ height: HEAD_HEIGHT }}>
-      <div>
-        <Link href="/albums" className="back-link">
-          <Icon name="back" width={16} height={16} />
-          {t('albums.back')}
-        </Link>
-        <h1>{album.name}</h1>
-        <p className="page-head__meta">{tn('albums.count', album.photoCount)}</p>
-      </div>
-      <div className="page-head__actions">
-        <button type="button" className="button" onClick={() => setDialog('rename')}>
-          <Icon name="edit" />
-          {t('albums.rename')}
-        </button>
-        <button type="button" className="button button--danger" onClick={() => setDialog('delete')}>
-          <Icon name="trash" />
-          {t('albums.delete')}
-        </button>
-      </div>
-    </div>
-  );
+  const head = <AlbumHead album={album} height={HEAD_HEIGHT} onAction={setDialog} />;
 
   return (
     <div className="page page--grid">
@@ -115,7 +118,16 @@ export default function AlbumPage({ id }: { id: string }) {
         onClear={() => setSelection(new Set())}
         actions={[
           { icon: 'download', label: t('select.download'), run: () => downloadOriginals([...selection]) },
-          { icon: 'close', label: t('select.removeFromAlbum'), run: () => void remove(), tone: 'danger' },
+          ...(canRemove
+            ? [
+                {
+                  icon: 'close' as const,
+                  label: t('select.removeFromAlbum'),
+                  run: () => void remove(),
+                  tone: 'danger' as const,
+                },
+              ]
+            : []),
         ]}
       />
       {items.length === 0 ? (
@@ -132,6 +144,7 @@ export default function AlbumPage({ id }: { id: string }) {
           selection={selection}
           onSelectionChange={setSelection}
           onOpen={setViewing}
+          badge={badge}
           header={head}
           headerHeight={HEAD_HEIGHT}
           label={album.name}
@@ -147,30 +160,14 @@ export default function AlbumPage({ id }: { id: string }) {
           />
         </Suspense>
       ) : null}
-      {dialog === 'rename' ? (
-        <NameDialog
-          title={t('albums.renameTitle')}
-          label={t('albums.name')}
-          initial={album.name}
-          submitLabel={t('common.save')}
-          onClose={() => setDialog(null)}
-          onSubmit={async (name) => {
-            setAlbum(
-              await call(api.PATCH('/albums/{id}', { params: { path: { id: album.id } }, body: { name } })),
-            );
+      {dialog ? (
+        <AlbumDialog
+          dialog={dialog}
+          album={album}
+          onAlbum={setAlbum}
+          onClose={(changed) => {
             setDialog(null);
-          }}
-        />
-      ) : null}
-      {dialog === 'delete' ? (
-        <ConfirmDialog
-          title={t('albums.deleteTitle', { name: album.name })}
-          body={t('albums.deleteBody')}
-          confirmLabel={t('common.delete')}
-          onClose={() => setDialog(null)}
-          onConfirm={async () => {
-            await call(api.DELETE('/albums/{id}', { params: { path: { id: album.id } } }));
-            navigate('/albums', { replace: true });
+            if (changed) setReloads((n) => n + 1);
           }}
         />
       ) : null}

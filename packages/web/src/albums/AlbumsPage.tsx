@@ -5,6 +5,7 @@ import { NameDialog } from '../components/Dialogs.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import './albums.css';
 
 /** All albums as cards, each with its first photo as the cover. */
 export default function AlbumsPage() {
@@ -75,6 +76,16 @@ export default function AlbumsPage() {
                   </span>
                   <span className="album-card__name">{album.name}</span>
                   <span className="album-card__count">{tn('albums.count', album.photoCount)}</span>
+                  {album.role !== 'owner' ? (
+                    <span className="album-card__shared">
+                      {t('share.sharedBy', {
+                        name: album.owner.displayName,
+                        role: t(`share.role.${album.role}`),
+                      })}
+                    </span>
+                  ) : album.memberCount > 0 ? (
+                    <span className="album-card__shared">{tn('share.sharedWith', album.memberCount)}</span>
+                  ) : null}
                 </Link>
               </li>
             );

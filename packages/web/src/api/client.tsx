@@ -63,7 +63,8 @@ const auth: Middleware = {
         .json()
         .catch(() => null)) as Partial<Problem> | null;
       // A 401 can also be a wrong approval code (invalid_credentials): only a dead session signs out.
-      const code = body?.code;
+      // An expired session (30 days, or 7 idle) ends like a revoked one: sign in again.
+      const code = body?.code === 'session_expired' ? 'unauthenticated' : body?.code;
       if (code === 'unauthenticated' || code === 'device_pending' || code === 'device_not_trusted') {
         for (const listener of authListeners) listener(code);
       }

@@ -521,6 +521,182 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/account/email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the e-mail address (trusted devices)
+     * @description Needs the password, or a session that signed in or re-authenticated within 15 minutes. When the server sends e-mail, a code goes to the new address (8 digits, 10 minutes, single use, 5 tries) and the change waits for `POST /api/account/email/confirm` (`status: pending`); otherwise it happens at once (`status: changed`). The old address is told, every trusted device gets a live notice, and every other session ends unless `signOutOtherSessions` is false. An address another account uses answers `409 email_taken`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['EmailChangeRequest'];
+        };
+      };
+      responses: {
+        /** @description Changed, or waiting for the code */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EmailChange'];
+          };
+        };
+        /** @description Invalid request, or already the address of this account */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not from a trusted device, or `reauth_required` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description `email_taken`: the address cannot be used; `conflict`: no code is waiting, or it expired */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many wrong passwords, or a code was just sent */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/email/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm a new e-mail address with the code sent to it
+     * @description From the session that asked for the change. Five wrong codes end the request.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['EmailChangeConfirmation'];
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EmailChange'];
+          };
+        };
+        /** @description Invalid request, or already the address of this account */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not from a trusted device, or `reauth_required` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description `email_taken`: the address cannot be used; `conflict`: no code is waiting, or it expired */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many wrong passwords, or a code was just sent */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/sign-in': {
     parameters: {
       query?: never;
@@ -3756,7 +3932,7 @@ export interface paths {
     put?: never;
     /**
      * Start setting up an authenticator app (TOTP)
-     * @description Returns the secret once, as an otpauth:// URI (for a QR code) and base32. It works only after a first code confirms it.
+     * @description Returns the secret once, as an otpauth:// URI (for a QR code) and base32. It works only after a first code confirms it. Needs the password, or a session proved in the last 15 minutes (else `403 reauth-required`).
      */
     post: {
       parameters: {
@@ -3767,7 +3943,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['PasswordConfirmation'];
+          'application/json': components['schemas']['ReauthProof'];
         };
       };
       responses: {
@@ -3844,7 +4020,7 @@ export interface paths {
     put?: never;
     /**
      * Confirm the authenticator app with its first code
-     * @description When this is the first second factor, the answer carries the 10 recovery codes, shown once.
+     * @description When this is the first second factor, the answer carries the 10 recovery codes, shown once. Signs out every other session unless `signOutOtherSessions` is false.
      */
     post: {
       parameters: {
@@ -3855,7 +4031,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['OneTimeCode'];
+          'application/json': components['schemas']['TotpConfirmation'];
         };
       };
       responses: {
@@ -3932,7 +4108,7 @@ export interface paths {
     put?: never;
     /**
      * Remove the authenticator app
-     * @description Remove the authenticator app
+     * @description Needs the password or a session proved in the last 15 minutes; signs out every other session unless `signOutOtherSessions` is false.
      */
     post: {
       parameters: {
@@ -3943,7 +4119,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['PasswordConfirmation'];
+          'application/json': components['schemas']['FactorChange'];
         };
       };
       responses: {
@@ -4018,7 +4194,7 @@ export interface paths {
     put?: never;
     /**
      * New recovery codes (the old ones stop working)
-     * @description New recovery codes (the old ones stop working)
+     * @description Needs the password or a session proved in the last 15 minutes; signs out every other session unless `signOutOtherSessions` is false.
      */
     post: {
       parameters: {
@@ -4029,7 +4205,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['PasswordConfirmation'];
+          'application/json': components['schemas']['FactorChange'];
         };
       };
       responses: {
@@ -4349,6 +4525,855 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/session/reauth': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Prove the password or an authenticator code again (for sensitive actions)
+     * @description Sensitive actions (second factors, recovery codes, passkeys, password) need the password in the request, or a session that signed in or re-authenticated within the last 15 minutes; otherwise they answer `403 reauth-required`. Wrong answers count as failed sign-ins.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ReauthRequest'];
+        };
+      };
+      responses: {
+        /** @description Re-authenticated */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Reauthenticated'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password or wrong code */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No authenticator app set up */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many wrong answers */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The account's passkeys
+     * @description The account's passkeys
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Passkeys */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PasskeyList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Finish adding a passkey with the authenticator’s answer
+     * @description Finish adding a passkey with the authenticator’s answer
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasskeyRegistration'];
+        };
+      };
+      responses: {
+        /** @description Added */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Passkey'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/passkeys/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start adding a passkey (asks for the password)
+     * @description Options for navigator.credentials.create; the challenge works once, for 5 minutes, on this device.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasswordConfirmation'];
+        };
+      };
+      responses: {
+        /** @description Creation options */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebAuthnOptions'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/passkeys/{id}/remove': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Remove a passkey (asks for the password)
+     * @description Remove a passkey (asks for the password)
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasswordConfirmation'];
+        };
+      };
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/enrolment/ways': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The ways this pending device can be let in
+     * @description The ways this pending device can be let in
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Ways */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EnrolmentWays'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/enrolment/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A pending device: options to let itself in with a passkey of the account
+     * @description A pending device: options to let itself in with a passkey of the account
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Request options */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebAuthnOptions'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/enrolment/passkey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A pending device lets itself in with a passkey of the account
+     * @description A passkey that is not accepted counts towards the 5 wrong codes that end the attempt.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasskeyAssertion'];
+        };
+      };
+      responses: {
+        /** @description Approved */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              state: 'approved';
+              deviceId: string;
+            };
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a passkey sign-in (no e-mail or password) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Request options */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebAuthnOptions'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/passkey/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a passkey
+     * @description On a device the account does not trust yet, a user-verified passkey also approves it (second factor); otherwise the device is pending, as after a password sign-in.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PasskeySignInRequest'];
+        };
+      };
+      responses: {
+        /** @description Signed in */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SignInResponse'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, wrong password, or the passkey was not accepted */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed from this device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such passkey */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not in a state that allows this */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -4757,6 +5782,76 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/alarms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Report what this device’s witness caught: a log gone back, two roots, a failed proof
+     * @description Recorded in the account’s own audit log (`audit.alarm`, shown in the activity) with both signed notes, and announced to the account’s devices and by e-mail. Anyone with the log key can check the notes: two valid signatures on notes that cannot both be true prove the fork.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AuditAlarmReport'];
+        };
+      };
+      responses: {
+        /** @description Recorded (or already on record) */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditAlarmRecorded'];
+          };
+        };
+        /** @description Invalid report */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -5231,6 +6326,157 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Background jobs, newest first; `state=failed` lists those that gave up, with why (admin) */
+    get: {
+      parameters: {
+        query?: {
+          state?: components['schemas']['JobState'];
+          limit?: number;
+          /** @description Only jobs with a smaller id (the next page: the last id seen) */
+          before?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Jobs */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['JobsPage'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/jobs/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a failed job again, with a fresh set of attempts (admin) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Queued again */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Job'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such job */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The job has not failed */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5283,11 +6529,36 @@ export interface components {
       endedSessions: number;
     };
     PasswordChangeRequest: {
-      /** @description Required unless "This wasn't me" asked for a new password */
+      /** @description Required unless this session signed in or re-authenticated in the last 15 minutes, or "This wasn't me" asked for a new password */
       currentPassword?: string;
       newPassword: string;
       /** @default true */
       signOutOtherSessions: boolean;
+    };
+    EmailChange: {
+      /** @enum {string} */
+      status: 'pending' | 'changed';
+      /** @description The account’s address now (the old one while pending) */
+      email: string;
+      newEmail: string;
+      /** @description Where the code went, partly hidden (pending only) */
+      sentTo: string | null;
+      /** @description Until when the code works (pending only) */
+      expiresAt: string | null;
+      changedAt: string | null;
+      endedSessions: number;
+    };
+    EmailChangeRequest: {
+      /** Format: email */
+      newEmail: string;
+      /** @description Needed unless this session proved itself in the last 15 minutes */
+      password?: string;
+      /** @description End every other session of the account (the default); false keeps them */
+      signOutOtherSessions?: boolean;
+    };
+    EmailChangeConfirmation: {
+      /** @description The code e-mailed to the new address */
+      code: string;
     };
     SignInResponse: {
       token: string;
@@ -5332,12 +6603,18 @@ export interface components {
       ip: string | null;
       place: components['schemas']['Place'];
       factors: string[];
+      client: components['schemas']['SessionClient'];
+      /** @description When this session last proved the password or a second factor; sensitive actions need it within 15 minutes */
+      authenticatedAt: string;
     };
+    /** @enum {string} */
+    SessionClient: 'web' | 'device';
     SignInRequest: {
       /** Format: email */
       email: string;
       password: string;
       device: components['schemas']['DeviceDescription'];
+      client?: components['schemas']['SessionClient'];
     };
     DeviceDescription: {
       installationId: string;
@@ -5586,26 +6863,41 @@ export interface components {
     TotpSetup: {
       secret: string;
       uri: string;
+      /** @description The otpauth URI as a QR code (SVG document) */
+      qrSvg: string;
       /** @enum {number} */
       digits: 6;
       /** @enum {number} */
       period: 30;
     };
-    PasswordConfirmation: {
-      password: string;
+    ReauthProof: {
+      /** @description Needed unless this session proved itself in the last 15 minutes */
+      password?: string;
     };
     TotpConfirmed: {
       /** @enum {boolean} */
       enabled: true;
       recoveryCodes: components['schemas']['RecoveryCodes'];
+      /** @description Other sessions signed out by this change */
+      endedSessions: number;
     };
     /** @description Shown once; only their hashes are kept. */
     RecoveryCodes: {
       codes: string[];
       createdAt: string;
+      /** @description Other sessions signed out by this change (when regenerated) */
+      endedSessions?: number;
     } | null;
-    OneTimeCode: {
+    TotpConfirmation: {
       code: string;
+      /** @description End every other session of the account (the default); false keeps them */
+      signOutOtherSessions?: boolean;
+    };
+    FactorChange: {
+      /** @description Needed unless this session proved itself in the last 15 minutes */
+      password?: string;
+      /** @description End every other session of the account (the default); false keeps them */
+      signOutOtherSessions?: boolean;
     };
     NotMeResult: {
       removedDeviceId: string | null;
@@ -5647,6 +6939,73 @@ export interface components {
       detail: {
         [key: string]: unknown;
       };
+    };
+    Reauthenticated: {
+      authenticatedAt: string;
+      /** @description Sensitive actions need no password until then */
+      freshUntil: string;
+    };
+    ReauthRequest: {
+      password?: string;
+      /** @description A TOTP code */
+      code?: string;
+    };
+    PasskeyList: {
+      items: components['schemas']['Passkey'][];
+    };
+    Passkey: {
+      id: string;
+      name: string;
+      createdAt: string;
+      lastUsedAt: string | null;
+      /** @description The authenticator verified the person (PIN, biometrics) */
+      userVerified: boolean;
+      /** @description The passkey may be synced (multi-device) */
+      backupEligible: boolean;
+      backedUp: boolean;
+      transports: string[];
+    };
+    /** @description PublicKeyCredentialCreationOptionsJSON or RequestOptionsJSON */
+    WebAuthnOptions: {
+      [key: string]: unknown;
+    };
+    PasswordConfirmation: {
+      password: string;
+    };
+    PasskeyRegistration: {
+      name?: string;
+      credential: components['schemas']['WebAuthnCredential'];
+    };
+    WebAuthnCredential: {
+      id: string;
+      rawId: string;
+      /** @enum {string} */
+      type: 'public-key';
+      response: {
+        [key: string]: unknown;
+      };
+      /** @default {} */
+      clientExtensionResults: {
+        [key: string]: unknown;
+      };
+      authenticatorAttachment?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    EnrolmentWays: {
+      trustedDevice: boolean;
+      totp: boolean;
+      passkey: boolean;
+      /** @description The server can e-mail a code (SMTP is configured) */
+      emailCode: boolean;
+      recoveryCode: boolean;
+    };
+    PasskeyAssertion: {
+      credential: components['schemas']['WebAuthnCredential'];
+    };
+    PasskeySignInRequest: {
+      credential: components['schemas']['WebAuthnCredential'];
+      device: components['schemas']['DeviceDescription'];
     };
     AuditCheckpoint: {
       origin: string;
@@ -5706,6 +7065,29 @@ export interface components {
       to: number;
       size: number;
       leaves: string[];
+    };
+    AuditAlarmRecorded: {
+      /** @description The audit-log entry recording the alarm */
+      seq: number;
+      at: string;
+      /** @description Hex SHA-256 of the two notes */
+      fork: string;
+      /** @description The earlier note verifies with this log’s key */
+      earlierSigned: boolean;
+      /** @description The later note verifies with this log’s key */
+      laterSigned: boolean;
+      /** @description false: this device had already reported against the checkpoint it held (one alarm each); `seq` is that one */
+      recorded: boolean;
+    };
+    AuditAlarmReport: {
+      /** @enum {string} */
+      problem: 'rolled-back' | 'two-roots' | 'inconsistent' | 'bad-signature' | 'key-changed' | 'log-damaged';
+      /** @description What the witness saw, one line */
+      detail: string;
+      /** @description The signed checkpoint note this device had verified before (null: none) */
+      earlier: string | null;
+      /** @description The signed checkpoint note that does not add up */
+      later: string;
     };
     FleetImportResult: {
       id: string;
@@ -5922,6 +7304,28 @@ export interface components {
       seqs: number[];
       size: number;
     };
+    JobsPage: {
+      items: components['schemas']['Job'][];
+      counts: {
+        [key: string]: number;
+      };
+    };
+    Job: {
+      id: number;
+      kind: string;
+      state: components['schemas']['JobState'];
+      attempts: number;
+      maxAttempts: number;
+      lastError: string | null;
+      /** @description What the job works on (e.g. a blob SHA-256) */
+      payload?: unknown;
+      /** @description When it runs (next), or ran last */
+      runAt: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+    /** @enum {string} */
+    JobState: 'queued' | 'running' | 'done' | 'failed';
   };
   responses: never;
   parameters: never;

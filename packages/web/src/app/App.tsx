@@ -18,6 +18,7 @@ const AlbumPage = lazy(() => import('../albums/AlbumPage.tsx'));
 const TrashPage = lazy(() => import('../trash/TrashPage.tsx'));
 const DevicesPage = lazy(() => import('../devices/DevicesPage.tsx'));
 const SecurityPage = lazy(() => import('../security/SecurityPage.tsx'));
+const AdminPage = lazy(() => import('../admin/AdminPage.tsx'));
 
 function NotFound() {
   const { t } = useI18n();
@@ -46,6 +47,8 @@ function Page({ route }: { route: Route }) {
       return <DevicesPage />;
     case 'security':
       return <SecurityPage />;
+    case 'admin':
+      return <AdminPage tab={route.tab} />;
     case 'not-found':
       return <NotFound />;
   }
@@ -53,7 +56,13 @@ function Page({ route }: { route: Route }) {
 
 const TITLES: Record<
   Route['name'],
-  'nav.photos' | 'nav.albums' | 'nav.trash' | 'nav.devices' | 'nav.security' | 'common.notFound.title'
+  | 'nav.photos'
+  | 'nav.albums'
+  | 'nav.trash'
+  | 'nav.devices'
+  | 'nav.security'
+  | 'nav.admin'
+  | 'common.notFound.title'
 > = {
   timeline: 'nav.photos',
   albums: 'nav.albums',
@@ -61,6 +70,7 @@ const TITLES: Record<
   trash: 'nav.trash',
   devices: 'nav.devices',
   security: 'nav.security',
+  admin: 'nav.admin',
   'not-found': 'common.notFound.title',
 };
 

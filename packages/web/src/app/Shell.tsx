@@ -9,12 +9,14 @@ import { useMe, useSession } from '../session/session.tsx';
 import { useUploads } from '../upload/Uploads.tsx';
 import { Link, useLocation, type Route } from './router.tsx';
 
-const NAV: { href: string; label: PlainKey; icon: IconName; matches: Route['name'][] }[] = [
+const NAV: { href: string; label: PlainKey; icon: IconName; matches: Route['name'][]; staff?: boolean }[] = [
   { href: '/', label: 'nav.photos', icon: 'photos', matches: ['timeline'] },
   { href: '/albums', label: 'nav.albums', icon: 'albums', matches: ['albums', 'album'] },
   { href: '/trash', label: 'nav.trash', icon: 'trash', matches: ['trash'] },
   { href: '/devices', label: 'nav.devices', icon: 'devices', matches: ['devices'] },
   { href: '/security', label: 'nav.security', icon: 'shield', matches: ['security'] },
+  // Only admins and support staff see the admin pages (the server refuses everyone else anyway).
+  { href: '/admin', label: 'nav.admin', icon: 'settings', matches: ['admin'], staff: true },
 ];
 
 export function LanguageSelect({ compact = false }: { compact?: boolean }) {
@@ -114,8 +116,10 @@ function Frame({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const { route } = useLocation();
   const uploads = useUploads();
+  const role = useMe().account.role;
+  const staff = role === 'admin' || role === 'support';
 
-  const links = NAV.map((item) => {
+  const links = NAV.filter((item) => staff || !item.staff).map((item) => {
     const current = item.matches.includes(route.name);
     return (
       <Link

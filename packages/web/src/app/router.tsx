@@ -8,7 +8,11 @@ export type Route =
   | { name: 'trash' }
   | { name: 'devices' }
   | { name: 'security' }
+  | { name: 'admin'; tab: AdminTab }
   | { name: 'not-found' };
+
+export type AdminTab = 'accounts' | 'fleet' | 'support';
+const ADMIN_TABS: readonly string[] = ['accounts', 'fleet', 'support'];
 
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -16,6 +20,10 @@ export function parseRoute(pathname: string): Route {
   if (rest.length > 0) return { name: 'not-found' };
   if (first === undefined) return { name: 'timeline' };
   if (first === 'albums') return second === undefined ? { name: 'albums' } : { name: 'album', id: second };
+  if (first === 'admin') {
+    const tab = second ?? 'accounts';
+    return ADMIN_TABS.includes(tab) ? { name: 'admin', tab: tab as AdminTab } : { name: 'not-found' };
+  }
   if (second !== undefined) return { name: 'not-found' };
   if (first === 'trash') return { name: 'trash' };
   if (first === 'devices') return { name: 'devices' };

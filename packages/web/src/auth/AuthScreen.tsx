@@ -5,6 +5,7 @@ import { Icon } from '../components/Icon.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { PlainKey } from '../i18n/translate.ts';
 import { useSession } from '../session/session.tsx';
+import { PasskeySignIn } from './PasskeySignIn.tsx';
 
 type Mode = 'first-run' | 'sign-in' | 'sign-up';
 
@@ -182,6 +183,7 @@ export function AuthScreen({ server, notice }: { server: ServerInfo; notice: Pla
           {working ? t('auth.working') : t(action)}
         </button>
       </form>
+      {mode === 'sign-in' ? <PasskeySignIn /> : null}
       {mode === 'sign-in' && canSignUp ? (
         <p className="auth__switch">
           {t('auth.signIn.noAccount')}{' '}

@@ -4,11 +4,9 @@ import { Icon } from '../components/Icon.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../session/session.tsx';
 import { AuthFrame } from './AuthScreen.tsx';
+import { EmailCodeRequest, PasskeyApproval, useMethods, type Method } from './PendingFactors.tsx';
 
 const POLL_MS = 2000;
-/** How the waiting browser proves itself: a trusted device's code, or a second factor of the account. */
-type Method = 'device' | 'totp' | 'recovery-code';
-const METHODS: readonly Method[] = ['device', 'totp', 'recovery-code'];
 const ENDED: ReadonlySet<EnrolmentRequest['state']> = new Set(['denied', 'expired', 'failed', 'cancelled']);
 
 /**
@@ -25,6 +23,8 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
   const [checking, setChecking] = useState(false);
   const [enrolment, setEnrolment] = useState<EnrolmentRequest | null>(null);
   const codeId = useId();
+  const methods = useMethods();
+  const digits = method === 'email-code' ? 8 : 6;
   const waiting = me.device.status === 'pending';
 
   useEffect(() => {
@@ -47,7 +47,8 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
     try {
       const value = method === 'recovery-code' ? code.trim() : code.replace(/\s+/g, '');
       if (method === 'device') await call(api.POST('/auth/enrolment/complete', { body: { code: value } }));
-      else await call(api.POST('/auth/enrolment/verify', { body: { method, code: value } }));
+      else if (method !== 'passkey')
+        await call(api.POST('/auth/enrolment/verify', { body: { method, code: value } }));
       await refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -125,43 +126,49 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
                 setCode('');
               }}
             >
-              {METHODS.map((m) => (
+              {methods.map((m) => (
                 <option key={m} value={m}>
                   {t(`pending.method.${m}`)}
                 </option>
               ))}
             </select>
           </label>
-          <label htmlFor={codeId}>
-            {t(method === 'device' ? 'pending.codeLabel' : `pending.method.${method}`)}
-          </label>
-          <div className="pending__code-row">
-            <input
-              id={codeId}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={method === 'recovery-code' ? 40 : 7}
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              placeholder={method === 'recovery-code' ? undefined : '123456'}
-              aria-describedby={`${codeId}-hint`}
-            />
-            <button
-              type="submit"
-              className="button button--primary"
-              disabled={
-                checking ||
-                (method === 'recovery-code'
-                  ? code.trim().length === 0
-                  : code.replace(/\s+/g, '').length !== 6)
-              }
-            >
-              {t('pending.codeSubmit')}
-            </button>
-          </div>
-          <p className="field__hint" id={`${codeId}-hint`}>
-            {t('pending.codeHint')}
-          </p>
+          {method === 'passkey' ? <PasskeyApproval onDone={refresh} onError={setError} /> : null}
+          {method === 'email-code' ? <EmailCodeRequest onError={setError} /> : null}
+          {method === 'passkey' ? null : (
+            <>
+              <label htmlFor={codeId}>
+                {t(method === 'device' ? 'pending.codeLabel' : `pending.method.${method}`)}
+              </label>
+              <div className="pending__code-row">
+                <input
+                  id={codeId}
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={method === 'recovery-code' ? 40 : digits + 1}
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                  placeholder={method === 'recovery-code' ? undefined : '12345678'.slice(0, digits)}
+                  aria-describedby={`${codeId}-hint`}
+                />
+                <button
+                  type="submit"
+                  className="button button--primary"
+                  disabled={
+                    checking ||
+                    (method === 'recovery-code'
+                      ? code.trim().length === 0
+                      : code.replace(/\s+/g, '').length !== digits)
+                  }
+                >
+                  {t('pending.codeSubmit')}
+                </button>
+              </div>
+              <p className="field__hint" id={`${codeId}-hint`} hidden={method !== 'device'}>
+                {t('pending.codeHint')}
+              </p>
+            </>
+          )}
           {error ? (
             <p className="form__error" role="alert">
               <Icon name="warning" width={18} height={18} />

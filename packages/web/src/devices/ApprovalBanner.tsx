@@ -3,6 +3,7 @@ import { api, call, type EnrolmentRequest } from '../api/client.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useEnrolmentRequests } from './requests.tsx';
+import { RiskFlags } from './RiskFlags.tsx';
 
 interface Issued {
   requestId: string;
@@ -83,6 +84,7 @@ export function ApprovalBanner() {
           {t('banner.wantsIn', { name: device.model ? `${device.name} (${device.model})` : device.name })}
         </strong>
         <span data-testid="banner-facts">{facts.join(' · ')}</span>
+        <RiskFlags flags={request.riskFlags} />
         {requests.length > 1 ? <span>{t('banner.more', { count: requests.length - 1 })}</span> : null}
         {error ? <span role="alert">{t('toast.failed', { reason: error })}</span> : null}
       </div>

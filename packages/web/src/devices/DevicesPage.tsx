@@ -8,6 +8,7 @@ import { useToast } from '../components/Toasts.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../session/session.tsx';
 import { useEnrolmentRequests } from './requests.tsx';
+import { RiskFlags } from './RiskFlags.tsx';
 
 interface IssuedCode {
   name: string;
@@ -81,6 +82,7 @@ export default function DevicesPage() {
         <p className="device__meta">
           {[device.model, device.os].filter(Boolean).join(' · ') || t('devices.unknown')}
         </p>
+        <RiskFlags flags={device.riskFlags} />
         <dl className="device__facts">
           <div>
             <dt>{t('devices.firstSignIn')}</dt>
@@ -152,6 +154,7 @@ export default function DevicesPage() {
                       .filter(Boolean)
                       .join(' · ')}
                   </p>
+                  <RiskFlags flags={request.riskFlags} />
                 </div>
                 <div className="device__decide">
                   <button type="button" className="button" onClick={() => setDenying(request)}>

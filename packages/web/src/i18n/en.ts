@@ -1,9 +1,15 @@
+import { enPages } from './en.pages.ts';
+import { enPasskeys } from './en.passkeys.ts';
+
 /**
  * English strings: the reference locale. Every other locale must have exactly these keys (see `Messages`), and
  * `{name}` placeholders here decide which parameters `t()` requires for a key.
  * Keys ending in `.one` / `.other` are plural forms, picked with `Intl.PluralRules` by `tn()`.
  */
 export const en = {
+  // Some screens keep their strings in files of their own (sharing/admin/risk/audit; passkeys), spread here.
+  ...enPages,
+  ...enPasskeys,
   'app.name': 'Shoebox',
   'app.tagline': 'Your photos, on your own server.',
   'app.loading': 'Loading…',

@@ -1,7 +1,11 @@
 import type { Messages } from './en.ts';
+import { zhCNPages } from './zh-CN.pages.ts';
+import { zhCNPasskeys } from './zh-CN.passkeys.ts';
 
 /** Simplified Chinese. Typed as `Messages`: a key missing here, or one English does not have, fails to compile. */
 export const zhCN: Messages = {
+  ...zhCNPages,
+  ...zhCNPasskeys,
   'app.name': 'Shoebox',
   'app.tagline': '你的照片，存在你自己的服务器上。',
   'app.loading': '正在加载…',

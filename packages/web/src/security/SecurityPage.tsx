@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
-import { Spinner } from '../components/Spinner.tsx';
+import { ActivityLog } from '../devices/ActivityLog.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { PasskeysSection } from './PasskeysSection.tsx';
 
-type Activity = Schemas['ActivityItem'];
 type Setup = Schemas['TotpSetup'];
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -26,7 +26,8 @@ export default function SecurityPage() {
       <PasswordSection />
       <TotpSection status={status} onChange={load} />
       <RecoverySection status={status} onChange={load} />
-      <ActivitySection />
+      <PasskeysSection />
+      <ActivityLog />
     </div>
   );
 }
@@ -135,7 +136,15 @@ function TotpSection({ status, onChange }: { status: Schemas['SecurityStatus'] |
       ) : null}
       {setup ? (
         <form className="form" onSubmit={(e) => void confirm(e)}>
-          <p>{t('security.totp.scan')}</p>
+          <p>{t('security.totp.scanQr')}</p>
+          <img
+            className="totp-qr"
+            data-testid="totp-qr"
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`}
+            alt={t('security.totp.qr')}
+            width={192}
+            height={192}
+          />
           <p className="mono" data-testid="totp-uri">
             {setup.uri}
           </p>
@@ -215,40 +224,6 @@ function RecoverySection({
       </form>
       {codes ? <CodeList codes={codes} /> : null}
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
-    </section>
-  );
-}
-
-function ActivitySection() {
-  const { t, fmt } = useI18n();
-  const [items, setItems] = useState<Activity[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    call(api.GET('/activity', { params: { query: { limit: 100 } } }))
-      .then((page) => setItems(page.items))
-      .catch((err: unknown) => setError(reason(err)));
-  }, []);
-  return (
-    <section className="card security__section" aria-labelledby="sec-activity">
-      <h2 id="sec-activity">{t('security.activity.title')}</h2>
-      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
-      {items === null && !error ? <Spinner label={t('app.loading')} /> : null}
-      {items ? (
-        <ul className="activity" data-testid="activity">
-          {items.map((item) => (
-            <li key={item.id} className={`activity__item${item.result === 'failure' ? ' is-failure' : ''}`}>
-              <strong>{item.kind}</strong>
-              {item.result ? <span> · {item.result}</span> : null}
-              <span>
-                {' '}
-                · {item.device?.name ?? t('devices.unknown')} · {item.place?.label ?? t('devices.unknown')}
-                {item.ip ? ` · ${item.ip}` : ''} · {fmt.dateTime(item.at)}
-              </span>
-              {item.factors.length > 0 ? <span> · {item.factors.join(', ')}</span> : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
     </section>
   );
 }

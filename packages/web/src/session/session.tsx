@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, ApiError, call, onAuthProblem, token, type ServerInfo, type WhoAmI } from '../api/client.tsx';
 import type { PlainKey } from '../i18n/translate.ts';
 import { describeThisBrowser } from './device.tsx';
+import { getPasskey } from '../auth/passkey.ts';
 
 export type SessionState =
   | { kind: 'loading' }
@@ -21,6 +22,8 @@ export interface SignUpForm {
 export interface Session {
   state: SessionState;
   signIn(email: string, password: string): Promise<void>;
+  /** Discoverable passkey: no e-mail, no password (see docs/web.md for what it does on a new device). */
+  signInWithPasskey(): Promise<void>;
   signUp(form: SignUpForm): Promise<void>;
   signOut(notice?: PlainKey | null): Promise<void>;
   /** Asks the server again who this token is; moves between waiting and ready. */
@@ -110,6 +113,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
+  const signInWithPasskey = useCallback(async () => {
+    const options = await call(api.POST('/auth/passkey/options'));
+    const credential = await getPasskey(options);
+    const result = await call(
+      api.POST('/auth/passkey/sign-in', { body: { credential, device: describeThisBrowser() } }),
+    );
+    token.set(result.token);
+    const me: WhoAmI = { account: result.account, device: result.device, session: result.session };
+    setState((s) => {
+      const server = serverOf(s);
+      return server ? stateFor(server, me) : s;
+    });
+  }, []);
+
   const signUp = useCallback(
     async (form: SignUpForm) => {
       await call(api.POST('/accounts', { body: form }));
@@ -133,8 +150,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<Session>(
-    () => ({ state, signIn, signUp, signOut, refresh, retry }),
-    [state, signIn, signUp, signOut, refresh, retry],
+    () => ({ state, signIn, signInWithPasskey, signUp, signOut, refresh, retry }),
+    [state, signIn, signInWithPasskey, signUp, signOut, refresh, retry],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

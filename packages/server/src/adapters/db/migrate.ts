@@ -11,6 +11,11 @@ import { albumMembersMigration } from './migrations/0009-album-members.ts';
 import { fleetMigration } from './migrations/0010-fleet.ts';
 import { evidenceMigration } from './migrations/0011-evidence.ts';
 import { riskMigration } from './migrations/0012-risk.ts';
+import { passkeysMigration } from './migrations/0013-passkeys.ts';
+import { sessionLifetimesMigration } from './migrations/0014-session-lifetimes.ts';
+import { evidenceUploadsMigration } from './migrations/0015-evidence-uploads.ts';
+import { accountAdminMigration } from './migrations/0016-account-admin.ts';
+import { deliveryHeadMigration } from './migrations/0019-delivery-head.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -27,6 +32,11 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0010-fleet': fleetMigration,
   '0011-evidence': evidenceMigration,
   '0012-risk': riskMigration,
+  '0013-passkeys': passkeysMigration,
+  '0014-session-lifetimes': sessionLifetimesMigration,
+  '0015-evidence-uploads': evidenceUploadsMigration,
+  '0016-account-admin': accountAdminMigration,
+  '0019-delivery-head': deliveryHeadMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -27,6 +27,7 @@ export interface Database {
   audit_leaves: AuditLeavesTable;
   audit_nodes: AuditNodesTable;
   audit_checkpoints: AuditCheckpointsTable;
+  evidence_uploads: EvidenceUploadsTable;
   fleet_imports: FleetImportsTable;
   fleet_shipments: FleetShipmentsTable;
   fleet_sales: FleetSalesTable;
@@ -34,6 +35,8 @@ export interface Database {
   totp_factors: TotpFactorsTable;
   recovery_codes: RecoveryCodesTable;
   not_me_tokens: NotMeTokensTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }
 
 export interface SettingsTable {
@@ -53,6 +56,8 @@ export interface AccountsTable {
   password_changed_at: number;
   /** Set by "This wasn't me": until the password changes, no new device may sign in with it. */
   password_change_required_at: number | null;
+  /** Set while an admin has disabled the account: it cannot sign in and has no live session. */
+  disabled_at: Generated<number | null>;
 }
 
 export type DeviceStatus = 'trusted' | 'pending' | 'denied' | 'removed';
@@ -97,7 +102,13 @@ export interface SessionsTable {
   revoke_reason: string | null;
   /** JSON array of the risk flags raised when this session was signed in. */
   risk_flags: string | null;
+  /** What signed in: a browser (`web`) or the CLI / a sync agent (`device`); they expire differently. */
+  client: SessionClient;
+  /** When this session last proved the password or a second factor (sign-in or re-authentication). */
+  authenticated_at: number;
 }
+
+export type SessionClient = 'web' | 'device';
 
 export interface BlobsTable {
   sha256: string;
@@ -239,6 +250,8 @@ export interface SyncDeliveriesTable {
   kind: string;
   item_count: number;
   acked_at: number;
+  /** The feed head when the acknowledged page was read (null: before it was kept; read as `to_change`). */
+  served_head: number | null;
 }
 
 export type EnrolmentState = 'waiting' | 'approved' | 'denied' | 'expired' | 'failed' | 'cancelled';
@@ -306,6 +319,24 @@ export interface AuditEventsTable {
   created_at: number;
 }
 
+/** What explain needs of each logged upload, one row per photo, derived from its photo.uploaded entry. */
+export interface EvidenceUploadsTable {
+  photo_id: string;
+  account_id: string;
+  /** The photo.uploaded entry (unique: one entry vouches for one photo). */
+  seq: number;
+  at: number;
+  device_id: string;
+  session_id: string;
+  sha256: string;
+  ip: string | null;
+  /** The logged place as JSON text, and its label (for grouping without parsing). */
+  place: string | null;
+  place_label: string | null;
+  /** The change at which the photo entered the account's feed (what a delivery range must cover). */
+  added_change: number | null;
+}
+
 /** The public log: leaf = tag (32) ‖ commitment (32). Leaf index = seq. */
 export interface AuditLeavesTable {
   seq: number;
@@ -371,6 +402,8 @@ export interface FleetImportsTable {
   imported_count: number;
   imported_by: string;
   imported_at: number;
+  /** The file's name as the importer gave it (null: not given, or imported before migration 0016). */
+  file_name: Generated<string | null>;
 }
 
 export interface FleetShipmentsTable {
@@ -414,4 +447,32 @@ export interface FleetActivationsTable {
   device_id: string | null;
   import_id: string | null;
   audit_seq: number | null;
+}
+
+/** A passkey (WebAuthn credential) of an account. Flags are 0/1. */
+export interface PasskeysTable {
+  id: string;
+  account_id: string;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  aaguid: string | null;
+  user_verified: number;
+  backup_eligible: number;
+  backed_up: number;
+  name: string;
+  created_at: number;
+  created_by_device_id: string | null;
+  last_used_at: number | null;
+}
+
+/** A WebAuthn challenge: single use (deleted when taken), valid 5 minutes. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  purpose: 'register' | 'sign-in' | 'enrolment';
+  account_id: string | null;
+  device_id: string | null;
+  created_at: number;
+  expires_at: number;
 }

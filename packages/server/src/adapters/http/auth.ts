@@ -5,14 +5,22 @@ import type { AppEnv } from './context.ts';
 
 export type Authenticate = (token: string, ip: string | null) => Promise<Principal | null>;
 
+/** Says why a refused token is refused (an expired session is told apart from an unknown or revoked one). */
+export type WhyRefused = (token: string) => Promise<AppError>;
+
 /** Reads `Authorization: Bearer <token>` and puts the principal on the context; 401 when missing or dead. */
-export function requireSession(authenticate: Authenticate): MiddlewareHandler<AppEnv> {
+export function requireSession(
+  authenticate: Authenticate,
+  whyRefused?: WhyRefused,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization')) ?? c.req.query('access_token');
     if (!token) throw new AppError('unauthenticated', 'Sign in first: this request has no session token.');
     const principal = await authenticate(token, c.get('ip'));
-    if (!principal)
+    if (!principal) {
+      if (whyRefused) throw await whyRefused(token);
       throw new AppError('unauthenticated', 'The session has ended or was revoked; sign in again.');
+    }
     c.set('principal', principal);
     await next();
   };

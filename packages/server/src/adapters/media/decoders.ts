@@ -85,9 +85,13 @@ export async function decodeHeicWasm(
     throw new RenderRefusal('The HEIF structure is damaged, so the image cannot be located in the file.');
   }
   assertSize(layout.width, layout.height);
-  const { width, height, data, pixelWidth, pixelHeight } = await heicDecoder.decode(path, PREVIEW_LONG_SIDE);
+  const { width, height, data, pixelWidth, pixelHeight, channels } = await heicDecoder.decode(
+    path,
+    PREVIEW_LONG_SIDE,
+  );
+  // A view of the transferred pixels, not a copy.
   const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const image = sharp(pixels, { raw: { width: pixelWidth, height: pixelHeight, channels: 4 } });
+  const image = sharp(pixels, { raw: { width: pixelWidth, height: pixelHeight, channels } });
   const shown = orientedSize(width, height, orientation);
   return toPreview(applyOrientation(image, orientation), shown.width, shown.height, 'original');
 }

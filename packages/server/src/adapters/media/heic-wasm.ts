@@ -1,14 +1,29 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { HEIC_WORKER_SOURCE } from './heic-worker-source.ts';
 
 export interface HeicPixels {
   /** Size of the image as coded, after the container's rotation. */
   width: number;
   height: number;
-  /** RGBA, 4 bytes per pixel, rotated and mirrored as the container says; maybe smaller, see `decode`. */
+  /** RGB or RGBA (see `channels`), rotated and mirrored as the container says; maybe smaller, see `decode`. */
   data: Uint8Array;
+  /** 3 (RGB), or 4 (RGBA) for images with alpha or more than 8 bits, which libheif converts itself. */
+  channels: 3 | 4;
   pixelWidth: number;
   pixelHeight: number;
+  /** Size of the thread's WebAssembly heap after this decode. */
+  heapBytes: number;
+}
+
+export interface HeicDecoderOptions {
+  /**
+   * Have libheif convert every image to RGBA, as it does for those with alpha or more than 8 bits, instead of
+   * converting 8-bit YCbCr in the thread: for tests, to compare the two.
+   */
+  libheifConversion?: boolean;
+  /** See HEIC_RETAIN_HEAP_BYTES. */
+  retainHeapBytes?: number;
 }
 
 type Reply = { ready: true } | { id: number; error: string } | ({ id: number } & HeicPixels);
@@ -19,74 +34,49 @@ interface Pending {
 }
 
 /**
- * The thread's code, as source so that Node runs it as it is whichever runner (tsx, vitest) started the server.
- * It decodes one file per message and transfers the RGBA pixels back.
- */
-const WORKER_SOURCE = `
-const { readFile } = require('node:fs/promises');
-const { parentPort, workerData } = require('node:worker_threads');
-const decode = require(workerData.decoder);
-
-// 2x2 box average: what libvips' shrink-on-load does for JPEG, so a HEIC is not sent over at 4x the size needed.
-function halve(data, width, height) {
-  const w = width >> 1, h = height >> 1, out = new Uint8Array(w * h * 4), row = width * 4;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const a = 2 * y * row + x * 8, b = a + row, o = (y * w + x) * 4;
-      for (let c = 0; c < 4; c++) out[o + c] = (data[a + c] + data[a + 4 + c] + data[b + c] + data[b + 4 + c] + 2) >> 2;
-    }
-  }
-  return out;
-}
-
-parentPort.on('message', async ({ id, path, minLongSide }) => {
-  try {
-    const { width, height, data } = await decode({ buffer: await readFile(path) });
-    let [pixels, pixelWidth, pixelHeight] = [data, width, height];
-    while (Math.max(pixelWidth, pixelHeight) >= 2 * minLongSide) {
-      pixels = halve(pixels, pixelWidth, pixelHeight);
-      [pixelWidth, pixelHeight] = [pixelWidth >> 1, pixelHeight >> 1];
-    }
-    const reply = { id, width, height, data: pixels, pixelWidth, pixelHeight };
-    parentPort.postMessage(reply, [pixels.buffer]);
-  } catch (err) {
-    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
-  }
-});
-parentPort.postMessage({ ready: true });
-`;
-
-/**
- * How long an idle decoder thread is kept. The WebAssembly heap only ever grows (about 150 MB for a 12 MP photo)
- * and is returned only when its thread ends. Starting a thread costs ~0.15 s of CPU, so a burst of HEIC photos
+ * How long an idle decoder thread is kept. The WebAssembly heap only ever grows (25-80 MB for a 12 MP photo) and
+ * is returned only when its thread ends. Starting a thread costs ~0.15 s of CPU, so a burst of HEIC photos
  * shares one, but it does not linger beside the decoding of other photos.
  */
 export const HEIC_IDLE_MS = 1000;
+
+/**
+ * A thread whose heap has grown beyond this is ended as soon as no decode waits for it, and before the result is
+ * returned: the caller then decodes other photos, and a single-frame 12 MP HEIC (80 MB of heap, where the
+ * 512-pixel tiles of an iPhone photo need 25-40 MB) should not sit beside them for `idleMs`.
+ */
+export const HEIC_RETAIN_HEAP_BYTES = 48 * 1024 * 1024;
 
 /**
  * libheif compiled to WebAssembly, in a worker thread: its decoding (about a second for 12 MP) does not block the
  * event loop, and its memory goes away with the thread once it has been idle for `idleMs`. Files are decoded one
  * at a time, in order.
  */
-export function createHeicDecoder(idleMs = HEIC_IDLE_MS) {
+export function createHeicDecoder(idleMs = HEIC_IDLE_MS, options: HeicDecoderOptions = {}) {
   let current: Thread | null = null;
   let idleTimer: NodeJS.Timeout | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
+  const retainHeapBytes = options.retainHeapBytes ?? HEIC_RETAIN_HEAP_BYTES;
 
   function thread(): Thread {
     if (current) return current;
-    const started = startThread(() => {
+    const started = startThread(options, () => {
       if (current === started) current = null;
     });
     current = started;
     return started;
   }
 
-  function stop(): void {
+  async function stopNow(): Promise<void> {
     clearTimeout(idleTimer);
     const stopping = current;
     current = null;
-    void stopping?.worker.terminate();
+    await stopping?.worker.terminate();
+  }
+
+  function stop(): void {
+    void stopNow();
   }
 
   function stopWhenIdle(): void {
@@ -98,20 +88,25 @@ export function createHeicDecoder(idleMs = HEIC_IDLE_MS) {
 
   async function decodeOne(path: string, minLongSide: number): Promise<HeicPixels> {
     clearTimeout(idleTimer);
+    let pixels: HeicPixels | undefined;
     try {
-      return await thread().decode(path, minLongSide);
+      pixels = await thread().decode(path, minLongSide);
+      return pixels;
     } finally {
-      stopWhenIdle();
+      waiting--;
+      if (waiting === 0 && pixels && pixels.heapBytes > retainHeapBytes) await stopNow();
+      else stopWhenIdle();
     }
   }
 
   return {
     /**
-     * Decodes the primary image of a HEIC file to RGBA pixels, halved (2x2 averages) while the long side stays at
-     * least `minLongSide`: the caller makes a preview of that size, and a quarter of the pixels is a quarter of
+     * Decodes the primary image of a HEIC file to RGB(A) pixels, halved (2x2 averages) while the long side stays
+     * at least `minLongSide`: the caller makes a preview of that size, and a quarter of the pixels is a quarter of
      * the memory.
      */
     decode(path: string, minLongSide = Infinity): Promise<HeicPixels> {
+      waiting++;
       const result = queue.then(() => decodeOne(path, minLongSide));
       queue = result.catch(() => undefined);
       return result;
@@ -139,9 +134,9 @@ interface Thread {
 }
 
 /** One decoder thread. `ended` runs when it exits, for whatever reason. */
-function startThread(ended: () => void): Thread {
-  const decoder = createRequire(import.meta.url).resolve('heic-decode');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { decoder } });
+function startThread(options: HeicDecoderOptions, ended: () => void): Thread {
+  const workerData = { libheif: libheifPath(), libheifConversion: options.libheifConversion ?? false };
+  const worker = new Worker(HEIC_WORKER_SOURCE, { eval: true, workerData });
   // Only a decode in progress keeps the process alive, not an idle thread.
   worker.unref();
   const pending = new Map<number, Pending>();
@@ -185,4 +180,13 @@ function startThread(ended: () => void): Thread {
       }
     },
   };
+}
+
+/**
+ * libheif-js's WebAssembly build (libheif.js beside its libheif.wasm), from where `heic-decode`, the declared
+ * dependency that brings it, finds it; its C API is used directly, see heic-worker-source.ts.
+ */
+function libheifPath(): string {
+  const heicDecode = createRequire(import.meta.url).resolve('heic-decode');
+  return createRequire(heicDecode).resolve('libheif-js/libheif-wasm/libheif.js');
 }

@@ -1,0 +1,55 @@
+/**
+ * Reading a long NDJSON answer and working through it in bounded memory: lines are parsed as they arrive, and the
+ * reader only pulls more once the work pool has a free slot (so the server's stream is held back by TCP, not
+ * buffered here).
+ */
+export async function* ndjsonLines<T>(body: ReadableStream<Uint8Array>): AsyncGenerator<T> {
+  const decoder = new TextDecoder();
+  let rest = '';
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    rest += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let nl = rest.indexOf('\n'); nl !== -1; nl = rest.indexOf('\n', start)) {
+      const text = rest.slice(start, nl);
+      start = nl + 1;
+      if (text) yield JSON.parse(text) as T;
+    }
+    rest = rest.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest.trim()) yield JSON.parse(rest) as T;
+}
+
+/**
+ * At most `size` tasks at a time. `run` waits for a free slot; the first failure stops new work and is thrown by
+ * the next `run` or by `drain`, once the running tasks end, so nothing after a failure is counted as applied.
+ */
+export class WorkPool {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { err: unknown } | undefined;
+
+  constructor(private readonly size: number) {}
+
+  async run(task: () => Promise<void>): Promise<void> {
+    while (this.running.size >= this.size) await Promise.race(this.running);
+    this.check();
+    const p: Promise<void> = task()
+      .catch((err: unknown) => {
+        this.failure ??= { err };
+      })
+      .finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.running);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure) {
+      const { err } = this.failure;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'react';
+import { api, call, type Schemas } from '../api/client.tsx';
+import { ConfirmDialog } from '../components/Dialogs.tsx';
+import { Icon } from '../components/Icon.tsx';
+import { Spinner } from '../components/Spinner.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { useMe } from '../session/session.tsx';
+import { verifyAudit, type AuditVerdict } from './audit-verify.tsx';
+import { RiskFlags } from './RiskFlags.tsx';
+import './risk.css';
+
+type Activity = Schemas['ActivityItem'];
+
+const KINDS = [
+  'sign-in.succeeded',
+  'sign-in.failed',
+  'enrolment.requested',
+  'enrolment.approved',
+  'enrolment.denied',
+  'enrolment.expired',
+  'enrolment.failed',
+  'device.removed',
+  'password.changed',
+  'factor.added',
+  'factor.removed',
+  'recovery-code.used',
+  'account.role-changed',
+  'staff.accessed',
+] as const;
+type Kind = (typeof KINDS)[number];
+const isKind = (kind: string): kind is Kind => (KINDS as readonly string[]).includes(kind);
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The sign-in history, each entry checked in this browser against the signed audit log. */
+export function ActivityLog() {
+  const { t, fmt } = useI18n();
+  const [items, setItems] = useState<Activity[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [verdict, setVerdict] = useState<AuditVerdict | null>(null);
+  const [verifyError, setVerifyError] = useState<string | null>(null);
+  const [disowning, setDisowning] = useState<Activity['device']>(null);
+  const [disowned, setDisowned] = useState<string | null>(null);
+  const me = useMe();
+
+  useEffect(() => {
+    let cancelled = false;
+    call(api.GET('/activity', { params: { query: { limit: 100 } } }))
+      .then(async (page) => {
+        if (cancelled) return;
+        setItems(page.items);
+        const result = await verifyAudit(page.items).catch((err: unknown) => {
+          if (!cancelled) setVerifyError(reason(err));
+          return null;
+        });
+        if (!cancelled && result) setVerdict(result);
+      })
+      .catch((err: unknown) => setError(reason(err)));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const staffText = (item: Activity) =>
+    t('activity.staffDetail', {
+      reason: String(item.detail['reason'] ?? ''),
+      scope: String(item.detail['scope'] ?? ''),
+    });
+
+  return (
+    <section className="card security__section" aria-labelledby="sec-activity">
+      <h2 id="sec-activity">{t('security.activity.title')}</h2>
+      {verdict?.alarm ? (
+        <div className="audit-alarm" role="alert" data-testid="audit-alarm">
+          <Icon name="warning" />
+          <div>
+            <strong>{t('audit.alarm.title')}</strong>
+            <p>{t(`audit.alarm.${verdict.alarm.code}`)}</p>
+            <p className="mono">{verdict.alarm.detail}</p>
+          </div>
+        </div>
+      ) : null}
+      {verdict && !verdict.alarm ? (
+        <p className="audit-ok" role="status" data-testid="audit-ok">
+          <Icon name="shield" width={18} height={18} />
+          {verdict.previousSize > 0
+            ? t('audit.ok.extends', { size: verdict.size, previous: verdict.previousSize })
+            : t('audit.ok.first', { size: verdict.size })}
+        </p>
+      ) : null}
+      {disowned ? (
+        <p role="status" className="notice">
+          {disowned} {t('notMe.next')}
+        </p>
+      ) : null}
+      {disowning ? (
+        <ConfirmDialog
+          title={t('notMe.title')}
+          body={t('activity.notMeBody', { name: disowning.name })}
+          confirmLabel={t('notMe.confirm')}
+          onClose={() => setDisowning(null)}
+          onConfirm={async () => {
+            const result = await call(api.POST('/security/not-me', { body: { deviceId: disowning.id } }));
+            setDisowning(null);
+            setDisowned(t('notMe.done', { sessions: result.endedSessions }));
+          }}
+        />
+      ) : null}
+      {verifyError ? <p role="alert">{t('audit.couldNotVerify', { reason: verifyError })}</p> : null}
+      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
+      {items === null && !error ? <Spinner label={t('app.loading')} /> : null}
+      {items ? (
+        <ul className="activity" data-testid="activity">
+          {items.map((item) => {
+            const state = verdict?.entries.get(item.id);
+            return (
+              <li
+                key={item.id}
+                data-seq={item.id}
+                className={`activity__item${item.result === 'failure' ? ' is-failure' : ''}`}
+              >
+                <strong>{isKind(item.kind) ? t(`activity.kind.${item.kind}`) : item.kind}</strong>
+                {state ? (
+                  <span className={`audit-state audit-state--${state}`} data-testid="audit-state">
+                    {t(`audit.state.${state}`)}
+                  </span>
+                ) : null}
+                <span>
+                  {' '}
+                  · {item.device?.name ?? t('devices.unknown')} · {item.place?.label ?? t('devices.unknown')}
+                  {item.ip ? ` · ${item.ip}` : ''} · {fmt.dateTime(item.at)}
+                </span>
+                {item.factors.length > 0 ? <span> · {item.factors.join(', ')}</span> : null}
+                {item.kind === 'staff.accessed' ? (
+                  <p className="activity__detail">{staffText(item)}</p>
+                ) : null}
+                <RiskFlags flags={item.riskFlags} />
+                {item.device && item.device.id !== me.device.id ? (
+                  <button type="button" className="link-button" onClick={() => setDisowning(item.device)}>
+                    {t('notMe.title')}
+                  </button>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

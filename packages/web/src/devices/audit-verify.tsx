@@ -1,0 +1,144 @@
+// In-browser verification of the audit log, so a person need not trust the server's word about its own records:
+// the checkpoint's signature (key pinned on first use), its consistency with the last checkpoint this browser
+// kept, and the inclusion of each shown entry, recomputed from the committed event text.
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  bytesEqual,
+  fromBase64,
+  leafHash,
+  openCheckpoint,
+  toBase64,
+  tryFromBase64,
+  verifyConsistency,
+  verifyInclusion,
+} from '@shoebox/shared/merkle/index';
+import { api, call, eachLimited, type Schemas } from '../api/client.tsx';
+
+const WITNESS_KEY = 'shoebox.audit.witness';
+
+/** What this browser remembers of the log: the pinned key and the last checkpoint it verified. */
+export interface Witness {
+  verifierKey: string;
+  size: number;
+  root: string;
+}
+
+export type AlarmCode =
+  'keyChanged' | 'badSignature' | 'wentBackwards' | 'forked' | 'inconsistent' | 'entries';
+export type EntryState = 'verified' | 'pending' | 'failed';
+
+export interface AuditVerdict {
+  size: number;
+  signedAt: string;
+  /** The size this browser had verified before (0 the first time). */
+  previousSize: number;
+  alarm: { code: AlarmCode; detail: string } | null;
+  /** By activity id (the audit sequence number). */
+  entries: Map<string, EntryState>;
+}
+
+export function loadWitness(): Witness | null {
+  try {
+    const raw = localStorage.getItem(WITNESS_KEY);
+    return raw ? (JSON.parse(raw) as Witness) : null;
+  } catch {
+    return null;
+  }
+}
+
+type Entry = Pick<Schemas['ActivityItem'], 'id' | 'kind' | 'at'>;
+type AuditEvent = Schemas['AuditEvent'];
+
+/** The committed text must be this entry, and the leaf must be tag ‖ SHA-256(salt ‖ text). */
+function leafOf(entry: Entry, event: AuditEvent | undefined): Uint8Array | null {
+  if (!event) return null;
+  let parsed: { seq?: unknown; kind?: unknown; at?: unknown };
+  try {
+    parsed = JSON.parse(event.event) as typeof parsed;
+  } catch {
+    return null;
+  }
+  if (parsed.seq !== Number(entry.id) || parsed.kind !== entry.kind) return null;
+  if (typeof parsed.at === 'number' && parsed.at !== Date.parse(entry.at)) return null;
+  const salt = tryFromBase64(event.salt);
+  const tag = tryFromBase64(event.tag);
+  const leaf = tryFromBase64(event.leaf);
+  if (!salt || !tag || !leaf || tag.length !== 32) return null;
+  const text = new TextEncoder().encode(event.event);
+  const joined = new Uint8Array(salt.length + text.length);
+  joined.set(salt);
+  joined.set(text, salt.length);
+  const computed = new Uint8Array(64);
+  computed.set(tag);
+  computed.set(sha256(joined), 32);
+  return bytesEqual(computed, leaf) ? computed : null;
+}
+
+/** The account's event at `seq`: the first one after the cursor `seq - 1` (one small request, whatever the log's size). */
+async function eventAt(seq: number): Promise<AuditEvent | undefined> {
+  const cursor = seq > 0 ? String(seq - 1) : undefined;
+  const page = await call(api.GET('/audit/events', { params: { query: { cursor, limit: 1 } } }));
+  return page.items.find((e) => e.seq === seq);
+}
+
+/** Verifies the latest checkpoint against the kept one, then each entry; keeps the checkpoint only if all pass. */
+export async function verifyAudit(entries: readonly Entry[]): Promise<AuditVerdict> {
+  const reply = await call(api.GET('/audit/checkpoint'));
+  const kept = loadWitness();
+  const verdict: AuditVerdict = {
+    size: reply.size,
+    signedAt: reply.signedAt,
+    previousSize: kept?.size ?? 0,
+    alarm: null,
+    entries: new Map(),
+  };
+  const alarm = (code: AlarmCode, detail: string) => ({ ...verdict, alarm: { code, detail } });
+  if (kept && kept.verifierKey !== reply.verifierKey) return alarm('keyChanged', reply.verifierKey);
+  const opened = openCheckpoint(reply.note, kept?.verifierKey ?? reply.verifierKey);
+  if (!opened.ok) return alarm('badSignature', opened.reason);
+  const cp = opened.checkpoint;
+  const root = toBase64(cp.rootHash);
+  if (kept && cp.size < kept.size) return alarm('wentBackwards', `${cp.size} < ${kept.size}`);
+  if (kept && cp.size === kept.size && kept.root !== root) return alarm('forked', `${kept.root} ≠ ${root}`);
+  if (kept && cp.size > kept.size) {
+    const { proof } = await call(
+      api.GET('/audit/proofs/consistency', { params: { query: { from: kept.size, to: cp.size } } }),
+    );
+    const ok = verifyConsistency(
+      kept.size,
+      cp.size,
+      proof.map(fromBase64),
+      fromBase64(kept.root),
+      cp.rootHash,
+    );
+    if (!ok.ok) return alarm('inconsistent', ok.reason);
+  }
+
+  const inTree = entries.filter((e) => Number(e.id) < cp.size);
+  for (const e of entries) if (Number(e.id) >= cp.size) verdict.entries.set(e.id, 'pending');
+  const outcomes = await eachLimited(inTree, 6, async (entry) => {
+    const seq = Number(entry.id);
+    // Anything short of a proof that checks out, including a garbled one, is a failure.
+    verdict.entries.set(entry.id, 'failed');
+    const leaf = leafOf(entry, await eventAt(seq));
+    if (!leaf) return;
+    const proof = await call(
+      api.GET('/audit/proofs/inclusion', { params: { query: { seq, size: cp.size } } }),
+    );
+    const served = tryFromBase64(proof.leaf);
+    const path = proof.proof.map(tryFromBase64);
+    if (!served || !bytesEqual(served, leaf) || path.some((h) => h === undefined)) return;
+    const ok = verifyInclusion(leafHash(leaf), seq, cp.size, path as Uint8Array[], cp.rootHash);
+    if (ok.ok) verdict.entries.set(entry.id, 'verified');
+  });
+  // A refused or failed request is "could not verify" (shown quietly), not evidence of tampering.
+  const broken = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (broken) throw broken.reason;
+  const failed = inTree.filter((e) => verdict.entries.get(e.id) === 'failed').map((e) => e.id);
+  if (failed.length > 0) return alarm('entries', failed.join(', '));
+  localStorage.setItem(
+    WITNESS_KEY,
+    JSON.stringify({ verifierKey: kept?.verifierKey ?? reply.verifierKey, size: cp.size, root }),
+  );
+  return verdict;
+}

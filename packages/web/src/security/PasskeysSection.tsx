@@ -1,0 +1,137 @@
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { api, call, type Schemas } from '../api/client.tsx';
+import { createPasskey, passkeysSupported } from '../auth/passkey.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+type Passkey = Schemas['Passkey'];
+
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The account's passkeys: add one (password, then the browser's passkey prompt), see them, remove one. */
+export function PasskeysSection() {
+  const { t, fmt } = useI18n();
+  const [items, setItems] = useState<Passkey[] | null>(null);
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [working, setWorking] = useState(false);
+  const passwordId = useId();
+  const load = useCallback(() => {
+    call(api.GET('/account/passkeys'))
+      .then((list) => setItems(list.items))
+      .catch((err: unknown) => setError(reason(err)));
+  }, []);
+  useEffect(load, [load]);
+
+  const run = async (action: () => Promise<string>) => {
+    setError(null);
+    setMessage(null);
+    setWorking(true);
+    try {
+      setMessage(await action());
+      setPassword('');
+      load();
+    } catch (err) {
+      setError(reason(err));
+    } finally {
+      setWorking(false);
+    }
+  };
+
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const options = await call(api.POST('/account/passkeys/options', { body: { password } }));
+      const credential = await createPasskey(options);
+      const added = await call(
+        api.POST('/account/passkeys', {
+          body: { credential, ...(name.trim() ? { name: name.trim() } : {}) },
+        }),
+      );
+      setName('');
+      return t('security.passkeys.added', { name: added.name });
+    });
+  };
+
+  const remove = (passkey: Passkey) =>
+    run(async () => {
+      await call(
+        api.POST('/account/passkeys/{id}/remove', {
+          params: { path: { id: passkey.id } },
+          body: { password },
+        }),
+      );
+      return t('security.passkeys.removed');
+    });
+
+  return (
+    <section className="card security__section" aria-labelledby="sec-passkeys">
+      <h2 id="sec-passkeys">{t('security.passkeys.title')}</h2>
+      <p>{t('security.passkeys.intro')}</p>
+      {items && items.length === 0 ? <p>{t('security.passkeys.none')}</p> : null}
+      {items && items.length > 0 ? (
+        <ul className="passkeys" data-testid="passkeys">
+          {items.map((p) => (
+            <li key={p.id} className="passkeys__item">
+              <div>
+                <strong>{p.name}</strong>
+                <p className="field__hint">
+                  {[
+                    t('security.passkeys.created', { date: fmt.dateTime(p.createdAt) }),
+                    p.lastUsedAt
+                      ? t('security.passkeys.lastUsed', { date: fmt.dateTime(p.lastUsedAt) })
+                      : t('security.passkeys.neverUsed'),
+                    p.userVerified ? t('security.passkeys.verified') : null,
+                    p.backupEligible ? t('security.passkeys.synced') : t('security.passkeys.deviceBound'),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </p>
+              </div>
+              <button
+                type="button"
+                className="button"
+                disabled={working || password.length === 0}
+                aria-label={t('security.passkeys.removeLabel', { name: p.name })}
+                onClick={() => void remove(p)}
+              >
+                {t('security.passkeys.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form className="form" onSubmit={add}>
+        <label className="field" htmlFor={passwordId}>
+          <span>{t('security.password.current')}</span>
+          <input
+            id={passwordId}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-describedby={`${passwordId}-hint`}
+          />
+        </label>
+        <p className="field__hint" id={`${passwordId}-hint`}>
+          {t('security.passkeys.passwordFirst')}
+        </p>
+        <label className="field">
+          <span>{t('security.passkeys.name')}</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+        </label>
+        <button
+          type="submit"
+          className="button"
+          disabled={working || password.length === 0 || !passkeysSupported()}
+        >
+          {t('security.passkeys.add')}
+        </button>
+        {passkeysSupported() ? null : <p>{t('auth.passkey.unsupported')}</p>}
+      </form>
+      {message ? <p role="status">{message}</p> : null}
+      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
+    </section>
+  );
+}

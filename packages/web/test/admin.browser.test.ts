@@ -1,0 +1,244 @@
+/**
+ * The admin pages in Chromium against a real server: accounts (create, support role, sign-up policy, invites),
+ * fleet CSV imports with row errors, serial lookups, support access with a reason that the account's owner then
+ * sees, a phone-sized window, and that nobody but staff gets the pages (nor the API behind them).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '@shoebox/shared';
+import {
+  adminSession,
+  createAccount,
+  deviceDescription,
+  PASSWORD,
+  signIn,
+  type SignedIn,
+} from '../../server/test/support/api.ts';
+import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
+import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
+
+const PHONE = { width: 390, height: 844 };
+
+async function browse(
+  browser: Browser,
+  url: string,
+  token: string,
+  viewport = DESKTOP,
+): Promise<[BrowserContext, Page]> {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.addInitScript(`localStorage.setItem('shoebox.token', ${JSON.stringify(token)})`);
+  await page.goto(url);
+  return [context, page];
+}
+
+describe('admin pages in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let admin: SignedIn;
+  let carol: SignedIn;
+  let page: Page;
+  let dir = '';
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
+    admin = await adminSession(server.url, 'ada@example.com');
+    await createAccount(server.url, 'carol@example.com', admin.client);
+    carol = await signIn(
+      server.url,
+      'carol@example.com',
+      deviceDescription('Carol phone', { serial: 'SN-CAROL-1' }),
+    );
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-admin-'));
+    [, page] = await browse(browser, `${server.url}/`, admin.client.token ?? '');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('lists and creates accounts, gives the support role and sets the sign-up policy', async () => {
+    await page.getByRole('link', { name: 'Admin' }).first().click();
+    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+    const table = page.getByTestId('accounts');
+    await table.locator('[data-email="carol@example.com"]').waitFor();
+    await table.locator('[data-email="ada@example.com"]').getByText('Administrator').waitFor();
+
+    const create = page.getByRole('region', { name: 'Create an account' });
+    await create.getByLabel('E-mail').fill('dave@example.com');
+    await create.getByLabel('Your name').fill('Dave');
+    await create.getByLabel('Password').fill(PASSWORD);
+    await create.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Account dave@example.com created.').waitFor();
+    await table.locator('[data-email="dave@example.com"]').waitFor();
+
+    await page.getByLabel('Role of dave@example.com').selectOption('support');
+    await page.getByText('dave@example.com is now Support staff.').waitFor();
+    const listed = await admin.client.get<{ items: Account[] }>('/api/admin/accounts');
+    expect(listed.body.items.find((a) => a.email === 'dave@example.com')?.role).toBe('support');
+
+    await page.getByLabel('Who may create an account').selectOption('closed');
+    await page.getByText('Sign-up is now: Nobody (closed).').waitFor();
+    expect((await admin.client.get<{ signupPolicy: string }>('/api/server')).body.signupPolicy).toBe(
+      'closed',
+    );
+    await page.getByLabel('Who may create an account').selectOption('invite');
+    await page.getByText('Sign-up is now: Invited people only.').waitFor();
+    expect((await admin.client.get<{ signupPolicy: string }>('/api/server')).body.signupPolicy).toBe(
+      'invite',
+    );
+
+    await page.getByLabel('Invite by e-mail').fill('erin@example.com');
+    await page.getByRole('button', { name: 'Create invite' }).click();
+    const code = (await page.getByTestId('invite-code').locator('code').textContent()) ?? '';
+    expect(code.length).toBeGreaterThan(5);
+    const signedUp = await fetch(`${server.url}/api/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'erin@example.com', password: PASSWORD, inviteCode: code }),
+    });
+    expect(signedUp.status).toBe(201);
+    await page.screenshot({ path: path.join(SHOTS, 'admin-accounts.png'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('imports fleet CSVs, listing every bad row, and looks up a serial with a reason', async () => {
+    await page.getByRole('link', { name: 'Fleet records' }).click();
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(
+      bad,
+      [
+        'serial,model,batch,ship_date,shipped_to',
+        'SN-CAROL-1,Phone X,B1,2024-02-01,Volt',
+        'SN-2,Phone X,B1,yesterday,Volt',
+      ].join('\n'),
+    );
+    await page.getByRole('combobox', { name: /^Records/ }).selectOption('shipments');
+    await page.getByLabel('CSV file').setInputFiles(bad);
+    await page.getByRole('button', { name: 'Import' }).click();
+    const errors = page.getByTestId('import-errors');
+    await errors.getByText(/^Line 3: /).waitFor();
+
+    const good = path.join(dir, 'good.csv');
+    fs.writeFileSync(
+      good,
+      [
+        'serial,model,batch,ship_date,shipped_to',
+        'SN-CAROL-1,Phone X,B1,2024-02-01,Volt Retail',
+        'SN-OTHER-2,Phone X,B1,2024-02-01,Volt Retail',
+      ].join('\n'),
+    );
+    await page.getByLabel('CSV file').setInputFiles(good);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByTestId('import-result').getByText('2 rows: 2 imported, 0 already on record.').waitFor();
+    expect(await errors.count()).toBe(0);
+
+    const lookup = page.getByRole('region', { name: 'Device history by serial' });
+    await lookup.getByLabel('Serial number').fill('SN-CAROL-1');
+    await lookup.getByLabel(/^Reason/).fill('warranty claim 17');
+    await lookup.getByRole('button', { name: 'Look up' }).click();
+    const history = lookup.getByTestId('history');
+    await history.locator('tr[data-kind="shipped"]').getByText('Manufacturer').waitFor();
+    await history.locator('tr[data-kind="activated"]').getByText('Shoebox').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'admin-fleet.png'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('records a support look with its reason, which the account owner sees in their activity', async () => {
+    await page.getByRole('link', { name: 'Support access' }).click();
+    await page.getByRole('combobox', { name: /^Account/ }).selectOption({ label: 'carol@example.com' });
+    await page.getByLabel(/^Reason/).fill('ticket 4242: lost phone');
+    await page.getByRole('button', { name: 'Look', exact: true }).click();
+    const result = page.getByTestId('support-result');
+    await result.getByText(/You looked at the device histories of carol@example.com \(1 devices\)/).waitFor();
+    await result
+      .getByText(/ticket 4242: lost phone/)
+      .first()
+      .waitFor();
+    await result.getByText('Carol phone', { exact: false }).first().waitFor();
+
+    const activity = await carol.client.get<{ items: { kind: string; detail: Record<string, unknown> }[] }>(
+      '/api/activity',
+    );
+    const look = activity.body.items.find((i) => i.kind === 'staff.accessed');
+    expect(look?.detail['reason']).toBe('ticket 4242: lost phone');
+
+    const [context, carolPage] = await browse(browser, `${server.url}/security`, carol.client.token ?? '');
+    try {
+      const entry = carolPage.locator('.activity__item', { hasText: 'Support staff looked at your records' });
+      await entry.getByText(/Reason given: “ticket 4242: lost phone”/).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('fits a phone-sized window', async () => {
+    const [context, phone] = await browse(browser, `${server.url}/admin`, admin.client.token ?? '', PHONE);
+    try {
+      await phone.getByTestId('accounts').waitFor();
+      await phone.locator('.nav--bottom').getByRole('link', { name: 'Admin' }).waitFor();
+      const overflow = await phone.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+      await phone.screenshot({ path: path.join(SHOTS, 'admin-phone.png') });
+      expect(await seriousAxeViolations(phone)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('gives support staff the fleet and support pages only, and everyone else nothing', async () => {
+    const dave = await signIn(server.url, 'dave@example.com');
+    const [staffContext, staffPage] = await browse(browser, `${server.url}/admin`, dave.client.token ?? '');
+    try {
+      await staffPage
+        .getByRole('heading', { name: 'Administration', level: 1 })
+        .waitFor()
+        .catch(async (err: unknown) => {
+          await staffPage.screenshot({ path: path.join(SHOTS, 'admin-staff-failed.png') });
+          throw err;
+        });
+      await staffPage.getByRole('region', { name: 'Device history by serial' }).waitFor();
+      expect(await staffPage.getByRole('link', { name: 'Accounts' }).count()).toBe(0);
+      expect(await staffPage.getByRole('region', { name: 'Import records' }).count()).toBe(0);
+    } finally {
+      await staffContext.close();
+    }
+    expect((await dave.client.get('/api/admin/accounts')).status).toBe(403);
+
+    const [context, userPage] = await browse(browser, `${server.url}/`, carol.client.token ?? '');
+    try {
+      await userPage.getByRole('link', { name: 'Photos' }).first().waitFor();
+      expect(await userPage.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+      await userPage.goto(`${server.url}/admin/fleet`);
+      await userPage.getByTestId('admin-forbidden').waitFor();
+      expect(await userPage.getByRole('region', { name: 'Import records' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+    expect((await carol.client.get('/api/admin/accounts')).status).toBe(403);
+    expect(
+      (await carol.client.call('PUT', '/api/admin/signup-policy', { signupPolicy: 'open' })).status,
+    ).toBe(403);
+    const csv = new TextEncoder().encode('serial,model,batch,ship_date,shipped_to\nSN-X,P,B,2024-01-01,V\n');
+    expect(
+      (await carol.client.call('POST', '/api/fleet/imports/shipments', csv, { 'content-type': 'text/csv' }))
+        .status,
+    ).toBe(403);
+    // Not staff: another serial or account is refused (403) or not found (404), never shown.
+    expect([403, 404]).toContain(
+      (await carol.client.get('/api/fleet/devices/SN-OTHER-2/history?reason=curious')).status,
+    );
+    expect([403, 404]).toContain(
+      (await carol.client.get(`/api/fleet/accounts/${admin.account.id}/devices?reason=curious`)).status,
+    );
+  }, 90_000);
+});
