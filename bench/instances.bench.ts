@@ -1,4 +1,4 @@
-// npm run bench:instances -- [--instances N] [--accounts N] [--seconds N] [--quick] [--media-workers N]
+// npm run bench:instances -- [--instances N] [--accounts N] [--seconds N] [--quick] [--media-workers N] [--kill]
 //                             [--postgres URL] [--json]
 // Several `shoebox serve` processes on one PostgreSQL database and one S3 bucket (s3rver), behind a loopback
 // round-robin proxy, against one instance behind the same proxy: the same workload, the same machine.

@@ -17,10 +17,14 @@ export interface CitationCheck {
   size: number;
 }
 
+/** What a cited entry must say about its subject beyond its kind, e.g. that an upload is of this photo. */
+export type CitationSubjects = ReadonlyMap<number, Record<string, string>>;
+
 export async function verifyCitations(
   client: ApiClient,
   home: string,
   citations: readonly AuditCitation[],
+  subjects: CitationSubjects = new Map(),
 ): Promise<CitationCheck> {
   const kinds = new Map<number, string>();
   for (const c of citations) kinds.set(c.seq, c.kind);
@@ -55,11 +59,16 @@ export async function verifyCitations(
       const tag = createHmac('sha256', key).update(seqBytes).digest();
       const commitment = createHash('sha256').update(fromBase64(e.salt)).update(e.event, 'utf8').digest();
       const leaf = Buffer.concat([tag, commitment]);
-      const parsed = JSON.parse(e.event) as { seq?: unknown; kind?: unknown };
+      const parsed = JSON.parse(e.event) as { seq?: unknown; kind?: unknown; body?: Record<string, unknown> };
+      const subject = Object.entries(subjects.get(seq) ?? {}).find(([k, v]) => parsed.body?.[k] !== v);
       if (!bytesEqual(leaf, fromBase64(e.leaf)))
         failures.push(`${seq}: does not open with this account's key`);
       else if (parsed.seq !== seq || parsed.kind !== kinds.get(seq))
         failures.push(`${seq}: is a ${String(parsed.kind)} entry, cited as ${kinds.get(seq)}`);
+      else if (subject)
+        failures.push(
+          `${seq}: records ${subject[0]} ${String(parsed.body?.[subject[0]])}, cited for ${subject[1]}`,
+        );
       else {
         const ok = verifyInclusion(leafHash(leaf), seq, size, e.proof.map(fromBase64), rootHash);
         if (!ok.ok) failures.push(`${seq}: inclusion proof fails (${ok.reason})`);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAccounts } from './commands/accounts.ts';
+import { registerAccountAdmin } from './commands/account-admin.ts';
 import { registerActivity } from './commands/activity.ts';
 import { registerAlbums } from './commands/albums.ts';
 import { registerAudit } from './commands/audit.ts';
@@ -12,6 +13,7 @@ import { registerLibrary } from './commands/library.ts';
 import { registerLoginWait } from './commands/login-wait.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPassword } from './commands/password-change.ts';
+import { registerPasskeys } from './commands/passkeys.ts';
 import { registerRestore } from './commands/restore.ts';
 import { registerSecurity } from './commands/security.ts';
 import { registerServe } from './commands/serve.ts';
@@ -45,12 +47,15 @@ registerAlbums(program);
 registerDevices(program);
 registerLoginWait(program);
 registerSecurity(program);
+registerPasskeys(program);
 registerPassword(program);
 registerActivity(program);
 registerSync(program);
 registerExplain(program);
 registerAudit(program);
 registerFleet(program);
+// After accounts, admin and fleet: it adds to their command groups.
+registerAccountAdmin(program);
 registerJobs(program);
 
 try {

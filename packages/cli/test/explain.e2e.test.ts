@@ -89,6 +89,36 @@ describe('shoebox explain (sqlite)', () => {
     expect(buyers).toMatch(/^Device “Buyer’s phone”.*: 1 photo\(s\) delivered to it$/m);
   });
 
+  it('alarms when the server cites another photo’s upload entry for a photo', async () => {
+    const own = (await buyer.client.uploadOk(corpusFile('phones/apple-iphone4.jpg'))).id;
+    const db = server.database.db;
+    const rows = await db.selectFrom('evidence_uploads').selectAll().execute();
+    const theirs = rows.find((r) => r.photo_id === photoId);
+    const mine = rows.find((r) => r.photo_id === own);
+    if (!theirs || !mine) throw new Error('no index rows');
+    // The index now vouches for the second phone's photo with the buyer's upload entry (whose row goes).
+    await db.deleteFrom('evidence_uploads').where('photo_id', '=', own).execute();
+    await db.updateTable('evidence_uploads').set({ seq: mine.seq }).where('photo_id', '=', photoId).execute();
+    try {
+      const result = await run('explain');
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^shoebox: AUDIT ALARM: 1 cited audit entries do not check out: \\d+: records photoId ${own}, cited for ${photoId}`,
+        ),
+      );
+    } finally {
+      await db
+        .updateTable('evidence_uploads')
+        .set({ seq: theirs.seq })
+        .where('photo_id', '=', photoId)
+        .execute();
+      await db.insertInto('evidence_uploads').values(mine).execute();
+    }
+    expect((await run('explain')).code).toBe(0);
+  });
+
   it('prints nothing but an alarm when a cited entry was rewritten in the database', async () => {
     const db = server.database.db;
     const upload = await db

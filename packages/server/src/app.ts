@@ -166,6 +166,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     audit,
     publicUrl,
     webauthn: { publicUrl: config.publicUrl, rpId: config.rpId },
+    geo: deps.geo,
   });
   const { trust } = trustParts;
   const emailChange = createEmailChangeService({
@@ -177,7 +178,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     clock,
     audit,
     requireRecentAuth: trustParts.requireRecentAuth,
-    isUniqueViolation: features.isUniqueViolation,
+    isUniqueViolation: (err) => features.isUniqueViolation(err),
   });
   const devices = createDevicesService({
     db,

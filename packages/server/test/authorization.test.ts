@@ -463,6 +463,38 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     expect((await b.client.post('/api/session/reauth', { password: PASSWORD })).status).toBe(200);
   });
 
+  it("lets only a trusted session change its own e-mail address, and never to another account's", async () => {
+    const body = { newEmail: 'somebody-new@example.com', password: PASSWORD };
+    const waiting = await pendingSession(server.url, b.account.email);
+    expectProblem(await waiting.client.post('/api/account/email', body), 403, 'device_pending');
+    expectProblem(
+      await waiting.client.post('/api/account/email/confirm', { code: '12345678' }),
+      403,
+      'device_pending',
+    );
+    expectProblem(
+      await b.client.post('/api/account/email', { ...body, newEmail: a.account.email }),
+      409,
+      'email_taken',
+    );
+    expectProblem(
+      await b.client.post('/api/account/email', { ...body, password: 'the-password-of-somebody-else' }),
+      401,
+      'invalid_credentials',
+    );
+    // Without SMTP the change is immediate; it is B's own account that changes, and only B's.
+    const changed = await b.client.post<{ email: string }>('/api/account/email', body);
+    expect(changed.status).toBe(200);
+    expect((await a.client.get<{ account: { email: string } }>('/api/me')).body.account.email).toBe(
+      a.account.email,
+    );
+    expect((await b.client.get<{ account: { email: string } }>('/api/me')).body.account.email).toBe(
+      body.newEmail,
+    );
+    const back = await b.client.post('/api/account/email', { ...body, newEmail: b.account.email });
+    expect(back.status).toBe(200);
+  });
+
   it("leaves A's photos, albums and devices exactly as they were", async () => {
     expect(await snapshotOfA()).toEqual(before);
     expect(before.statuses).toEqual([200, 200, 200, 200, 200, 200]);

@@ -17,6 +17,7 @@ import {
   signIn,
   type SignedIn,
 } from '../../server/test/support/api.ts';
+import { corpusFile } from '../../server/test/support/corpus.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
 
@@ -46,7 +47,11 @@ describe('admin pages in Chromium', () => {
 
   beforeAll(async () => {
     ensureWebBuilt();
-    [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
+    [server, browser] = await Promise.all([
+      // A retention other than the default, which the trash page must show.
+      startTestServer('sqlite', { config: { trashDays: 9 } }),
+      launchChromium(),
+    ]);
     admin = await adminSession(server.url, 'ada@example.com');
     await createAccount(server.url, 'carol@example.com', admin.client);
     carol = await signIn(
@@ -109,6 +114,46 @@ describe('admin pages in Chromium', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
+  it('lists open invites and revokes one; disables an account (its sessions end) and enables it', async () => {
+    await page.getByLabel('Invite by e-mail').fill('frank@example.com');
+    await page.getByRole('button', { name: 'Create invite' }).click();
+    const invites = page.getByTestId('invites');
+    await invites.locator('[data-email="frank@example.com"]').waitFor();
+    await page.getByRole('button', { name: 'Revoke the invite for frank@example.com' }).click();
+    await page.getByText('The invite for frank@example.com no longer works.').waitFor();
+    await page.getByText('No invites waiting.').waitFor();
+    expect((await admin.client.get<{ items: unknown[] }>('/api/admin/invites')).body.items).toEqual([]);
+
+    const erinPhone = deviceDescription('Erin phone');
+    const erin = await signIn(server.url, 'erin@example.com', erinPhone);
+    expect((await erin.client.get('/api/photos')).status).toBe(200);
+    await page.getByRole('button', { name: 'Disable erin@example.com' }).click();
+    await page
+      .getByRole('dialog')
+      .getByText(/signed out everywhere at once/)
+      .waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.getByText('erin@example.com is disabled; its sessions have ended.').waitFor();
+    const row = page.getByTestId('accounts').locator('[data-email="erin@example.com"]');
+    await row.getByText(/^Disabled since/).waitFor();
+    expect((await erin.client.get('/api/photos')).status).toBe(401);
+    await expect(signIn(server.url, 'erin@example.com')).rejects.toThrow(/account_disabled/);
+    // The admin's own row offers no way to lock themselves out.
+    expect(
+      await page
+        .getByTestId('accounts')
+        .locator('[data-email="ada@example.com"]')
+        .getByRole('button')
+        .count(),
+    ).toBe(0);
+    await page.getByRole('button', { name: 'Enable erin@example.com' }).click();
+    await page.getByText('erin@example.com can sign in again.').waitFor();
+    expect(
+      (await (await signIn(server.url, 'erin@example.com', erinPhone)).client.get('/api/photos')).status,
+    ).toBe(200);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
   it('imports fleet CSVs, listing every bad row, and looks up a serial with a reason', async () => {
     await page.getByRole('link', { name: 'Fleet records' }).click();
     const bad = path.join(dir, 'bad.csv');
@@ -139,6 +184,12 @@ describe('admin pages in Chromium', () => {
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByTestId('import-result').getByText('2 rows: 2 imported, 0 already on record.').waitFor();
     expect(await errors.count()).toBe(0);
+    // Past imports: the refused file is not among them.
+    const imports = page.getByTestId('fleet-imports');
+    await imports.getByText('good.csv').waitFor();
+    await imports.getByText('2 new, 0 already on record', { exact: false }).waitFor();
+    await imports.getByText('ada@example.com').waitFor();
+    expect(await imports.getByText('bad.csv').count()).toBe(0);
 
     const lookup = page.getByRole('region', { name: 'Device history by serial' });
     await lookup.getByLabel('Serial number').fill('SN-CAROL-1');
@@ -164,6 +215,14 @@ describe('admin pages in Chromium', () => {
       .waitFor();
     await result.getByText('Carol phone', { exact: false }).first().waitFor();
 
+    // The admin sees the look in the server-wide list, with the serial lookup before it.
+    const looks = page.getByTestId('staff-looks');
+    await looks
+      .locator('tr', { hasText: 'ticket 4242: lost phone' })
+      .getByText('carol@example.com')
+      .waitFor();
+    await looks.getByText('warranty claim 17').waitFor();
+
     const activity = await carol.client.get<{ items: { kind: string; detail: Record<string, unknown> }[] }>(
       '/api/activity',
     );
@@ -177,6 +236,13 @@ describe('admin pages in Chromium', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('shows the trash retention the server is configured with', async () => {
+    const photo = await admin.client.uploadOk(corpusFile('cameras/gopro-hero6-8x8.jpg'));
+    expect((await admin.client.post(`/api/photos/${photo.id}/trash`)).status).toBe(200);
+    await page.goto(`${server.url}/trash`);
+    await page.getByText('9 days left').waitFor();
   });
 
   it('fits a phone-sized window', async () => {
@@ -209,6 +275,18 @@ describe('admin pages in Chromium', () => {
       await staffPage.getByRole('region', { name: 'Device history by serial' }).waitFor();
       expect(await staffPage.getByRole('link', { name: 'Accounts' }).count()).toBe(0);
       expect(await staffPage.getByRole('region', { name: 'Import records' }).count()).toBe(0);
+      expect(await staffPage.getByTestId('fleet-imports').count()).toBe(0);
+      // Support staff cannot list accounts: they name one by e-mail, with a reason.
+      await staffPage.getByRole('link', { name: 'Support access' }).click();
+      await staffPage.getByLabel('Account e-mail').fill('carol@example.com');
+      await staffPage.getByLabel(/^Reason/).fill('ticket 5000: e-mail lookup');
+      await staffPage.getByRole('button', { name: 'Look', exact: true }).click();
+      await staffPage
+        .getByTestId('support-result')
+        .getByText(/You looked at the device histories of carol@example.com/)
+        .waitFor();
+      expect(await staffPage.getByTestId('staff-looks').count()).toBe(0);
+      expect(await seriousAxeViolations(staffPage)).toEqual([]);
     } finally {
       await staffContext.close();
     }

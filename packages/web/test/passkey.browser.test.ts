@@ -94,8 +94,10 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     const section = page.locator('section', { has: page.getByRole('heading', { name: 'Passkeys' }) });
     await section.getByLabel('Current password').fill(PASSWORD);
     await section.getByLabel('Name of the passkey').fill('This laptop');
+    // Like every factor change, adding one signs out other sessions unless unticked.
+    expect(await section.getByRole('checkbox', { name: 'Sign out everywhere else' }).isChecked()).toBe(true);
     await section.getByRole('button', { name: 'Add a passkey' }).click();
-    await page.getByText('Passkey “This laptop” added.').waitFor();
+    await page.getByText('Passkey “This laptop” added. 0 other sessions signed out.').waitFor();
     await section.getByTestId('passkeys').getByText('This laptop').waitFor();
     const listed = await admin.client.get<PasskeyList>('/api/account/passkeys');
     expect(listed.body.items).toMatchObject([{ name: 'This laptop', userVerified: true }]);

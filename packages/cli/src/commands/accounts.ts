@@ -3,6 +3,7 @@ import type { Account, ServerInfo, SignupPolicy } from '@shoebox/shared';
 import { commandContext } from '../context.ts';
 import { readPassword } from '../password.ts';
 import { CliError } from '../output.ts';
+import { registerAccountEmail } from './account-email.ts';
 
 const ROLES = ['user', 'admin', 'support'];
 const POLICIES: SignupPolicy[] = ['open', 'invite', 'closed'];
@@ -14,6 +15,7 @@ const SIGNUP_TEXT: Record<SignupPolicy, string> = {
 
 export function registerAccounts(program: Command): void {
   const account = program.command('account').description('Accounts on the server');
+  registerAccountEmail(account);
 
   account
     .command('create')

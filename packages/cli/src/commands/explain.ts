@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AuditCitation, ExplainGroup, ExplainReport, SignInEvidence } from '@shoebox/shared';
-import { verifyCitations, type CitationCheck } from '../audit-citations.ts';
+import { verifyCitations, type CitationCheck, type CitationSubjects } from '../audit-citations.ts';
 import { commandContext } from '../context.ts';
 import { wholeNumber } from '../options.ts';
 
@@ -46,7 +46,7 @@ export function registerExplain(program: Command): void {
         return;
       }
       // Nothing is repeated before the entries it rests on are checked against our own checkpoint.
-      const proof = await verifyCitations(client, ctx.home, citationsOf(report));
+      const proof = await verifyCitations(client, ctx.home, citationsOf(report), uploadSubjects(report));
       ctx.out.result({ ...report, verified: proof }, () => describeReport(report, proof));
     });
 }
@@ -62,6 +62,12 @@ export function citationsOf(r: ExplainReport): AuditCitation[] {
       ...g.photos.flatMap((p) => [...(p.cite ? [p.cite] : []), ...(p.deliveryCite ? [p.deliveryCite] : [])]),
     ]),
   ];
+}
+
+/** Each listed photo's upload entry must be the upload of that very photo and content, not just any upload. */
+function uploadSubjects(r: ExplainReport): CitationSubjects {
+  const photos = r.groups.flatMap((g) => g.photos).filter((p) => p.cite?.kind === 'photo.uploaded');
+  return new Map(photos.map((p) => [p.cite?.seq ?? -1, { photoId: p.photoId, sha256: p.sha256 }]));
 }
 
 const cites = (list: AuditCitation[]) =>

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Argument, type Command } from 'commander';
 import type {
   AccountDeviceHistories,
@@ -33,6 +34,7 @@ export function registerFleet(program: Command): void {
       }
       if (size === 0) throw new CliError(`${file} is empty.`);
       const result = await client.request<FleetImportResult>('POST', `/fleet/imports/${kind}`, {
+        query: { name: path.basename(file) },
         body: client.fileBody(file),
         headers: { 'content-type': 'text/csv; charset=utf-8', 'content-length': String(size) },
       });

@@ -43,36 +43,46 @@ export async function pullRemote(s: SyncSession): Promise<void> {
   }
 }
 
-/** Photos noted as seen per state-database transaction while a snapshot streams in. */
-const SEEN_BATCH = 500;
+/** Snapshot photos written per state-database transaction as they stream in, and read back per page. */
+const SNAPSHOT_BATCH = 500;
 
 /**
- * Streams the snapshot and applies photos as they arrive (PARALLEL at a time), so the agent's memory does not grow
- * with the library; the photos it names are noted in the state database, not in memory.
+ * Reads the snapshot as a stream into the state database (memory stays flat however large the library), then
+ * applies it from there, PARALLEL photos at a time. Only once every photo is applied are the files it did not name
+ * trashed locally and the snapshot acknowledged; a restart in between reads it again (nothing is fetched twice:
+ * the files already downloaded are in the state database).
  */
 async function readSnapshot(s: SyncSession): Promise<void> {
   const response = await s.client.request<Response>('GET', '/sync/snapshot', { raw: true });
   if (!response.body) throw new CliError('The snapshot came without a body.', 1, 'unreachable');
   s.state.beginSnapshot();
-  const pool = new WorkPool(PARALLEL);
-  let seen: string[] = [];
+  let batch: { id: string; body: string }[] = [];
   let end: Extract<SnapshotLine, { type: 'end' }> | undefined;
   for await (const line of ndjsonLines<SnapshotLine>(response.body)) {
     if (line.type === 'photo') {
-      const photo = line.photo;
-      seen.push(photo.id);
-      if (seen.length >= SEEN_BATCH) {
-        s.state.markSeen(seen);
-        seen = [];
+      batch.push({ id: line.photo.id, body: JSON.stringify(line.photo) });
+      if (batch.length >= SNAPSHOT_BATCH) {
+        s.state.addSnapshotPhotos(batch);
+        batch = [];
       }
-      await pool.run(() => applyPhoto(s, photo));
     } else if (line.type === 'end') end = line;
   }
-  s.state.markSeen(seen);
-  await pool.drain();
+  s.state.addSnapshotPhotos(batch);
   // Without its end line the stream was cut short: nothing is concluded from what is missing from it.
   if (!end) throw new CliError('The snapshot ended early.', 1, 'unreachable');
-  for (const record of s.state.activeNotSeen()) if (record.photoId) removedRemotely(s, record.photoId);
+  const pool = new WorkPool(PARALLEL);
+  for (let after = 0; ;) {
+    const rows = s.state.snapshotPage(after, SNAPSHOT_BATCH);
+    for (const row of rows) {
+      const photo = JSON.parse(row.body) as Photo;
+      await pool.run(() => applyPhoto(s, photo));
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < SNAPSHOT_BATCH) break;
+    after = last.seq;
+  }
+  await pool.drain();
+  for (const record of s.state.activeNotInSnapshot()) if (record.photoId) removedRemotely(s, record.photoId);
   s.state.endSnapshot();
   s.state.cursor = end.cursor;
   await s.client.request('POST', '/sync/ack', {

@@ -70,7 +70,8 @@ export class SyncState {
       CREATE INDEX IF NOT EXISTS files_photo ON files(photo_id);
       CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS snapshot_seen (photo_id TEXT PRIMARY KEY);
+      CREATE TABLE IF NOT EXISTS snapshot_photos (seq INTEGER PRIMARY KEY, photo_id TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS snapshot_photos_id ON snapshot_photos(photo_id);
     `);
   }
 
@@ -104,31 +105,40 @@ export class SyncState {
   }
 
   /**
-   * A snapshot is read as a stream: the photos it named are noted here (not in memory) so that afterwards the
-   * active files it did not name can be found, however large the library.
+   * A snapshot is read as a stream into this table first (quickly, so the server's stream is short), then applied
+   * from here in pages: the agent's memory does not grow with the library, and the downloads, however long they
+   * take, do not hold the server's stream open.
    */
   beginSnapshot(): void {
-    this.db.exec('DELETE FROM snapshot_seen');
+    this.db.exec('DELETE FROM snapshot_photos');
   }
 
-  markSeen(photoIds: readonly string[]): void {
-    const insert = this.stmt('INSERT OR IGNORE INTO snapshot_seen (photo_id) VALUES (?)');
+  addSnapshotPhotos(photos: readonly { id: string; body: string }[]): void {
+    const insert = this.stmt('INSERT INTO snapshot_photos (photo_id, body) VALUES (?, ?)');
     this.db.transaction(() => {
-      for (const id of photoIds) insert.run(id);
+      for (const p of photos) insert.run(p.id, p.body);
     })();
   }
 
+  /** The snapshot's photos (JSON) after position `after`, in the order the server sent them. */
+  snapshotPage(after: number, limit: number): { seq: number; body: string }[] {
+    return this.stmt('SELECT seq, body FROM snapshot_photos WHERE seq > ? ORDER BY seq LIMIT ?').all(
+      after,
+      limit,
+    ) as { seq: number; body: string }[];
+  }
+
   /** Active files of photos the snapshot just read did not name (gone from the server meanwhile). */
-  activeNotSeen(): FileRecord[] {
+  activeNotInSnapshot(): FileRecord[] {
     const rows = this.stmt(
       `SELECT * FROM files WHERE state = 'active' AND photo_id IS NOT NULL
-           AND photo_id NOT IN (SELECT photo_id FROM snapshot_seen)`,
+           AND photo_id NOT IN (SELECT photo_id FROM snapshot_photos)`,
     ).all() as Row[];
     return rows.map(toRecord);
   }
 
   endSnapshot(): void {
-    this.db.exec('DELETE FROM snapshot_seen');
+    this.db.exec('DELETE FROM snapshot_photos');
   }
 
   put(r: FileRecord): void {

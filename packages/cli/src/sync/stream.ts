@@ -1,7 +1,6 @@
 /**
- * Reading a long NDJSON answer and working through it in bounded memory: lines are parsed as they arrive, and the
- * reader only pulls more once the work pool has a free slot (so the server's stream is held back by TCP, not
- * buffered here).
+ * Reads a long NDJSON answer line by line as it arrives, in bounded memory: the body is pulled only as fast as the
+ * caller takes lines, so a slow consumer holds the server's stream back (TCP) rather than buffering it here.
  */
 export async function* ndjsonLines<T>(body: ReadableStream<Uint8Array>): AsyncGenerator<T> {
   const decoder = new TextDecoder();

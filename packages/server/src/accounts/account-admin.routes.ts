@@ -3,7 +3,6 @@ import { Account, AccountLookupQuery, InviteList } from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import { json, problem, security } from '../adapters/http/openapi-parts.ts';
-import type { Principal } from '../platform/principal.ts';
 import type { AccountAdminService } from './account-admin.service.ts';
 
 const tags = ['admin'];
@@ -18,8 +17,7 @@ const AccountId = z.object({ id: z.string().min(1).max(64) });
 export function accountAdminRoutes(service: AccountAdminService, auth: MiddlewareHandler<AppEnv>) {
   const router = createRouter();
   // The accounts router also guards /admin/*; authenticate once however the routers are merged.
-  const once: MiddlewareHandler<AppEnv> = async (c, next) =>
-    (c.get('principal') as Principal | undefined) ? next() : auth(c, next);
+  const once: MiddlewareHandler<AppEnv> = async (c, next) => (c.get('principal') ? next() : auth(c, next));
   router.use('/admin/*', once);
 
   router.openapi(

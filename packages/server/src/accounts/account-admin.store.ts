@@ -1,5 +1,5 @@
 import type { Queryable } from '../adapters/db/database.ts';
-import { INVITE_PREFIX } from './accounts.service.ts';
+import { INVITE_PREFIX } from './invites.ts';
 
 /** An invite as stored: a settings row keyed by the hash of its code. */
 export interface StoredInvite {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   Account,
   CreateAccountRequest,
@@ -6,7 +5,7 @@ import type {
   PasswordChangeRequest,
   SignupPolicy,
 } from '@shoebox/shared';
-import type { Db, Tx } from '../adapters/db/database.ts';
+import type { Db } from '../adapters/db/database.ts';
 import type { AccountRow, AccountRole } from '../adapters/db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -19,6 +18,7 @@ import { newId, newSecret } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { AccountsStore } from './accounts.store.ts';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.ts';
+import { consumeInvite, INVITE_PREFIX, INVITE_TTL_MS, inviteKey } from './invites.ts';
 
 export interface AccountsServiceDeps {
   db: Db;
@@ -31,8 +31,6 @@ export interface AccountsServiceDeps {
   /** Password (and later e-mail) changes need the password or a session proved in the last 15 minutes. */
   requireRecentAuth: RequireRecentAuth;
 }
-
-const INVITE_TTL_MS = 7 * 24 * 3600_000;
 
 export function createAccountsService(deps: AccountsServiceDeps) {
   const { db, store, hasher, clock, events, audit, checkPassword } = deps;
@@ -49,7 +47,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
         const policy = await store.getSignupPolicy(trx);
         if (policy === 'closed')
           throw new AppError('signup_closed', 'Sign-up is closed on this server; ask its admin.');
-        if (policy === 'invite') await consumeInvite(trx, input.inviteCode, email);
+        if (policy === 'invite') await consumeInvite(trx, input.inviteCode, email, clock.now());
       }
       if (await store.findByEmail(trx, email))
         throw new AppError('email_taken', 'An account with this e-mail exists.');
@@ -68,17 +66,6 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       await store.insert(trx, row);
       return toAccount(row);
     });
-  }
-
-  async function consumeInvite(trx: Tx, code: string | undefined, email: string): Promise<void> {
-    const refused = new AppError('signup_closed', 'Sign-up on this server needs a valid invitation.');
-    if (!code) throw refused;
-    const key = inviteKey(code);
-    const row = await trx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-    if (!row) throw refused;
-    const invite = JSON.parse(row.value) as { email: string; expiresAt: number };
-    if (invite.email !== email || invite.expiresAt < clock.now()) throw refused;
-    await trx.deleteFrom('settings').where('key', '=', key).execute();
   }
 
   return {
@@ -192,7 +179,10 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       // createdAt and createdBy let admins review and revoke invites (account-admin.service.ts).
       const value = { email: normaliseEmail(email), expiresAt, createdAt: now, createdBy: actor.account.id };
       const key = inviteKey(code);
-      await db.insertInto('settings').values({ key, value: JSON.stringify(value) }).execute();
+      await db
+        .insertInto('settings')
+        .values({ key, value: JSON.stringify(value) })
+        .execute();
       return {
         id: key.slice(INVITE_PREFIX.length),
         code,
@@ -211,13 +201,6 @@ export function requireAdmin(actor: Principal): void {
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
-}
-
-/** Invites are settings rows keyed by the SHA-256 of their code; the hex digest is the invite's id. */
-export const INVITE_PREFIX = 'invite:';
-
-function inviteKey(code: string): string {
-  return `${INVITE_PREFIX}${createHash('sha256').update(code).digest('hex')}`;
 }
 
 export function toAccount(row: AccountRow): Account {

@@ -45,7 +45,10 @@ export function emailChangeRoutes(service: EmailChangeService, auth: MiddlewareH
       request: { body: { ...json(EmailChangeConfirmation), required: true } },
       responses: { 200: { description: 'Changed', ...json(EmailChange) }, ...problems },
     }),
-    async (c) => c.json(await service.confirm(principalOf(c), c.req.valid('json').code), 200),
+    async (c) => {
+      const { code, newEmail } = c.req.valid('json');
+      return c.json(await service.confirm(principalOf(c), code, newEmail), 200);
+    },
   );
   return router;
 }

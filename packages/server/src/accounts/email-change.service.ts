@@ -3,6 +3,7 @@ import type { EmailChange, EmailChangeRequest } from '@shoebox/shared';
 import type { Db, Tx } from '../adapters/db/database.ts';
 import type { Mailer } from '../adapters/mail/mailer.ts';
 import { actorOf, type AuditRecorder } from '../audit/audit.recorder.ts';
+import { requireTrusted } from '../devices/devices.service.ts';
 import type { RequireRecentAuth } from '../devices/recent-auth.ts';
 import { AppError } from '../errors.ts';
 import { iso, type Clock } from '../platform/clock.ts';
@@ -10,6 +11,7 @@ import type { EventBus } from '../platform/events.ts';
 import type { Principal } from '../platform/principal.ts';
 import { normaliseEmail } from './accounts.service.ts';
 import type { AccountsStore } from './accounts.store.ts';
+import { codeMail, maskEmail } from './email-change.mail.ts';
 import type { EmailChangeStore, PendingEmailChange } from './email-change.store.ts';
 
 export interface EmailChangeDeps {
@@ -43,11 +45,6 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
   const codeHash = (accountId: string, code: string) =>
     createHash('sha256').update(`${accountId}:email-change:${code}`).digest('hex');
 
-  function requireTrustedDevice(actor: Principal): void {
-    if (actor.device.status !== 'trusted')
-      throw new AppError('device_not_trusted', 'Change the e-mail address from a trusted device.');
-  }
-
   async function apply(
     actor: Principal,
     newEmail: string,
@@ -69,7 +66,13 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
         const { seq } = await audit.record(trx, {
           accountId: actor.account.id,
           kind: 'account.email-changed',
-          body: { ...actorOf(actor), previousEmail, newEmail, proof: claim ? 'email-code' : 'none', ip: actor.ip },
+          body: {
+            ...actorOf(actor),
+            previousEmail,
+            newEmail,
+            proof: claim ? 'email-code' : 'none',
+            ip: actor.ip,
+          },
         });
         return { ended, seq };
       })
@@ -128,16 +131,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
       signOutOtherSessions: signOutOthers,
     };
     await store.put(db, actor.account.id, change);
-    await mailer.send({
-      to: newEmail,
-      subject: `Your Shoebox code to confirm this address: ${code}`,
-      text: [
-        `Your code to make this address the e-mail of your Shoebox account: ${code}`,
-        `It works once, until ${iso(change.expiresAt).replace('T', ' ').slice(0, 19)} UTC.`,
-        '',
-        'If you did not ask for this, ignore this e-mail: nothing changes without the code.',
-      ].join('\n'),
-    });
+    await mailer.send(codeMail(newEmail, code, change.expiresAt));
     return {
       status: 'pending',
       email: actor.account.email,
@@ -152,7 +146,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
   return {
     /** Asks for a new address: at once without SMTP, otherwise after the code sent to it. */
     async request(actor: Principal, input: EmailChangeRequest): Promise<EmailChange> {
-      requireTrustedDevice(actor);
+      requireTrusted(actor);
       await deps.requireRecentAuth(actor, { password: input.password });
       const newEmail = normaliseEmail(input.newEmail);
       if (newEmail === actor.account.email)
@@ -164,11 +158,13 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
     },
 
     /** The code from the new address's mailbox, in the session that asked; five wrong codes end the request. */
-    async confirm(actor: Principal, code: string): Promise<EmailChange> {
-      requireTrustedDevice(actor);
+    async confirm(actor: Principal, code: string, newEmail?: string): Promise<EmailChange> {
+      requireTrusted(actor);
       const pending = await store.get(db, actor.account.id);
       if (!pending || pending.change.sessionId !== actor.session.id)
         throw new AppError('conflict', 'No change of e-mail address is waiting for a code here; ask again.');
+      if (newEmail !== undefined && normaliseEmail(newEmail) !== pending.change.newEmail)
+        throw new AppError('conflict', 'The change waiting for a code is to another address; ask again.');
       const { raw, change } = pending;
       if (change.expiresAt <= clock.now()) {
         await store.take(db, actor.account.id, raw);
@@ -198,8 +194,3 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
 }
 
 export type EmailChangeService = ReturnType<typeof createEmailChangeService>;
-
-function maskEmail(email: string): string {
-  const [local = '', domain = ''] = email.split('@');
-  return `${local.slice(0, 1)}…@${domain}`;
-}

@@ -80,9 +80,19 @@ describe.each(DIALECTS)('changing the e-mail address with SMTP, on %s', (dialect
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('email_taken');
     // The problem names nothing of the other account: no extra members, no id, name or role.
-    expect(Object.keys(taken.body).sort()).toEqual(['code', 'detail', 'requestId', 'status', 'title', 'type']);
+    expect(Object.keys(taken.body).sort()).toEqual([
+      'code',
+      'detail',
+      'requestId',
+      'status',
+      'title',
+      'type',
+    ]);
     expect(`${taken.body.title} ${taken.body.detail}`).not.toMatch(/someone|admin|user|role|exists/i);
-    const same = await owner.client.post<Problem>('/api/account/email', { newEmail: first, password: PASSWORD });
+    const same = await owner.client.post<Problem>('/api/account/email', {
+      newEmail: first,
+      password: PASSWORD,
+    });
     expect(same.status).toBe(400);
     expect(smtp.inbox.filter((m) => m.to.includes('someone-else@example.com'))).toHaveLength(0);
     clock.skew = 0;
@@ -96,7 +106,12 @@ describe.each(DIALECTS)('changing the e-mail address with SMTP, on %s', (dialect
       signOutOtherSessions: false,
     });
     expect(asked.status).toBe(200);
-    expect(asked.body).toMatchObject({ status: 'pending', email: first, newEmail: second, sentTo: 'c…@example.org' });
+    expect(asked.body).toMatchObject({
+      status: 'pending',
+      email: first,
+      newEmail: second,
+      sentTo: 'c…@example.org',
+    });
     const left = Date.parse(asked.body.expiresAt ?? '') - clock.now();
     expect(left).toBeGreaterThan(9 * 60_000);
     expect(left).toBeLessThanOrEqual(10 * 60_000);
@@ -114,7 +129,10 @@ describe.each(DIALECTS)('changing the e-mail address with SMTP, on %s', (dialect
     expect(done.body).toMatchObject({ status: 'changed', email: second, endedSessions: 0 });
     expect((await owner.client.post('/api/account/email/confirm', { code })).status).toBe(409);
 
-    const notice = await mail((m) => m.to.includes(first) && /e-mail address was changed/.test(m.text), 'notice');
+    const notice = await mail(
+      (m) => m.to.includes(first) && /e-mail address was changed/.test(m.text),
+      'notice',
+    );
     expect(notice.text).toContain(`Your e-mail was changed to ${second}`);
     expect(notice.text).toMatch(/This wasn't me: https:\/\/photos\.example\.com\/not-me\?token=/);
     expect(notice.text).toMatch(/Audit log entry: #\d+ \(account\.email-changed/);
@@ -127,7 +145,9 @@ describe.each(DIALECTS)('changing the e-mail address with SMTP, on %s', (dialect
 
     expect(await signInStatus(server.url, first)).toBe(401);
     expect(await signInStatus(server.url, second)).toBe(200);
-    expect((await owner.client.get<{ account: { email: string } }>('/api/me')).body.account.email).toBe(second);
+    expect((await owner.client.get<{ account: { email: string } }>('/api/me')).body.account.email).toBe(
+      second,
+    );
     const items = (await laptop.client.get<ActivityPage>('/api/activity')).body.items;
     expect(items.find((a) => a.kind === 'account.email-changed')).toMatchObject({
       device: { id: owner.deviceId },
@@ -147,7 +167,9 @@ describe.each(DIALECTS)('changing the e-mail address with SMTP, on %s', (dialect
     expect((await owner.client.post('/api/account/email/confirm', { code })).status).toBe(409);
     // A new request (after the resend pause) gets a new code, which dies after 10 minutes.
     clock.skew = 31_000;
-    expect((await owner.client.post('/api/account/email', { newEmail: third, password: PASSWORD })).status).toBe(200);
+    expect(
+      (await owner.client.post('/api/account/email', { newEmail: third, password: PASSWORD })).status,
+    ).toBe(200);
     const fresh = await codeFor(third);
     clock.skew += 10 * 60_000 + 1000;
     const late = await owner.client.post<Problem>('/api/account/email/confirm', { code: fresh });
@@ -174,7 +196,10 @@ describe.each(DIALECTS)('changing the e-mail address without SMTP, on %s', (dial
     const tablet = await approvedDevice(server.url, owner.client, first, 'Tablet');
     const live = await connectLive(server.url, tablet.response.token);
     const changedAt = Date.now();
-    const done = await owner.client.post<EmailChange>('/api/account/email', { newEmail: second, password: PASSWORD });
+    const done = await owner.client.post<EmailChange>('/api/account/email', {
+      newEmail: second,
+      password: PASSWORD,
+    });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'changed', email: second, sentTo: null, endedSessions: 1 });
     expect((await live.closed) - changedAt).toBeLessThan(1000);
@@ -191,6 +216,37 @@ describe.each(DIALECTS)('changing the e-mail address without SMTP, on %s', (dial
     );
     expect(events.body.items.filter((e) => e.kind === 'account.email-changed')).toHaveLength(1);
     expect((await owner.client.post('/api/account/email/confirm', { code: '12345678' })).status).toBe(409);
+  });
+
+  it('"This wasn\'t me" about the device that changed the address puts the old one back', async () => {
+    const phone = await approvedDevice(server.url, owner.client, second, 'Phone');
+    const third = 'intruder@example.net';
+    const changed = await phone.client.post<EmailChange>('/api/account/email', {
+      newEmail: third,
+      password: PASSWORD,
+      signOutOtherSessions: false,
+    });
+    expect(changed.body).toMatchObject({ status: 'changed', email: third });
+    const notMe = await owner.client.post('/api/security/not-me', { deviceId: phone.deviceId });
+    expect(notMe.status).toBe(200);
+    expect((await owner.client.get<{ account: { email: string } }>('/api/me')).body.account.email).toBe(
+      second,
+    );
+    expect((await phone.client.get('/api/me')).status).toBe(401);
+    const items = (await owner.client.get<ActivityPage>('/api/activity')).body.items;
+    expect(items.find((a) => a.kind === 'account.email-changed')).toMatchObject({
+      device: { id: owner.deviceId },
+      detail: { previousEmail: third, newEmail: second, proof: 'not-me' },
+    });
+    // The password must change now (as after any "This wasn't me"); a new password lifts it.
+    const renewed = await owner.client.post('/api/account/password', {
+      newPassword: 'copper-lantern-meadow-77',
+    });
+    expect(renewed.status).toBe(200);
+    await owner.client.post('/api/account/password', {
+      newPassword: PASSWORD,
+      currentPassword: 'copper-lantern-meadow-77',
+    });
   });
 
   it('refuses an address another account uses', async () => {

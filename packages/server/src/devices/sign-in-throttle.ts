@@ -91,6 +91,9 @@ export function createSignInThrottle() {
   }
 
   return {
+    /** The per-IP limits alone, for attempts that name no account (an unknown passkey, a passkey challenge). */
+    checkIp: (db: Queryable, ip: string, now: number): Promise<ThrottleVerdict> => ipVerdict(db, ip, now),
+
     /**
      * `trustedDevice`: the attempt comes from an installation already trusted on this account. An attack from
      * elsewhere must never lock the owner out of their own devices, so account-wide delays do not apply to it.

@@ -21,7 +21,7 @@ import { buildLedger, cite, deliveryOf, placeOf, signInEvidence, str } from './e
 import { openGrants, sharedPhotos } from './evidence.shared.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
 import { sharedProvenance } from './evidence.shared-provenance.ts';
-import { indexedPhotos } from './evidence.uploads.ts';
+import { indexedPhotos, loggedPlaces } from './evidence.uploads.ts';
 import { citedEntries } from './evidence.entries.ts';
 
 /**
@@ -101,10 +101,12 @@ export function createEvidenceService({
       scope: q.photoId !== undefined ? 'photo' : q.library ? 'library' : 'delivered',
       limit: q.limit ?? EXPLAIN_DEFAULT_LIMIT,
     });
-    // The index keeps only place labels at hand: the photos listed get the whole logged place.
-    const places = new Map(indexed.map((i) => [i.photo.id, i.place]));
-    for (const p of report.groups.flatMap((g) => g.photos)) {
-      const text = p.cite ? places.get(p.photoId) : undefined;
+    // Explain reads only place labels for all photos: the photos listed get the whole logged place.
+    const listed = report.groups.flatMap((g) => g.photos).filter((p) => p.cite);
+    const ids = listed.map((p) => p.photoId);
+    const places = await loggedPlaces(db, accountId, ids);
+    for (const p of listed) {
+      const text = places.get(p.photoId);
       if (text) p.place = JSON.parse(text) as Place;
     }
     const history = fleet && device.serial ? await fleet.historyOf(device.serial, accountId) : null;

@@ -13,8 +13,6 @@ export interface IndexedPhoto {
   photo: EvidencePhotoRow;
   /** Built from the index row: photoId, sha256, deviceId, sessionId, ip, and place as `{label}` only. */
   upload: LoggedEvent | undefined;
-  /** The logged place as JSON text, parsed only for the photos a report lists. */
-  place: string | null;
   added: number | null;
 }
 
@@ -83,7 +81,7 @@ export async function indexedPhotos(
       j.onRef('e.account_id', '=', 'p.account_id').onRef('e.photo_id', '=', 'p.id'),
     )
     .select(['p.id', 'p.sha256', 'p.uploaded_at', 'p.upload_device_id', 'p.upload_session_id', 'p.change_id'])
-    .select(['e.seq', 'e.at', 'e.place', 'e.place_label', 'e.added_change'])
+    .select(['e.seq', 'e.at', 'e.place_label', 'e.added_change'])
     .select(sql<string | null>`case when e.seq is null then p.upload_ip else e.ip end`.as('ip'))
     .select(differs('e.sha256', 'p.sha256').as('other_sha256'))
     .select(differs('e.device_id', 'p.upload_device_id').as('other_device'))
@@ -119,7 +117,22 @@ export async function indexedPhotos(
               place: r.place_label === null ? null : { label: r.place_label },
             },
           },
-    place: r.place,
     added: r.added_change === null ? null : Number(r.added_change),
   }));
+}
+
+/** The logged places (JSON text) of some of the account's photos: only those a report lists need more than a label. */
+export async function loggedPlaces(db: Queryable, accountId: string, photoIds: readonly string[]) {
+  const out = new Map<string, string>();
+  for (let i = 0; i < photoIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('evidence_uploads')
+      .select(['photo_id', 'place'])
+      .where('account_id', '=', accountId)
+      .where('photo_id', 'in', photoIds.slice(i, i + 500))
+      .where('place', 'is not', null)
+      .execute();
+    for (const r of rows) if (r.place !== null) out.set(r.photo_id, r.place);
+  }
+  return out;
 }

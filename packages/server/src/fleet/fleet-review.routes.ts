@@ -3,7 +3,6 @@ import { FleetImportList, StaffLookPage } from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import { json, problem, security } from '../adapters/http/openapi-parts.ts';
-import type { Principal } from '../platform/principal.ts';
 import type { FleetReviewService } from './fleet-review.service.ts';
 
 const problems = {
@@ -15,8 +14,7 @@ const problems = {
 export function fleetReviewRoutes(service: FleetReviewService, auth: MiddlewareHandler<AppEnv>) {
   const router = createRouter();
   // Other routers guard /fleet/* and /admin/* too; authenticate once however the routers are merged.
-  const once: MiddlewareHandler<AppEnv> = async (c, next) =>
-    (c.get('principal') as Principal | undefined) ? next() : auth(c, next);
+  const once: MiddlewareHandler<AppEnv> = async (c, next) => (c.get('principal') ? next() : auth(c, next));
   router.use('/fleet/imports', once);
   router.use('/admin/staff-looks', once);
 

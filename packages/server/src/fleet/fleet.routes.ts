@@ -44,7 +44,13 @@ export function fleetRoutes(service: FleetService, auth: MiddlewareHandler<AppEn
       request: {
         params: z.object({ kind: FleetImportKind }),
         query: z.object({
-          name: z.string().trim().min(1).max(255).optional().meta({ description: 'The file’s name, as listed' }),
+          name: z
+            .string()
+            .trim()
+            .min(1)
+            .max(255)
+            .optional()
+            .meta({ description: 'The file’s name, as listed' }),
         }),
         body: { content: { 'text/csv': { schema: z.string() } }, required: true },
       },

@@ -10,6 +10,7 @@ import type { Principal } from '../platform/principal.ts';
 import type { AuditRecorder } from '../audit/audit.recorder.ts';
 import type { EnrolmentsStore } from './enrolments.store.ts';
 import type { NotMeStore } from './not-me.store.ts';
+import { restoreEmailChangedBy } from './not-me-email.ts';
 
 export interface NotMeServiceDeps {
   db: Db;
@@ -38,10 +39,10 @@ export function createNotMeService(deps: NotMeServiceDeps) {
     by: { deviceId: string | null; sessionId: string | null; ip: string | null },
   ): Promise<NotMeResult> {
     const now = clock.now();
-    const { removed, ended } = await db.transaction().execute(async (trx) => {
+    const { removed, ended, restoredEmail } = await db.transaction().execute(async (trx) => {
       await store.requirePasswordChange(trx, accountId, now);
       const device = deviceId ? await devices.findDevice(trx, accountId, deviceId) : undefined;
-      if (!device) return { removed: null, ended: [] as string[] };
+      if (!device) return { removed: null, ended: [] as string[], restoredEmail: null };
       await enrolments.closeWaiting(trx, device.id, 'cancelled', now);
       await devices.setStatus(trx, device.id, 'removed', now);
       const ended = await devices.revokeDeviceSessions(trx, device.id, now, 'not-me');
@@ -50,14 +51,21 @@ export function createNotMeService(deps: NotMeServiceDeps) {
         kind: 'device.removed',
         body: { ...by, removedDeviceId: device.id },
       });
-      return { removed: device.id, ended };
+      const restoredEmail = await restoreEmailChangedBy(trx, audit, accountId, device.id, by);
+      return { removed: device.id, ended, restoredEmail };
     });
     for (const sessionId of ended)
       events.emit('session.revoked', { sessionId, deviceId: removed ?? '', accountId, reason: 'not-me' });
     events.emit('account.message', {
       accountId,
       event: 'security.not-me',
-      data: { deviceId: removed, byDeviceId: by.deviceId, ip: by.ip, passwordChangeRequired: true },
+      data: {
+        deviceId: removed,
+        byDeviceId: by.deviceId,
+        ip: by.ip,
+        passwordChangeRequired: true,
+        ...(restoredEmail ? { restoredEmail } : {}),
+      },
     });
     return { removedDeviceId: removed, endedSessions: ended.length, passwordChangeRequired: true };
   }

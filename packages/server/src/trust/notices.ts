@@ -27,6 +27,8 @@ interface RequestData {
   /** account.email-changed: the address before and after. */
   previousEmail?: string;
   email?: string;
+  /** security.not-me: the address put back, when the removed device had changed it. */
+  restoredEmail?: string;
 }
 
 /** What each risk signal means, for the owner. */
@@ -147,6 +149,9 @@ export function noticeFor(event: string, data: RequestData, at: Date): Notice | 
         lines: [
           `At ${time} "This wasn't me" removed a device from your account and signed it out.`,
           'Change your password from one of your trusted devices: until then no new device can sign in with it.',
+          ...(data.restoredEmail
+            ? [`That device had changed your e-mail address; it is ${data.restoredEmail} again.`]
+            : []),
         ],
         // The removed device is gone already; a link here would have nothing left to remove.
         deviceId: null,

@@ -56,6 +56,7 @@ export function createDeviceChallenges({ db, store, clock }: { db: Db; store: Pa
       purpose,
       account_id: actor.account.id,
       device_id: actor.device.id,
+      ip: actor.ip,
       created_at: now,
       expires_at: now + CHALLENGE_TTL_MS,
     });

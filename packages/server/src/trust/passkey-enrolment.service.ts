@@ -7,6 +7,7 @@ import type { Principal } from '../platform/principal.ts';
 import type { EnrolmentOutcomes } from './enrolment-outcomes.ts';
 import type { FactorsStore } from './factors.store.ts';
 import { checkAssertion, type DeviceChallenges } from './passkey-ceremony.ts';
+import type { PasskeyFailures } from './passkey-failures.ts';
 import type { PasskeysStore } from './passkeys.store.ts';
 import { CHALLENGE_TTL_MS, type RelyingParty } from './webauthn.ts';
 
@@ -15,6 +16,7 @@ export interface PasskeyEnrolmentDeps {
   store: PasskeysStore;
   challenges: DeviceChallenges;
   outcomes: EnrolmentOutcomes;
+  failures: PasskeyFailures;
   factors: FactorsStore;
   clock: Clock;
   /** Whether the server can e-mail sign-in codes (SMTP configured). */
@@ -59,11 +61,18 @@ export function createPasskeyEnrolment(deps: PasskeyEnrolmentDeps) {
     async enrolmentVerify(actor: Principal, credential: WebAuthnCredential, rp: RelyingParty) {
       if (actor.device.status === 'trusted') return { state: 'approved' as const, deviceId: actor.device.id };
       const e = await outcomes.openAttempt(actor);
+      // Refusals also count in the sign-in limits (per IP and account), like wrong passwords.
+      await deps.failures.guard(actor.account, actor.ip, false);
       const challenge = await challenges.take(actor, credential, 'enrolment');
       const row = await store.byCredentialId(db, credential.id);
       const info =
         row && row.account_id === e.account_id ? await checkAssertion(credential, row, challenge, rp) : null;
-      if (!row || !info) return outcomes.wrongCode(e, actor, 'passkey');
+      if (!row || !info) {
+        const failed = { account: actor.account, ip: actor.ip, deviceId: actor.device.id };
+        // wrongCode records the `sign-in.failed` entry itself.
+        await deps.failures.fail({ ...failed, reason: 'wrong-code', audited: false });
+        return outcomes.wrongCode(e, actor, 'passkey');
+      }
       const now = clock.now();
       const use = {
         counter: info.newCounter,

@@ -1,12 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   EnrolmentWays,
+  FactorChange,
+  PasskeyAdded,
   PasskeyAssertion,
   PasskeyList,
   PasskeyRegistration,
+  PasskeyRemoved,
   PasskeySignInRequest,
-  Passkey,
-  PasswordConfirmation,
+  ReauthProof,
   SignInResponse,
   WebAuthnOptions,
 } from '@shoebox/shared';
@@ -21,9 +23,10 @@ import type { RelyingParty } from './webauthn.ts';
 const problems = {
   400: problem('Invalid request'),
   401: problem('Not signed in, wrong password, or the passkey was not accepted'),
-  403: problem('Not allowed from this device'),
+  403: problem('Not allowed from this device, or `reauth_required`: give the password'),
   404: problem('No such passkey'),
   409: problem('Not in a state that allows this'),
+  429: problem('Too many failed sign-ins or unanswered passkey requests from this address'),
 } as const;
 
 const body = <T extends z.ZodType>(schema: T) => ({ body: { ...json(schema), required: true } });
@@ -71,37 +74,42 @@ export function passkeysRoutes(
         'post',
         '/account/passkeys/options',
         'Start adding a passkey (asks for the password)',
-        'Options for navigator.credentials.create; the challenge works once, for 5 minutes, on this device.',
+        'Options for navigator.credentials.create; the challenge works once, for 5 minutes, on this device. Needs the password, or a session proved in the last 15 minutes (else `403 reauth_required`).',
       ),
-      request: body(PasswordConfirmation),
+      request: body(ReauthProof),
       responses: { 200: { description: 'Creation options', ...json(WebAuthnOptions) }, ...problems },
     }),
     async (c) =>
-      c.json(
-        await passkeys.registrationOptions(principalOf(c), c.req.valid('json').password, rp(c.req.url)),
-        200,
-      ),
+      c.json(await passkeys.registrationOptions(principalOf(c), c.req.valid('json'), rp(c.req.url)), 200),
   );
 
   router.openapi(
     createRoute({
-      ...route('post', '/account/passkeys', 'Finish adding a passkey with the authenticator’s answer'),
+      ...route(
+        'post',
+        '/account/passkeys',
+        'Finish adding a passkey with the authenticator’s answer',
+        'Signs out every other session of the account unless `signOutOtherSessions` is false.',
+      ),
       request: body(PasskeyRegistration),
-      responses: { 200: { description: 'Added', ...json(Passkey) }, ...problems },
+      responses: { 200: { description: 'Added', ...json(PasskeyAdded) }, ...problems },
     }),
     async (c) => c.json(await passkeys.register(principalOf(c), c.req.valid('json'), rp(c.req.url)), 200),
   );
 
   router.openapi(
     createRoute({
-      ...route('post', '/account/passkeys/{id}/remove', 'Remove a passkey (asks for the password)'),
-      request: { params: z.object({ id: z.string().min(1).max(64) }), ...body(PasswordConfirmation) },
-      responses: { 204: { description: 'Removed' }, ...problems },
+      ...route(
+        'post',
+        '/account/passkeys/{id}/remove',
+        'Remove a passkey (asks for the password)',
+        'Needs the password, or a session proved in the last 15 minutes (else `403 reauth_required`). Signs out every other session of the account unless `signOutOtherSessions` is false.',
+      ),
+      request: { params: z.object({ id: z.string().min(1).max(64) }), ...body(FactorChange) },
+      responses: { 200: { description: 'Removed', ...json(PasskeyRemoved) }, ...problems },
     }),
-    async (c) => {
-      await passkeys.remove(principalOf(c), c.req.valid('param').id, c.req.valid('json').password);
-      return c.body(null, 204);
-    },
+    async (c) =>
+      c.json(await passkeys.remove(principalOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
 
   router.openapi(
@@ -148,9 +156,11 @@ export function passkeysRoutes(
       path: '/auth/passkey/options',
       tags: ['auth'],
       summary: 'Start a passkey sign-in (no e-mail or password)',
+      description:
+        'At most 10 unanswered requests per client address (each lives 5 minutes), and none from an address blocked for failed sign-ins (`429 rate_limited`).',
       responses: { 200: { description: 'Request options', ...json(WebAuthnOptions) }, ...problems },
     }),
-    async (c) => c.json(await signIn.options(rp(c.req.url)), 200),
+    async (c) => c.json(await signIn.options(rp(c.req.url), c.get('ip')), 200),
   );
 
   router.openapi(

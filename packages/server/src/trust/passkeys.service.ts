@@ -68,7 +68,11 @@ export function createPasskeysService(deps: PasskeysServiceDeps) {
     },
 
     /** Step one: options for `navigator.credentials.create`, after the proof of identity. */
-    async registrationOptions(actor: Principal, proof: ReauthProof, rp: RelyingParty): Promise<WebAuthnOptions> {
+    async registrationOptions(
+      actor: Principal,
+      proof: ReauthProof,
+      rp: RelyingParty,
+    ): Promise<WebAuthnOptions> {
       await confirmIdentity(actor, proof);
       const existing = await store.list(db, actor.account.id);
       const options = await generateRegistrationOptions({

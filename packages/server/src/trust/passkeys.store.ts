@@ -75,6 +75,18 @@ export function createPasskeysStore() {
       await db.insertInto('webauthn_challenges').values(row).execute();
     },
 
+    /** Unexpired challenges of one purpose asked from one address, and when the oldest of them expires. */
+    async outstanding(db: Queryable, purpose: ChallengeRow['purpose'], ip: string, now: number) {
+      const r = await db
+        .selectFrom('webauthn_challenges')
+        .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('expires_at').as('first')])
+        .where('ip', '=', ip)
+        .where('purpose', '=', purpose)
+        .where('expires_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return { count: Number(r.n), firstExpiry: Number(r.first ?? now) };
+    },
+
     /** Takes a challenge for good: the first caller gets the row, later ones (and other purposes) get nothing. */
     async takeChallenge(
       db: Queryable,

@@ -1,4 +1,5 @@
 import type { Db } from '../adapters/db/database.ts';
+import type { GeoLocator } from '../adapters/geo/geo.ts';
 import type { Mailer } from '../adapters/mail/mailer.ts';
 import type { PasswordCheck } from '../accounts/password-check.ts';
 import type { DevicesStore } from '../devices/devices.store.ts';
@@ -21,6 +22,8 @@ import { createPasskeyEnrolment } from './passkey-enrolment.service.ts';
 import { createPasskeySignIn } from './passkey-sign-in.service.ts';
 import { createPasskeysService } from './passkeys.service.ts';
 import { createPasskeysStore } from './passkeys.store.ts';
+import { createEndOtherSessions } from './other-sessions.ts';
+import { createPasskeyFailures } from './passkey-failures.ts';
 import { relyingPartyFor } from './webauthn.ts';
 import { createRecentAuth } from '../devices/recent-auth.ts';
 import { createSignInThrottle } from '../devices/sign-in-throttle.ts';
@@ -38,6 +41,8 @@ export interface TrustDeps {
   publicUrl: string;
   /** The WebAuthn relying party: the configured public URL and RP id, when set (see webauthn.ts). */
   webauthn: { publicUrl?: string | undefined; rpId?: string | undefined };
+  /** Places of failed passkey sign-ins, as for failed passwords. */
+  geo: GeoLocator;
 }
 
 /** The trust capability's services, wired from its stores; app.ts mounts their routes. */
@@ -48,8 +53,16 @@ export function createTrust(deps: TrustDeps) {
   const passkeysStore = createPasskeysStore();
   const challenges = createDeviceChallenges({ db, store: passkeysStore, clock });
   const outcomes = createEnrolmentOutcomes({ db, enrolments, devices, events, clock, audit });
-  /** The one re-authentication rule of sensitive actions (passkeys should call it too). */
+  /** The one re-authentication rule of sensitive actions. */
   const requireRecentAuth = createRecentAuth({ clock, checkPassword });
+  const failures = createPasskeyFailures({
+    db,
+    throttle: createSignInThrottle(),
+    geo: deps.geo,
+    events,
+    clock,
+    audit,
+  });
   const notMe = createNotMeService({
     db,
     store: createNotMeStore(),
@@ -98,7 +111,8 @@ export function createTrust(deps: TrustDeps) {
     passkeys: createPasskeysService({
       db,
       store: passkeysStore,
-      checkPassword,
+      requireRecentAuth,
+      endOtherSessions: createEndOtherSessions({ devices, events, clock }),
       challenges,
       events,
       clock,
@@ -109,13 +123,23 @@ export function createTrust(deps: TrustDeps) {
       store: passkeysStore,
       challenges,
       outcomes,
+      failures,
       factors: factorsStore,
       clock,
       emailEnabled: mailer.enabled,
     }),
     /** Passkey sign-in opens sessions through the devices service, which is built after this module. */
     passkeySignIn: (more: { accounts: AccountsStore; openSession: DevicesService['openSession'] }) =>
-      createPasskeySignIn({ db, store: passkeysStore, enrolments, outcomes, clock, ...more }),
+      createPasskeySignIn({
+        db,
+        store: passkeysStore,
+        devices,
+        enrolments,
+        outcomes,
+        failures,
+        clock,
+        ...more,
+      }),
     relyingParty: relyingPartyFor(deps.webauthn),
   };
 }

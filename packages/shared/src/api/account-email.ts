@@ -19,7 +19,12 @@ export const EmailChangeRequest = z
 export type EmailChangeRequest = z.input<typeof EmailChangeRequest>;
 
 export const EmailChangeConfirmation = z
-  .object({ code: z.string().trim().min(6).max(20).meta({ description: 'The code e-mailed to the new address' }) })
+  .object({
+    code: z.string().trim().min(6).max(20).meta({ description: 'The code e-mailed to the new address' }),
+    newEmail: Email.optional().meta({
+      description: 'When given, the pending change must be to this address',
+    }),
+  })
   .meta({ id: 'EmailChangeConfirmation' });
 export type EmailChangeConfirmation = z.infer<typeof EmailChangeConfirmation>;
 

@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
+import { ConfirmDialog } from '../components/Dialogs.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { CreateAccountSection, SignupPolicySection } from './AccountForms.tsx';
+import { InvitesSection } from './InvitesSection.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { useMe } from '../session/session.tsx';
 
 type Account = Schemas['Account'];
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -10,6 +13,9 @@ const reason = (err: unknown) => (err instanceof Error ? err.message : String(er
 /** Accounts of the server: list, create, invite, support role, and the sign-up policy. */
 export function AccountsPanel() {
   const { t, fmt } = useI18n();
+  const me = useMe().account.id;
+  const [tick, setTick] = useState(0);
+  const [disabling, setDisabling] = useState<Account | null>(null);
   const [accounts, setAccounts] = useState<Account[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,6 +32,7 @@ export function AccountsPanel() {
     try {
       setMessage(await action());
       load();
+      setTick((n) => n + 1);
       return true;
     } catch (err) {
       setError(reason(err));
@@ -39,10 +46,18 @@ export function AccountsPanel() {
       );
       return t('admin.accounts.roleChanged', { email: account.email, role: t(`admin.role.${role}`) });
     });
+  const setDisabled = (account: Account, disable: boolean) =>
+    run(async () => {
+      const params = { params: { path: { id: account.id } } };
+      if (disable) await call(api.POST('/admin/accounts/{id}/disable', params));
+      else await call(api.POST('/admin/accounts/{id}/enable', params));
+      return t(disable ? 'admin.accounts.disabled' : 'admin.accounts.enabled', { email: account.email });
+    });
 
   return (
     <>
       <SignupPolicySection run={run} />
+      <InvitesSection run={run} tick={tick} />
       <CreateAccountSection run={run} />
       <section className="card security__section" aria-labelledby="admin-accounts">
         <h2 id="admin-accounts">{t('admin.accounts.title')}</h2>
@@ -62,6 +77,7 @@ export function AccountsPanel() {
                   <th className="hide-narrow">{t('auth.displayName')}</th>
                   <th>{t('admin.accounts.role')}</th>
                   <th className="hide-narrow">{t('admin.accounts.created')}</th>
+                  <th>{t('admin.accounts.status')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -84,6 +100,29 @@ export function AccountsPanel() {
                       )}
                     </td>
                     <td className="hide-narrow">{fmt.date(a.createdAt)}</td>
+                    <td data-testid="account-status">
+                      {a.disabledAt
+                        ? t('admin.accounts.disabledSince', { time: fmt.dateTime(a.disabledAt) })
+                        : null}
+                      {a.disabledAt ? ' ' : null}
+                      {a.id === me ? (
+                        t('admin.accounts.you')
+                      ) : (
+                        <button
+                          type="button"
+                          className="button"
+                          aria-label={t(
+                            a.disabledAt ? 'admin.accounts.enableFor' : 'admin.accounts.disableFor',
+                            {
+                              email: a.email,
+                            },
+                          )}
+                          onClick={() => (a.disabledAt ? void setDisabled(a, false) : setDisabling(a))}
+                        >
+                          {t(a.disabledAt ? 'admin.accounts.enable' : 'admin.accounts.disable')}
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -91,6 +130,18 @@ export function AccountsPanel() {
           </div>
         ) : null}
       </section>
+      {disabling ? (
+        <ConfirmDialog
+          title={t('admin.accounts.disableFor', { email: disabling.email })}
+          body={t('admin.accounts.disableConfirm', { email: disabling.email })}
+          confirmLabel={t('admin.accounts.disable')}
+          onClose={() => setDisabling(null)}
+          onConfirm={async () => {
+            await setDisabled(disabling, true);
+            setDisabling(null);
+          }}
+        />
+      ) : null}
     </>
   );
 }

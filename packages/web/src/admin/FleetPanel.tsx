@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { HistoryView } from './HistoryView.tsx';
+import { ImportsList } from './ImportsList.tsx';
 
 type Kind = 'shipments' | 'sales' | 'activations';
 const KINDS: Kind[] = ['shipments', 'sales', 'activations'];
@@ -13,15 +14,17 @@ const reason = (err: unknown) => (err instanceof Error ? err.message : String(er
 
 /** Fleet records: CSV imports (admins) with every refused row listed, and a serial's history (staff, with a reason). */
 export function FleetPanel({ canImport }: { canImport: boolean }) {
+  const [tick, setTick] = useState(0);
   return (
     <>
-      {canImport ? <ImportSection /> : null}
+      {canImport ? <ImportSection onImported={() => setTick((n) => n + 1)} /> : null}
+      {canImport ? <ImportsList tick={tick} /> : null}
       <LookupSection />
     </>
   );
 }
 
-function ImportSection() {
+function ImportSection({ onImported }: { onImported: () => void }) {
   const { t } = useI18n();
   const [kind, setKind] = useState<Kind>('shipments');
   const [file, setFile] = useState<File | null>(null);
@@ -39,13 +42,15 @@ function ImportSection() {
     try {
       const text = await file.text();
       const reply = await api.POST('/fleet/imports/{kind}', {
-        params: { path: { kind } },
+        params: { path: { kind }, query: { name: file.name } },
         body: text,
         bodySerializer: (body: string) => body,
         headers: { 'content-type': 'text/csv' },
       });
-      if (reply.response.ok && reply.data) setResult(reply.data);
-      else {
+      if (reply.response.ok && reply.data) {
+        setResult(reply.data);
+        onImported();
+      } else {
         const problem = (reply.error ?? {}) as { detail?: string; errors?: RowProblem[] };
         setError(problem.detail ?? `HTTP ${reply.response.status}`);
         setRows(problem.errors ?? []);

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { HistoryView } from './HistoryView.tsx';
+import { StaffLooksSection } from './StaffLooksSection.tsx';
 
 type Histories = Schemas['AccountDeviceHistories'];
 interface Look {
@@ -23,6 +24,7 @@ export function SupportPanel({ canList }: { canList: boolean }) {
   const [why, setWhy] = useState('');
   const [look, setLook] = useState<Look | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
   useEffect(() => {
     if (!canList) return;
     call(api.GET('/admin/accounts'))
@@ -36,75 +38,95 @@ export function SupportPanel({ canList }: { canList: boolean }) {
     setLook(null);
     const stated = why.trim();
     try {
+      // Support staff cannot list accounts: they name one by e-mail (a look of its own, recorded with the reason).
+      const found = canList
+        ? null
+        : await call(
+            api.GET('/admin/accounts/lookup', {
+              params: { query: { email: accountId.trim(), reason: stated } },
+            }),
+          );
       const result = await call(
         api.GET('/fleet/accounts/{accountId}/devices', {
-          params: { path: { accountId: accountId.trim() }, query: { reason: stated } },
+          params: { path: { accountId: found?.id ?? accountId.trim() }, query: { reason: stated } },
         }),
       );
-      const named = accounts.find((a) => a.id === result.accountId)?.email ?? result.accountId;
+      const named =
+        found?.email ?? accounts.find((a) => a.id === result.accountId)?.email ?? result.accountId;
       setLook({ account: named, reason: stated, at: new Date().toISOString(), result });
     } catch (err) {
       setError(reason(err));
+    } finally {
+      setTick((n) => n + 1);
     }
   };
 
   return (
-    <section className="card security__section" aria-labelledby="support-title">
-      <h2 id="support-title">{t('support.title')}</h2>
-      <p>{t('support.body')}</p>
-      <form className="admin-row" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span>{t('support.account')}</span>
-          {canList ? (
-            <select value={accountId} onChange={(e) => setAccountId(e.target.value)} required>
-              <option value="">{t('support.pick')}</option>
-              {accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.email}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input value={accountId} maxLength={64} onChange={(e) => setAccountId(e.target.value)} required />
-          )}
-        </label>
-        <label className="field">
-          <span>{t('support.reason')}</span>
-          <input value={why} maxLength={500} onChange={(e) => setWhy(e.target.value)} required />
-        </label>
-        <button type="submit" className="button button--primary">
-          {t('support.submit')}
-        </button>
-      </form>
-      <p className="field__hint">{t('support.recordedHint')}</p>
-      {error ? (
-        <p className="form__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {look ? (
-        <div data-testid="support-result">
-          <p className="notice" role="status">
-            {t('support.accessed', {
-              account: look.account,
-              count: look.result.items.length,
-              time: fmt.dateTime(look.at),
-              reason: look.reason,
-            })}
+    <>
+      <section className="card security__section" aria-labelledby="support-title">
+        <h2 id="support-title">{t('support.title')}</h2>
+        <p>{t('support.body')}</p>
+        <form className="admin-row" onSubmit={(e) => void submit(e)}>
+          <label className="field">
+            <span>{canList ? t('support.account') : t('support.byEmail')}</span>
+            {canList ? (
+              <select value={accountId} onChange={(e) => setAccountId(e.target.value)} required>
+                <option value="">{t('support.pick')}</option>
+                {accounts.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.email}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                type="email"
+                value={accountId}
+                maxLength={254}
+                onChange={(e) => setAccountId(e.target.value)}
+                required
+              />
+            )}
+          </label>
+          <label className="field">
+            <span>{t('support.reason')}</span>
+            <input value={why} maxLength={500} onChange={(e) => setWhy(e.target.value)} required />
+          </label>
+          <button type="submit" className="button button--primary">
+            {t('support.submit')}
+          </button>
+        </form>
+        <p className="field__hint">{t('support.recordedHint')}</p>
+        {error ? (
+          <p className="form__error" role="alert">
+            {error}
           </p>
-          {look.result.items.length === 0 ? <p>{t('support.noDevices')}</p> : null}
-          {look.result.items.map((item) => (
-            <div key={item.device.id} className="support-device">
-              <h3>
-                {item.device.name}
-                {item.device.model ? ` (${item.device.model})` : ''} ·{' '}
-                {t(`devices.status.${item.device.status}`)}
-              </h3>
-              <HistoryView history={item.history} />
-            </div>
-          ))}
-        </div>
-      ) : null}
-    </section>
+        ) : null}
+        {look ? (
+          <div data-testid="support-result">
+            <p className="notice" role="status">
+              {t('support.accessed', {
+                account: look.account,
+                count: look.result.items.length,
+                time: fmt.dateTime(look.at),
+                reason: look.reason,
+              })}
+            </p>
+            {look.result.items.length === 0 ? <p>{t('support.noDevices')}</p> : null}
+            {look.result.items.map((item) => (
+              <div key={item.device.id} className="support-device">
+                <h3>
+                  {item.device.name}
+                  {item.device.model ? ` (${item.device.model})` : ''} ·{' '}
+                  {t(`devices.status.${item.device.status}`)}
+                </h3>
+                <HistoryView history={item.history} />
+              </div>
+            ))}
+          </div>
+        ) : null}
+      </section>
+      {canList ? <StaffLooksSection tick={tick} /> : null}
+    </>
   );
 }

@@ -366,7 +366,66 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * List sign-up invites not yet used (admin)
+     * @description Expired ones are listed (and marked) until revoked.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Invites */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['InviteList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin (or support staff, for the lookup), or not from a trusted device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such account or invite */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     put?: never;
     /** Invite someone to sign up (admin) */
     post: {
@@ -392,6 +451,7 @@ export interface paths {
           };
           content: {
             'application/json': {
+              id: string;
               code: string;
               email: string;
               expiresAt: string;
@@ -516,6 +576,332 @@ export interface paths {
       };
     };
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/accounts/lookup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find an account by e-mail (admins and support staff, with a reason)
+     * @description The look is recorded, with its reason, in that account’s audit log (where its owner sees it) before the answer is given; an address with no account is recorded in the server’s log and answers 404.
+     */
+    get: {
+      parameters: {
+        query: {
+          email: string;
+          /** @description Why staff look this account up (required; recorded in its audit log) */
+          reason?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The account */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Account'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin (or support staff, for the lookup), or not from a trusted device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such account or invite */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/accounts/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Disable an account: no sign-in, every session ends at once (admin)
+     * @description Its sessions are revoked and their live sockets closed; recorded in the account’s audit log. An admin cannot disable their own account or the last admin (409). Disabling a disabled account changes nothing.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The account */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Account'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin (or support staff, for the lookup), or not from a trusted device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such account or invite */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Your own account, or the last admin */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/accounts/{id}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enable a disabled account again (admin)
+     * @description Its devices sign in again as before (nothing else was removed). Recorded in the account’s audit log.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The account */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Account'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin (or support staff, for the lookup), or not from a trusted device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such account or invite */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Your own account, or the last admin */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/invites/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an invite (admin)
+     * @description Its code no longer signs anyone up. Recorded in the admin’s audit log.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Revoked */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin (or support staff, for the lookup), or not from a trusted device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such account or invite */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -4666,7 +5052,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4693,12 +5079,21 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     put?: never;
     /**
      * Finish adding a passkey with the authenticator’s answer
-     * @description Finish adding a passkey with the authenticator’s answer
+     * @description Signs out every other session of the account unless `signOutOtherSessions` is false.
      */
     post: {
       parameters: {
@@ -4719,7 +5114,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['Passkey'];
+            'application/json': components['schemas']['PasskeyAdded'];
           };
         };
         /** @description Invalid request */
@@ -4740,7 +5135,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4760,6 +5155,15 @@ export interface paths {
         };
         /** @description Not in a state that allows this */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -4786,7 +5190,7 @@ export interface paths {
     put?: never;
     /**
      * Start adding a passkey (asks for the password)
-     * @description Options for navigator.credentials.create; the challenge works once, for 5 minutes, on this device.
+     * @description Options for navigator.credentials.create; the challenge works once, for 5 minutes, on this device. Needs the password, or a session proved in the last 15 minutes (else `403 reauth_required`).
      */
     post: {
       parameters: {
@@ -4797,7 +5201,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['PasswordConfirmation'];
+          'application/json': components['schemas']['ReauthProof'];
         };
       };
       responses: {
@@ -4828,7 +5232,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4848,6 +5252,15 @@ export interface paths {
         };
         /** @description Not in a state that allows this */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -4874,7 +5287,7 @@ export interface paths {
     put?: never;
     /**
      * Remove a passkey (asks for the password)
-     * @description Remove a passkey (asks for the password)
+     * @description Needs the password, or a session proved in the last 15 minutes (else `403 reauth_required`). Signs out every other session of the account unless `signOutOtherSessions` is false.
      */
     post: {
       parameters: {
@@ -4887,16 +5300,18 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': components['schemas']['PasswordConfirmation'];
+          'application/json': components['schemas']['FactorChange'];
         };
       };
       responses: {
         /** @description Removed */
-        204: {
+        200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['PasskeyRemoved'];
+          };
         };
         /** @description Invalid request */
         400: {
@@ -4916,7 +5331,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4936,6 +5351,15 @@ export interface paths {
         };
         /** @description Not in a state that allows this */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -4998,7 +5422,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5018,6 +5442,15 @@ export interface paths {
         };
         /** @description Not in a state that allows this */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -5084,7 +5517,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5104,6 +5537,15 @@ export interface paths {
         };
         /** @description Not in a state that allows this */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -5176,7 +5618,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5203,6 +5645,15 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
       };
     };
     delete?: never;
@@ -5220,7 +5671,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start a passkey sign-in (no e-mail or password) */
+    /**
+     * Start a passkey sign-in (no e-mail or password)
+     * @description At most 10 unanswered requests per client address (each lives 5 minutes), and none from an address blocked for failed sign-ins (`429 rate_limited`).
+     */
     post: {
       parameters: {
         query?: never;
@@ -5257,7 +5711,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5277,6 +5731,15 @@ export interface paths {
         };
         /** @description Not in a state that allows this */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -5345,7 +5808,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not allowed from this device */
+        /** @description Not allowed from this device, or `reauth_required`: give the password */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5365,6 +5828,15 @@ export interface paths {
         };
         /** @description Not in a state that allows this */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many failed sign-ins or unanswered passkey requests from this address */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -5873,7 +6345,10 @@ export interface paths {
      */
     post: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description The file’s name, as listed */
+          name?: string;
+        };
         header?: never;
         path: {
           kind: 'shipments' | 'sales' | 'activations';
@@ -6082,6 +6557,141 @@ export interface paths {
         };
         /** @description No such account */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Past fleet imports: who, when, which file, how many rows (admin)
+     * @description The latest 200, newest first. Only whole files are ever stored, so each lists no bad rows.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Imports */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FleetImportList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin, or not from a trusted device */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/staff-looks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every look by support staff or admins at an account’s records, server-wide (admin)
+     * @description Newest first, from the audit log: who looked at which account, when, what and why.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          before?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Looks */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['StaffLookPage'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin, or not from a trusted device */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -6488,6 +7098,7 @@ export interface components {
       /** @enum {string} */
       signupPolicy: 'open' | 'invite' | 'closed';
       initialized: boolean;
+      trashDays?: number;
     };
     Account: {
       id: string;
@@ -6496,6 +7107,7 @@ export interface components {
       /** @enum {string} */
       role: 'admin' | 'user' | 'support';
       createdAt: string;
+      disabledAt?: string | null;
     };
     Problem: {
       type: string;
@@ -6535,6 +7147,17 @@ export interface components {
       /** @default true */
       signOutOtherSessions: boolean;
     };
+    InviteList: {
+      items: components['schemas']['Invite'][];
+    };
+    Invite: {
+      id: string;
+      email: string;
+      expiresAt: string;
+      createdAt: string | null;
+      createdBy: string | null;
+      expired: boolean;
+    };
     EmailChange: {
       /** @enum {string} */
       status: 'pending' | 'changed';
@@ -6559,6 +7182,11 @@ export interface components {
     EmailChangeConfirmation: {
       /** @description The code e-mailed to the new address */
       code: string;
+      /**
+       * Format: email
+       * @description When given, the pending change must be to this address
+       */
+      newEmail?: string;
     };
     SignInResponse: {
       token: string;
@@ -6969,12 +7597,25 @@ export interface components {
     WebAuthnOptions: {
       [key: string]: unknown;
     };
-    PasswordConfirmation: {
-      password: string;
+    PasskeyAdded: {
+      id: string;
+      name: string;
+      createdAt: string;
+      lastUsedAt: string | null;
+      /** @description The authenticator verified the person (PIN, biometrics) */
+      userVerified: boolean;
+      /** @description The passkey may be synced (multi-device) */
+      backupEligible: boolean;
+      backedUp: boolean;
+      transports: string[];
+      /** @description Other sessions signed out by this change */
+      endedSessions: number;
     };
     PasskeyRegistration: {
       name?: string;
       credential: components['schemas']['WebAuthnCredential'];
+      /** @description End every other session of the account (the default); false keeps them */
+      signOutOtherSessions?: boolean;
     };
     WebAuthnCredential: {
       id: string;
@@ -6991,6 +7632,10 @@ export interface components {
       authenticatorAttachment?: string;
     } & {
       [key: string]: unknown;
+    };
+    PasskeyRemoved: {
+      /** @description Other sessions signed out by this change */
+      endedSessions: number;
     };
     EnrolmentWays: {
       trustedDevice: boolean;
@@ -7158,6 +7803,43 @@ export interface components {
         };
         history: components['schemas']['DeviceHistory'];
       }[];
+    };
+    FleetImportList: {
+      items: components['schemas']['FleetImportRecord'][];
+    };
+    FleetImportRecord: {
+      id: string;
+      /** @enum {string} */
+      kind: 'shipments' | 'sales' | 'activations';
+      fileName: string | null;
+      sha256: string;
+      rows: number;
+      imported: number;
+      duplicates: number;
+      importedAt: string;
+      importedBy: {
+        id: string;
+        email: string | null;
+      };
+    };
+    StaffLookPage: {
+      items: components['schemas']['StaffLook'][];
+      nextBefore: number | null;
+    };
+    StaffLook: {
+      seq: number;
+      at: string;
+      staff: {
+        id: string;
+        email: string | null;
+      };
+      account: {
+        id: string;
+        email: string | null;
+      } | null;
+      reason: string;
+      scope: string;
+      ip: string | null;
     };
     PhotoProvenance: {
       photoId: string;

@@ -31,5 +31,6 @@ export const enPasskeys = {
   'security.passkeys.synced': 'synced between devices',
   'security.passkeys.deviceBound': 'on one device only',
   'security.passkeys.passwordFirst':
-    'Enter your current password above the button to add or remove a passkey.',
+    'Enter your current password to add or remove a passkey (not needed within 15 minutes of signing in).',
+  'security.passkeys.endedSessions': '{count} other sessions signed out.',
 } as const;

@@ -1,5 +1,6 @@
 import { enPages } from './en.pages.ts';
 import { enPasskeys } from './en.passkeys.ts';
+import { enAdmin } from './en.admin.ts';
 
 /**
  * English strings: the reference locale. Every other locale must have exactly these keys (see `Messages`), and
@@ -10,6 +11,7 @@ export const en = {
   // Some screens keep their strings in files of their own (sharing/admin/risk/audit; passkeys), spread here.
   ...enPages,
   ...enPasskeys,
+  ...enAdmin,
   'app.name': 'Shoebox',
   'app.tagline': 'Your photos, on your own server.',
   'app.loading': 'Loading…',

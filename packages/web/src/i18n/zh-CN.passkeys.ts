@@ -32,5 +32,6 @@ export const zhCNPasskeys: { readonly [K in keyof typeof enPasskeys]: string } =
   'security.passkeys.verified': '会验证你的身份（PIN 或生物识别）',
   'security.passkeys.synced': '在设备之间同步',
   'security.passkeys.deviceBound': '仅保存在一台设备上',
-  'security.passkeys.passwordFirst': '添加或移除通行密钥前，请先在上方输入当前密码。',
+  'security.passkeys.passwordFirst': '添加或移除通行密钥前，请输入当前密码（登录后 15 分钟内无需输入）。',
+  'security.passkeys.endedSessions': '已退出 {count} 个其他会话。',
 };

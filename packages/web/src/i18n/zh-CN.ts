@@ -1,11 +1,13 @@
 import type { Messages } from './en.ts';
 import { zhCNPages } from './zh-CN.pages.ts';
 import { zhCNPasskeys } from './zh-CN.passkeys.ts';
+import { zhCNAdmin } from './zh-CN.admin.ts';
 
 /** Simplified Chinese. Typed as `Messages`: a key missing here, or one English does not have, fails to compile. */
 export const zhCN: Messages = {
   ...zhCNPages,
   ...zhCNPasskeys,
+  ...zhCNAdmin,
   'app.name': 'Shoebox',
   'app.tagline': '你的照片，存在你自己的服务器上。',
   'app.loading': '正在加载…',

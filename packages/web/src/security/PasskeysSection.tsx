@@ -13,6 +13,7 @@ export function PasskeysSection() {
   const [items, setItems] = useState<Passkey[] | null>(null);
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
+  const [others, setOthers] = useState(true);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [working, setWorking] = useState(false);
@@ -39,30 +40,34 @@ export function PasskeysSection() {
     }
   };
 
+  // Left empty, the password is not sent: a session that signed in within 15 minutes needs none.
+  const proof = () => (password ? { password } : {});
+  const ended = (count: number) => t('security.passkeys.endedSessions', { count });
+
   const add = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const options = await call(api.POST('/account/passkeys/options', { body: { password } }));
+      const options = await call(api.POST('/account/passkeys/options', { body: proof() }));
       const credential = await createPasskey(options);
       const added = await call(
         api.POST('/account/passkeys', {
-          body: { credential, ...(name.trim() ? { name: name.trim() } : {}) },
+          body: { credential, signOutOtherSessions: others, ...(name.trim() ? { name: name.trim() } : {}) },
         }),
       );
       setName('');
-      return t('security.passkeys.added', { name: added.name });
+      return `${t('security.passkeys.added', { name: added.name })} ${ended(added.endedSessions)}`;
     });
   };
 
   const remove = (passkey: Passkey) =>
     run(async () => {
-      await call(
+      const removed = await call(
         api.POST('/account/passkeys/{id}/remove', {
           params: { path: { id: passkey.id } },
-          body: { password },
+          body: { ...proof(), signOutOtherSessions: others },
         }),
       );
-      return t('security.passkeys.removed');
+      return `${t('security.passkeys.removed')} ${ended(removed.endedSessions)}`;
     });
 
   return (
@@ -92,7 +97,7 @@ export function PasskeysSection() {
               <button
                 type="button"
                 className="button"
-                disabled={working || password.length === 0}
+                disabled={working}
                 aria-label={t('security.passkeys.removeLabel', { name: p.name })}
                 onClick={() => void remove(p)}
               >
@@ -121,11 +126,11 @@ export function PasskeysSection() {
           <span>{t('security.passkeys.name')}</span>
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
         </label>
-        <button
-          type="submit"
-          className="button"
-          disabled={working || password.length === 0 || !passkeysSupported()}
-        >
+        <label className="check">
+          <input type="checkbox" checked={others} onChange={(e) => setOthers(e.target.checked)} />
+          <span>{t('security.password.signOutOthers')}</span>
+        </label>
+        <button type="submit" className="button" disabled={working || !passkeysSupported()}>
           {t('security.passkeys.add')}
         </button>
         {passkeysSupported() ? null : <p>{t('auth.passkey.unsupported')}</p>}

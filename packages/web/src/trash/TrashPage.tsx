@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, call } from '../api/client.tsx';
 import { useViewerParam } from '../app/router.tsx';
 import { ConfirmDialog } from '../components/Dialogs.tsx';
@@ -13,14 +13,19 @@ import { SelectionBar } from '../timeline/SelectionBar.tsx';
 import { neighboursIn } from '../timeline/TimelinePage.tsx';
 
 const Viewer = lazy(() => import('../viewer/Viewer.tsx'));
-const RETENTION_DAYS = 30;
+/** Until the server says (GET /api/server `trashDays`, from TRASH_DAYS), its default. */
+const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 3600e3;
 const HEAD_HEIGHT = 112;
 
-export function daysLeft(trashedAt: string | null, now = Date.now()): number {
-  if (!trashedAt) return RETENTION_DAYS;
+export function daysLeft(
+  trashedAt: string | null,
+  retentionDays = DEFAULT_RETENTION_DAYS,
+  now = Date.now(),
+): number {
+  if (!trashedAt) return retentionDays;
   const days = Math.floor((now - Date.parse(trashedAt)) / DAY_MS);
-  return Math.max(0, RETENTION_DAYS - days);
+  return Math.max(0, retentionDays - days);
 }
 
 /** Trashed photos with the days each has left; restore, delete for good, or empty the trash. */
@@ -32,6 +37,12 @@ export default function TrashPage() {
   const [selection, setSelection] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<'empty' | 'delete' | null>(null);
   const [viewing, setViewing] = useViewerParam();
+  const [retentionDays, setRetentionDays] = useState(DEFAULT_RETENTION_DAYS);
+  useEffect(() => {
+    call(api.GET('/server'))
+      .then((info) => setRetentionDays(info.trashDays ?? DEFAULT_RETENTION_DAYS))
+      .catch(() => undefined);
+  }, []);
 
   const restore = async (ids: string[]) => {
     const { done, errors } = await restorePhotos(ids);
@@ -42,7 +53,7 @@ export default function TrashPage() {
     if (errors[0]) toast({ tone: 'error', message: t('toast.failed', { reason: errors[0] }) });
   };
 
-  const badge = (item: LibraryItem) => tn('photo.daysLeft', daysLeft(item.trashedAt));
+  const badge = (item: LibraryItem) => tn('photo.daysLeft', daysLeft(item.trashedAt, retentionDays));
 
   const head = (
     <div className="page-head page-head--trash" style={{ height: HEAD_HEIGHT }}>

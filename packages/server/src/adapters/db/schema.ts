@@ -473,6 +473,7 @@ export interface WebauthnChallengesTable {
   purpose: 'register' | 'sign-in' | 'enrolment';
   account_id: string | null;
   device_id: string | null;
+  ip: string | null;
   created_at: number;
   expires_at: number;
 }

@@ -7,7 +7,8 @@
  * then copied it into a JS array and that into another. Here libheif hands over its native YCbCr 4:2:0 planes
  * (18 MB for 12 MP) and this code converts them to RGB while reading them from the heap, averaging 2x2 blocks (or
  * larger) when the caller needs fewer pixels: only the small result exists outside the heap, and the heap, which
- * never shrinks while the thread lives, stays at about a third of its former size. Images with alpha, more than
+ * never shrinks while the thread lives, stays smaller (23 MB instead of 70 for an iPhone 11 Pro photo; a
+ * single-frame 12 MP HEVC image needs ~80 MB either way, for the decoder itself). Images with alpha, more than
  * 8 bits or an unusual colour matrix are left to libheif's own RGBA conversion.
  */
 export const HEIC_WORKER_SOURCE = String.raw`

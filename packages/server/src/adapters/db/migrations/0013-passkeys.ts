@@ -36,6 +36,8 @@ export function passkeysMigration(dialect: DialectName): Migration {
         .addColumn('purpose', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text')
         .addColumn('device_id', 'text')
+        // The client address that asked: unauthenticated sign-in challenges are capped per address.
+        .addColumn('ip', 'text')
         .addColumn('created_at', t.time, (c) => c.notNull())
         .addColumn('expires_at', t.time, (c) => c.notNull())
         .execute();
@@ -43,6 +45,11 @@ export function passkeysMigration(dialect: DialectName): Migration {
         .createIndex('webauthn_challenges_expiry')
         .on('webauthn_challenges')
         .column('expires_at')
+        .execute();
+      await db.schema
+        .createIndex('webauthn_challenges_ip')
+        .on('webauthn_challenges')
+        .columns(['ip', 'expires_at'])
         .execute();
     },
   };
