@@ -110,13 +110,14 @@ describe.each(DIALECTS)('audit alarms reported to the server (%s)', (dialect) =>
     await eventually(
       async () =>
         Promise.resolve(live.messages.find((m) => m.type === 'device' && m.event === 'audit.alarm')),
-      5000,
+      15_000,
       'the live alarm',
     );
     // …and the owner's mailbox, with the entry and a signed checkpoint that covers it.
     const mail = await eventually(
       async () => Promise.resolve(smtp.inbox.find((m) => m.text.includes('(audit.alarm)'))),
-      10_000,
+      // The notifier waits (up to 10 s) for a checkpoint that covers the entry before it sends.
+      30_000,
       'the alarm e-mail',
     );
     const text = mailText(mail.raw);
@@ -134,7 +135,7 @@ describe.each(DIALECTS)('audit alarms reported to the server (%s)', (dialect) =>
     expect(oneFailureLine(again)).toContain(`(audit entry ${seq})`);
     const after = await laptop.client.get<Activity>('/api/activity');
     expect(after.body.items.filter((i) => i.kind === 'audit.alarm')).toHaveLength(1);
-  });
+  }, 90_000);
 
   it('takes no report from outside the account’s trusted devices', async () => {
     const pending = await signIn(server.url, 'owner@example.com', deviceDescription('Stranger'));

@@ -144,6 +144,12 @@ describe.each(DIALECTS)('account administration (%s)', (dialect) => {
       ['account.disabled', admin.account.id, 1],
       ['account.enabled', admin.account.id, undefined],
     ]);
+    // The owner sees both in their activity.
+    const activity = await back.client.get<{ items: { kind: string }[] }>('/api/activity');
+    expect(activity.body.items.map((i) => i.kind).filter((k) => k.startsWith('account.'))).toEqual([
+      'account.enabled',
+      'account.disabled',
+    ]);
   });
 
   it('refuses to disable your own account or the last admin', async () => {

@@ -24,6 +24,8 @@ export const ACTIVITY_KINDS = [
   'factor.removed',
   'recovery-code.used',
   'account.role-changed',
+  'account.disabled',
+  'account.enabled',
   'staff.accessed',
   'audit.alarm',
 ] as const;

@@ -29,6 +29,8 @@ const KINDS = [
   'factor.removed',
   'recovery-code.used',
   'account.role-changed',
+  'account.disabled',
+  'account.enabled',
   'staff.accessed',
 ] as const;
 type Kind = (typeof KINDS)[number];

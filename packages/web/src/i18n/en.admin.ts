@@ -38,4 +38,6 @@ export const enAdmin = {
   'staffLooks.what': 'What',
   'staffLooks.reason': 'Reason',
   'staffLooks.more': 'Show older',
+  'activity.kind.account.disabled': 'An administrator disabled your account',
+  'activity.kind.account.enabled': 'An administrator enabled your account again',
 } as const;

@@ -40,4 +40,6 @@ export const zhCNAdmin: Record<keyof typeof enAdmin, string> = {
   'staffLooks.what': '内容',
   'staffLooks.reason': '理由',
   'staffLooks.more': '显示更早的',
+  'activity.kind.account.disabled': '管理员停用了你的账户',
+  'activity.kind.account.enabled': '管理员重新启用了你的账户',
 };
