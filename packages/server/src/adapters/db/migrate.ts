@@ -15,7 +15,7 @@ import { passkeysMigration } from './migrations/0013-passkeys.ts';
 import { sessionLifetimesMigration } from './migrations/0014-session-lifetimes.ts';
 import { evidenceUploadsMigration } from './migrations/0015-evidence-uploads.ts';
 import { accountAdminMigration } from './migrations/0016-account-admin.ts';
-import { deliveryHeadMigration } from './migrations/0019-delivery-head.ts';
+import { deliveryHeadMigration } from './migrations/0017-delivery-head.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -36,7 +36,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0014-session-lifetimes': sessionLifetimesMigration,
   '0015-evidence-uploads': evidenceUploadsMigration,
   '0016-account-admin': accountAdminMigration,
-  '0019-delivery-head': deliveryHeadMigration,
+  '0017-delivery-head': deliveryHeadMigration,
 };
 
 class InCodeProvider implements MigrationProvider {
