@@ -12,7 +12,8 @@ import type {
 import type { DeviceRow } from '../adapters/db/schema.ts';
 import { iso } from '../platform/clock.ts';
 import { findings } from './evidence.findings.ts';
-import { cite, deliveryOf, placeOf, signInEvidence, str, type Ledger } from './evidence.ledger.ts';
+import type { FeedRow } from '../sync/delivery-rule.ts';
+import { cite, deliveryOf, ownRows, placeOf, signInEvidence, str, type Ledger } from './evidence.ledger.ts';
 import { NOT_SHARED, type SharedPhoto } from './evidence.shared.ts';
 import type { EvidencePhotoRow, LoggedEvent } from './evidence.store.ts';
 
@@ -22,9 +23,10 @@ export interface ExplainInput {
   devices: ReadonlyMap<string, DeviceRow>;
   photos: readonly EvidencePhotoRow[];
   addedAt: ReadonlyMap<string, number>;
-  /** Photos of other accounts seen through albums, and when each came into this account's feed. */
+  /** The account's feed rows of each photo after its `photo.added` (shared photos: all of them). */
+  laterRows: ReadonlyMap<string, FeedRow[]>;
+  /** Photos of other accounts seen through albums. */
   shared: readonly SharedPhoto[];
-  sharedAt: ReadonlyMap<string, number>;
   ledger: Ledger;
   scope: ExplainReport['scope'];
   /** Most photos listed per group (counts and places always cover all). */
@@ -110,8 +112,8 @@ export function explainReport(input: ExplainInput): Omit<ExplainReport, 'fleet' 
   let total = 0;
   let elsewhere = 0;
   for (const photo of input.photos) {
-    const changeId = input.addedAt.get(photo.id) ?? photo.change_id;
-    const delivery = deliveryOf(ledger, device.id, changeId);
+    const rows = ownRows(input.addedAt.get(photo.id), photo.change_id, input.laterRows.get(photo.id));
+    const delivery = deliveryOf(ledger, device.id, rows);
     const upload = ledger.uploads.get(photo.id);
     const uploader = devices.get(photo.upload_device_id);
     const signIn = signInOf(photo.upload_session_id);
@@ -138,8 +140,7 @@ export function explainReport(input: ExplainInput): Omit<ExplainReport, 'fleet' 
   }
   // The other account's log is not this one's to read: a shared photo rests on the grant, not on its upload.
   for (const { photo, sharedIn } of input.shared) {
-    const changeId = input.sharedAt.get(photo.id);
-    const delivery = changeId === undefined ? undefined : deliveryOf(ledger, device.id, changeId);
+    const delivery = deliveryOf(ledger, device.id, input.laterRows.get(photo.id) ?? []);
     const reasons = sharedIn ? [] : [NOT_SHARED];
     if (scope === 'delivered' && !delivery) {
       if (!sharedIn) elsewhere++;

@@ -3,6 +3,7 @@
 // per request so that answering for 100,000 photos is map lookups, not queries.
 import type { AuditCitation, Place, SignInEvidence } from '@shoebox/shared';
 import { iso } from '../platform/clock.ts';
+import { batchBrought, type FeedRow } from '../sync/delivery-rule.ts';
 import type { LoggedEvent } from './evidence.store.ts';
 
 export interface Ledger {
@@ -11,7 +12,7 @@ export interface Ledger {
   signInsByDevice: Map<string, LoggedEvent[]>;
   requestsByDevice: Map<string, LoggedEvent[]>;
   approvalByDevice: Map<string, LoggedEvent>;
-  /** sync.delivered entries per device with their change ranges (from, to], oldest first. */
+  /** sync.delivered entries per device with their change ranges (from, to] and served heads, oldest first. */
   deliveriesByDevice: Map<string, Delivered[]>;
   firstSignIn: LoggedEvent | undefined;
 }
@@ -19,6 +20,8 @@ export interface Ledger {
 export interface Delivered {
   from: number;
   to: number;
+  /** The feed head the page was read at; entries from before it was logged read as `to`. */
+  servedHead: number;
   event: LoggedEvent;
 }
 
@@ -74,7 +77,14 @@ export function buildLedger(events: readonly LoggedEvent[]): Ledger {
       }
       case 'sync.delivered': {
         const device = str(e, 'deviceId');
-        const range = { from: num(e, 'fromChange'), to: num(e, 'toChange'), event: e };
+        const to = num(e, 'toChange');
+        const head = num(e, 'servedHead');
+        const range = {
+          from: num(e, 'fromChange'),
+          to,
+          servedHead: Number.isFinite(head) ? head : to,
+          event: e,
+        };
         if (device) push(ledger.deliveriesByDevice, device, range);
         break;
       }
@@ -85,10 +95,33 @@ export function buildLedger(events: readonly LoggedEvent[]): Ledger {
   return ledger;
 }
 
-/** The first acknowledged batch of `deviceId` whose range (from, to] covers `changeId`. */
-export function deliveryOf(ledger: Ledger, deviceId: string, changeId: number): LoggedEvent | undefined {
+/**
+ * The first acknowledged batch of `deviceId` that brought the photo whose account feed rows (id order) are
+ * `rows`, by the sync rule (sync/delivery-rule.ts): a range match alone would date a photo changed after a
+ * page was served to a batch that left it for a later one.
+ */
+export function deliveryOf(
+  ledger: Ledger,
+  deviceId: string,
+  rows: readonly FeedRow[],
+): LoggedEvent | undefined {
+  if (rows.length === 0) return undefined;
   const list = ledger.deliveriesByDevice.get(deviceId);
-  return list?.find((d) => d.from < changeId && changeId <= d.to)?.event;
+  return list?.find((d) => batchBrought(rows, d))?.event;
+}
+
+/**
+ * An own photo's feed rows: its `photo.added` row (or, for a photo that never entered the feed, its latest
+ * change standing in, as before) merged with its later rows.
+ */
+export function ownRows(
+  added: number | undefined,
+  fallback: number,
+  later: readonly FeedRow[] = [],
+): FeedRow[] {
+  const first = { id: added ?? fallback, kind: 'photo.added' };
+  if (later.length === 0) return [first];
+  return [first, ...later.filter((r) => r.id !== first.id)].sort((a, b) => a.id - b.id);
 }
 
 /** A sign-in with its enrolment and approval, all from the log; `names` labels approving devices. */

@@ -17,12 +17,13 @@ import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { StaffAccess } from '../fleet/staff-access.ts';
 import { evidenceDevice, explainReport, uploadProblems } from './evidence.explain.ts';
-import { buildLedger, cite, deliveryOf, placeOf, signInEvidence, str } from './evidence.ledger.ts';
+import { buildLedger, cite, deliveryOf, ownRows, placeOf, signInEvidence, str } from './evidence.ledger.ts';
 import { openGrants, sharedPhotos } from './evidence.shared.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
 import { sharedProvenance } from './evidence.shared-provenance.ts';
 import { indexedPhotos, loggedPlaces } from './evidence.uploads.ts';
 import { citedEntries } from './evidence.entries.ts';
+import { laterRows } from './evidence.feed-rows.ts';
 
 /**
  * Device history from fleet records (src/fleet). Optional: without it, or for a device without a serial,
@@ -71,11 +72,11 @@ export function createEvidenceService({
 
   async function explainOf(accountId: string, deviceId: string, q: ExplainQuery): Promise<ExplainReport> {
     // Uploads come from the narrow index (evidence.uploads.ts), not from parsing every upload's log body.
-    const [indexed, sharedRows, events, sharedAt, logSize] = await Promise.all([
+    const [indexed, sharedRows, events, later, logSize] = await Promise.all([
       indexedPhotos(db, accountId, q.photoId),
       store.shared(db, accountId, q.photoId),
       store.events(db, accountId, TRUST_KINDS),
-      store.sharedAt(db, accountId, q.photoId),
+      laterRows(db, accountId, q.photoId),
       treeSize(auditDb(db)),
     ]);
     const photos = indexed.map((i) => i.photo);
@@ -95,8 +96,8 @@ export function createEvidenceService({
       devices,
       photos,
       addedAt,
+      laterRows: later,
       shared: sharedPhotos(sharedRows, accountId, openGrants(events)),
-      sharedAt,
       ledger,
       scope: q.photoId !== undefined ? 'photo' : q.library ? 'library' : 'delivered',
       limit: q.limit ?? EXPLAIN_DEFAULT_LIMIT,
@@ -119,10 +120,11 @@ export function createEvidenceService({
       const accountId = actor.account.id;
       const [photo] = await store.photos(db, accountId, photoId);
       if (!photo) return sharedProvenance({ db, store, deliveries }, actor, photoId);
-      const [uploads, trust, added, devices, logSize] = await Promise.all([
+      const [uploads, trust, added, later, devices, logSize] = await Promise.all([
         store.uploadsOf(db, accountId, photoId),
         store.events(db, accountId, TRUST_KINDS),
         store.addedAt(db, accountId, photoId),
+        laterRows(db, accountId, photoId),
         deviceMap(accountId, [photo.upload_device_id]),
         treeSize(auditDb(db)),
       ]);
@@ -132,16 +134,12 @@ export function createEvidenceService({
       const uploader = devices.get(photo.upload_device_id);
       const signIn = signInEvidence(ledger, ledger.signInBySession.get(photo.upload_session_id), names);
       const changeId = added.get(photoId);
-      const own = [...devices.values()].filter((d) => d.account_id === accountId);
-      const received =
-        changeId === undefined
-          ? []
-          : await deliveries.deliveriesOf(
-              actor,
-              photoId,
-              own.map(({ id, name }) => ({ id, name })),
-            );
+      const own = [...devices.values()].flatMap((d) =>
+        d.account_id === accountId ? [{ id: d.id, name: d.name }] : [],
+      );
+      const received = changeId === undefined ? [] : await deliveries.deliveriesOf(actor, photoId, own);
       const anomalies = uploadProblems(photo, upload, uploader, signIn);
+      const rows = changeId === undefined ? [] : ownRows(changeId, changeId, later.get(photoId));
       if (changeId === undefined) anomalies.push('it never entered the account’s change feed');
       return {
         photoId,
@@ -159,7 +157,7 @@ export function createEvidenceService({
         // Shared albums are being built: until then nothing is shared in.
         sharedIn: null,
         deliveries: received.map((d) => {
-          const entry = changeId === undefined ? undefined : deliveryOf(ledger, d.deviceId, changeId);
+          const entry = deliveryOf(ledger, d.deviceId, rows);
           return { ...d, cite: entry ? cite(entry) : null };
         }),
         anomalies,

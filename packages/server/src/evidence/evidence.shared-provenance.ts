@@ -7,6 +7,7 @@ import { treeSize } from '../audit/audit.tree.ts';
 import { notFound } from '../errors.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
+import { laterRows } from './evidence.feed-rows.ts';
 import { buildLedger, cite, deliveryOf } from './evidence.ledger.ts';
 import type { EvidenceServiceDeps } from './evidence.service.ts';
 import { NOT_SHARED, openGrants, sharedPhotos } from './evidence.shared.ts';
@@ -24,9 +25,10 @@ export async function sharedProvenance(
   const rows = await store.shared(db, accountId, photoId);
   const first = rows[0];
   if (!first) throw notFound('Photo');
-  const [events, sharedAt, devices, logSize] = await Promise.all([
+  const [events, sharedAt, later, devices, logSize] = await Promise.all([
     store.events(db, accountId, TRUST_KINDS),
     store.sharedAt(db, accountId, photoId),
+    laterRows(db, accountId, photoId),
     store.devices(db, accountId, [first.upload_device_id]),
     treeSize(auditDb(db)),
   ]);
@@ -60,7 +62,7 @@ export async function sharedProvenance(
     upload: { at: iso(photo.uploaded_at), ip: null, place: null, cite: null },
     sharedIn,
     deliveries: received.map((d) => {
-      const entry = changeId === undefined ? undefined : deliveryOf(ledger, d.deviceId, changeId);
+      const entry = deliveryOf(ledger, d.deviceId, later.get(photoId) ?? []);
       return { ...d, cite: entry ? cite(entry) : null };
     }),
     anomalies,

@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { PAIR_PROFILE } from './test-profile.ts';
 import { openDatabase, type DatabaseHandle, type DialectName } from '../../src/adapters/db/database.ts';
 
-export const DIALECTS: readonly DialectName[] = ['sqlite', 'postgres'];
+// The pair profile runs PostgreSQL only: the SQLite and single-instance runs are the default profile's.
+export const DIALECTS: readonly DialectName[] = PAIR_PROFILE ? ['postgres'] : ['sqlite', 'postgres'];
 
 /** The PostgreSQL every store test also runs on. Never skipped: if it is down, the tests fail. */
 export const TEST_POSTGRES_URL =

@@ -14,6 +14,8 @@ import type { DialectName } from '../../src/adapters/db/database.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
+import { PAIR_PROFILE } from './test-profile.ts';
+import { startPairTestServer } from './pair-server.ts';
 
 let sharedGeo: Promise<GeoLocator> | undefined;
 /** The real IP database, opened once per test file (it takes ~0.5 s and ~135 MB). */
@@ -40,11 +42,22 @@ export interface TestServerOptions {
   blobs?: BlobStore;
 }
 
-/** A real Shoebox HTTP server on a loopback port, on a fresh database of the given dialect. */
+/**
+ * A real Shoebox HTTP server on a loopback port, on a fresh database of the given dialect. In the pair profile
+ * (test-profile.ts) a PostgreSQL server without a given `database` is two instances on S3 behind a proxy
+ * (pair-server.ts): `url` reaches both in turn, `app` is instance 1 only.
+ */
 export async function startTestServer(
   dialect: DialectName,
   options: TestServerOptions = {},
 ): Promise<TestServer> {
+  if (PAIR_PROFILE && dialect === 'postgres' && !options.database) {
+    return startPairTestServer(options, startOneTestServer);
+  }
+  return startOneTestServer(dialect, options);
+}
+
+async function startOneTestServer(dialect: DialectName, options: TestServerOptions): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-test-'));
   const shared = options.database;
   const database = shared ?? (await openTestDatabase(dialect));

@@ -32,10 +32,27 @@ const KINDS = [
   'account.disabled',
   'account.enabled',
   'staff.accessed',
+  'audit.alarm',
 ] as const;
 type Kind = (typeof KINDS)[number];
 const isKind = (kind: string): kind is Kind => (KINDS as readonly string[]).includes(kind);
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+// What a device's witness can report (packages/server/src/audit/audit.alarms.ts).
+const ALARMS = [
+  'rolled-back',
+  'two-roots',
+  'inconsistent',
+  'bad-signature',
+  'key-changed',
+  'log-damaged',
+] as const;
+type Alarm = (typeof ALARMS)[number];
+const alarmOf = (item: Activity): Alarm | null => {
+  const problem = item.detail['problem'];
+  return item.kind === 'audit.alarm' && (ALARMS as readonly unknown[]).includes(problem)
+    ? (problem as Alarm)
+    : null;
+};
 
 /** The sign-in history, each entry checked in this browser against the signed audit log. */
 export function ActivityLog() {
@@ -118,11 +135,13 @@ export function ActivityLog() {
         <ul className="activity" data-testid="activity">
           {items.map((item) => {
             const state = verdict?.entries.get(item.id);
+            const alarm = alarmOf(item);
+            const failed = item.result === 'failure' || item.kind === 'audit.alarm';
             return (
               <li
                 key={item.id}
                 data-seq={item.id}
-                className={`activity__item${item.result === 'failure' ? ' is-failure' : ''}`}
+                className={`activity__item${failed ? ' is-failure' : ''}${item.kind === 'audit.alarm' ? ' is-alarm' : ''}`}
               >
                 <strong>{isKind(item.kind) ? t(`activity.kind.${item.kind}`) : item.kind}</strong>
                 {state ? (
@@ -136,6 +155,15 @@ export function ActivityLog() {
                   {item.ip ? ` · ${item.ip}` : ''} · {fmt.dateTime(item.at)}
                 </span>
                 {item.factors.length > 0 ? <span> · {item.factors.join(', ')}</span> : null}
+                {item.kind === 'audit.alarm' ? (
+                  <div className="audit-alarm" role="alert" data-testid="activity-alarm">
+                    <Icon name="warning" />
+                    <div>
+                      {alarm ? <p>{t(`activity.alarm.${alarm}`)}</p> : null}
+                      <p>{t('activity.alarm.detail', { detail: String(item.detail['detail'] ?? '') })}</p>
+                    </div>
+                  </div>
+                ) : null}
                 {item.kind === 'staff.accessed' ? (
                   <p className="activity__detail">{staffText(item)}</p>
                 ) : null}

@@ -57,6 +57,36 @@ export const enPages = {
   'activity.notMeBody':
     'Shoebox removes “{name}” at once, ends its sessions, and asks for a new password before any new device can join.',
 
+  'activity.kind.audit.alarm': 'ALARM: a device caught the activity log being tampered with',
+  'activity.alarm.rolled-back': 'The log went back: entries a device had already seen are gone.',
+  'activity.alarm.two-roots': 'The server showed a device two different logs of the same size (a fork).',
+  'activity.alarm.inconsistent':
+    'The log no longer extends the one a device verified before: history was rewritten.',
+  'activity.alarm.bad-signature': 'The log’s signature did not verify on a device.',
+  'activity.alarm.key-changed': 'The log is signed with a different key than a device saw before.',
+  'activity.alarm.log-damaged': 'A device found the log damaged.',
+  'activity.alarm.detail': 'The device reported: “{detail}”',
+
+  'security.passwordIfStale': 'Current password (not needed if you signed in within the last 15 minutes)',
+  'security.email.title': 'E-mail address',
+  'security.email.current': 'You sign in as {email}.',
+  'security.email.new': 'New e-mail address',
+  'security.email.submit': 'Change e-mail address',
+  'security.email.sent': 'We sent a code to {to}. Enter it here to finish the change.',
+  'security.email.code': 'Code from the e-mail',
+  'security.email.confirm': 'Confirm new address',
+  'security.email.changed': 'You now sign in as {email}; {count} other sessions signed out.',
+  'security.email.wrongCode': 'That code is not right, or it has expired.',
+  'reauth.title': 'Confirm it’s you',
+  'reauth.body': 'This change needs your password again: you last proved it more than 15 minutes ago.',
+  'reauth.password': 'Your password',
+  'reauth.submit': 'Confirm and continue',
+  'reauth.wrong': 'That password is not right.',
+  'reauth.needed': 'Confirm your password to make this change.',
+  'problem.invalid_credentials': 'The password is not right.',
+  'problem.email_taken': 'That address cannot be used for this account.',
+  'problem.rate_limited': 'Too many tries: wait a little and try again.',
+
   'audit.ok.first': 'Verified in this browser: every entry shown is in the signed log of {size} entries.',
   'audit.ok.extends':
     'Verified in this browser: the signed log of {size} entries extends the one of {previous} seen here before, and every entry shown is in it.',

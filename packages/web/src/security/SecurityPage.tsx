@@ -2,15 +2,18 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { ActivityLog } from '../devices/ActivityLog.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { EmailSection } from './EmailSection.tsx';
 import { PasskeysSection } from './PasskeysSection.tsx';
+import { problemText, useReauth } from './reauth.tsx';
+import { CodeList, RecoverySection } from './RecoverySection.tsx';
 
 type Setup = Schemas['TotpSetup'];
+type Run = ReturnType<typeof useReauth>['run'];
 
-const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** The account's security: password, authenticator app, recovery codes, and the sign-in activity. */
+/** The account's security: password, e-mail, authenticator app, recovery codes, and the sign-in activity. */
 export default function SecurityPage() {
   const { t } = useI18n();
+  const { run, prompt } = useReauth();
   const [status, setStatus] = useState<Schemas['SecurityStatus'] | null>(null);
   const load = useCallback(() => {
     call(api.GET('/account/security'))
@@ -23,16 +26,18 @@ export default function SecurityPage() {
       <div className="page-head">
         <h1>{t('security.title')}</h1>
       </div>
-      <PasswordSection />
-      <TotpSection status={status} onChange={load} />
-      <RecoverySection status={status} onChange={load} />
+      <PasswordSection run={run} />
+      <EmailSection run={run} />
+      <TotpSection status={status} onChange={load} run={run} />
+      <RecoverySection status={status} onChange={load} run={run} />
       <PasskeysSection />
       <ActivityLog />
+      {prompt}
     </div>
   );
 }
 
-function PasswordSection() {
+function PasswordSection({ run }: { run: Run }) {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -41,16 +46,13 @@ function PasswordSection() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const result = await call(
-        api.POST('/account/password', {
-          body: { currentPassword: current, newPassword: next, signOutOtherSessions: others },
-        }),
-      );
+      const body = { currentPassword: current, newPassword: next, signOutOtherSessions: others };
+      const result = await run(() => call(api.POST('/account/password', { body })));
       setMessage(t('security.password.changed', { count: result.endedSessions }));
       setCurrent('');
       setNext('');
     } catch (err) {
-      setMessage(t('toast.failed', { reason: reason(err) }));
+      setMessage(problemText(t, err));
     }
   };
   return (
@@ -91,7 +93,15 @@ function PasswordSection() {
   );
 }
 
-function TotpSection({ status, onChange }: { status: Schemas['SecurityStatus'] | null; onChange(): void }) {
+function TotpSection({
+  status,
+  onChange,
+  run,
+}: {
+  status: Schemas['SecurityStatus'] | null;
+  onChange(): void;
+  run: Run;
+}) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [setup, setSetup] = useState<Setup | null>(null);
@@ -102,9 +112,10 @@ function TotpSection({ status, onChange }: { status: Schemas['SecurityStatus'] |
     e.preventDefault();
     setError(null);
     try {
-      setSetup(await call(api.POST('/account/totp', { body: { password } })));
+      const body = password ? { password } : {};
+      setSetup(await run(() => call(api.POST('/account/totp', { body }))));
     } catch (err) {
-      setError(reason(err));
+      setError(problemText(t, err));
     }
   };
   const confirm = async (e: FormEvent) => {
@@ -116,7 +127,7 @@ function TotpSection({ status, onChange }: { status: Schemas['SecurityStatus'] |
       setSetup(null);
       onChange();
     } catch (err) {
-      setError(reason(err));
+      setError(problemText(t, err));
     }
   };
   return (
@@ -126,8 +137,8 @@ function TotpSection({ status, onChange }: { status: Schemas['SecurityStatus'] |
       {!status?.totp.enabled && !setup ? (
         <form className="form" onSubmit={(e) => void start(e)}>
           <label className="field">
-            <span>{t('security.password.current')}</span>
-            <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+            <span>{t('security.passwordIfStale')}</span>
+            <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} />
           </label>
           <button type="submit" className="button">
             {t('security.totp.start')}
@@ -167,63 +178,7 @@ function TotpSection({ status, onChange }: { status: Schemas['SecurityStatus'] |
         </form>
       ) : null}
       {codes ? <CodeList codes={codes} /> : null}
-      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
-    </section>
-  );
-}
-
-function CodeList({ codes }: { codes: string[] }) {
-  const { t } = useI18n();
-  return (
-    <div>
-      <p>{t('security.recovery.once')}</p>
-      <ul className="recovery-codes" data-testid="recovery-codes">
-        {codes.map((c) => (
-          <li key={c}>
-            <code>{c}</code>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-function RecoverySection({
-  status,
-  onChange,
-}: {
-  status: Schemas['SecurityStatus'] | null;
-  onChange(): void;
-}) {
-  const { t } = useI18n();
-  const [password, setPassword] = useState('');
-  const [codes, setCodes] = useState<string[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      const result = await call(api.POST('/account/recovery-codes', { body: { password } }));
-      setCodes(result?.codes ?? []);
-      onChange();
-    } catch (err) {
-      setError(reason(err));
-    }
-  };
-  return (
-    <section className="card security__section" aria-labelledby="sec-recovery">
-      <h2 id="sec-recovery">{t('security.recovery.title')}</h2>
-      {status ? <p>{t('security.recovery.remaining', { count: status.recoveryCodes.remaining })}</p> : null}
-      <form className="form" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span>{t('security.password.current')}</span>
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-        </label>
-        <button type="submit" className="button">
-          {t('security.recovery.new')}
-        </button>
-      </form>
-      {codes ? <CodeList codes={codes} /> : null}
-      {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
+      {error ? <p role="alert">{error}</p> : null}
     </section>
   );
 }
