@@ -79,7 +79,7 @@ import { auditRoutes } from './audit/audit.routes.ts';
 import { createAuditAlarms } from './audit/audit.alarms.ts';
 import { createNoticeEvidence } from './audit/audit.notice-evidence.ts';
 import { withEvidenceIndex } from './evidence/evidence.uploads.ts';
-import { verifyUploadIndex } from './evidence/evidence.index-check.ts';
+import { uploadIndexCheck } from './evidence/evidence.index-check.ts';
 import { auditAlarmRoutes } from './audit/audit.alarm-routes.ts';
 import { createFleetStore } from './fleet/fleet.store.ts';
 import { createPseudonyms } from './fleet/fleet.pseudonym.ts';
@@ -429,9 +429,8 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     async start() {
       // Refuse to serve a log that no longer matches what was signed (AuditIntegrityError ends start-up). The full
       // check re-derives every leaf and node: a rewritten entry deep in the log is caught, not only a changed head.
-      await services.checkpointer.verifyOnStart({ full: true });
       // Explain reads the upload index, not the events: an edited row must stop start-up like an edited entry.
-      await verifyUploadIndex(deps.database.db);
+      await services.checkpointer.verifyOnStart({ full: true, derived: uploadIndexCheck(deps.database.db) });
       clearStaging(path.join(config.dataDir, 'tmp'));
       await recoverInterruptedUploads(
         { db: deps.database.db, blobs: deps.blobs, blobsDb: services.blobsDb, log: deps.log },

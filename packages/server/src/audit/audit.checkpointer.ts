@@ -12,7 +12,7 @@ import { auditDb } from './audit.db.ts';
 import { loadOrCreateSigner } from './audit.keyfile.ts';
 import { createAuditStore, type StoredCheckpoint } from './audit.store.ts';
 import { AuditIntegrityError, consistencyProof, rootAt, treeSize } from './audit.tree.ts';
-import { verifyEverything, verifyHead } from './audit.verify.ts';
+import { verifyEverything, verifyHead, type DerivedCheck } from './audit.verify.ts';
 
 export interface CheckpointerDeps {
   db: Queryable;
@@ -139,12 +139,12 @@ export function createCheckpointer({
 
     /**
      * Throws AuditIntegrityError unless the stored tree still hashes to the last signed checkpoint;
-     * `full` also re-derives every leaf, node and checkpoint from the events (O(n)).
+     * `full` also re-derives every leaf, node and checkpoint from the events (O(n)), and runs `derived` on them.
      */
-    async verifyOnStart(options: { full?: boolean } = {}): Promise<void> {
+    async verifyOnStart(options: { full?: boolean; derived?: DerivedCheck } = {}): Promise<void> {
       const latest = await store.latestCheckpoint(db);
       if (latest) await verifyHead(db, latest, signer.vkey);
-      if (options.full) await verifyEverything(db, signer.vkey);
+      if (options.full) await verifyEverything(db, signer.vkey, options.derived);
       trusted = latest;
     },
 

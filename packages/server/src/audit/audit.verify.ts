@@ -17,6 +17,15 @@ import {
 
 const PAGE = 5000;
 
+/**
+ * Checks of data derived from the log that ride the full verification's single pass (the evidence upload index):
+ * `page` sees each page of verified events, `end` the final size. Either throws AuditIntegrityError to refuse.
+ */
+export interface DerivedCheck {
+  page(from: number, to: number, events: readonly EventRow[]): Promise<void>;
+  end(size: number): Promise<void>;
+}
+
 /** The checkpoint must be ours and the stored tree must still hash to it. */
 export async function verifyHead(db: AuditDb, cp: StoredCheckpoint, vkey: string): Promise<void> {
   checkNote(cp, vkey);
@@ -47,7 +56,7 @@ function checkNote(cp: StoredCheckpoint, vkey: string): void {
 }
 
 /** Every leaf is opened by its event, every stored node recomputed, every checkpoint re-derived. */
-export async function verifyEverything(db: AuditDb, vkey: string): Promise<void> {
+export async function verifyEverything(db: AuditDb, vkey: string, derived?: DerivedCheck): Promise<void> {
   const size = await treeSize(db);
   const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().orderBy('size').execute();
   const keys = new Map(
@@ -115,13 +124,16 @@ export async function verifyEverything(db: AuditDb, vkey: string): Promise<void>
       }
       checkRoot();
     }
+    await derived?.page(from, to, events);
   }
   await checkNothingBeyond(db, size);
+  await derived?.end(size);
   if (next < checkpoints.length)
     throw new AuditIntegrityError(`audit checkpoint beyond the ${size} stored leaves`);
 }
 
-type EventRow = {
+export type EventRow = {
+  seq: number;
   account_id: string | null;
   kind: string | null;
   body: string | null;

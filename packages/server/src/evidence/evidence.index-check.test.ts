@@ -24,6 +24,7 @@ const CASES: { name: string; alter: (rows: [Row, Row]) => Partial<Row> & { photo
   { name: 'name another device', alter: ([a, b]) => ({ photo_id: a.photo_id, device_id: b.device_id }) },
   { name: 'name another session', alter: ([a, b]) => ({ photo_id: a.photo_id, session_id: b.session_id }) },
   { name: 'change the address', alter: ([a]) => ({ photo_id: a.photo_id, ip: '203.0.113.9' }) },
+  { name: 'name an entry beyond the log', alter: ([a]) => ({ photo_id: a.photo_id, seq: 1_000_000 }) },
 ];
 
 describe.each(DIALECTS)('upload index checked at start-up (%s)', (dialect) => {
@@ -60,11 +61,12 @@ describe.each(DIALECTS)('upload index checked at start-up (%s)', (dialect) => {
     const { photo_id, ...change } = alter(saved);
     try {
       if (change.seq !== undefined)
-        await db().deleteFrom('evidence_uploads').where('seq', '=', change.seq).execute();
+        await db().deleteFrom('evidence_uploads').where('seq', '=', change.seq).execute(); // seq is unique
       await db().updateTable('evidence_uploads').set(change).where('photo_id', '=', photo_id).execute();
       const refused = restart();
       await expect(refused).rejects.toBeInstanceOf(AuditIntegrityError);
       await expect(refused).rejects.toThrow(/evidence_uploads row for photo .* was altered/);
+      await expect(verifyUploadIndex(db())).rejects.toBeInstanceOf(AuditIntegrityError);
     } finally {
       await db().deleteFrom('evidence_uploads').execute();
       await db().insertInto('evidence_uploads').values(saved).execute();

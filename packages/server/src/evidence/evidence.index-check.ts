@@ -2,7 +2,9 @@
 // events open their leaves, but explain reads this index, not the events: an edited row could lend one photo's
 // logged upload to another photo (or name another device, session or address) without touching the log.
 import type { Queryable } from '../adapters/db/database.ts';
+import type { EvidenceUploadsTable } from '../adapters/db/schema.ts';
 import { AuditIntegrityError } from '../audit/audit.tree.ts';
+import type { DerivedCheck, EventRow } from '../audit/audit.verify.ts';
 
 const PAGE = 5000;
 
@@ -21,78 +23,102 @@ function sameJson(a: Json | undefined, b: Json | undefined): boolean {
   return keys.every((k) => k in b && sameJson(a[k], b[k]));
 }
 
-interface IndexRow {
-  photo_id: string;
-  account_id: string;
-  seq: number;
-  at: number;
-  device_id: string;
-  session_id: string;
-  sha256: string;
-  ip: string | null;
-  place: string | null;
-  place_label: string | null;
-  event_account: string | null;
-  kind: string | null;
-  body: string | null;
-  created_at: number | null;
-}
+type IndexRow = Omit<EvidenceUploadsTable, 'added_change'>;
+type Entry = Pick<EventRow, 'account_id' | 'kind' | 'body' | 'created_at'>;
 
 /** What differs between an index row and the entry it names, or null when they agree. */
-function mismatch(r: IndexRow, forgotten: ReadonlySet<string>): string | null {
-  if (r.created_at === null) return 'its audit entry does not exist';
-  if (r.event_account !== r.account_id) return 'its audit entry belongs to another account';
-  // Forgotten account (crypto-shredded, checked by the audit verification): nothing left to compare.
-  if (r.body === null || r.kind === null)
-    return forgotten.has(r.account_id) ? null : 'its audit entry is blank';
-  if (r.kind !== 'photo.uploaded') return `its audit entry is a ${r.kind}`;
-  const body = (JSON.parse(r.body) as { body?: Record<string, Json> }).body ?? {};
+function mismatch(r: IndexRow, e: Entry | undefined): string | null {
+  if (!e) return 'its audit entry does not exist';
+  if (e.account_id !== r.account_id) return 'its audit entry belongs to another account';
+  // A forgotten account's entry (the full audit verification refuses any other blank one): nothing to compare.
+  if (e.body === null || e.kind === null) return null;
+  if (e.kind !== 'photo.uploaded') return `its audit entry is a ${e.kind}`;
+  const body = (JSON.parse(e.body) as { body?: Record<string, Json> }).body ?? {};
   const place = body['place'] ?? null;
   const label = place && typeof place === 'object' && !Array.isArray(place) ? (place['label'] ?? null) : null;
+  const logged = r.place === null ? null : (JSON.parse(r.place) as Json);
   const checks: [string, boolean][] = [
     ['photo', body['photoId'] === r.photo_id],
     ['SHA-256', body['sha256'] === r.sha256],
     ['device', body['deviceId'] === r.device_id],
     ['session', body['sessionId'] === r.session_id],
     ['address', (body['ip'] ?? null) === r.ip],
-    [
-      'place',
-      sameJson(place, r.place === null ? null : (JSON.parse(r.place) as Json)) && label === r.place_label,
-    ],
-    ['time', Number(r.created_at) === Number(r.at)],
+    ['place', sameJson(place, logged) && label === r.place_label],
+    ['time', Number(e.created_at) === Number(r.at)],
   ];
   const wrong = checks.filter(([, ok]) => !ok).map(([what]) => what);
   return wrong.length === 0 ? null : `its ${wrong.join(', ')} differ from its audit entry`;
 }
 
+function refuse(r: IndexRow, problem: string): never {
+  throw new AuditIntegrityError(
+    `evidence_uploads row for photo ${r.photo_id} (entry ${r.seq}) was altered: ${problem}`,
+  );
+}
+
+const COLUMNS = [
+  'photo_id',
+  'account_id',
+  'seq',
+  'at',
+  'device_id',
+  'session_id',
+  'sha256',
+  'ip',
+  'place',
+  'place_label',
+] as const;
+
 /**
- * Throws AuditIntegrityError (the server refuses to start) unless every index row equals the `photo.uploaded`
- * entry whose seq it keeps. Rows are read in seq order, a page at a time, joined to their entries.
+ * The start-up check, riding the full audit verification's pass over the events it has just proven (so the bodies
+ * are read once): each page's index rows must equal their entries, and no row may name an entry beyond the log.
+ */
+export function uploadIndexCheck(db: Queryable): DerivedCheck {
+  return {
+    async page(from, to, events) {
+      const rows = await db
+        .selectFrom('evidence_uploads')
+        .select(COLUMNS)
+        .where('seq', '>=', from)
+        .where('seq', '<', to)
+        .execute();
+      for (const r of rows) {
+        const problem = mismatch(r, events[Number(r.seq) - from]);
+        if (problem) refuse(r, problem);
+      }
+    },
+    async end(size) {
+      const stray = await db
+        .selectFrom('evidence_uploads')
+        .select(COLUMNS)
+        .where((w) => w.or([w('seq', '<', 0), w('seq', '>=', size)]))
+        .executeTakeFirst();
+      if (stray) refuse(stray, 'its audit entry does not exist');
+    },
+  };
+}
+
+/**
+ * The same comparison on its own (tools, tests): every index row joined to the entry whose seq it keeps, a page
+ * at a time. Throws AuditIntegrityError on the first difference.
  */
 export async function verifyUploadIndex(db: Queryable): Promise<{ rows: number }> {
-  const forgotten = new Set<string>();
-  const keys = new Set(
-    (await db.selectFrom('audit_keys').select('account_id').execute()).map((k) => k.account_id),
-  );
   let rows = 0;
-  for (let after = -1; ;) {
+  for (let after = Number.MIN_SAFE_INTEGER; ;) {
     const page = await db
       .selectFrom('evidence_uploads as u')
       .leftJoin('audit_events as e', 'e.seq', 'u.seq')
-      .select(['u.photo_id', 'u.account_id', 'u.seq', 'u.at', 'u.device_id', 'u.session_id', 'u.sha256'])
-      .select(['u.ip', 'u.place', 'u.place_label', 'e.account_id as event_account', 'e.kind', 'e.body'])
-      .select('e.created_at')
+      .select(COLUMNS.map((c) => `u.${c}` as const))
+      .select(['e.account_id as event_account', 'e.kind', 'e.body', 'e.created_at'])
       .where('u.seq', '>', after)
       .orderBy('u.seq')
       .limit(PAGE)
       .execute();
     for (const r of page) {
-      if (!keys.has(r.account_id)) forgotten.add(r.account_id);
-      const problem = mismatch(r, forgotten);
-      if (problem)
-        throw new AuditIntegrityError(
-          `evidence_uploads row for photo ${r.photo_id} (entry ${r.seq}) was altered: ${problem}`,
-        );
+      const entry =
+        r.created_at === null ? undefined : { ...r, account_id: r.event_account, created_at: r.created_at };
+      const problem = mismatch(r, entry);
+      if (problem) refuse(r, problem);
     }
     rows += page.length;
     const last = page.at(-1);

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminSession,
   eventually,
   expectProblem,
   jobsIdle,
-  originalPath,
   userSession,
   type SignedIn,
 } from '../../test/support/api.ts';
@@ -13,6 +12,7 @@ import { corpusFile } from '../../test/support/corpus.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { DERIVATIVES_JOB } from '../library/photos.service.ts';
+import { originalKey } from '../adapters/blobs/blob-store.ts';
 import type { Job } from './jobs.schemas.ts';
 
 interface JobsPage {
@@ -21,7 +21,7 @@ interface JobsPage {
 }
 
 // A job that keeps failing ends in `failed` with its reason; the admin sees it and, once the cause is fixed,
-// sends it back. Here the cause is real: a photo's original vanished from the blob folder.
+// sends it back. Here the cause is real: a photo's original vanished from the blob store (folder or S3).
 describe.each(DIALECTS)('admin jobs API on %s', (dialect) => {
   let server: TestServer;
   let admin: SignedIn;
@@ -36,12 +36,12 @@ describe.each(DIALECTS)('admin jobs API on %s', (dialect) => {
     const photo = await user.client.uploadOk(corpusFile('cameras/casio-ex-z3.jpg'));
     sha256 = photo.sha256;
     await jobsIdle(server);
-    saved = fs.readFileSync(originalPath(server.dataDir, sha256));
+    saved = await buffer(server.blobs.read(originalKey(sha256)));
   });
   afterAll(() => server.close());
 
   it('shows a job that exhausted its tries as failed, with the reason', async () => {
-    fs.rmSync(originalPath(server.dataDir, sha256));
+    await server.blobs.delete(originalKey(sha256));
     const { db } = server.database;
     await server.app.services.jobsStore.enqueue(
       db,
@@ -72,7 +72,7 @@ describe.each(DIALECTS)('admin jobs API on %s', (dialect) => {
   it('retries a failed job on request, which then succeeds once the cause is gone', async () => {
     const [job] = (await admin.client.get<JobsPage>('/api/admin/jobs?state=failed')).body.items;
     if (!job) throw new Error('no failed job');
-    fs.writeFileSync(originalPath(server.dataDir, sha256), saved);
+    await server.blobs.writeAll([{ key: originalKey(sha256), data: saved }]);
     const retried = await admin.client.post<Job>(`/api/admin/jobs/${job.id}/retry`);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ id: job.id, state: 'queued', attempts: 0 });

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExistsResponse, Photo, UploadResult } from '@shoebox/shared';
 import { DIALECTS } from '../../test/support/databases.ts';
+import { originalKey } from '../adapters/blobs/blob-store.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import {
   TestClient,
@@ -295,7 +297,8 @@ describe.each(DIALECTS)('upload on %s', (dialect) => {
       .where('sha256', '=', sha)
       .execute();
     expect(blobs).toHaveLength(1);
-    expect(fs.readFileSync(originalPath(server.dataDir, sha)).equals(fs.readFileSync(file))).toBe(true);
+    const original = await buffer(server.blobs.read(originalKey(sha)));
+    expect(original.equals(fs.readFileSync(file))).toBe(true);
   });
 
   it('settles concurrent uploads of one new file on a single photo', async () => {

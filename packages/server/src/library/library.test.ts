@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Album, Photo, PhotoPage } from '@shoebox/shared';
 import { PREVIEW_LONG_SIDE, THUMBNAIL_HEIGHT, THUMBNAIL_MAX_WIDTH } from '../adapters/media/index.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
+import { derivativeKey, originalKey } from '../adapters/blobs/blob-store.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import {
   TestClient,
@@ -14,7 +15,6 @@ import {
   jobsIdle,
   mapLimit,
   mediaSettled,
-  originalPath,
   userSession,
   type SignedIn,
 } from '../../test/support/api.ts';
@@ -70,8 +70,9 @@ describe.each(DIALECTS)('the library on %s', (dialect) => {
   });
   afterAll(() => server.close());
 
-  const derivativePath = (sha256: string, kind: string) =>
-    path.join(server.dataDir, 'blobs', 'derivatives', sha256.slice(0, 2), `${sha256}-${kind}.jpg`);
+  // Through the blob store, so the same checks hold for the local folder and for S3 (pair profile).
+  const stored = (keys: readonly string[]) =>
+    Promise.all(keys.map(async (key) => (await server.blobs.size(key)) !== null));
 
   describe('timeline', () => {
     beforeAll(async () => {
@@ -322,21 +323,21 @@ describe.each(DIALECTS)('the library on %s', (dialect) => {
       // Both uploads queued a job for these bytes; a job still running could write derivatives after the delete.
       await jobsIdle(server);
       const files = [
-        originalPath(server.dataDir, mine.sha256),
-        derivativePath(mine.sha256, 'thumbnail'),
-        derivativePath(mine.sha256, 'preview'),
+        originalKey(mine.sha256),
+        derivativeKey(mine.sha256, 'thumbnail'),
+        derivativeKey(mine.sha256, 'preview'),
       ];
-      expect(files.map((f) => fs.existsSync(f))).toEqual([true, true, true]);
+      expect(await stored(files)).toEqual([true, true, true]);
 
       expect((await a.client.call('DELETE', `/api/photos/${mine.id}`)).status).toBe(204);
       expectProblem(await a.client.get(`/api/photos/${mine.id}`), 404, 'not_found');
       expectProblem(await a.client.call('DELETE', `/api/photos/${mine.id}`), 404, 'not_found');
-      expect(files.map((f) => fs.existsSync(f))).toEqual([true, true, true]);
+      expect(await stored(files)).toEqual([true, true, true]);
       const stillThere = await b.client.get(`/api/photos/${theirs.id}/original`);
       expect(Buffer.compare(stillThere.body as Buffer, bytes)).toBe(0);
 
       expect((await b.client.call('DELETE', `/api/photos/${theirs.id}`)).status).toBe(204);
-      expect(files.map((f) => fs.existsSync(f))).toEqual([false, false, false]);
+      expect(await stored(files)).toEqual([false, false, false]);
       const blob = await server.database.db
         .selectFrom('blobs')
         .select('sha256')
@@ -346,7 +347,7 @@ describe.each(DIALECTS)('the library on %s', (dialect) => {
       // The same bytes can come back afterwards, as a new photo with new files.
       const back = await a.client.upload(bytes);
       expect([back.status, back.body.photo.id === mine.id]).toEqual([201, false]);
-      expect(fs.readFileSync(originalPath(server.dataDir, mine.sha256)).equals(bytes)).toBe(true);
+      expect((await buffer(server.blobs.read(originalKey(mine.sha256)))).equals(bytes)).toBe(true);
     });
 
     it('empties the trash and nothing else', async () => {
@@ -369,10 +370,7 @@ describe.each(DIALECTS)('the library on %s', (dialect) => {
       expect((await allPhotos(a.client)).map((p) => p.id)).toEqual(activeBefore);
       expect(activeBefore).toContain(kept.id);
       // Emptying deletes the bytes before it answers.
-      expect(doomed.map((p) => fs.existsSync(originalPath(server.dataDir, p.sha256)))).toEqual([
-        false,
-        false,
-      ]);
+      expect(await stored(doomed.map((p) => originalKey(p.sha256)))).toEqual([false, false]);
       // Another account's trash is its own business.
       expect((await allPhotos(b.client, 'trashed')).map((p) => p.id)).toEqual([theirs.id]);
       expect((await a.client.post<{ deleted: number }>('/api/trash/empty')).body).toEqual({ deleted: 0 });

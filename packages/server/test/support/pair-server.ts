@@ -11,9 +11,6 @@ import type { TestServer, TestServerOptions } from './test-server.ts';
 
 type StartOne = (dialect: DialectName, options: TestServerOptions) => Promise<TestServer>;
 
-// The SDK reads credentials from the standard variables; s3rver checks the signature made with any pair.
-Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
-
 /**
  * The pair profile's test server: two in-process instances (each its own app, event bus and push hub) on one
  * fresh PostgreSQL schema, blobs in the run's s3rver under a fresh prefix, behind a round-robin proxy.
@@ -25,6 +22,8 @@ export async function startPairTestServer(
   startOne: StartOne,
 ): Promise<TestServer> {
   const { endpoint, bucket } = inject('pairS3');
+  // The SDK reads credentials from the standard variables; s3rver checks the signature made with any pair.
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
   const prefix = `pair-${randomBytes(6).toString('hex')}`;
   const spec = `s3://${bucket}/${prefix}?endpoint=${endpoint}&region=us-east-1&forcePathStyle=true&partSize=5242880`;
   const database = await openTestDatabase('postgres');

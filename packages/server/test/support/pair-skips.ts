@@ -24,16 +24,6 @@ export const PAIR_SKIPS: readonly PairSkip[] = [
     reason: "watches instance 1's staging folder while the upload may reach instance 2",
   },
   {
-    file: 'src/library/ingest.test.ts',
-    test: 'returns the photo an account already has, gives another account its own photo, and shares the blob',
-    reason: LOCAL_FOLDER,
-  },
-  {
-    file: 'src/library/library.test.ts',
-    test: 'removes the bytes from disk only when no photo of any account refers to them',
-    reason: LOCAL_FOLDER,
-  },
-  {
     file: 'src/trust/risk-signals.test.ts',
     test: 'flags a sign-in from Shenzhen while the phone is in use in Beijing, everywhere the owner looks',
     reason: INSTANCE_ONE_EVENTS,
