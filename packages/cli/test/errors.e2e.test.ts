@@ -60,7 +60,10 @@ describe('failures', { timeout: 180_000 }, () => {
       [['info'], "missing required argument 'id' (see `shoebox info --help`)"],
       [['login'], "required option '--email <email>' not specified (see `shoebox login --help`)"],
       [[], 'No command given (see `shoebox --help`)'],
-      [['admin'], '`shoebox admin` needs a command: signup, invite (see `shoebox admin --help`)'],
+      [
+        ['admin'],
+        '`shoebox admin` needs a command: signup, invite, staff-looks (see `shoebox admin --help`)',
+      ],
       [
         ['upload', '-c', '99', 'x.jpg'],
         "option '-c, --concurrency <n>' argument '99' is invalid. Expected a whole number from 1 to 32 (see `shoebox upload --help`)",

@@ -5,7 +5,7 @@
  * addresses as relying-party ids.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityPage, Device, PasskeyList } from '@shoebox/shared';
 import { adminSession, PASSWORD, type SignedIn } from '../../server/test/support/api.ts';

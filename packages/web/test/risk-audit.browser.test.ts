@@ -30,7 +30,7 @@ describe('risk flags and audit verification in Chromium', () => {
   let page: Page;
 
   const witness = async () =>
-    JSON.parse((await page.evaluate(`localStorage.getItem('${WITNESS}')`)) as string) as Witness;
+    JSON.parse(await page.evaluate<string>(`localStorage.getItem('${WITNESS}')`)) as Witness;
   const setWitness = (w: Witness) =>
     page.evaluate(`localStorage.setItem('${WITNESS}', ${JSON.stringify(JSON.stringify(w))})`);
   const openSecurity = async () => {

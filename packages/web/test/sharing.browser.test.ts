@@ -31,7 +31,7 @@ describe('albums, sharing and trash in Chromium', () => {
   let alice: SignedIn;
   let bob: SignedIn;
   let page: Page;
-  let photos: Photo[] = [];
+  const photos: Photo[] = [];
   let bobPhoto: Photo;
   let albumId = '';
 

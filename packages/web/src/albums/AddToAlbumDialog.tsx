@@ -8,8 +8,8 @@ import { addToAlbum } from './albums.tsx';
 /** Picks an album (or names a new one) for the selected photos. */
 export default function AddToAlbumDialog(props: {
   photoIds: string[];
-  onClose(): void;
-  onDone(album: Album): void;
+  onClose: () => void;
+  onDone: (album: Album) => void;
 }) {
   const { t, tn } = useI18n();
   const [albums, setAlbums] = useState<Album[] | null>(null);
@@ -60,7 +60,7 @@ export default function AddToAlbumDialog(props: {
                 type="button"
                 className="album-picker__item"
                 disabled={busy}
-                onClick={() => void run(async () => album)}
+                onClick={() => void run(() => Promise.resolve(album))}
               >
                 <Icon name="albums" />
                 <span className="album-picker__name">{album.name}</span>

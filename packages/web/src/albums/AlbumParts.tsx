@@ -11,7 +11,7 @@ const ShareDialog = lazy(() => import('./ShareDialog.tsx'));
 export type AlbumAction = 'rename' | 'delete' | 'share' | 'leave';
 
 /** An album's heading: name, count, who it is shared with or by, and what the caller's role lets them do. */
-export function AlbumHead(props: { album: Album; height: number; onAction(action: AlbumAction): void }) {
+export function AlbumHead(props: { album: Album; height: number; onAction: (action: AlbumAction) => void }) {
   const { t, tn } = useI18n();
   const { album, onAction } = props;
   const owner = album.role === 'owner';
@@ -63,8 +63,8 @@ export function AlbumHead(props: { album: Album; height: number; onAction(action
 export function AlbumDialog(props: {
   dialog: AlbumAction;
   album: Album;
-  onAlbum(album: Album): void;
-  onClose(changed: boolean): void;
+  onAlbum: (album: Album) => void;
+  onClose: (changed: boolean) => void;
 }) {
   const { t } = useI18n();
   const me = useMe();

@@ -13,7 +13,13 @@ const reason = (err: unknown) => (err instanceof Error ? err.message : String(er
  * Who an album is shared with. The owner adds people by e-mail (view or contribute), changes their role and
  * stops sharing; a member sees the same list read-only.
  */
-export default function ShareDialog({ album, onClose }: { album: Album; onClose(changed: boolean): void }) {
+export default function ShareDialog({
+  album,
+  onClose,
+}: {
+  album: Album;
+  onClose: (changed: boolean) => void;
+}) {
   const { t, fmt } = useI18n();
   const [members, setMembers] = useState<Members | null>(null);
   const [email, setEmail] = useState('');

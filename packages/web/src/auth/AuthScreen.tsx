@@ -37,7 +37,7 @@ function Field(props: {
   label: string;
   type?: string;
   value: string;
-  onChange(value: string): void;
+  onChange: (value: string) => void;
   autoComplete: string;
   hint?: string;
   required?: boolean;

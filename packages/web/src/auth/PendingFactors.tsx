@@ -35,8 +35,8 @@ export function PasskeyApproval({
   onDone,
   onError,
 }: {
-  onDone(): Promise<unknown>;
-  onError(message: string): void;
+  onDone: () => Promise<unknown>;
+  onError: (message: string) => void;
 }) {
   const { t } = useI18n();
   const [working, setWorking] = useState(false);
@@ -65,7 +65,7 @@ export function PasskeyApproval({
 }
 
 /** Asks the server to e-mail a code to the account's address (only offered when SMTP is configured). */
-export function EmailCodeRequest({ onError }: { onError(message: string): void }) {
+export function EmailCodeRequest({ onError }: { onError: (message: string) => void }) {
   const { t } = useI18n();
   const [sentTo, setSentTo] = useState<string | null>(null);
   const send = async () => {

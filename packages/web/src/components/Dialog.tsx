@@ -2,11 +2,11 @@ import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react'
 
 interface DialogProps {
   title: string;
-  onClose(): void;
+  onClose: () => void;
   children?: ReactNode;
   /** Buttons of the footer; a submit button submits `onSubmit`. */
   actions: ReactNode;
-  onSubmit?(): void;
+  onSubmit?: () => void;
   tone?: 'default' | 'danger';
 }
 

@@ -7,8 +7,8 @@ export function ConfirmDialog(props: {
   title: string;
   body: string;
   confirmLabel: string;
-  onConfirm(): Promise<void>;
-  onClose(): void;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
 }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
@@ -53,8 +53,8 @@ export function NameDialog(props: {
   label: string;
   initial?: string;
   submitLabel: string;
-  onSubmit(name: string): Promise<void>;
-  onClose(): void;
+  onSubmit: (name: string) => Promise<void>;
+  onClose: () => void;
 }) {
   const { t } = useI18n();
   const id = useId();

@@ -11,10 +11,10 @@ import {
 } from 'react';
 
 export interface VirtualListHandle {
-  element(): HTMLDivElement | null;
-  scrollTo(offset: number, behavior?: ScrollBehavior): void;
+  element: () => HTMLDivElement | null;
+  scrollTo: (offset: number, behavior?: ScrollBehavior) => void;
   /** Scrolls just enough for row `index` to be fully visible. */
-  scrollRowIntoView(index: number): void;
+  scrollRowIntoView: (index: number) => void;
 }
 
 export interface VisibleWindow {
@@ -28,14 +28,14 @@ interface VirtualListProps {
   /** `offsets[i]` is the top of row i; `offsets[rowCount]` is the total height. */
   offsets: Float64Array;
   rowCount: number;
-  renderRow(index: number, top: number, height: number, fast: boolean): ReactNode;
+  renderRow: (index: number, top: number, height: number, fast: boolean) => ReactNode;
   /** Pixels rendered above and below the viewport. */
   overscan?: number;
   className?: string;
   /** Content placed before the rows inside the scroller (e.g. a page heading); its height must be `headerHeight`. */
   header?: ReactNode;
   headerHeight?: number;
-  onWindowChange?(window: VisibleWindow): void;
+  onWindowChange?: (window: VisibleWindow) => void;
   label?: string;
 }
 

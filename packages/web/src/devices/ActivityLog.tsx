@@ -47,6 +47,10 @@ const ALARMS = [
   'log-damaged',
 ] as const;
 type Alarm = (typeof ALARMS)[number];
+/** Detail values are free-form JSON: strings as written, anything else as JSON rather than "[object Object]". */
+const detailText = (value: unknown): string =>
+  typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value);
+
 const alarmOf = (item: Activity): Alarm | null => {
   const problem = item.detail['problem'];
   return item.kind === 'audit.alarm' && (ALARMS as readonly unknown[]).includes(problem)
@@ -85,8 +89,8 @@ export function ActivityLog() {
 
   const staffText = (item: Activity) =>
     t('activity.staffDetail', {
-      reason: String(item.detail['reason'] ?? ''),
-      scope: String(item.detail['scope'] ?? ''),
+      reason: detailText(item.detail['reason']),
+      scope: detailText(item.detail['scope']),
     });
 
   return (
@@ -160,7 +164,7 @@ export function ActivityLog() {
                     <Icon name="warning" />
                     <div>
                       {alarm ? <p>{t(`activity.alarm.${alarm}`)}</p> : null}
-                      <p>{t('activity.alarm.detail', { detail: String(item.detail['detail'] ?? '') })}</p>
+                      <p>{t('activity.alarm.detail', { detail: detailText(item.detail['detail']) })}</p>
                     </div>
                   </div>
                 ) : null}

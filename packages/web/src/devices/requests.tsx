@@ -3,7 +3,7 @@ import { api, call, type EnrolmentRequest } from '../api/client.tsx';
 
 interface EnrolmentRequests {
   requests: EnrolmentRequest[];
-  reload(): void;
+  reload: () => void;
 }
 
 const RequestsContext = createContext<EnrolmentRequests | null>(null);

@@ -31,17 +31,17 @@ const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 export interface Formatters {
   /** An instant, in the browser's time zone: "18 May 2024, 14:03". */
-  dateTime(value: string | Date): string;
-  date(value: string | Date): string;
+  dateTime: (value: string | Date) => string;
+  date: (value: string | Date) => string;
   /** A camera wall-clock time, shown as written (not shifted to the browser's zone). */
-  wallClock(value: string): string;
+  wallClock: (value: string) => string;
   /** "May 2024" for `2024-05`. */
-  month(monthKey: string): string;
+  month: (monthKey: string) => string;
   /** "Sat 18 May" for `2024-05-18`, with the year when it is not the current one. */
-  day(dayKey: string): string;
-  relative(value: string | Date, now?: number): string;
-  number(value: number, fractionDigits?: number): string;
-  bytes(value: number): string;
+  day: (dayKey: string) => string;
+  relative: (value: string | Date, now?: number) => string;
+  number: (value: number, fractionDigits?: number) => string;
+  bytes: (value: number) => string;
 }
 
 /** `locale` is a BCP 47 tag: the UI language, refined by the browser's region when they agree (en-GB, zh-CN). */

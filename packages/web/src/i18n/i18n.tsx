@@ -6,7 +6,7 @@ const STORAGE_KEY = 'shoebox.locale';
 
 export interface I18n extends Translator {
   fmt: Formatters;
-  setLocale(locale: Locale): void;
+  setLocale: (locale: Locale) => void;
 }
 
 const I18nContext = createContext<I18n | null>(null);

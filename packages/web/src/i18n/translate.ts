@@ -26,9 +26,9 @@ export type PluralArgs<B extends PluralKey> = Values<Exclude<ParamsOf<(typeof en
 
 export interface Translator {
   locale: Locale;
-  t<K extends MessageKey>(key: K, ...args: TArgs<K>): string;
+  t: <K extends MessageKey>(key: K, ...args: TArgs<K>) => string;
   /** Picks the plural form for `count` with the locale's rules and fills `{count}` in. */
-  tn<B extends PluralKey>(base: B, count: number, ...args: PluralArgs<B>): string;
+  tn: <B extends PluralKey>(base: B, count: number, ...args: PluralArgs<B>) => string;
 }
 
 export function isLocale(value: unknown): value is Locale {

@@ -28,7 +28,7 @@ export function RecoverySection({
   run,
 }: {
   status: Schemas['SecurityStatus'] | null;
-  onChange(): void;
+  onChange: () => void;
   run: Run;
 }) {
   const { t } = useI18n();

@@ -99,7 +99,7 @@ function TotpSection({
   run,
 }: {
   status: Schemas['SecurityStatus'] | null;
-  onChange(): void;
+  onChange: () => void;
   run: Run;
 }) {
   const { t } = useI18n();

@@ -20,7 +20,7 @@ export function problemText(t: Translate, err: unknown, wrongCredentials?: strin
  * Runs sensitive actions so that a `403 reauth_required` (no proof in the last 15 minutes) asks for the password,
  * re-authenticates the session and tries the action once more. Render `prompt` where the dialog may appear.
  */
-export function useReauth(): { run<T>(action: () => Promise<T>): Promise<T>; prompt: ReactNode } {
+export function useReauth(): { run: <T>(action: () => Promise<T>) => Promise<T>; prompt: ReactNode } {
   const [waiting, setWaiting] = useState<((proved: boolean) => void) | null>(null);
   const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T> => {
     try {
@@ -39,7 +39,7 @@ export function useReauth(): { run<T>(action: () => Promise<T>): Promise<T>; pro
   return { run, prompt: waiting ? <ReauthDialog onDone={done} /> : null };
 }
 
-function ReauthDialog({ onDone }: { onDone(proved: boolean): void }) {
+function ReauthDialog({ onDone }: { onDone: (proved: boolean) => void }) {
   const { t } = useI18n();
   const id = useId();
   const [password, setPassword] = useState('');

@@ -21,14 +21,14 @@ export interface SignUpForm {
 
 export interface Session {
   state: SessionState;
-  signIn(email: string, password: string): Promise<void>;
+  signIn: (email: string, password: string) => Promise<void>;
   /** Discoverable passkey: no e-mail, no password (see docs/web.md for what it does on a new device). */
-  signInWithPasskey(): Promise<void>;
-  signUp(form: SignUpForm): Promise<void>;
-  signOut(notice?: PlainKey | null): Promise<void>;
+  signInWithPasskey: () => Promise<void>;
+  signUp: (form: SignUpForm) => Promise<void>;
+  signOut: (notice?: PlainKey | null) => Promise<void>;
   /** Asks the server again who this token is; moves between waiting and ready. */
-  refresh(): Promise<WhoAmI | null>;
-  retry(): void;
+  refresh: () => Promise<WhoAmI | null>;
+  retry: () => void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -45,7 +45,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
-    (async () => {
+    // Errors end in the offline state inside, so nothing is left to await.
+    void (async () => {
       try {
         const server = await call(api.GET('/server'));
         if (!token.get()) {

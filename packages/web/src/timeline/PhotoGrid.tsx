@@ -32,10 +32,10 @@ interface PhotoGridProps {
   items: readonly LibraryItem[];
   grouping: 'day' | 'none';
   selection: ReadonlySet<string>;
-  onSelectionChange(next: Set<string>): void;
-  onOpen(id: string): void;
+  onSelectionChange: (next: Set<string>) => void;
+  onOpen: (id: string) => void;
   /** Shown on each photo (e.g. the days left in the trash). */
-  badge?(item: LibraryItem): ReactNode;
+  badge?: (item: LibraryItem) => ReactNode;
   /** Content above the photos, scrolled with them; `headerHeight` is its height in pixels. */
   header?: ReactNode;
   headerHeight?: number;
@@ -343,9 +343,9 @@ interface CellProps {
   badge: ReactNode;
   alt: string;
   selectLabel: string;
-  onClick(e: MouseEvent, index: number): void;
-  onKey(e: KeyboardEvent, index: number): void;
-  onToggle(index: number, range: boolean): void;
+  onClick: (e: MouseEvent, index: number) => void;
+  onKey: (e: KeyboardEvent, index: number) => void;
+  onToggle: (index: number, range: boolean) => void;
 }
 
 const Cell = memo(function Cell(p: CellProps) {

@@ -8,7 +8,7 @@ interface ScrubberProps {
   layout: Layout;
   headerHeight: number;
   view: Store<VisibleWindow>;
-  onScrollTo(offset: number): void;
+  onScrollTo: (offset: number) => void;
 }
 
 const LABEL_SPACING = 22;

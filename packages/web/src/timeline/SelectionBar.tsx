@@ -6,7 +6,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 export interface SelectionAction {
   icon: IconName;
   label: string;
-  run(): void;
+  run: () => void;
   tone?: 'danger';
 }
 
@@ -18,7 +18,7 @@ export function SelectionBar({
 }: {
   count: number;
   actions: SelectionAction[];
-  onClear(): void;
+  onClear: () => void;
 }): ReactNode {
   const { t, tn } = useI18n();
   if (count === 0) return null;

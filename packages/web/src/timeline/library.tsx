@@ -77,10 +77,10 @@ export interface PagedPhotos {
   items: LibraryItem[];
   complete: boolean;
   error: string | null;
-  insert(photos: readonly Photo[]): void;
-  remove(ids: ReadonlySet<string>): void;
-  get(id: string): LibraryItem | undefined;
-  reload(): void;
+  insert: (photos: readonly Photo[]) => void;
+  remove: (ids: ReadonlySet<string>) => void;
+  get: (id: string) => LibraryItem | undefined;
+  reload: () => void;
 }
 
 const FIRST_PAGE = 200;

@@ -27,8 +27,8 @@ interface Entry {
 }
 
 interface Uploads {
-  add(files: Iterable<File>): void;
-  openPicker(): void;
+  add: (files: Iterable<File>) => void;
+  openPicker: () => void;
 }
 
 const UploadContext = createContext<Uploads | null>(null);
@@ -245,7 +245,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
   );
 }
 
-function UploadRow({ entry, onCancel }: { entry: Entry; onCancel(): void }) {
+function UploadRow({ entry, onCancel }: { entry: Entry; onCancel: () => void }) {
   const { t } = useI18n();
   const percent = entry.size > 0 ? Math.min(100, Math.round((entry.loaded / entry.size) * 100)) : 0;
   const label: Record<Status, string> = {

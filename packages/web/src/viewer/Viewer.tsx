@@ -20,11 +20,11 @@ const INFO_KEY = 'shoebox.viewer.info';
 
 interface ViewerProps {
   id: string;
-  neighbours(id: string): { previous: string | null; next: string | null };
-  onNavigate(id: string): void;
-  onClose(): void;
+  neighbours: (id: string) => { previous: string | null; next: string | null };
+  onNavigate: (id: string) => void;
+  onClose: () => void;
   /** When given, the viewer offers "Move to trash" and moves on to the next photo. */
-  onTrash?(id: string): void;
+  onTrash?: (id: string) => void;
 }
 
 interface Zoom {
