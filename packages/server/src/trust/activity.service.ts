@@ -4,31 +4,7 @@ import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError } from '../errors.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
-
-/** The audit kinds that make up the security activity of an account (uploads and sync are not activity). */
-export const ACTIVITY_KINDS = [
-  'sign-in.succeeded',
-  'sign-in.failed',
-  'enrolment.requested',
-  'enrolment.approved',
-  'enrolment.denied',
-  'enrolment.expired',
-  'enrolment.failed',
-  'device.removed',
-  'password.changed',
-  'account.email-changed',
-  'reauth.succeeded',
-  'reauth.failed',
-  'session.ended',
-  'factor.added',
-  'factor.removed',
-  'recovery-code.used',
-  'account.role-changed',
-  'account.disabled',
-  'account.enabled',
-  'staff.accessed',
-  'audit.alarm',
-] as const;
+import { ACTIVITY_KINDS } from '@shoebox/shared/api/activity-kinds';
 
 type Body = Record<string, unknown>;
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);

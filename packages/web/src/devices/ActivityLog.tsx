@@ -7,35 +7,13 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
 import { verifyAudit, type AuditVerdict } from './audit-verify.tsx';
 import { RiskFlags } from './RiskFlags.tsx';
+import { ACTIVITY_KINDS } from '@shoebox/shared/api/activity-kinds';
 import './risk.css';
 
 type Activity = Schemas['ActivityItem'];
 
-const KINDS = [
-  'sign-in.succeeded',
-  'sign-in.failed',
-  'enrolment.requested',
-  'enrolment.approved',
-  'enrolment.denied',
-  'enrolment.expired',
-  'enrolment.failed',
-  'device.removed',
-  'password.changed',
-  'account.email-changed',
-  'reauth.succeeded',
-  'reauth.failed',
-  'session.ended',
-  'factor.added',
-  'factor.removed',
-  'recovery-code.used',
-  'account.role-changed',
-  'account.disabled',
-  'account.enabled',
-  'staff.accessed',
-  'audit.alarm',
-] as const;
-type Kind = (typeof KINDS)[number];
-const isKind = (kind: string): kind is Kind => (KINDS as readonly string[]).includes(kind);
+type Kind = (typeof ACTIVITY_KINDS)[number];
+const isKind = (kind: string): kind is Kind => (ACTIVITY_KINDS as readonly string[]).includes(kind);
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 // What a device's witness can report (packages/server/src/audit/audit.alarms.ts).
 const ALARMS = [

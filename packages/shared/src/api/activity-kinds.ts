@@ -1,0 +1,25 @@
+// No zod here: the web app imports this file alone, without the API schemas.
+/** The audit kinds that make up the security activity of an account (uploads and sync are not activity). */
+export const ACTIVITY_KINDS = [
+  'sign-in.succeeded',
+  'sign-in.failed',
+  'enrolment.requested',
+  'enrolment.approved',
+  'enrolment.denied',
+  'enrolment.expired',
+  'enrolment.failed',
+  'device.removed',
+  'password.changed',
+  'account.email-changed',
+  'reauth.succeeded',
+  'reauth.failed',
+  'session.ended',
+  'factor.added',
+  'factor.removed',
+  'recovery-code.used',
+  'account.role-changed',
+  'account.disabled',
+  'account.enabled',
+  'staff.accessed',
+  'audit.alarm',
+] as const;
