@@ -124,10 +124,24 @@ describe.each(DIALECTS)('audit alarms reported to the server (%s)', (dialect) =>
     expect(text).toMatch(/showed two different histories of the same length/);
     const evidence = mailEvidence(text);
     expect(evidence?.seq).toBe(seq);
-    expect(evidence?.covered).toBe(true);
     const mailed = openCheckpoint(evidence?.note ?? '', signer.vkey);
     if (!mailed.ok) throw new Error(`the mailed checkpoint does not verify: ${mailed.reason}`);
-    expect(mailed.checkpoint.size).toBeGreaterThan(seq);
+    if (evidence?.covered) {
+      expect(mailed.checkpoint.size).toBeGreaterThan(seq);
+    } else {
+      // The notifier waits 10 s for a covering checkpoint, then sends what it has and says so (CI on two loaded
+      // cores once took longer): the mail still carries a valid earlier checkpoint, and the entry is signed soon after.
+      expect(text).toContain('not yet in a signed checkpoint');
+      expect(mailed.checkpoint.size).toBeLessThanOrEqual(seq);
+      await eventually(
+        async () => {
+          const cp = await laptop.client.get<{ size: number }>('/api/audit/checkpoint');
+          return cp.body.size > seq ? cp.body : undefined;
+        },
+        30_000,
+        'a checkpoint covering the alarm',
+      );
+    }
 
     // A witness that stops every round reports the same pair once.
     const again = await run('audit', 'check');
