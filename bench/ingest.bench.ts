@@ -11,6 +11,7 @@ import {
   DEFAULT_MALLOC_ARENAS,
   DEFAULT_MMAP_THRESHOLD,
   DEFAULT_SEMI_SPACE_MB,
+  DEFAULT_UV_THREADS,
   endToEnd,
   uploadOnly,
 } from './lib/ingest-phases.ts';
@@ -23,24 +24,32 @@ const flags = readFlags('npm run bench:ingest -- [flags]', {
   json: { type: 'boolean', help: 'print the JSON result instead of tables' },
   'no-corpus': { type: 'boolean', help: 'upload only the generated photos, not the corpus as well' },
   profile: { type: 'boolean', help: 'write V8 CPU profiles of the server to bench/results/profiles/' },
+  // Without any of these four the server gets `shoebox serve`'s own defaults; with one, the others are as below.
   'malloc-arenas': {
     type: 'string',
-    help: `MALLOC_ARENA_MAX for the server (default ${DEFAULT_MALLOC_ARENAS}, as the README says; 0: glibc's)`,
+    help: `MALLOC_ARENA_MAX for the server (serve's default ${DEFAULT_MALLOC_ARENAS}; 0: glibc's)`,
   },
   'semi-space': {
     type: 'string',
-    help: `V8 --max-semi-space-size (MB) for the server (default ${DEFAULT_SEMI_SPACE_MB}, as the README says; 0: V8's)`,
+    help: `V8 --max-semi-space-size (MB) for the server (serve's default ${DEFAULT_SEMI_SPACE_MB}; 0: V8's)`,
   },
   'mmap-threshold': {
     type: 'string',
-    help: `MALLOC_MMAP_THRESHOLD_ for the server (default ${DEFAULT_MMAP_THRESHOLD}, as the README says; 0: glibc's)`,
+    help: `MALLOC_MMAP_THRESHOLD_ for the server (serve's default ${DEFAULT_MMAP_THRESHOLD}; 0: glibc's)`,
+  },
+  'uv-threads': {
+    type: 'string',
+    help: `UV_THREADPOOL_SIZE for the server (serve's default ${DEFAULT_UV_THREADS}; 0: libuv's 4)`,
   },
 });
 const count = Math.max(1, flags.int('count', 200));
 const concurrency = Math.max(1, flags.int('concurrency', 4));
-const mallocArenas = flags.int('malloc-arenas', DEFAULT_MALLOC_ARENAS);
-const semiSpaceMb = flags.int('semi-space', DEFAULT_SEMI_SPACE_MB);
-const mmapThreshold = flags.int('mmap-threshold', DEFAULT_MMAP_THRESHOLD);
+// Unset: the server runs with what `shoebox serve` applies by default.
+const optional = (name: string) => (flags.str(name) === undefined ? undefined : flags.int(name, 0));
+const mallocArenas = optional('malloc-arenas');
+const semiSpaceMb = optional('semi-space');
+const mmapThreshold = optional('mmap-threshold');
+const uvThreads = optional('uv-threads');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'shoebox-bench-'));
 const profileDir = flags.bool('profile')
@@ -89,6 +98,7 @@ try {
     mallocArenas,
     semiSpaceMb,
     mmapThreshold,
+    uvThreads,
     cpuProfDir: profileDir && path.join(profileDir, name),
   });
   const upload = await uploadOnly(phase('upload-only'));
@@ -106,6 +116,10 @@ try {
       mallocArenas,
       semiSpaceMb,
       mmapThreshold,
+      uvThreads,
+      runtime: [mallocArenas, semiSpaceMb, mmapThreshold, uvThreads].every((v) => v === undefined)
+        ? "shoebox serve's defaults"
+        : 'as given',
       files: files.length,
       corpusFiles: corpus.length,
       bytes: totalBytes(files),

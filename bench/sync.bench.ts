@@ -17,6 +17,7 @@ import {
   type Latency,
 } from './lib/sync-run.ts';
 import { ensureSyncthing, syncthingPair } from './lib/sync-syncthing.ts';
+import { anchoredCatchUp } from './lib/sync-catchup.ts';
 import { agentSnapshotRun, type AgentSnapshotResult } from './lib/sync-agent-snapshot.ts';
 
 /** Figures from the issue, measured on our machine class. */
@@ -38,7 +39,7 @@ const flags = readFlags('npm run bench:sync -- [flags]', {
   json: { type: 'boolean', help: 'print the JSON result instead of tables' },
   'no-syncthing': {
     type: 'boolean',
-    help: 'latency: measure Shoebox only (Syncthing’s default takes ~10 s a trial)',
+    help: 'measure Shoebox only: latency alone; catch-up against the issue’s Syncthing figures (88 MB/s, 71 items/s)',
   },
 });
 const quick = flags.bool('quick');
@@ -65,6 +66,8 @@ interface Result {
     large: { shoebox: CatchUp; syncthing: CatchUp };
     small: { shoebox: CatchUp; syncthing: CatchUp };
   };
+  /** Syncthing not run: its catch-up figures are the issue's (--no-syncthing). */
+  catchUpAnchored?: boolean;
   newDevice?: NewDeviceResult;
   agentSnapshot?: AgentSnapshotResult;
   fanOut?: FanOutResult;
@@ -72,7 +75,33 @@ interface Result {
 const result: Result = {};
 
 try {
-  if (only.has('latency') || only.has('catchup')) {
+  // --no-syncthing without the catch-up: Shoebox's latency alone, with no Syncthing to install or start.
+  const shoeboxOnly = flags.bool('no-syncthing');
+  if (shoeboxOnly && only.has('latency')) {
+    const large = await largeBases(sizes.large);
+    const pair = await shoeboxPair(path.join(work, 'shoebox'));
+    try {
+      log(`latency: ${sizes.trials} trials, Shoebox only`);
+      const shoebox = await shoeboxLatency(pair, sizes.trials, large);
+      log(`  shoebox p50 ${fmt.ms(shoebox.p50)}`);
+      log(`  stages (p50, ms after the write): ${JSON.stringify(shoebox.stagesP50)}`);
+      result.latency = { shoebox };
+    } finally {
+      await Promise.all([pair.agentA.stop(), pair.agentB.stop()]);
+      await pair.server.stop();
+    }
+  }
+  if (shoeboxOnly && only.has('catchup')) {
+    const pair = await shoeboxPair(path.join(work, 'shoebox-catchup'));
+    try {
+      result.catchUp = await anchoredCatchUp(pair, sizes, log);
+      result.catchUpAnchored = true;
+    } finally {
+      await Promise.all([pair.agentA.stop(), pair.agentB.stop()]);
+      await pair.server.stop();
+    }
+  }
+  if (!shoeboxOnly && (only.has('latency') || only.has('catchup'))) {
     result.syncthing = ensureSyncthing(log);
     log(`${result.syncthing}`);
     const large = await largeBases(sizes.large);
@@ -184,10 +213,11 @@ if (result.latency) {
 }
 if (result.catchUp) {
   const { large, small } = result.catchUp;
+  const anchored = result.catchUpAnchored ? ' (issue, not run)' : '';
   rows.push({
     figure: `catch-up ${large.shoebox.files} × ${fmt.mb(large.shoebox.bytes / large.shoebox.files)}`,
     value: `${fmt.s(large.shoebox.seconds)}, ${fmt.n(large.shoebox.mbPerSecond)} MB/s`,
-    anchor: `Syncthing ${fmt.s(large.syncthing.seconds)}, ${fmt.n(large.syncthing.mbPerSecond)} MB/s`,
+    anchor: `Syncthing${anchored} ${fmt.s(large.syncthing.seconds)}, ${fmt.n(large.syncthing.mbPerSecond)} MB/s`,
     ratio: fmt.x(large.shoebox.mbPerSecond / large.syncthing.mbPerSecond),
     target: `≥ ${TARGETS.largeMbRatio}x MB/s`,
     met: large.shoebox.mbPerSecond / large.syncthing.mbPerSecond >= TARGETS.largeMbRatio,
@@ -195,7 +225,7 @@ if (result.catchUp) {
   rows.push({
     figure: `catch-up ${small.shoebox.files} × ${(small.shoebox.bytes / small.shoebox.files / 1e3).toFixed(0)} KB`,
     value: `${fmt.s(small.shoebox.seconds)}, ${fmt.n(small.shoebox.itemsPerSecond)} items/s`,
-    anchor: `Syncthing ${fmt.s(small.syncthing.seconds)}, ${fmt.n(small.syncthing.itemsPerSecond)} items/s`,
+    anchor: `Syncthing${anchored} ${fmt.s(small.syncthing.seconds)}, ${fmt.n(small.syncthing.itemsPerSecond)} items/s`,
     ratio: fmt.x(small.shoebox.itemsPerSecond / small.syncthing.itemsPerSecond),
     target: `≥ ${TARGETS.smallItemsRatio}x items/s`,
     met: small.shoebox.itemsPerSecond / small.syncthing.itemsPerSecond >= TARGETS.smallItemsRatio,

@@ -1,10 +1,12 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import type { TimelinePage } from '@shoebox/shared';
 import { signUp, type BenchClient } from './api.ts';
 import { throughput, type Throughput } from './ceiling.ts';
 import type { BenchFile } from './files.ts';
 import { mapLimit, secondsSince, sleep } from './pool.ts';
 import { startServer } from './server.ts';
+import { RUNTIME_SWITCH, runtimeDefaults } from '../../packages/cli/bin/serve-launcher.js';
 
 /**
  * MALLOC_ARENA_MAX for the server, as the README recommends on glibc Linux: without it each libvips thread keeps
@@ -27,8 +29,13 @@ export const DEFAULT_SEMI_SPACE_MB = 2;
  */
 export const DEFAULT_MMAP_THRESHOLD = 128 * 1024;
 
+/** libuv's thread pool as `shoebox serve` sizes it (bin/serve-launcher.js): fsyncs must not hold up decoders. */
+export const DEFAULT_UV_THREADS = Number(runtimeDefaults()['UV_THREADPOOL_SIZE']);
+
 export interface ServerRun extends Throughput {
   peakRssBytes: number;
+  /** The launcher that re-executed `shoebox serve` (0: none), at the end: a bare Node process, mostly shared pages. */
+  launcherRssBytes: number;
   /** Time until the last upload was answered. */
   uploadSeconds: number;
   /** Photos by media state at the end. */
@@ -41,11 +48,13 @@ export interface PhaseOptions {
   dataDir: string;
   cpuProfDir?: string | undefined;
   /** MALLOC_ARENA_MAX for the server; 0 leaves glibc's default (8 per core). */
-  mallocArenas?: number;
+  mallocArenas?: number | undefined;
   /** `--max-semi-space-size` for the server (MB, through NODE_OPTIONS); 0 leaves V8's default. */
-  semiSpaceMb?: number;
+  semiSpaceMb?: number | undefined;
   /** MALLOC_MMAP_THRESHOLD_ for the server (bytes); 0 leaves glibc's dynamic threshold. */
-  mmapThreshold?: number;
+  mmapThreshold?: number | undefined;
+  /** UV_THREADPOOL_SIZE for the server; 0 leaves libuv's 4. */
+  uvThreads?: number | undefined;
 }
 
 /** Upload alone: thumbnail work is deferred (`--media-workers 0`), so this is receive + hash + fsync + commit. */
@@ -100,6 +109,7 @@ async function withServer(
       ...throughput(options.files, result.seconds, cpu, failed),
       ...result,
       peakRssBytes: server.peakRss(),
+      launcherRssBytes: server.launcherRss(),
     };
   } finally {
     await server.stop();
@@ -107,14 +117,22 @@ async function withServer(
   }
 }
 
-/** The server's environment as the README recommends it for glibc Linux, unless the bench was told otherwise. */
+/**
+ * The server's environment. With no setting given, none: `shoebox serve` applies its own defaults (as a user
+ * gets them). With any given, serve's defaults are switched off and each setting is as given (0: glibc's, V8's
+ * or libuv's default; unset: the README's value).
+ */
 function serverEnv(options: PhaseOptions): Record<string, string> {
+  const given = [options.mallocArenas, options.semiSpaceMb, options.mmapThreshold, options.uvThreads];
+  if (given.every((v) => v === undefined)) return {};
   const arenas = options.mallocArenas ?? DEFAULT_MALLOC_ARENAS;
   const semiSpaceMb = options.semiSpaceMb ?? DEFAULT_SEMI_SPACE_MB;
   const mmapThreshold = options.mmapThreshold ?? DEFAULT_MMAP_THRESHOLD;
-  const env: Record<string, string> = {};
+  const uvThreads = options.uvThreads ?? DEFAULT_UV_THREADS;
+  const env: Record<string, string> = { [RUNTIME_SWITCH]: 'off' };
   if (arenas > 0) env['MALLOC_ARENA_MAX'] = String(arenas);
   if (mmapThreshold > 0) env['MALLOC_MMAP_THRESHOLD_'] = String(mmapThreshold);
+  if (uvThreads > 0) env['UV_THREADPOOL_SIZE'] = String(uvThreads);
   const nodeOptions = process.env['NODE_OPTIONS'] ?? '';
   if (semiSpaceMb > 0) env['NODE_OPTIONS'] = `${nodeOptions} --max-semi-space-size=${semiSpaceMb}`.trim();
   return env;
@@ -124,10 +142,18 @@ async function uploadAll(client: BenchClient, { files, concurrency }: PhaseOptio
   await mapLimit(files, concurrency, (file) => client.upload(file));
 }
 
+/**
+ * Photos by media state, from the compact timeline: polled every 100 ms, the full records of `GET /api/photos`
+ * (~10 ms of server CPU for 293 photos) cost the server several seconds of CPU over a run.
+ */
 async function mediaStates(client: BenchClient): Promise<Record<string, number>> {
   const states: Record<string, number> = {};
-  await client.listAll(1000, (items) => {
-    for (const photo of items) states[photo.media.state] = (states[photo.media.state] ?? 0) + 1;
-  });
+  let cursor: string | null = null;
+  do {
+    const query = `limit=10000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page: TimelinePage = await client.json<TimelinePage>('GET', `/api/timeline?${query}`);
+    for (const state of page.media) states[state] = (states[state] ?? 0) + 1;
+    cursor = page.nextCursor;
+  } while (cursor);
   return states;
 }

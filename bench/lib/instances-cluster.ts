@@ -72,6 +72,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       if (!server) return;
       killed.add(index);
       server.peakRss();
+      server.cpuSeconds();
       process.kill(server.pid, 'SIGKILL');
       proxy?.remove(index);
       while (fs.existsSync(`/proc/${server.pid}/status`)) await sleep(20);

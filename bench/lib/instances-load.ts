@@ -1,191 +1,161 @@
-// The multi-instance workload: every load account's device uploads real corpus photos (each made distinct, so
-// every upload stores a new blob) and lists its first timeline page, in a loop; meanwhile a probe account renames
-// an album and times how long its other device, whose WebSocket may sit on another instance, takes to hear of it.
-import {
-  approvedDevice,
-  createAccount,
-  deviceDescription,
-  distinctCopy,
-  signIn,
-  type SignedIn,
-  type TestClient,
-} from '../../packages/server/test/support/api.ts';
-import { liveDevice, type LiveDevice } from './live.ts';
-import { timelineCount } from './timeline-count.ts';
+// The load generator of the multi-instance bench: accounts × devices, each device a simulator (load-device.ts)
+// that uploads real corpus photos (each made distinct, so every upload stores a new blob) and syncs the others'
+// uploads through the change feed, downloading and verifying every original. At the end uploads stop, every device
+// syncs to the head, and the run checks that every acknowledged upload is on the server and every device holds
+// exactly the account's library.
+import type { PhotoPage } from '@shoebox/shared';
+import { distinctCopy, type TestClient } from '../../packages/server/test/support/api.ts';
+import { startProbe, type ProbeResult } from './instances-probe.ts';
+import type { DeviceSimulator } from './load-device.ts';
+import { enrolFleet } from './load-fleet.ts';
+import { LoadStats, type KindFigures } from './load-stats.ts';
+import { mapLimit, sleep } from './pool.ts';
 import type { Proxy } from './proxy.ts';
-import { percentile, sleep } from './pool.ts';
 
 export interface LoadOptions {
   accounts: number;
+  devicesPerAccount: number;
   seconds: number;
   photos: readonly string[];
+  /** Pause between one device's uploads (0: as fast as the server answers). */
+  uploadGapMs: number;
   /** Called halfway through: kills an instance (and takes it out of the proxy). */
   kill?: () => Promise<void>;
+  log: (line: string) => void;
 }
 
 export interface LoadResult {
+  devices: number;
   seconds: number;
+  enrolSeconds: number;
   requests: number;
   uploads: number;
   uploadMB: number;
+  downloadMB: number;
+  byKind: Record<string, KindFigures>;
   errors: number;
   firstErrors: string[];
-  uploadP50Ms: number;
-  uploadP99Ms: number;
-  listP50Ms: number;
-  listP99Ms: number;
-  pushSameP50Ms: number;
-  pushCrossP50Ms: number;
-  pushCrossP99Ms: number;
-  pushProbes: { same: number; cross: number; missed: number };
-  /** Feed hints received by the load devices' own sockets, per acknowledged upload. */
-  hintsPerUpload: number;
-  /** Acknowledged uploads missing from the timelines afterwards (must be 0). */
+  /** Originals whose bytes did not match their SHA-256 (must be 0). */
+  corrupt: number;
+  /** Acknowledged uploads missing from the server afterwards (must be 0). */
   lost: number;
+  /** Devices whose library is not exactly the account's after the final sync (must be 0). */
+  notConverged: number;
+  convergeSeconds: number;
   /** Requests sent again after a refused or broken connection (the killed instance), as devices do. */
   retried: number;
-  /** WebSocket reconnections, all devices. */
+  /** Live-channel reconnections, all devices. */
   reconnects: number;
-  pushAfterKillP50Ms: number;
+  /** Devices whose live channel came back (through the proxy, to a surviving instance) at least once. */
+  devicesReconnected: number;
+  probe: ProbeResult;
 }
-
-interface Device {
-  session: SignedIn;
-  socket: LiveDevice;
-}
-
-interface Reply {
-  status: number;
-  headers?: Headers;
-  body?: unknown;
-}
-
-const servedBy = (headers: Headers) => Number(headers.get('x-served-by') ?? -1);
 
 export async function runLoad(proxy: Proxy, options: LoadOptions): Promise<LoadResult> {
-  const url = proxy.url;
-  await createAccount(url, 'admin@bench.example');
-  const admin = await signIn(url, 'admin@bench.example', deviceDescription('desk'), '203.0.113.250');
-  const devices: Device[] = [];
-  for (let i = 0; i < options.accounts; i++) {
-    const email = `user${i}@bench.example`;
-    await createAccount(url, email, admin.client);
-    const session = await signIn(url, email, deviceDescription(`phone-${i}`), `203.0.113.${(i % 240) + 1}`);
-    devices.push({ session, socket: await liveDevice(url, session.response.token) });
-  }
-  const watcher = await approvedDevice(url, admin.client, 'admin@bench.example', 'watcher');
-  const watch = await liveDevice(url, watcher.response.token);
-  const watchOn = proxy.upgrades.at(-1) ?? -1;
-  const album = await admin.client.post<{ id: string }>('/api/albums', { name: 'probe' });
+  const stats = new LoadStats();
+  const enrolStarted = Date.now();
+  const fleet = await enrolFleet(proxy.url, stats, options);
+  const devices = fleet.accounts.flat();
+  await mapLimit(devices, 16, async (d) => {
+    await d.connect();
+    await d.snapshot();
+  });
+  const probe = await startProbe(proxy, fleet.admin, stats);
+  const enrolSeconds = (Date.now() - enrolStarted) / 1000;
+  options.log(`  ${devices.length} devices enrolled, connected and synced in ${enrolSeconds.toFixed(0)} s`);
 
-  const uploadMs: number[] = [];
-  const listMs: number[] = [];
-  const firstErrors: string[] = [];
-  let errors = 0;
-  let requests = 0;
-  let bytes = 0;
-  let retried = 0;
-  let killed = false;
-  const acked = new Map<TestClient, number>();
-  const fail = (what: string) => {
-    errors++;
-    if (firstErrors.length < 5) firstErrors.push(what);
-  };
+  const startRequests = stats.requests;
   const started = Date.now();
   const deadline = started + options.seconds * 1000;
-  /** Up to 10 tries 200 ms apart while the connection breaks or the proxy has no instance for it (502). */
-  async function send(call: () => Promise<Reply>): Promise<Reply> {
-    for (let attempt = 0; ; attempt++) {
-      const reply = await call().catch((err: Error) => ({ status: 0, body: err.message }));
-      requests++;
-      if ((reply.status !== 0 && reply.status !== 502) || attempt === 9) return reply;
-      retried++;
-      await sleep(200);
-    }
-  }
+  let killed = false;
+  let syncing = true;
+  const uploading = () => Date.now() < deadline;
 
-  async function loop(device: Device, index: number): Promise<void> {
-    const { client } = device.session;
-    for (let n = 0; Date.now() < deadline; n++) {
+  async function uploads(device: DeviceSimulator, index: number): Promise<void> {
+    for (let n = 0; uploading(); n++) {
       const file = options.photos[(index * 7 + n) % options.photos.length] ?? '';
-      const body = distinctCopy(file, `${index}-${n}-${started}`);
-      let t = performance.now();
-      const up = await send(() => client.upload(body));
-      // 200: a retry of an upload that had been stored before its instance died.
-      if (up.status !== 201 && up.status !== 200)
-        fail(`upload ${up.status} ${JSON.stringify(up.body).slice(0, 200)}`);
-      else {
-        uploadMs.push(performance.now() - t);
-        bytes += body.length;
-        acked.set(client, (acked.get(client) ?? 0) + 1);
-      }
-      t = performance.now();
-      const list = await send(() => client.get('/api/photos?limit=100'));
-      if (list.status !== 200) fail(`list ${list.status}`);
-      else listMs.push(performance.now() - t);
+      await device.upload(distinctCopy(file, `${device.name}-${n}-${started}`));
+      if (options.uploadGapMs > 0) await sleep(options.uploadGapMs);
     }
   }
-
-  const same: number[] = [];
-  const afterKill: number[] = [];
-  const cross: number[] = [];
-  let missed = 0;
-  async function probe(): Promise<void> {
-    for (let n = 0; Date.now() < deadline; n++) {
-      const heard = watch.feeds;
-      const t = performance.now();
-      const rename = { name: `probe ${n}` };
-      const renamed = await send(() => admin.client.call('PATCH', `/api/albums/${album.body.id}`, rename));
-      if (renamed.status !== 200) {
-        fail(`rename ${renamed.status}`);
-        continue;
-      }
-      const until = Date.now() + 5000;
-      while (watch.feeds === heard && Date.now() < until) await sleep(2);
-      const ms = performance.now() - t;
-      if (Date.now() >= until) missed++;
-      else if (killed) afterKill.push(ms);
-      else (renamed.headers && servedBy(renamed.headers) === watchOn ? same : cross).push(ms);
-      await sleep(200);
-    }
-  }
-
   async function killer(): Promise<void> {
     if (!options.kill) return;
     await sleep(options.seconds * 500);
+    options.log('  killing one instance (SIGKILL)');
     await options.kill();
     killed = true;
   }
-
-  await Promise.all([...devices.map((d, i) => loop(d, i)), probe(), killer()]);
+  const syncLoops = devices.map((d) => d.syncLoop(() => !syncing));
+  const probeRun = probe.run(
+    () => !uploading(),
+    () => killed,
+  );
+  await Promise.all([...devices.map((d, i) => uploads(d, i)), killer()]);
   const seconds = (Date.now() - started) / 1000;
-  await sleep(1500);
-  let lost = 0;
-  for (const d of devices)
-    lost += Math.max(0, (acked.get(d.session.client) ?? 0) - (await timelineCount(d.session.client)));
-  const sockets = [...devices.map((x) => x.socket), watch];
-  const hints = devices.reduce((n, d) => n + d.socket.feeds, 0);
-  for (const socket of sockets) socket.stop();
-  const uploads = uploadMs.length;
-  return {
-    seconds,
-    requests,
-    uploads,
-    uploadMB: bytes / 1e6,
-    errors,
-    firstErrors,
-    uploadP50Ms: percentile(uploadMs, 50),
-    uploadP99Ms: percentile(uploadMs, 99),
-    listP50Ms: percentile(listMs, 50),
-    listP99Ms: percentile(listMs, 99),
-    pushSameP50Ms: percentile(same, 50),
-    pushCrossP50Ms: percentile(cross, 50),
-    pushCrossP99Ms: percentile(cross, 99),
-    pushProbes: { same: same.length, cross: cross.length, missed },
-    hintsPerUpload: uploads ? hints / uploads : 0,
-    lost,
-    retried,
-    reconnects: sockets.reduce((n, socket) => n + socket.reconnects, 0),
-    pushAfterKillP50Ms: percentile(afterKill, 50),
+  const requests = stats.requests - startRequests;
+
+  // Uploads stopped: every device syncs to the head of its feed (hints, or the fallback poll).
+  const convergeStarted = Date.now();
+  const ackedOf = (account: DeviceSimulator[]) => new Map(account.flatMap((d) => [...d.acked]));
+  const holdsAll = (account: DeviceSimulator[]) => {
+    const all = ackedOf(account);
+    return account.every((d) => [...all.keys()].every((id) => d.library.has(id)));
   };
+  for (const d of devices) d.hint();
+  while (Date.now() - convergeStarted < 120_000 && !fleet.accounts.every(holdsAll)) await sleep(200);
+  syncing = false;
+  for (const d of devices) d.stop();
+  await Promise.all(syncLoops);
+  const convergeSeconds = (Date.now() - convergeStarted) / 1000;
+  const probeResult = await probeRun;
+
+  // Every acknowledged upload is on the server; every device holds exactly the account's library.
+  let lost = 0;
+  let notConverged = 0;
+  await mapLimit(fleet.accounts, 4, async (account) => {
+    const first = account[0];
+    if (!first) return;
+    const onServer = await libraryOf(first.client, stats);
+    for (const [id, sha256] of ackedOf(account)) if (onServer.get(id) !== sha256) lost++;
+    for (const d of account) {
+      const same =
+        d.library.size === onServer.size && [...onServer].every(([id, sha]) => d.library.get(id) === sha);
+      if (!same) notConverged++;
+    }
+  });
+
+  return {
+    devices: devices.length,
+    seconds,
+    enrolSeconds,
+    requests,
+    uploads: devices.reduce((n, d) => n + d.acked.size, 0),
+    uploadMB: stats.uploadBytes / 1e6,
+    downloadMB: stats.downloadBytes / 1e6,
+    byKind: stats.figures(),
+    errors: stats.errors,
+    firstErrors: stats.firstErrors,
+    corrupt: stats.corrupt,
+    lost,
+    notConverged,
+    convergeSeconds,
+    retried: stats.retried,
+    reconnects: devices.reduce((n, d) => n + (d.socket?.reconnects ?? 0), 0) + probeResult.reconnects,
+    devicesReconnected: devices.filter((d) => (d.socket?.reconnects ?? 0) > 0).length,
+    probe: probeResult,
+  };
+}
+
+/** The account's photos on the server (id → SHA-256), following the timeline's cursors to the end. */
+async function libraryOf(client: TestClient, stats: LoadStats): Promise<Map<string, string>> {
+  const photos = new Map<string, string>();
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const page = await stats.send('check', () => client.get<PhotoPage>(`/api/photos?limit=500${query}`));
+    if (!page) break;
+    for (const photo of page.body.items) photos.set(photo.id, photo.sha256);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return photos;
 }

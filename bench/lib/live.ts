@@ -10,7 +10,12 @@ export interface LiveDevice {
   stop(): void;
 }
 
-export function liveDevice(url: string, token: string): Promise<LiveDevice> {
+/** `onMessage` sees every message (e.g. `feed` hints and the `hello` after each reconnection). */
+export function liveDevice(
+  url: string,
+  token: string,
+  onMessage?: (message: { type?: string }) => void,
+): Promise<LiveDevice> {
   let feeds = 0;
   let reconnects = 0;
   let stopped = false;
@@ -34,7 +39,9 @@ export function liveDevice(url: string, token: string): Promise<LiveDevice> {
       socket = ws;
       let opened = false;
       ws.on('message', (d: Buffer) => {
-        if ((JSON.parse(d.toString('utf8')) as { type?: string }).type === 'feed') feeds++;
+        const message = JSON.parse(d.toString('utf8')) as { type?: string };
+        if (message.type === 'feed') feeds++;
+        onMessage?.(message);
       });
       // 'close' follows every error.
       ws.on('error', () => undefined);

@@ -19,7 +19,11 @@ export interface ServerOptions {
 
 export interface ServerProcess {
   readonly url: string;
+  /** The server process: the re-executed child of `launcherPid`, or the process started when none was needed. */
   readonly pid: number;
+  readonly launcherPid: number;
+  /** Resident set of the launcher in bytes now (0 when there is none). */
+  launcherRss(): number;
   /** Peak resident set size in bytes so far: the kernel's VmHWM, or the 100 ms samples if higher. */
   peakRss(): number;
   /** User + system CPU time the server process (all its threads) has used so far, in seconds. */
@@ -49,11 +53,15 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilUp(url, child, () => output);
-  const pid = child.pid as number;
+  // `shoebox serve` re-executes itself with its runtime settings unless they are all given: the server is then
+  // the launcher's child, and the launcher (a bare Node process waiting for it) is measured apart.
+  const launcherPid = child.pid as number;
+  const pid = serverPidOf(launcherPid);
   let sampledPeak = 0;
   const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, readStatusKiB(pid, 'VmRSS'))), 100);
   sampler.unref();
   let hwm = 0;
+  let cpuSeen = 0;
   const peakRss = () => {
     hwm = Math.max(hwm, readStatusKiB(pid, 'VmHWM'));
     return Math.max(hwm, sampledPeak) * 1024;
@@ -61,8 +69,11 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   return {
     url,
     pid,
+    launcherPid,
+    launcherRss: () => (pid === launcherPid ? 0 : readStatusKiB(launcherPid, 'VmRSS') * 1024),
     peakRss,
-    cpuSeconds: () => readCpuSeconds(pid),
+    // The last reading stays once the process is gone (a killed instance keeps the CPU it used).
+    cpuSeconds: () => (cpuSeen = Math.max(cpuSeen, readCpuSeconds(pid))),
     async stop() {
       peakRss();
       clearInterval(sampler);
@@ -97,6 +108,16 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
   }
   child.kill('SIGKILL');
   throw new Error(`server did not answer within 60 s:\n${output()}`);
+}
+
+/** The only child of `pid` when it has one (the re-executed server), else `pid` itself. */
+function serverPidOf(pid: number): number {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+    return children.length === 1 && children[0] ? Number(children[0]) : pid;
+  } catch {
+    return pid;
+  }
 }
 
 /** A `Vm*` line of /proc/<pid>/status in KiB; 0 once the process is gone. */

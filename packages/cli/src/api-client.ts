@@ -67,6 +67,11 @@ export class ApiClient {
     return response;
   }
 
+  /** The session header, for the few transfers made below fetch (node:http costs half the CPU per MB). */
+  authorization(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
   /** Streams a file as the request body. */
   fileBody(file: string): ReadableStream<Uint8Array> {
     return Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
@@ -100,7 +105,11 @@ function networkReason(err: unknown): string {
 
 /** Shoebox explains every error in a problem document; anything else came from something in between. */
 async function toCliError(response: Response, server: string): Promise<CliError> {
-  const text = await response.text();
+  return problemError(await response.text(), `${response.status} ${response.statusText}`, server);
+}
+
+/** The CliError for an error answer's body (a problem document, or anything else). */
+export function problemError(text: string, statusLine: string, server: string): CliError {
   try {
     const problem = JSON.parse(text) as Problem;
     if (!problem.detail && !problem.title) throw new Error('not a problem document');
@@ -113,7 +122,7 @@ async function toCliError(response: Response, server: string): Promise<CliError>
       );
     return new CliError(problem.detail || problem.title, 1, problem.code);
   } catch {
-    const status = `${response.status} ${response.statusText}`.trim();
+    const status = statusLine.trim();
     return new CliError(`The server at ${server} answered ${status} without saying why.`, 1, 'http_error');
   }
 }

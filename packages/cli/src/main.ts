@@ -4,6 +4,7 @@ import { registerAccountAdmin } from './commands/account-admin.ts';
 import { registerActivity } from './commands/activity.ts';
 import { registerAlbums } from './commands/albums.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerAuditVerifyServer } from './commands/audit-server.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerDevices } from './commands/devices.ts';
 import { registerExplain } from './commands/explain.ts';
@@ -53,6 +54,7 @@ registerActivity(program);
 registerSync(program);
 registerExplain(program);
 registerAudit(program);
+registerAuditVerifyServer(program);
 registerFleet(program);
 // After accounts, admin and fleet: it adds to their command groups.
 registerAccountAdmin(program);

@@ -5,6 +5,7 @@ import { eventually, jobsIdle, originalPath } from '../../server/test/support/ap
 import { corpusFile } from '../../server/test/support/corpus.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { DERIVATIVES_JOB } from '../../server/src/library/photos.service.ts';
+import { HOUSEKEEPING } from '../../server/src/jobs/housekeeping.ts';
 import { Device, cleanUp, createAccount, failed, ok } from './support/cli.ts';
 
 interface JobsJson {
@@ -40,7 +41,8 @@ describe('background jobs through the CLI', { timeout: 120_000 }, () => {
 
   it('lists failed jobs with their reason, and retries one', async () => {
     expect(ok(await admin.run(['jobs', '--failed']))).toMatch(
-      /^Jobs: 0 queued, 0 running, 1 done, 0 failed\.\nNo failed jobs\.\n$/,
+      // The queued ones are housekeeping's next runs; its finished sweeps are not counted by default.
+      /^Jobs: \d queued, 0 running, 1 done, 0 failed\.\nNo failed jobs\.\n$/,
     );
     const file = originalPath(server.dataDir, sha256);
     const bytes = fs.readFileSync(file);
@@ -71,9 +73,41 @@ describe('background jobs through the CLI', { timeout: 120_000 }, () => {
     );
     await jobsIdle(server);
     const after = await admin.json<JobsJson>(['jobs']);
-    expect(after.counts).toEqual({ done: 2 });
+    expect(after.counts['done']).toBe(2);
+    expect(after.counts['failed']).toBeUndefined();
     expect(failed(await admin.run(['jobs', 'retry', String(job?.id)]), 1)).toMatch(
       /only failed jobs can be retried/,
     );
+  });
+
+  it('lists succeeded housekeeping sweeps only with --all, and failed ones always', async () => {
+    const now = Date.now();
+    const sweep = (state: 'done' | 'failed') => ({
+      kind: HOUSEKEEPING.security,
+      payload: '{}',
+      state,
+      attempts: 1,
+      max_attempts: 1,
+      run_at: now,
+      locked_until: null,
+      locked_by: null,
+      last_error: state === 'failed' ? 'database unreachable' : null,
+      created_at: now,
+      updated_at: now,
+    });
+    await server.database.db
+      .insertInto('jobs')
+      .values([sweep('done'), sweep('failed')])
+      .execute();
+    const doneSweep = new RegExp(`done +${HOUSEKEEPING.security.replace('.', '\\.')}`);
+    const byDefault = ok(await admin.run(['jobs', '--limit', '500']));
+    expect(byDefault).toMatch(new RegExp(`failed +${HOUSEKEEPING.security.replace('.', '\\.')}`));
+    expect(byDefault).toContain('reason: database unreachable');
+    expect(byDefault).toMatch(new RegExp(`done +${DERIVATIVES_JOB.replace('.', '\\.')}`));
+    expect(byDefault).not.toMatch(doneSweep);
+    expect(ok(await admin.run(['jobs', '--all', '--limit', '500']))).toMatch(doneSweep);
+    const all = await admin.json<JobsJson>(['jobs', '--all', '--limit', '500']);
+    expect(all.items.some((j) => j.kind === HOUSEKEEPING.security && j.state === 'done')).toBe(true);
+    expect(all.counts['done']).toBeGreaterThan(2);
   });
 });

@@ -91,11 +91,16 @@ export async function until<T>(probe: () => T | undefined, timeoutMs: number, wh
 }
 
 /** A long-running `shoebox sync DIR` whose stderr can be watched; stop() ends it like a service manager would. */
-export function startAgent(device: Device, dir: string, extra: string[] = []) {
+export function startAgent(
+  device: Device,
+  dir: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+) {
   const child = spawn(
     process.execPath,
     [BIN, '--server', device.server, '--home', device.home, 'sync', dir, '--json', ...extra],
-    { cwd: REPO_ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
   let stderr = '';

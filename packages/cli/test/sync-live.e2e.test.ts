@@ -51,7 +51,7 @@ describe('shoebox sync: live agents', { timeout: 180_000 }, () => {
       const serverToB = Date.now() - started;
       expect(sha256(path.join(dirB, arrived))).toBe(sha256(gopro));
 
-      // A's folder → B's folder: watcher, 1 s settle wait, upload, hint, download.
+      // A's folder → B's folder: watcher, proof that the JPEG is whole, upload, hint (with the photo), download.
       started = Date.now();
       copyPhoto('cameras/nikon-e775-8x8.jpg', path.join(dirA, 'nikon.jpg'));
       await until(() => listFiles(dirB).includes('2001/08/nikon.jpg'), 30_000, 'A’s file in B');
@@ -60,7 +60,7 @@ describe('shoebox sync: live agents', { timeout: 180_000 }, () => {
       expect(serverToB).toBeLessThan(5_000);
       expect(sha256(path.join(dirB, '2001/08/nikon.jpg'))).toBe(sha256(path.join(dirA, 'nikon.jpg')));
 
-      // A file still being written (fresh mtime, growing) is not sent until it has been still for ~1 s.
+      // A file still being written (fresh mtime, growing, its first half not a whole JPEG) is not sent until it is.
       const whole = fs.readFileSync(corpusFile('cameras/olympus-c2000z-8x8.jpg'));
       const half = whole.subarray(0, whole.length >> 1);
       started = Date.now();

@@ -81,4 +81,24 @@ describe('the work pool', () => {
     await expect(attempt()).rejects.toThrow('disk full');
     expect(started).toBeLessThan(10);
   });
+
+  it('reports a failure only once the tasks still running have ended (none writes after the caller gave up)', async () => {
+    const pool = new WorkPool(3);
+    let running = 0;
+    const attempt = async () => {
+      for (let i = 0; i < 10; i++)
+        await pool.run(async () => {
+          running++;
+          try {
+            if (i === 0) throw new Error('cut');
+            await new Promise((resolve) => setTimeout(resolve, 30));
+          } finally {
+            running--;
+          }
+        });
+      await pool.drain();
+    };
+    await expect(attempt()).rejects.toThrow('cut');
+    expect(running).toBe(0);
+  });
 });

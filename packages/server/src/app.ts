@@ -23,6 +23,10 @@ import { emailChangeRoutes } from './accounts/email-change.routes.ts';
 import { createAccountAdminStore } from './accounts/account-admin.store.ts';
 import { createAccountAdminService } from './accounts/account-admin.service.ts';
 import { accountAdminRoutes } from './accounts/account-admin.routes.ts';
+import { createAccountDeletionStore } from './accounts/account-deletion.store.ts';
+import { ACCOUNT_DELETION_JOB, createAccountDeletionService } from './accounts/account-deletion.service.ts';
+import { createAccountDeletionJob } from './accounts/account-deletion.job.ts';
+import { accountDeletionRoutes } from './accounts/account-deletion.routes.ts';
 import { createPasswordHasher } from './accounts/passwords.ts';
 import { createPasswordCheck } from './accounts/password-check.ts';
 import { createDevicesStore } from './devices/devices.store.ts';
@@ -62,6 +66,9 @@ import { createFeedStore } from './sync/feed.store.ts';
 import { createDeliveriesStore } from './sync/deliveries.store.ts';
 import { createSyncService } from './sync/sync.service.ts';
 import { syncRoutes } from './sync/sync.routes.ts';
+import { createOriginalsService } from './sync/originals.service.ts';
+import { createOriginalsStore } from './sync/originals.store.ts';
+import { originalsRoutes } from './sync/originals.routes.ts';
 import { createPushHub, type PushHub } from './push/push-hub.ts';
 import { createHousekeeping } from './jobs/housekeeping.ts';
 import { createTrust } from './trust/trust.module.ts';
@@ -81,6 +88,8 @@ import { createNoticeEvidence } from './audit/audit.notice-evidence.ts';
 import { withEvidenceIndex } from './evidence/evidence.uploads.ts';
 import { uploadIndexCheck } from './evidence/evidence.index-check.ts';
 import { auditAlarmRoutes } from './audit/audit.alarm-routes.ts';
+import { createAuditFullCheck } from './audit/audit.full-check.ts';
+import { auditVerifyRoutes } from './audit/audit.verify-routes.ts';
 import { createFleetStore } from './fleet/fleet.store.ts';
 import { createPseudonyms } from './fleet/fleet.pseudonym.ts';
 import { withFleetActivations } from './fleet/fleet.activations.ts';
@@ -228,15 +237,27 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     clock,
     audit,
   });
+  const originals = createOriginalsService({ db, store: createOriginalsStore(), blobs: deps.blobs });
   const auditService = createAuditService({ db, log: auditLog, checkpointer });
   const auditAlarms = createAuditAlarms({ db, audit, events, verifierKey: checkpointer.verifierKey, clock });
+  const auditFullCheck = createAuditFullCheck({
+    db,
+    dialect: deps.database.dialect,
+    checkpointer,
+    derived: uploadIndexCheck,
+    clock,
+    log: deps.log,
+  });
   const staffAccess = createStaffAccess({ db, audit });
   const fleet = createFleetService({ db, store: fleetStore, pseudonyms, audit, staffAccess, clock });
   const fleetReview = createFleetReviewService({ db });
+  const accountAdminStore = createAccountAdminStore();
+  const deletionStore = createAccountDeletionStore();
   const accountAdmin = createAccountAdminService({
     db,
     accounts: accountsStore,
-    store: createAccountAdminStore(),
+    store: accountAdminStore,
+    deletionPending: async (q, id) => (await deletionStore.pending(q, id)) !== null,
     audit,
     staffAccess,
     events,
@@ -248,6 +269,17 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     deliveries: sync,
     fleet: { historyOf: (serial, accountId) => fleet.summaryOf(serial, accountId) },
     staffAccess,
+  });
+  const accountDeletion = createAccountDeletionService({
+    db,
+    accounts: accountsStore,
+    admin: accountAdminStore,
+    store: deletionStore,
+    jobs: jobsStore,
+    audit,
+    requireRecentAuth: trustParts.requireRecentAuth,
+    events,
+    clock,
   });
   const runner = createJobRunner({
     db,
@@ -263,6 +295,21 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
         events,
         metrics,
         renderSlots: config.mediaWorkers,
+      }),
+      [ACCOUNT_DELETION_JOB]: createAccountDeletionJob({
+        db,
+        features,
+        accounts: accountsStore,
+        store: deletionStore,
+        jobs: jobsStore,
+        photos,
+        albums,
+        sharing: albumSharing,
+        forgetAccount: (q, id) => auditLog.forgetAccount(q, id),
+        mailer,
+        events,
+        clock,
+        log: deps.log,
       }),
     },
   });
@@ -283,13 +330,16 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     albums,
     albumSharing,
     sync,
+    originals,
     audit,
     checkpointer,
     auditService,
     auditAlarms,
+    auditFullCheck,
     fleet,
     fleetReview,
     accountAdmin,
+    accountDeletion,
     staffAccess,
     evidence,
     runner,
@@ -313,6 +363,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   const auth = requireSession(authenticate, services.devices.whyRefused);
   api.route('/', accountsRoutes(services.accounts, auth, authenticate, VERSION, config.trashDays));
   api.route('/', accountAdminRoutes(services.accountAdmin, auth));
+  api.route('/', accountDeletionRoutes(services.accountDeletion, auth));
   api.route('/', emailChangeRoutes(services.emailChange, auth));
   api.route('/', devicesRoutes(services.devices, auth));
   api.route('/', photosRoutes(services.photos, auth));
@@ -320,6 +371,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   api.route('/', albumsRoutes(services.albums, auth));
   api.route('/', albumMembersRoutes(services.albumSharing, auth));
   api.route('/', syncRoutes(services.sync, services.devices, auth));
+  api.route('/', originalsRoutes(services.originals, auth));
   api.route('/', trustRoutes(services.trust, services.trustParts.enrolmentFactors, auth));
   api.route('/', securityRoutes(services.trustParts, auth));
   api.route('/', reauthRoutes(services.trustParts.reauth, auth));
@@ -337,6 +389,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   );
   api.route('/', auditRoutes(services.auditService, auth));
   api.route('/', auditAlarmRoutes(services.auditAlarms, auth));
+  api.route('/', auditVerifyRoutes(services.auditFullCheck, auth));
   api.route('/', fleetRoutes(services.fleet, auth));
   api.route('/', fleetReviewRoutes(services.fleetReview, auth));
   api.route('/', evidenceRoutes(services.evidence, auth));
@@ -385,9 +438,14 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     return c.json(problem, 404, { 'content-type': 'application/problem+json' });
   });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', version: VERSION }));
+  // A log that stopped adding up (a failed full check, or the checkpointer halting) is what start-up refuses to serve.
+  app.get('/healthz', (c) => {
+    const problem = services.checkpointer.problem;
+    if (problem) return c.json({ status: 'audit_log_damaged', version: VERSION, problem }, 503);
+    return c.json({ status: 'ok', version: VERSION });
+  });
   app.get('/metrics', async (c) => {
-    const counts = await services.jobsStore.countByState(deps.database.db);
+    const counts = await services.jobsStore.countByState(deps.database.db, [DERIVATIVES_JOB]);
     metrics.ingestQueueDepth.set((counts['queued'] ?? 0) + (counts['running'] ?? 0));
     return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
   });
@@ -408,10 +466,14 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   const offUploads = events.on('photo.added', () => metrics.uploads.inc({ outcome: 'stored' }));
   const offShareHints = relayShareHints({ db: deps.database.db, events, log: deps.log });
   const housekeeping = createHousekeeping({
+    db: deps.database.db,
+    features: deps.database.features,
+    store: services.jobsStore,
     photos: services.photos,
     trashDays: config.trashDays,
     trust: services.trust,
     sessions: services.sessionExpiry,
+    auditVerify: services.auditFullCheck,
     clock,
     log: deps.log,
   });
@@ -427,10 +489,15 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
       return push;
     },
     async start() {
-      // Refuse to serve a log that no longer matches what was signed (AuditIntegrityError ends start-up). The full
-      // check re-derives every leaf and node: a rewritten entry deep in the log is caught, not only a changed head.
+      // Refuse to serve a log that no longer matches what was signed (AuditIntegrityError ends start-up). Every
+      // leaf and node appended since the last verification is re-derived (all of them with SHOEBOX_AUDIT_VERIFY=full,
+      // which also catches rows rewritten below that mark), so start-up stays fast at any size.
       // Explain reads the upload index, not the events: an edited row must stop start-up like an edited entry.
-      await services.checkpointer.verifyOnStart({ full: true, derived: uploadIndexCheck(deps.database.db) });
+      await services.checkpointer.verifyOnStart({
+        incremental: true,
+        full: config.auditVerify === 'full',
+        derived: uploadIndexCheck(deps.database.db),
+      });
       clearStaging(path.join(config.dataDir, 'tmp'));
       await recoverInterruptedUploads(
         { db: deps.database.db, blobs: deps.blobs, blobsDb: services.blobsDb, log: deps.log },
@@ -449,7 +516,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
       for (const server of pendingServers.splice(0)) push.attach(server);
       services.runner.start();
       services.checkpointer.start();
-      housekeeping.start();
+      await housekeeping.start();
     },
     attach(server) {
       if (push) push.attach(server);
@@ -460,7 +527,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
       offUploads();
       offShareHints();
       offNotices();
-      housekeeping.stop();
+      await housekeeping.stop();
       await push?.close();
       await bus?.close();
       await services.runner.stop();

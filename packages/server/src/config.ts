@@ -53,6 +53,11 @@ const ConfigSchema = z.object({
    * Defaults to `<dataDir>/keys/log.key`.
    */
   logKeyFile: z.string().min(1).optional(),
+  /**
+   * How much of the audit log start-up re-derives: `incremental` (default) the entries appended since the last
+   * verification, which a signed mark records; `full` every entry, which also catches old rows rewritten since.
+   */
+  auditVerify: z.enum(['incremental', 'full']).default('incremental'),
   /** argon2id cost; tests may lower memory, never below the floor of 19 MiB. */
   argon2MemoryKiB: z.coerce.number().int().min(19456).default(19456),
 });
@@ -102,6 +107,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<ConfigInput> {
     publicUrl: pick('PUBLIC_URL'),
     rpId: pick('RP_ID'),
     logKeyFile: pick('LOG_KEY'),
+    auditVerify: pick('AUDIT_VERIFY'),
   }) as Partial<ConfigInput>;
 }
 

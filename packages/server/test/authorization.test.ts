@@ -92,6 +92,7 @@ const STAFF_ROUTES: Record<
   'PUT /admin/accounts/{id}/role': { value: (a) => a.account.id, body: { role: 'support' } },
   'POST /admin/accounts/{id}/disable': { value: (a) => a.account.id },
   'POST /admin/accounts/{id}/enable': { value: (a) => a.account.id },
+  'DELETE /admin/accounts/{id}': { value: (a) => a.account.id, body: { reason: 'Taking over' } },
   'DELETE /admin/invites/{id}': { value: () => 'a'.repeat(64), madeUp: 'b'.repeat(64) },
   'POST /admin/jobs/{id}/retry': { value: () => '1', madeUp: '999999' },
 };
@@ -250,6 +251,14 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     }
   });
 
+  it("sends none of another account's originals in a batch: they are gone, like ids that do not exist", async () => {
+    const reply = await b.client.post<Buffer>('/api/sync/originals', { ids: [aIds.photo, NOBODY.photo] });
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString('utf8')).toBe(
+      `${JSON.stringify({ id: aIds.photo, error: 'gone' })}\n${JSON.stringify({ id: NOBODY.photo, error: 'gone' })}\n`,
+    );
+  });
+
   it('refuses staff-only routes to a plain account, alike for existing and made-up values', async () => {
     for (const op of operations.filter((o) => routeName(o) in STAFF_ROUTES)) {
       const spec = STAFF_ROUTES[routeName(op)];
@@ -290,6 +299,16 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
         .map((i) => i.id);
     expect(await kinds(b)).toEqual([String(reply.body.seq)]);
     expect(await kinds(a)).toEqual([]);
+  });
+
+  it('lets only an admin run the full audit log verification', async () => {
+    expect(operations.map(routeName)).toContain('POST /admin/audit/verify');
+    expectProblem(await b.client.post('/api/admin/audit/verify'), 403, 'forbidden');
+    expectProblem(await pending.client.post('/api/admin/audit/verify'), 403, 'device_not_trusted');
+    const run = await a.client.post<{ ok: boolean; size: number }>('/api/admin/audit/verify');
+    expect(run.status).toBe(200);
+    expect(run.body.ok).toBe(true);
+    expect(run.body.size).toBeGreaterThan(0);
   });
 
   it('refuses every secured route without a token, or with a token that is not one', async () => {

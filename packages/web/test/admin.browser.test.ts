@@ -202,13 +202,35 @@ describe('admin pages in Chromium', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
+  it('names the places of a device history in the reader’s language (zh-CN)', async () => {
+    const zh = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    try {
+      const zhPage = await zh.newPage();
+      zhPage.setDefaultTimeout(20_000);
+      await zhPage.addInitScript(
+        `localStorage.setItem('shoebox.token', ${JSON.stringify(admin.client.token)})`,
+      );
+      await zhPage.goto(`${server.url}/admin/fleet`);
+      const lookup = zhPage.getByRole('region', { name: '按序列号查询设备历史' });
+      await lookup.getByLabel('序列号').fill('SN-CAROL-1');
+      await lookup.getByLabel(/^理由/).fill('保修申请 17');
+      await lookup.getByRole('button', { name: '查询' }).click();
+      // Carol's phone signed in from the loopback: the server calls that place "Local network".
+      const activated = lookup.getByTestId('history').locator('tr[data-kind="activated"]');
+      await activated.getByText(/本地网络/).waitFor();
+      expect(await activated.innerText()).not.toContain('Local network');
+    } finally {
+      await zh.close();
+    }
+  });
+
   it('records a support look with its reason, which the account owner sees in their activity', async () => {
     await page.getByRole('link', { name: 'Support access' }).click();
     await page.getByRole('combobox', { name: /^Account/ }).selectOption({ label: 'carol@example.com' });
     await page.getByLabel(/^Reason/).fill('ticket 4242: lost phone');
     await page.getByRole('button', { name: 'Look', exact: true }).click();
     const result = page.getByTestId('support-result');
-    await result.getByText(/You looked at the device histories of carol@example.com \(1 devices\)/).waitFor();
+    await result.getByText(/You looked at the device histories of carol@example.com \(1 device\)/).waitFor();
     await result
       .getByText(/ticket 4242: lost phone/)
       .first()

@@ -5,20 +5,23 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSession, approvedDevice } from '../../server/test/support/api.ts';
+import { adminSession, approvedDevice, TestClient, type SignedIn } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const EMAIL = 'admin@example.com';
+const BEIJING = '162.105.1.1';
 
 describe('viewer provenance in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
+  let admin: SignedIn;
 
   beforeAll(async () => {
     ensureWebBuilt();
     [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
+    admin = await adminSession(server.url, EMAIL);
   }, 120_000);
 
   afterAll(async () => {
@@ -27,7 +30,6 @@ describe('viewer provenance in Chromium', () => {
   }, 60_000);
 
   it('says which device uploaded a photo, its sign-in and approval, and explains why it is here', async () => {
-    const admin = await adminSession(server.url, EMAIL);
     const phone = await approvedDevice(server.url, admin.client, EMAIL, 'Zhang’s Redmi');
     const photo = await phone.client.uploadOk(corpusFile('cameras/nikon-d3100-gps.jpg'));
     const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
@@ -51,6 +53,41 @@ describe('viewer provenance in Chromium', () => {
       expect(await report.innerText()).toMatch(/another of your devices|this device/);
       await page.screenshot({ path: path.join(SHOTS, 'viewer-provenance.png') });
       expect(await seriousAxeViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('names the upload and sign-in places in the reader’s language (zh-CN)', async () => {
+    // The upload comes from a Beijing address (through the trusted test proxy); the sign-in from the loopback.
+    const fromBeijing = new TestClient(server.url, admin.client.token, BEIJING);
+    const photo = await fromBeijing.uploadOk(corpusFile('cameras/casio-ex-z3.jpg'));
+    const context = await browser.newContext({
+      viewport: DESKTOP,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    try {
+      const page = await context.newPage();
+      await page.addInitScript(
+        `localStorage.setItem('shoebox.token', ${JSON.stringify(admin.client.token)})`,
+      );
+      await page.goto(`${server.url}/?view=${photo.id}`);
+      const viewer = page.getByRole('dialog', { name: '照片查看器' });
+      await viewer.waitFor();
+      const provenance = viewer.getByTestId('provenance');
+      await expect.poll(() => provenance.innerText()).toMatch(/登录/);
+      const text = await provenance.innerText();
+      // The country from the browser's own region names, the town as the IP database spells it.
+      expect(text).toMatch(/来自 Beijing，中国/);
+      expect(text).toContain('从 本地网络 登录');
+      expect(text).not.toMatch(/China|Local network/);
+
+      await viewer.getByRole('button', { name: '为什么会有这张照片？' }).click();
+      const report = viewer.getByTestId('explain');
+      await report.waitFor();
+      expect(await report.innerText()).toContain('本地网络');
+      expect(await report.innerText()).not.toContain('Local network');
     } finally {
       await context.close();
     }

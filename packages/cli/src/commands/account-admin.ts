@@ -5,6 +5,7 @@ import type { Account, FleetImportList, InviteList, StaffLookPage } from '@shoeb
 import type { ApiClient } from '../api-client.ts';
 import { commandContext } from '../context.ts';
 import { CliError } from '../output.ts';
+import { registerAccountDelete } from './account-delete.ts';
 
 /** The subcommand group `name` registered earlier (e.g. by registerAccounts), or a new one. */
 function group(program: Command, name: string, description: string): Command {
@@ -20,6 +21,7 @@ async function accountByEmail(client: ApiClient, email: string): Promise<Account
 
 export function registerAccountAdmin(program: Command): void {
   const account = group(program, 'account', 'Accounts on the server');
+  registerAccountDelete(account);
   for (const [verb, disable] of [
     ['disable', true],
     ['enable', false],

@@ -25,8 +25,12 @@ export function registerJobs(program: Command): void {
     .command('jobs')
     .description('Background jobs on the server: what failed and why (admin)')
     .option('--failed', 'only jobs that gave up after their last try')
+    .option(
+      '--all',
+      'list the housekeeping sweeps that succeeded too (left out by default; failed ones always show)',
+    )
     .option('--limit <n>', 'at most this many, newest first', '50')
-    .action(async (options: { failed?: boolean; limit: string }, command: Command) => {
+    .action(async (options: { failed?: boolean; all?: boolean; limit: string }, command: Command) => {
       const ctx = commandContext(command);
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500)
@@ -34,6 +38,7 @@ export function registerJobs(program: Command): void {
       const query = new URLSearchParams({
         limit: String(limit),
         ...(options.failed ? { state: 'failed' } : {}),
+        ...(options.all ? { all: 'true' } : {}),
       });
       const page = await ctx.client().request<JobsPage>('GET', `/admin/jobs?${query.toString()}`);
       ctx.out.result(page, () => describe(page, Boolean(options.failed)));

@@ -65,11 +65,15 @@ export function registerServe(program: Command): void {
       }
       const server = await startServer(config);
       process.stderr.write(`Shoebox is running at ${server.url} (data in ${config.dataDir})\n`);
+      let stopping = false;
       const stop = () => {
+        // Ctrl-C reaches both the launcher, which passes it on, and this process: one shutdown is enough.
+        if (stopping) return;
+        stopping = true;
         process.stderr.write('Shutting down…\n');
         void server.close().then(() => process.exit(0));
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
 }

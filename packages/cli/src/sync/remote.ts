@@ -2,45 +2,86 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Photo, SnapshotLine, SyncChangesPage } from '@shoebox/shared';
 import { CliError } from '../output.ts';
-import { download } from './download.ts';
-import { TRASH_DIR, moveInside } from './layout.ts';
+import { adopted, fetchAll } from './fetch.ts';
+import { TEMP_DIR, TRASH_DIR, moveInside } from './layout.ts';
 import { trace, type SyncSession } from './session.ts';
-import { WorkPool, ndjsonLines } from './stream.ts';
+import { ndjsonLines } from './stream.ts';
 
 /**
  * Brings the folder up to the server's state: a full snapshot the first time (or when the server says the
  * cursor is too old), the change feed after that. Each applied page is acknowledged.
  */
 export async function pullRemote(s: SyncSession): Promise<void> {
+  // Left by a pass that was cut short: each is fetched again whole (downloads only ever run inside a pass).
+  fs.rmSync(path.join(s.root, TEMP_DIR), { recursive: true, force: true });
   if (!s.state.cursor) await readSnapshot(s);
-  for (;;) {
+  /** The page after the one being applied, asked for while its photos download (one round trip less each). */
+  let ahead: { after: string | undefined; page: Promise<SyncChangesPage> } | undefined;
+  for (let rereads = 0; ;) {
     let page: SyncChangesPage;
     try {
-      page = await s.client.request<SyncChangesPage>('GET', '/sync/changes', {
-        query: { cursor: s.state.cursor, limit: 500 },
-      });
+      const after = s.state.cursor;
+      page = await (ahead && ahead.after === after ? ahead.page : readPage(s, after));
     } catch (err) {
       if (!(err instanceof CliError && err.code === 'cursor_reset')) throw err;
       s.note('the server asked for a full resync');
       await readSnapshot(s);
       continue;
+    } finally {
+      ahead = undefined;
+    }
+    if (page.hasMore) {
+      ahead = { after: page.cursor, page: readPage(s, page.cursor) };
+      ahead.page.catch(() => {}); // its failure is met when it is awaited (or it is dropped unread)
     }
     if (page.changes.length > 0) trace(s, `page ${page.changes.length}`);
-    // Albums are not mirrored as folders (yet). Each photo appears once per page, so they apply side by side.
-    await inParallel(
-      page.changes.filter((change) => change.type === 'photo'),
-      async (change) => {
-        if (change.op === 'delete' || !change.photo) removedRemotely(s, change.entityId);
-        else await applyPhoto(s, change.photo);
-      },
+    // Albums are not mirrored as folders (yet). Each photo appears once per page.
+    const gone = await applyAll(
+      s,
+      page.changes
+        .filter((change) => change.type === 'photo')
+        .map((c) => (c.op === 'delete' ? c.entityId : (c.photo ?? c.entityId))),
     );
-    s.state.cursor = page.cursor;
+    if (gone.length > 0) {
+      // Trashed or unshared since the page was read: the page is read again from the same cursor, where the feed
+      // now shows them at their latest change. Acknowledging this one would record deliveries that did not happen.
+      if (++rereads > 3) throw notSent(gone);
+      continue;
+    }
+    rereads = 0;
+    s.state.saveCursorDurably(page.cursor);
     if (page.changes.length > 0)
       await s.client.request('POST', '/sync/ack', {
         json: { cursor: page.cursor, kind: 'changes', count: page.changes.length },
       });
     if (!page.hasMore) return;
   }
+}
+
+const readPage = (s: SyncSession, cursor: string | undefined) =>
+  s.client.request<SyncChangesPage>('GET', '/sync/changes', { query: { cursor, limit: PAGE } });
+
+/** Feed page size: the largest the server gives, so a catch-up costs few round trips and acknowledgements. */
+const PAGE = 1000;
+
+const notSent = (ids: readonly string[]) =>
+  new CliError(
+    `The server did not send ${ids.length} photo(s) the feed lists; retrying later.`,
+    1,
+    'unavailable',
+  );
+
+/**
+ * Applies photos (or the ids of deleted ones): trash, restore and removal at once, then every download the
+ * folder needs, many per request. Returns the ids the server would not send.
+ */
+async function applyAll(s: SyncSession, items: readonly (Photo | string)[]): Promise<string[]> {
+  const wanted: Photo[] = [];
+  for (const item of items) {
+    if (typeof item === 'string') removedRemotely(s, item);
+    else if (await needsDownload(s, item)) wanted.push(item);
+  }
+  return fetchAll(s, wanted);
 }
 
 /** Snapshot photos written per state-database transaction as they stream in, and read back per page. */
@@ -70,58 +111,50 @@ async function readSnapshot(s: SyncSession): Promise<void> {
   s.state.addSnapshotPhotos(batch);
   // Without its end line the stream was cut short: nothing is concluded from what is missing from it.
   if (!end) throw new CliError('The snapshot ended early.', 1, 'unreachable');
-  const pool = new WorkPool(PARALLEL);
   for (let after = 0; ;) {
     const rows = s.state.snapshotPage(after, SNAPSHOT_BATCH);
-    for (const row of rows) {
-      const photo = JSON.parse(row.body) as Photo;
-      await pool.run(() => applyPhoto(s, photo));
-    }
+    const gone = await applyAll(
+      s,
+      rows.map((row) => JSON.parse(row.body) as Photo),
+    );
+    // Gone since the snapshot was taken: the snapshot is read again on the next pass (the files fetched so far
+    // are recorded, so nothing is fetched twice), rather than acknowledged with photos it did not deliver.
+    if (gone.length > 0) throw notSent(gone);
     const last = rows.at(-1);
     if (!last || rows.length < SNAPSHOT_BATCH) break;
     after = last.seq;
   }
-  await pool.drain();
   for (const record of s.state.activeNotInSnapshot()) if (record.photoId) removedRemotely(s, record.photoId);
   s.state.endSnapshot();
-  s.state.cursor = end.cursor;
+  s.state.saveCursorDurably(end.cursor);
   await s.client.request('POST', '/sync/ack', {
     json: { cursor: end.cursor, kind: 'snapshot', count: end.photos + end.albums },
   });
 }
 
-/** Downloads at once: one at a time leaves the link idle between small files (request, hash, rename). */
-const PARALLEL = 4;
-
-/** Runs `apply` over `items`, PARALLEL at a time (see WorkPool: the first failure stops new work). */
-async function inParallel<T>(items: readonly T[], apply: (item: T) => Promise<void>): Promise<void> {
-  const pool = new WorkPool(PARALLEL);
-  for (const item of items) await pool.run(() => apply(item));
-  await pool.drain();
-}
-
-/** Makes the folder agree with one photo's server state: present, in `.shoebox-trash`, or brought back. */
-async function applyPhoto(s: SyncSession, photo: Photo): Promise<void> {
+/**
+ * Makes the folder agree with one photo's server state as far as it can without the network: in
+ * `.shoebox-trash`, brought back, or already there. True when its file must be fetched.
+ */
+async function needsDownload(s: SyncSession, photo: Photo): Promise<boolean> {
   const record = s.state.byPhoto(photo.id) ?? s.state.bySha(photo.sha256);
   if (photo.status === 'trashed') {
     if (record?.state === 'active') removedRemotely(s, photo.id);
-    return;
+    return false;
   }
   if (record?.state === 'active') {
     if (!record.photoId) s.state.put({ ...record, photoId: photo.id });
-    return;
+    return false;
   }
   if (record?.state === 'trashed' && fs.existsSync(path.join(s.root, record.path))) {
     const back = moveInside(s.root, record.path, record.path.slice(TRASH_DIR.length + 1));
     s.state.move(record.path, { ...record, photoId: photo.id, path: back, state: 'active' });
     s.report.restored++;
     s.note(`restored   ${back}`);
-    return;
+    return false;
   }
   if (record) s.state.remove(record.path);
-  const rel = await download(s, photo);
-  s.report.downloaded++;
-  s.note(`downloaded ${rel}`);
+  return !(await adopted(s, photo));
 }
 
 /** Trashed or deleted on the server: the local copy moves to `.shoebox-trash/`, never straight to oblivion. */

@@ -1,9 +1,12 @@
 import WebSocket from 'ws';
-import type { PushMessage } from '@shoebox/shared';
+import type { Photo, PushMessage } from '@shoebox/shared';
 
 export interface SocketHandlers {
-  /** The feed moved (or the socket just (re)connected and may have missed moves): pull now. */
-  onFeed(): void;
+  /**
+   * The feed moved (or the socket just (re)connected and may have missed moves): pull now. `photo`: the new
+   * upload the move is about, when the server says.
+   */
+  onFeed(photo?: Photo): void;
   onMessage(message: PushMessage): void;
   /** An open socket closed: hints may be missed until it is back, so the caller should look for itself. */
   onLost(): void;
@@ -13,8 +16,14 @@ export interface SocketHandlers {
  * Keeps the live socket open, reconnecting with backoff. It only carries hints: the agent's periodic pass
  * still runs, so a dead socket makes the agent slower, never wrong.
  */
-export function liveSocket(server: string, token: string, handlers: SocketHandlers): { close(): void } {
+export function liveSocket(
+  server: string,
+  token: string,
+  handlers: SocketHandlers,
+): { close(): void; connected(): boolean } {
   let closed = false;
+  /** From the server's hello until the socket closes: every change on the server is hinted meanwhile. */
+  let live = false;
   let socket: WebSocket | undefined;
   let delay = 500;
   let timer: NodeJS.Timeout | undefined;
@@ -33,12 +42,17 @@ export function liveSocket(server: string, token: string, handlers: SocketHandle
       } catch {
         return;
       }
-      if (message.type === 'hello') delay = 500;
-      if (message.type === 'hello' || message.type === 'feed') handlers.onFeed();
+      if (message.type === 'hello') {
+        delay = 500;
+        live = true;
+      }
+      if (message.type === 'hello') handlers.onFeed();
+      else if (message.type === 'feed') handlers.onFeed(message.photo);
       handlers.onMessage(message);
     });
     socket.on('error', () => {}); // 'close' follows and reconnects
     socket.on('close', () => {
+      live = false;
       if (closed) return;
       if (opened) handlers.onLost();
       timer = setTimeout(connect, delay);
@@ -47,6 +61,7 @@ export function liveSocket(server: string, token: string, handlers: SocketHandle
   };
   connect();
   return {
+    connected: () => live,
     close() {
       closed = true;
       clearTimeout(timer);

@@ -149,6 +149,13 @@ export class SyncState {
     ).run(r.path, r.photoId, r.sha256, r.size, r.mtimeMs, r.state);
   }
 
+  /** Records many files in one transaction: one commit for a batch of downloads instead of one per file. */
+  putAll(records: readonly FileRecord[]): void {
+    this.db.transaction(() => {
+      for (const r of records) this.put(r);
+    })();
+  }
+
   /** Moves a record to a new path (trash and restore rename files; the record follows). */
   move(from: string, r: FileRecord): void {
     this.db.transaction(() => {
@@ -173,6 +180,19 @@ export class SyncState {
       this.stmt(
         "INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
       ).run(value, value);
+  }
+
+  /**
+   * Stores the cursor and makes it and every record before it durable (one WAL sync): called before the cursor is
+   * acknowledged, so the server never records a delivery this device could forget in a power cut.
+   */
+  saveCursorDurably(value: string): void {
+    this.db.pragma('synchronous = FULL');
+    try {
+      this.cursor = value;
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   close(): void {

@@ -21,7 +21,8 @@ export async function* ndjsonLines<T>(body: ReadableStream<Uint8Array>): AsyncGe
 
 /**
  * At most `size` tasks at a time. `run` waits for a free slot; the first failure stops new work and is thrown by
- * the next `run` or by `drain`, once the running tasks end, so nothing after a failure is counted as applied.
+ * the next `run` or by `drain`, once all the running tasks ended, so nothing after a failure is counted as applied
+ * and nothing still runs when the caller sees the failure.
  */
 export class WorkPool {
   private readonly running = new Set<Promise<void>>();
@@ -31,7 +32,8 @@ export class WorkPool {
 
   async run(task: () => Promise<void>): Promise<void> {
     while (this.running.size >= this.size) await Promise.race(this.running);
-    this.check();
+    // After a failure the tasks still running are waited for: none may go on writing after the caller gave up.
+    if (this.failure) await this.drain();
     const p: Promise<void> = task()
       .catch((err: unknown) => {
         this.failure ??= { err };

@@ -1,7 +1,7 @@
 // What admins and support staff do to accounts beyond creating them: look one up by e-mail (staff, audited in
 // that account's log), review and revoke invites, disable and enable accounts.
 import type { Account, Invite } from '@shoebox/shared';
-import type { Db } from '../adapters/db/database.ts';
+import type { Db, Queryable } from '../adapters/db/database.ts';
 import { actorOf, type AuditRecorder } from '../audit/audit.recorder.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -28,6 +28,8 @@ export interface AccountAdminDeps {
   staffAccess: StaffAccess;
   events: EventBus;
   clock: Clock;
+  /** Whether the account is being deleted (account-deletion.*): it stays disabled until it is gone. */
+  deletionPending?: (db: Queryable, accountId: string) => Promise<boolean>;
 }
 
 export const DISABLED_REASON = 'account-disabled';
@@ -91,6 +93,8 @@ export function createAccountAdminService(deps: AccountAdminDeps) {
         const row = await accounts.findById(trx, accountId);
         if (!row) throw notFound('Account');
         if ((row.disabled_at !== null) === disabled) return { account: row, ended: [] };
+        if (!disabled && (await deps.deletionPending?.(trx, accountId)))
+          throw new AppError('conflict', 'This account is being deleted; it cannot be enabled again.');
         if (disabled && row.role === 'admin' && (await store.countEnabledAdmins(trx)) <= 1)
           throw new AppError('conflict', 'The last admin cannot be disabled.');
         await store.setDisabled(trx, accountId, disabled ? now : null);

@@ -1,6 +1,7 @@
 // Micro-benchmark of the audit log (not a test): npx tsx packages/server/src/audit/audit.bench.ts
-// Env: AUDIT_BENCH_SIZE (default 10000000) for the synthesised proof tree, AUDIT_BENCH_DIR to keep
-// and reuse it between runs, SHOEBOX_TEST_POSTGRES to also measure PostgreSQL (skipped if down).
+// Env: AUDIT_BENCH_SIZE (default 10000000) for the synthesised proof tree (0 skips it), AUDIT_BENCH_DIR to keep
+// and reuse it between runs, SHOEBOX_TEST_POSTGRES to also measure PostgreSQL (skipped if down),
+// AUDIT_BENCH_DB=sqlite|postgres to measure appends on one database only.
 import { dbFeatures } from '../adapters/db/features.ts';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../adapters/db/database.ts';
 import { auditMigration } from '../adapters/db/migrations/0006-audit.ts';
+import { evidenceMigration } from '../adapters/db/migrations/0011-evidence.ts';
+import { auditAppendMigration } from '../adapters/db/migrations/0018-audit-append.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
 import { createAuditLog } from './audit.log.ts';
 import { appendBatch } from './audit.test-support.ts';
@@ -17,6 +20,7 @@ import { proofTimes, synthesise } from './audit.bench-tree.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const SIZE = Number(process.env['AUDIT_BENCH_SIZE'] ?? 10_000_000);
+const ONLY = process.env['AUDIT_BENCH_DB'];
 const dir = process.env['AUDIT_BENCH_DIR'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-audit-bench-'));
 const accounts = Array.from(
   { length: 50 },
@@ -28,7 +32,9 @@ async function open(url: string, schema?: string): Promise<DatabaseHandle> {
   try {
     await auditDb(handle.db).selectFrom('audit_keys').select('account_id').limit(1).execute();
   } catch {
-    await auditMigration(handle.dialect).up(handle.db);
+    // The audit tables as deployed: 0006, the explain index of 0011 and the append guard of 0018.
+    for (const m of [auditMigration, evidenceMigration, auditAppendMigration])
+      await m(handle.dialect).up(handle.db);
   }
   return handle;
 }
@@ -62,30 +68,80 @@ async function insertRate(handle: DatabaseHandle, total = 5_000): Promise<number
   return rate;
 }
 
-async function sqliteBytes(db: AuditDb, size: number): Promise<{ tree: number; events: number }> {
-  const rows = await sql<{
-    name: string;
-    bytes: number;
-  }>`select name, sum(pgsize) as bytes from dbstat group by name`.execute(db);
-  const of = (...names: string[]) =>
-    rows.rows.filter((r) => names.includes(r.name)).reduce((s, r) => s + Number(r.bytes), 0);
-  return {
-    tree: of('audit_leaves', 'audit_nodes') / size,
-    events: of('audit_events', 'audit_events_account') / size,
-  };
+/** Bytes per entry of each audit table and index (keys and checkpoints are per account / per second: left out). */
+type Sizes = { name: string; bytes: number }[];
+
+function report(label: string, rows: Sizes, size: number): void {
+  const per = (names: (n: string) => boolean) =>
+    rows.filter((r) => names(r.name)).reduce((s, r) => s + Number(r.bytes), 0) / size;
+  const tree = per((n) => n.startsWith('audit_leaves') || n.startsWith('audit_nodes'));
+  const events = per((n) => n.startsWith('audit_events'));
+  const parts = rows
+    .filter((r) => !/keys|checkpoints/.test(r.name))
+    .map((r) => `${r.name} ${(Number(r.bytes) / size).toFixed(1)}`)
+    .join(', ');
+  out(
+    `${label} bytes/entry at ${size}: total ${(tree + events).toFixed(1)} (tree ${tree.toFixed(1)}, events ${events.toFixed(1)}; target 200)`,
+  );
+  out(`  ${parts}`);
 }
 
-async function pgBytes(db: AuditDb, size: number): Promise<{ tree: number; events: number }> {
-  const of = async (t: string) =>
-    Number(
-      (await sql<{ b: string }>`select pg_total_relation_size(${t}::regclass) as b`.execute(db)).rows[0]?.b ??
-        0,
-    );
+async function sqliteBytes(db: AuditDb): Promise<Sizes> {
+  const rows = await sql<{ name: string; bytes: number }>`select name, sum(pgsize) as bytes from dbstat
+    where name like 'audit%' or name like 'sqlite_autoindex_audit%' group by name`.execute(db);
+  return rows.rows;
+}
+
+async function pgBytes(db: AuditDb): Promise<Sizes> {
   await sql`vacuum analyze`.execute(db).catch(() => undefined);
-  return {
-    tree: ((await of('audit_leaves')) + (await of('audit_nodes'))) / size,
-    events: (await of('audit_events')) / size,
-  };
+  const rows = await sql<{ name: string; bytes: string }>`select c.relname as name,
+      case c.relkind when 'r' then pg_table_size(c.oid) else pg_relation_size(c.oid) end as bytes
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = current_schema() and c.relname like 'audit%' and c.relkind in ('r', 'i')
+    order by c.relname`.execute(db);
+  return rows.rows.map((r) => ({ name: r.name, bytes: Number(r.bytes) }));
+}
+
+async function sqlitePart(): Promise<void> {
+  const sqlite = await open(`sqlite:${path.join(dir, 'appends.db')}`);
+  for (const t of ['audit_events', 'audit_leaves', 'audit_nodes', 'audit_checkpoints'] as const)
+    await auditDb(sqlite.db).deleteFrom(t).execute();
+  out(`sqlite baseline: ${(await insertRate(sqlite)).toFixed(0)} plain single-row inserts/s in one txn`);
+  for (const mode of ['FULL', 'NORMAL'] as const) {
+    await sql.raw(`pragma synchronous = ${mode}`).execute(sqlite.db);
+    out(
+      `sqlite synchronous=${mode}: batched (256/txn) ${(await appendRate(sqlite, 51_200, 256)).toFixed(0)} events/s (target 5000)`,
+    );
+    out(
+      `sqlite synchronous=${mode}: one per txn ${(await appendRate(sqlite, 5_000, 1)).toFixed(0)} events/s (target 2000)`,
+    );
+  }
+  const appended = await treeSize(auditDb(sqlite.db));
+  report('sqlite (typical upload event)', await sqliteBytes(auditDb(sqlite.db)), appended);
+  await sqlite.close();
+}
+
+async function postgresPart(): Promise<void> {
+  const pgUrl = process.env['SHOEBOX_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `audit_bench_${randomBytes(4).toString('hex')}`;
+  const pg = await open(pgUrl, schema).catch(() => undefined);
+  if (!pg) {
+    out('postgres: not reachable, skipped');
+    return;
+  }
+  try {
+    out(`postgres baseline: ${(await insertRate(pg)).toFixed(0)} plain single-row inserts/s in one txn`);
+    out(
+      `postgres: batched (256/txn) ${(await appendRate(pg, 51_200, 256)).toFixed(0)} events/s (target 5000)`,
+    );
+    out(`postgres: one per txn ${(await appendRate(pg, 5_000, 1)).toFixed(0)} events/s (target 2000)`);
+    const size = await treeSize(auditDb(pg.db));
+    report('postgres (typical upload event)', await pgBytes(auditDb(pg.db)), size);
+    await proofTimes(auditDb(pg.db), size, 200);
+  } finally {
+    await sql.raw(`drop schema ${schema} cascade`).execute(pg.db);
+    await pg.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -95,50 +151,18 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  const sqlite = await open(`sqlite:${path.join(dir, 'appends.db')}`);
-  await auditDb(sqlite.db).deleteFrom('audit_leaves').execute();
-  out(`sqlite baseline: ${(await insertRate(sqlite)).toFixed(0)} plain single-row inserts/s in one txn`);
-  for (const mode of ['FULL', 'NORMAL'] as const) {
-    await sql.raw(`pragma synchronous = ${mode}`).execute(sqlite.db);
-    out(
-      `sqlite synchronous=${mode}: batched (256/txn) ${(await appendRate(sqlite, 51_200, 256)).toFixed(0)} events/s`,
-    );
-    out(
-      `sqlite synchronous=${mode}: one per txn ${(await appendRate(sqlite, 5_000, 1)).toFixed(0)} events/s`,
-    );
-  }
-  const appended = await treeSize(auditDb(sqlite.db));
-  const b = await sqliteBytes(auditDb(sqlite.db), appended);
-  out(
-    `sqlite bytes/entry at ${appended}: tree ${b.tree.toFixed(1)}, events ${b.events.toFixed(1)} (typical upload event)`,
-  );
-  await sqlite.close();
+  if (ONLY !== 'postgres') await sqlitePart();
+  if (ONLY !== 'sqlite') await postgresPart();
+  if (SIZE > 0) await proofPart();
+  if (!process.env['AUDIT_BENCH_DIR']) fs.rmSync(dir, { recursive: true, force: true });
+}
 
-  const pgUrl = process.env['SHOEBOX_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `audit_bench_${randomBytes(4).toString('hex')}`;
-  const pg = await open(pgUrl, schema).catch(() => undefined);
-  if (pg) {
-    try {
-      out(`postgres baseline: ${(await insertRate(pg)).toFixed(0)} plain single-row inserts/s in one txn`);
-      out(`postgres: batched (256/txn) ${(await appendRate(pg, 51_200, 256)).toFixed(0)} events/s`);
-      out(`postgres: one per txn ${(await appendRate(pg, 5_000, 1)).toFixed(0)} events/s`);
-      const size = await treeSize(auditDb(pg.db));
-      const pb = await pgBytes(auditDb(pg.db), size);
-      out(`postgres bytes/entry at ${size}: tree ${pb.tree.toFixed(1)}, events ${pb.events.toFixed(1)}`);
-      await proofTimes(auditDb(pg.db), size, 200);
-    } finally {
-      await sql.raw(`drop schema ${schema} cascade`).execute(pg.db);
-      await pg.close();
-    }
-  } else out('postgres: not reachable, skipped');
-
+async function proofPart(): Promise<void> {
   const big = await open(`sqlite:${path.join(dir, `tree-${SIZE}.db`)}`);
   await synthesise(auditDb(big.db), SIZE, dir);
-  const bb = await sqliteBytes(auditDb(big.db), SIZE);
-  out(`sqlite tree bytes/entry at ${SIZE}: ${bb.tree.toFixed(1)}`);
+  report('sqlite synthesised tree (no events)', await sqliteBytes(auditDb(big.db)), SIZE);
   await proofTimes(auditDb(big.db), SIZE);
   await big.close();
-  if (!process.env['AUDIT_BENCH_DIR']) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 void main().catch((err: unknown) => {

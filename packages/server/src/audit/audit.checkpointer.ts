@@ -13,6 +13,7 @@ import { loadOrCreateSigner } from './audit.keyfile.ts';
 import { createAuditStore, type StoredCheckpoint } from './audit.store.ts';
 import { AuditIntegrityError, consistencyProof, rootAt, treeSize } from './audit.tree.ts';
 import { verifyEverything, verifyHead, type DerivedCheck } from './audit.verify.ts';
+import { readMark, writeMark, type VerifiedHead } from './audit.verify-mark.ts';
 
 export interface CheckpointerDeps {
   db: Queryable;
@@ -138,14 +139,40 @@ export function createCheckpointer({
     },
 
     /**
-     * Throws AuditIntegrityError unless the stored tree still hashes to the last signed checkpoint;
-     * `full` also re-derives every leaf, node and checkpoint from the events (O(n)), and runs `derived` on them.
+     * Throws AuditIntegrityError unless the stored tree still hashes to the last signed checkpoint. `incremental`
+     * also re-derives the leaves, nodes and checkpoints appended since the last recorded verification (all of them
+     * the first time); `full` re-derives everything from the start (O(n)), catching rows rewritten below that
+     * mark. Both run `derived` on the entries they read and move the signed mark to the head they verified.
      */
-    async verifyOnStart(options: { full?: boolean; derived?: DerivedCheck } = {}): Promise<void> {
+    async verifyOnStart(
+      options: { full?: boolean; incremental?: boolean; derived?: DerivedCheck } = {},
+    ): Promise<void> {
       const latest = await store.latestCheckpoint(db);
       if (latest) await verifyHead(db, latest, signer.vkey);
-      if (options.full) await verifyEverything(db, signer.vkey, options.derived);
+      if (options.full || options.incremental) {
+        const since = options.full ? undefined : await readMark(q, signer);
+        await writeMark(q, signer, await verifyEverything(db, signer.vkey, options.derived, since));
+      }
       trusted = latest;
+    },
+
+    /**
+     * The full re-derivation on a live log (housekeeping.audit-verify): reads through `snapshot`, one point in
+     * time while appends go on, and leaves what this instance trusts alone. Throws AuditIntegrityError.
+     */
+    async verifyAll(snapshot: Queryable, derived?: DerivedCheck): Promise<VerifiedHead> {
+      const at = auditDb(snapshot);
+      const latest = await store.latestCheckpoint(at);
+      if (latest) await verifyHead(at, latest, signer.vkey);
+      return verifyEverything(at, signer.vkey, derived);
+    },
+
+    /** Moves the signed "verified up to" mark to a head verifyAll vouched for. */
+    markVerified: (head: VerifiedHead) => writeMark(q, signer, head),
+
+    /** Stops signing for good, as a failed start-up check would refuse to serve. */
+    halt(reason: string): void {
+      halt(reason);
     },
 
     /** Signs at once if the log grew; resolves with the new checkpoint, if any. */

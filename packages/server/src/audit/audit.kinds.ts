@@ -77,6 +77,18 @@ export type AuditBodies = {
   /** An admin disabled this account (its sessions ended: endedSessions) or enabled it again. */
   'account.disabled': Actor & { adminAccountId: string; endedSessions: number; ip: Ip };
   'account.enabled': Actor & { adminAccountId: string; ip: Ip };
+  /**
+   * An account was deleted (accounts/account-deletion.*): by its owner (on the server's log, with no device, session
+   * or address: those were the deleted account's) or by an admin (on the admin's log, with the admin's device). Its
+   * own entries became unopenable; this one names only its id, never its data.
+   */
+  'account.deleted': Actor & {
+    deletedAccountId: string;
+    by: 'owner' | 'admin';
+    adminAccountId: string | null;
+    reason: string;
+    ip: Ip;
+  };
   /** An admin revoked an unused sign-up invitation (on the admin's own log). */
   'invite.revoked': Actor & { inviteId: string; email: string; ip: Ip };
   /** Someone of the operator's staff looked at this account's data, and why. */
@@ -131,6 +143,7 @@ export const AUDIT_KINDS = [
   'account.role-changed',
   'account.disabled',
   'account.enabled',
+  'account.deleted',
   'invite.revoked',
   'staff.accessed',
   'audit.alarm',

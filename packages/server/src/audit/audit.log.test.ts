@@ -91,6 +91,71 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     await expectTreeMatchesLeaves();
   });
 
+  it('makes a new key when another instance forgot the account after this one remembered its key', async () => {
+    await appendBatch(db, log, [alice], 3);
+    const old = (
+      await q()
+        .selectFrom('audit_keys')
+        .select('key')
+        .where('account_id', '=', alice)
+        .executeTakeFirstOrThrow()
+    ).key;
+    await createAuditLog({ features: dbFeatures(dialect), clock }).forgetAccount(db.db, alice);
+    const [seq] = await appendBatch(db, log, [alice], 1);
+    const fresh = await q()
+      .selectFrom('audit_keys')
+      .select('key')
+      .where('account_id', '=', alice)
+      .executeTakeFirstOrThrow();
+    expect(Buffer.from(fresh.key).equals(Buffer.from(old))).toBe(false);
+    const leaf = await q()
+      .selectFrom('audit_leaves')
+      .select('leaf')
+      .where('seq', '=', seq ?? -1)
+      .executeTakeFirstOrThrow();
+    expect(tagMatches(leaf.leaf, fresh.key, 3)).toBe(true);
+    expect(seq).toBe(3);
+    await expectTreeMatchesLeaves();
+  });
+
+  it('guards each write: a stale end of log or a changed key writes nothing', async () => {
+    await appendBatch(db, log, [alice], 2);
+    const last = await q()
+      .selectFrom('audit_leaves')
+      .select('leaf')
+      .where('seq', '=', 1)
+      .executeTakeFirstOrThrow();
+    const key = (
+      await q()
+        .selectFrom('audit_keys')
+        .select('key')
+        .where('account_id', '=', alice)
+        .executeTakeFirstOrThrow()
+    ).key;
+    const rows = {
+      seq: 2,
+      prevLeaf: Buffer.from(last.leaf),
+      owner: alice,
+      key: Buffer.from(key),
+      accountId: alice,
+      kind: 'photo.uploaded',
+      body: '{}',
+      salt: Buffer.alloc(16),
+      at: 1,
+      leaf: Buffer.alloc(64, 7),
+      nodes: [],
+    };
+    const append = (r: typeof rows) =>
+      db.db.transaction().execute((trx) => dbFeatures(dialect).auditAppend(trx, r));
+    expect(await append({ ...rows, seq: 1 })).toBe(false);
+    expect(await append({ ...rows, prevLeaf: Buffer.alloc(64) })).toBe(false);
+    expect(await append({ ...rows, key: Buffer.alloc(32) })).toBe(false);
+    expect(await append({ ...rows, owner: bob })).toBe(false);
+    expect(await counts()).toMatchObject({ events: 2, leaves: 2 });
+    expect(await append(rows)).toBe(true);
+    expect(await counts()).toMatchObject({ events: 3, leaves: 3 });
+  });
+
   it('numbers concurrent transactions densely, in commit order', async () => {
     const committed: number[][] = [];
     let done = false;

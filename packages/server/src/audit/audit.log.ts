@@ -7,78 +7,102 @@ import type { Clock } from '../platform/clock.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
 import { auditDb, auditTx, type AuditDb } from './audit.db.ts';
 import type { AuditInput } from './audit.kinds.ts';
-import { KEY_BYTES, SALT_BYTES, eventText, makeLeaf } from './audit.leaf.ts';
+import { KEY_BYTES, SALT_BYTES, asBuffer, eventText, makeLeaf } from './audit.leaf.ts';
 import { SERVER_KEY_ID, createAuditStore, type AuditStore } from './audit.store.ts';
-import { loadFrontier } from './audit.tree.ts';
+import { STORED_LEVEL, loadFrontier, nodeRowId } from './audit.tree.ts';
 
 export interface AuditLogDeps {
-  /** Orders appends across transactions (on PostgreSQL concurrent appenders wait instead of colliding). */
-  features: Pick<DbFeatures, 'auditSequenceLock'>;
+  /** The guarded append (one round trip on PostgreSQL), which also orders appends across transactions and instances. */
+  features: Pick<DbFeatures, 'auditAppend' | 'auditSequenceLock'>;
   clock: Clock;
   store?: AuditStore;
 }
 
-/** Per-transaction state: the tree edge after this transaction's own appends, and the keys it used. */
+/** Per-transaction state: the tree edge after this transaction's own appends, and the leaf it ends with. */
 interface TrxState {
   frontier: Frontier;
-  keys: Map<string, Uint8Array>;
+  lastLeaf: Buffer | null;
 }
+
+/** Keys remembered by this process (each append checks its key is still stored: a forgotten one is noticed). */
+const KEY_CACHE = 10_000;
 
 export function createAuditLog({ features, clock, store = createAuditStore() }: AuditLogDeps) {
   const states = new WeakMap<object, TrxState>();
   const queues = new WeakMap<object, Promise<unknown>>();
-  // Edge of the tree after the last successful append in this process. Only trusted when the
-  // database's last leaf is the same one (another instance or a rollback may have moved on).
-  let cached: { frontier: Frontier; lastLeaf: Uint8Array } | undefined;
+  // Edge of the tree after the last append in this process: the guess the next transaction builds on, so a steady
+  // appender reads nothing before writing. The guarded append checks it against the database under the lock (another
+  // instance or a rollback may have moved on) and a miss reloads it.
+  let cached: TrxState | undefined;
+  const keys = new Map<string, Buffer>();
 
-  async function begin(db: AuditDb): Promise<TrxState> {
+  async function load(db: AuditDb): Promise<TrxState> {
     const last = await store.lastLeaf(db);
-    const size = last ? last.seq + 1 : 0;
-    const hit =
-      cached && last && cached.frontier.size === size && Buffer.from(cached.lastLeaf).equals(last.leaf);
-    const base = hit && cached ? cached.frontier : await loadFrontier(db, size);
-    // A copy: this transaction may still roll back.
-    const frontier = Frontier.fromHashes(base.size, base.hashes);
-    return { frontier, keys: new Map() };
+    const frontier = await loadFrontier(db, last ? last.seq + 1 : 0);
+    return { frontier, lastLeaf: last ? asBuffer(last.leaf) : null };
   }
 
-  async function keyOf(db: AuditDb, state: TrxState, owner: string, now: number): Promise<Uint8Array> {
-    let key = state.keys.get(owner) ?? (await store.key(db, owner));
+  async function keyOf(trx: Tx, owner: string, now: number): Promise<Buffer> {
+    const cachedKey = keys.get(owner);
+    if (cachedKey) return cachedKey;
+    // Lock first, as every writer of audit rows does: creating a key under someone else's nose and then queueing
+    // for the lock they hold while they wait for our key row would deadlock.
+    await features.auditSequenceLock(trx);
+    const db = auditTx(trx);
+    let key = await store.key(db, owner);
     key ??= await store.ensureKey(db, owner, randomBytes(KEY_BYTES), now);
-    state.keys.set(owner, key);
-    return key;
+    if (keys.size >= KEY_CACHE) keys.clear();
+    keys.set(owner, asBuffer(key));
+    return asBuffer(key);
   }
 
-  async function append(db: AuditDb, state: TrxState, input: AuditInput): Promise<{ seq: number }> {
+  /** One try: false when the log's end or the key was not what we built on (nothing was written). */
+  async function attempt(trx: Tx, state: TrxState, input: AuditInput): Promise<TrxState | undefined> {
     const seq = state.frontier.size;
     const at = clock.now();
     const event = eventText(seq, at, input);
-    const key = await keyOf(db, state, input.accountId ?? SERVER_KEY_ID, at);
+    const owner = input.accountId ?? SERVER_KEY_ID;
+    const key = await keyOf(trx, owner, at);
     const salt = randomBytes(SALT_BYTES);
     const leaf = makeLeaf(key, seq, salt, event);
-    const completed = state.frontier.append(leafHash(leaf));
-    await store.append(
-      db,
-      { seq, accountId: input.accountId, kind: input.kind, event, salt, at },
+    // A copy: the write may be refused, and the transaction may still roll back.
+    const frontier = Frontier.fromHashes(state.frontier.size, state.frontier.hashes);
+    const nodes = frontier
+      .append(leafHash(leaf))
+      .filter((n) => n.level >= STORED_LEVEL)
+      .map((n) => ({ id: nodeRowId(n.level, n.index), hash: asBuffer(n.hash) }));
+    const written = await features.auditAppend(trx, {
+      seq,
+      prevLeaf: state.lastLeaf,
+      owner,
+      key,
+      accountId: input.accountId,
+      kind: input.kind,
+      body: event,
+      salt,
+      at,
       leaf,
-      completed,
-    );
-    cached = { frontier: state.frontier, lastLeaf: leaf };
-    return { seq };
+      nodes,
+    });
+    if (!written) keys.delete(owner);
+    return written ? { frontier, lastLeaf: leaf } : undefined;
   }
 
   async function recordNow(trx: Tx, input: AuditInput): Promise<{ seq: number }> {
-    const db = auditTx(trx);
-    let state = states.get(trx);
-    if (!state) {
-      await features.auditSequenceLock(trx);
-      state = await begin(db);
-      states.set(trx, state);
-    }
     try {
-      return await append(db, state, input);
+      let state = states.get(trx) ?? cached ?? (await load(auditTx(trx)));
+      let next = await attempt(trx, state, input);
+      if (!next) {
+        // The guess was stale. The refused write took the lock (PostgreSQL), so this reload sees the true end.
+        state = await load(auditTx(trx));
+        next = await attempt(trx, state, input);
+      }
+      if (!next) throw new Error('audit append refused twice: the log or the key changed under the lock');
+      states.set(trx, next);
+      cached = next;
+      return { seq: next.frontier.size - 1 };
     } catch (err) {
-      // A failed insert leaves our frontier ahead of the database: start over on the next call.
+      // A failed insert leaves our guesses ahead of the database: start over on the next call.
       states.delete(trx);
       cached = undefined;
       throw err;
@@ -106,6 +130,7 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     /** Destroys the account's key and blanks its events; its leaves stay in the tree, unopenable. */
     async forgetAccount(db: Queryable, accountId: string): Promise<void> {
       if (accountId === SERVER_KEY_ID) throw new RangeError('the server key cannot be forgotten');
+      keys.delete(accountId);
       await store.forget(auditDb(db), accountId);
     },
 

@@ -26,7 +26,8 @@ describe('audit signer lease across real instances', { timeout: 120_000 }, () =>
   const instances: ServerProcess[] = [];
   let owner: SignedIn;
 
-  const env = { SHOEBOX_LOG_KEY: path.join(root, 'keys', 'log.key') };
+  // Without the runtime-defaults launcher, so the child whose pid the test kills is the instance named in the lease.
+  const env = { SHOEBOX_LOG_KEY: path.join(root, 'keys', 'log.key'), SHOEBOX_RUNTIME_DEFAULTS: 'off' };
   const start = (name: string) =>
     startServerProcess(['--data', path.join(root, name), '--database', url], env);
 

@@ -1,9 +1,8 @@
 // Queries on the audit tables. Blobs go in as Buffers (what better-sqlite3 binds) and come back
 // as Buffers from both drivers.
-import type { CompletedNode } from '@shoebox/shared/merkle/index';
 import type { AuditDb } from './audit.db.ts';
 import { asBuffer } from './audit.leaf.ts';
-import { AuditIntegrityError, STORED_LEVEL, nodeRowId } from './audit.tree.ts';
+import { AuditIntegrityError } from './audit.tree.ts';
 
 /** audit_keys.account_id of the key for events that concern no account. Never a UUID. */
 export const SERVER_KEY_ID = 'server';
@@ -57,35 +56,6 @@ export function createAuditStore() {
         .limit(1)
         .executeTakeFirst();
       return row && { seq: Number(row.seq), leaf: row.leaf };
-    },
-
-    async append(
-      db: AuditDb,
-      row: {
-        seq: number;
-        accountId: string | null;
-        kind: string;
-        event: string;
-        salt: Uint8Array;
-        at: number;
-      },
-      leaf: Uint8Array,
-      completed: readonly CompletedNode[],
-    ): Promise<void> {
-      const { seq, accountId, kind, event, salt, at } = row;
-      await db
-        .insertInto('audit_events')
-        .values({ seq, account_id: accountId, kind, body: event, salt: asBuffer(salt), created_at: at })
-        .execute();
-      await db
-        .insertInto('audit_leaves')
-        .values({ seq, leaf: asBuffer(leaf) })
-        .execute();
-      const nodes = completed.filter((n) => n.level >= STORED_LEVEL);
-      if (nodes.length > 0) {
-        const values = nodes.map((n) => ({ id: nodeRowId(n.level, n.index), hash: asBuffer(n.hash) }));
-        await db.insertInto('audit_nodes').values(values).execute();
-      }
     },
 
     /** The account's events after `afterSeq`, with their leaves, oldest first. */

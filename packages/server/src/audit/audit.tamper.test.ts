@@ -8,7 +8,8 @@ import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
-import { createAuditLog } from './audit.log.ts';
+import { createAuditLog, type AuditLog } from './audit.log.ts';
+import { VERIFIED_MARK } from './audit.verify-mark.ts';
 import { createAuditService, type AuditService } from './audit.service.ts';
 import { AuditIntegrityError, nodeRowId, storedNodeCount, treeSize } from './audit.tree.ts';
 import { toProblem } from '../adapters/http/problem.ts';
@@ -157,6 +158,7 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
   let dir: string;
   let checkpointer: Checkpointer;
   let service: AuditService;
+  let log: AuditLog;
   const q = () => auditDb(db.db);
 
   beforeAll(async () => {
@@ -176,7 +178,8 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
       'audit_checkpoints',
     ] as const)
       await q().deleteFrom(t).execute();
-    const log = createAuditLog({ features: dbFeatures(dialect), clock });
+    await db.db.deleteFrom('settings').where('key', '=', VERIFIED_MARK).execute();
+    log = createAuditLog({ features: dbFeatures(dialect), clock });
     const signerKeyFile = path.join(dir, 'log.key');
     checkpointer = createCheckpointer({ db: db.db, log: createLogger('silent'), signerKeyFile, clock });
     service = createAuditService({ db: db.db, log, checkpointer });
@@ -194,6 +197,9 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
 
   it.each(CASES)('detects: $name', async ({ tamper, quick, device }) => {
     await tamper(q());
+    // Never verified before: the incremental start-up check starts from the first entry, like the full one.
+    const first = checkpointer.verifyOnStart({ incremental: true });
+    await expect(first).rejects.toBeInstanceOf(AuditIntegrityError);
     const full = checkpointer.verifyOnStart({ full: true });
     await expect(full).rejects.toBeInstanceOf(AuditIntegrityError);
     if (quick) await expect(checkpointer.verifyOnStart()).rejects.toBeInstanceOf(AuditIntegrityError);
@@ -217,4 +223,54 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
       await expect(checkpointer.verifyOnStart({ full: true })).rejects.toBeInstanceOf(AuditIntegrityError);
     },
   );
+
+  describe('incremental start-up verification', () => {
+    const mark = async () =>
+      (await db.db.selectFrom('settings').select('value').where('key', '=', VERIFIED_MARK).executeTakeFirst())
+        ?.value;
+
+    it('re-derives only what came after the last verification; the full check still reaches older rows', async () => {
+      await checkpointer.verifyOnStart({ incremental: true });
+      expect(await mark()).toContain(`\n${SIZE}\n`);
+      await appendBatch(db, log, [alice, bob, null], 20);
+      await checkpointer.signNow();
+      // Rewritten below the mark: the quick start-up does not read it again, a full check does.
+      await change(q(), 'audit_events', 6);
+      await expect(checkpointer.verifyOnStart({ incremental: true })).resolves.toBeUndefined();
+      expect(await mark()).toContain(`\n${SIZE + 20}\n`);
+      await expect(checkpointer.verifyOnStart({ full: true })).rejects.toBeInstanceOf(AuditIntegrityError);
+      // Rewritten above the mark: caught at start.
+      await appendBatch(db, log, [alice, bob, null], 10);
+      await checkpointer.signNow();
+      await change(q(), 'audit_events', SIZE + 21);
+      await expect(checkpointer.verifyOnStart({ incremental: true })).rejects.toBeInstanceOf(
+        AuditIntegrityError,
+      );
+      expect(await mark()).toContain(`\n${SIZE + 20}\n`);
+    });
+
+    it('refuses a mark moved forward by someone without the log key', async () => {
+      await appendBatch(db, log, [alice], 1);
+      await checkpointer.verifyOnStart({ incremental: true });
+      const signed = (await mark()) ?? '';
+      await appendBatch(db, log, [alice, bob], 10);
+      await change(q(), 'audit_events', SIZE + 2);
+      await db.db
+        .updateTable('settings')
+        .set({ value: signed.replace(`\n${SIZE + 1}\n`, `\n${SIZE + 11}\n`) })
+        .where('key', '=', VERIFIED_MARK)
+        .execute();
+      await expect(checkpointer.verifyOnStart({ incremental: true })).rejects.toThrow(
+        /not signed by the log key/,
+      );
+    });
+
+    it('refuses when the tree no longer hashes to the verified head', async () => {
+      await appendBatch(db, log, [alice], 5);
+      await checkpointer.verifyOnStart({ incremental: true });
+      // Leaf SIZE+1 is under the verified edge at SIZE+5 but above the last checkpoint (SIZE): only the mark covers it.
+      await change(q(), 'audit_leaves', SIZE + 1);
+      await expect(checkpointer.verifyOnStart({ incremental: true })).rejects.toThrow(/no longer hashes/);
+    });
+  });
 });

@@ -1,10 +1,11 @@
 // Checking stored log data against the signed checkpoints. verifyHead is the quick start-up
 // check (O(log n) reads); verifyEverything re-derives every node, leaf and checkpoint root from
-// the openable events in one pass (O(n); for an admin command or tests, not every start).
+// the openable events in one pass: O(n) from the start, or only the entries after the last verified head.
 import { Frontier, bytesEqual, leafHash, openCheckpoint, toHex } from '@shoebox/shared/merkle/index';
 import type { AuditDb } from './audit.db.ts';
 import { opensLeaf } from './audit.leaf.ts';
 import { SERVER_KEY_ID, type StoredCheckpoint } from './audit.store.ts';
+import type { VerifiedHead } from './audit.verify-mark.ts';
 import {
   AuditIntegrityError,
   STORED_LEVEL,
@@ -55,14 +56,33 @@ function checkNote(cp: StoredCheckpoint, vkey: string): void {
   }
 }
 
-/** Every leaf is opened by its event, every stored node recomputed, every checkpoint re-derived. */
-export async function verifyEverything(db: AuditDb, vkey: string, derived?: DerivedCheck): Promise<void> {
+/**
+ * Every leaf is opened by its event, every stored node recomputed, every checkpoint re-derived: from the start, or
+ * only after `since`, a head an earlier pass verified (the stored tree must still hash to it there). Returns the head
+ * it verified up to.
+ */
+export async function verifyEverything(
+  db: AuditDb,
+  vkey: string,
+  derived?: DerivedCheck,
+  since?: VerifiedHead,
+): Promise<VerifiedHead> {
   const size = await treeSize(db);
-  const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().orderBy('size').execute();
+  const start = since?.size ?? 0;
+  if (start > size)
+    throw new AuditIntegrityError(`audit log has ${size} entries but ${start} were verified before`);
+  const frontier = start === 0 ? Frontier.empty() : await loadFrontier(db, start);
+  if (since && !bytesEqual(frontier.root(), since.root))
+    throw new AuditIntegrityError(`audit log tree at size ${start} no longer hashes to what was verified`);
+  const checkpoints = await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('size', '>=', start)
+    .orderBy('size')
+    .execute();
   const keys = new Map(
     (await db.selectFrom('audit_keys').selectAll().execute()).map((k) => [k.account_id, k.key]),
   );
-  const frontier = Frontier.empty();
   let next = 0;
   const checkRoot = () => {
     while (checkpoints[next] && Number(checkpoints[next]?.size) === frontier.size) {
@@ -80,7 +100,7 @@ export async function verifyEverything(db: AuditDb, vkey: string, derived?: Deri
     }
   };
   checkRoot();
-  for (let from = 0; from < size; from += PAGE) {
+  for (let from = start; from < size; from += PAGE) {
     const to = Math.min(size, from + PAGE);
     const [leaves, events, nodes] = await Promise.all([
       db
@@ -130,6 +150,7 @@ export async function verifyEverything(db: AuditDb, vkey: string, derived?: Deri
   await derived?.end(size);
   if (next < checkpoints.length)
     throw new AuditIntegrityError(`audit checkpoint beyond the ${size} stored leaves`);
+  return { size, root: frontier.root() };
 }
 
 export type EventRow = {

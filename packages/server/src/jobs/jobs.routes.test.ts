@@ -13,6 +13,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { DERIVATIVES_JOB } from '../library/photos.service.ts';
 import { originalKey } from '../adapters/blobs/blob-store.ts';
+import { HOUSEKEEPING } from './housekeeping.ts';
 import type { Job } from './jobs.schemas.ts';
 
 interface JobsPage {
@@ -62,11 +63,15 @@ describe.each(DIALECTS)('admin jobs API on %s', (dialect) => {
     expect(job?.lastError).toMatch(/ENOENT|not found|no such/i);
     expect(failed.counts['failed']).toBe(1);
 
-    const all = await admin.client.get<JobsPage>('/api/admin/jobs?limit=1');
-    expect(all.body.items.map((j) => j.id)).toEqual([job?.id]);
+    // Newest first; housekeeping's periodic runs are listed beside the media jobs.
+    const media = (page: JobsPage) => page.items.filter((j) => j.kind === DERIVATIVES_JOB);
+    const all = await admin.client.get<JobsPage>('/api/admin/jobs?limit=500&all=true');
+    expect(media(all.body)[0]?.id).toBe(job?.id);
+    expect(all.body.items.some((j) => j.kind.startsWith('housekeeping.'))).toBe(true);
     const older = await admin.client.get<JobsPage>(`/api/admin/jobs?before=${job?.id}`);
-    expect(older.body.items.every((j) => j.state === 'done')).toBe(true);
-    expect(older.body.items.length).toBeGreaterThanOrEqual(1);
+    expect(older.body.items.every((j) => j.id < (job?.id ?? 0))).toBe(true);
+    expect(media(older.body).every((j) => j.state === 'done')).toBe(true);
+    expect(media(older.body).length).toBeGreaterThanOrEqual(1);
   });
 
   it('retries a failed job on request, which then succeeds once the cause is gone', async () => {
@@ -85,6 +90,49 @@ describe.each(DIALECTS)('admin jobs API on %s', (dialect) => {
     expectProblem(await admin.client.post(`/api/admin/jobs/${job.id}/retry`), 409, 'conflict');
     expectProblem(await admin.client.post('/api/admin/jobs/99999999/retry'), 404, 'not_found');
     expectProblem(await admin.client.post('/api/admin/jobs/not-a-job/retry'), 404, 'not_found');
+  });
+
+  it('leaves succeeded housekeeping sweeps out unless asked, and always shows their failures', async () => {
+    const { db } = server.database;
+    const now = Date.now();
+    const sweep = (state: 'done' | 'failed', note: string) => ({
+      kind: HOUSEKEEPING.security,
+      payload: JSON.stringify({ note }),
+      state,
+      attempts: 1,
+      max_attempts: 1,
+      run_at: now,
+      locked_until: null,
+      locked_by: null,
+      last_error: state === 'failed' ? 'database unreachable' : null,
+      created_at: now,
+      updated_at: now,
+    });
+    await db
+      .insertInto('jobs')
+      .values([sweep('done', 'listing test'), sweep('failed', 'listing test')])
+      .execute();
+    const isSweep = (j: Job) => j.kind.startsWith('housekeeping.');
+    const byDefault = (await admin.client.get<JobsPage>('/api/admin/jobs?limit=500')).body;
+    expect(byDefault.items.filter((j) => isSweep(j) && j.state === 'done')).toEqual([]);
+    expect(byDefault.items.some((j) => j.kind === DERIVATIVES_JOB && j.state === 'done')).toBe(true);
+    const failedSweep = byDefault.items.find((j) => isSweep(j) && j.state === 'failed');
+    expect(failedSweep).toMatchObject({ kind: HOUSEKEEPING.security, lastError: 'database unreachable' });
+    expect(byDefault.counts['failed']).toBeGreaterThanOrEqual(1);
+
+    const everything = (await admin.client.get<JobsPage>('/api/admin/jobs?limit=500&all=true')).body;
+    const doneSweeps = everything.items.filter((j) => isSweep(j) && j.state === 'done');
+    expect(doneSweeps.some((j) => (j.payload as { note?: string }).note === 'listing test')).toBe(true);
+    expect(everything.counts['done'] ?? 0).toBe((byDefault.counts['done'] ?? 0) + doneSweeps.length);
+    // `all=false` is the default, spelled out; anything else is refused.
+    const spelled = (await admin.client.get<JobsPage>('/api/admin/jobs?limit=500&all=false')).body;
+    expect(spelled.items.some((j) => isSweep(j) && j.state === 'done')).toBe(false);
+    expectProblem(await admin.client.get('/api/admin/jobs?all=yes'), 400);
+    await db
+      .deleteFrom('jobs')
+      .where('kind', '=', HOUSEKEEPING.security)
+      .where('state', '=', 'failed')
+      .execute();
   });
 
   it('refuses the queue to accounts that are not admins', async () => {

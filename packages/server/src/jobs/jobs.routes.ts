@@ -22,7 +22,8 @@ export function jobsRoutes(service: JobsService, auth: MiddlewareHandler<AppEnv>
       method: 'get',
       path: '/admin/jobs',
       tags,
-      summary: 'Background jobs, newest first; `state=failed` lists those that gave up, with why (admin)',
+      summary:
+        'Background jobs, newest first; `state=failed` lists those that gave up, with why; succeeded housekeeping sweeps only with `all=true` (admin)',
       security,
       request: { query: JobsQuery },
       responses: { 200: { description: 'Jobs', ...json(JobsPage) }, ...problems },

@@ -31,12 +31,16 @@ export const JobsQuery = z.object({
     .min(1)
     .optional()
     .meta({ description: 'Only jobs with a smaller id (the next page: the last id seen)' }),
+  all: z.enum(['true', 'false']).optional().meta({
+    description:
+      'true: list the periodic housekeeping sweeps that succeeded too. By default they are left out (one every 15 s would crowd the list); their queued, running and failed runs are always listed.',
+  }),
 });
 
 export const JobsPage = z
   .object({
     items: z.array(Job),
-    /** Jobs per state, over the whole queue. */
+    /** Jobs per state, over the whole queue (without the succeeded housekeeping sweeps unless `all=true`). */
     counts: z.record(z.string(), z.number().int()),
   })
   .meta({ id: 'JobsPage' });

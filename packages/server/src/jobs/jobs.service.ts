@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Principal } from '../platform/principal.ts';
+import { HOUSEKEEPING } from './housekeeping.ts';
 import type { Job } from './jobs.schemas.ts';
 import type { JobsStore } from './jobs.store.ts';
 
@@ -20,18 +21,21 @@ export function createJobsService({ db, store, clock, events }: JobsServiceDeps)
   return {
     async list(
       actor: Principal,
-      filter: { state?: JobState; before?: number; limit?: number },
+      filter: { state?: JobState; before?: number; limit?: number; all?: 'true' | 'false' },
     ): Promise<{ items: Job[]; counts: Record<string, number> }> {
       requireAdmin(actor);
+      // Finished sweeps (one every 15 s) would bury the media work; their failures always show.
+      const hideDoneOf = filter.all === 'true' ? undefined : Object.values(HOUSEKEEPING);
       const rows = await store.listRecent(
         db,
         {
           ...(filter.state ? { state: filter.state } : {}),
           ...(filter.before ? { beforeId: filter.before } : {}),
+          ...(hideDoneOf ? { hideDoneOf } : {}),
         },
         filter.limit ?? 100,
       );
-      return { items: rows.map(toJob), counts: await store.countByState(db) };
+      return { items: rows.map(toJob), counts: await store.countByState(db, undefined, hideDoneOf) };
     },
 
     /** `id` is the path segment as given: anything but a job's id is "not found", after the role check. */

@@ -55,4 +55,42 @@ describe.each(DIALECTS)('jobs store on %s', (dialect) => {
     const failed = await store.list(database.db, 'failed');
     expect(failed.map((j) => [j.kind, j.last_error])).toEqual([['flaky', 'disk still full']]);
   });
+
+  it('leaves the finished runs of the named kinds out of the listing and counts, but not their failures', async () => {
+    const at = 500_000;
+    const sweep = 'sweep.test';
+    for (const state of ['done', 'failed', 'queued'] as const) {
+      await store.enqueue(database.db, { kind: sweep, payload: { state }, runAt: at * 10 }, at);
+      await store.enqueue(database.db, { kind: 'work.test', payload: { state }, runAt: at * 10 }, at);
+    }
+    const mine = await store.listRecent(database.db, {}, 100);
+    for (const job of mine.filter((j) => j.kind.endsWith('.test'))) {
+      const { state } = JSON.parse(job.payload) as { state: 'done' | 'failed' | 'queued' };
+      if (state !== 'queued')
+        await database.db.updateTable('jobs').set({ state }).where('id', '=', job.id).execute();
+    }
+    const seen = async (hideDoneOf?: readonly string[]) =>
+      (await store.listRecent(database.db, hideDoneOf ? { hideDoneOf } : {}, 100))
+        .filter((j) => j.kind.endsWith('.test'))
+        .map((j) => `${j.kind}:${j.state}`)
+        .sort();
+    const everything = [
+      'sweep.test:done',
+      'sweep.test:failed',
+      'sweep.test:queued',
+      'work.test:done',
+      'work.test:failed',
+      'work.test:queued',
+    ];
+    expect(await seen()).toEqual(everything);
+    expect(await seen([sweep])).toEqual(everything.filter((s) => s !== 'sweep.test:done'));
+    const doneBefore = (await store.countByState(database.db))['done'] ?? 0;
+    expect((await store.countByState(database.db, undefined, [sweep]))['done']).toBe(doneBefore - 1);
+    expect((await store.countByState(database.db, undefined, [sweep]))['failed']).toBe(
+      (await store.countByState(database.db))['failed'],
+    );
+    // With a state filter too: the failed sweep still shows among the failures.
+    const failures = await store.listRecent(database.db, { state: 'failed', hideDoneOf: [sweep] }, 100);
+    expect(failures.map((j) => j.kind)).toContain(sweep);
+  });
 });

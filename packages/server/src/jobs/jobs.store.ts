@@ -11,6 +11,45 @@ export interface NewJob {
 
 /** A durable queue in the database: jobs survive restarts and are shared by every server instance. */
 export function createJobsStore(features: DbFeatures) {
+  async function claimWithin(
+    trx: Queryable,
+    worker: string,
+    limit: number,
+    now: number,
+    leaseUntil: number,
+    kinds?: readonly string[],
+  ): Promise<JobRow[]> {
+    if (limit <= 0) return [];
+    let due = trx
+      .selectFrom('jobs')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', now)]),
+          eb.and([eb('state', '=', 'running'), eb('locked_until', '<', now)]),
+        ]),
+      );
+    if (kinds) due = due.where('kind', 'in', kinds.length > 0 ? [...kinds] : ['']);
+    const rows = await features.lockForClaim(due.orderBy('run_at').limit(limit)).execute();
+    if (rows.length === 0) return [];
+    return trx
+      .updateTable('jobs')
+      .set((eb) => ({
+        state: 'running',
+        locked_by: worker,
+        locked_until: leaseUntil,
+        attempts: eb('attempts', '+', 1),
+        updated_at: now,
+      }))
+      .where(
+        'id',
+        'in',
+        rows.map((d) => d.id),
+      )
+      .returningAll()
+      .execute();
+  }
+
   return {
     async enqueue(db: Queryable, job: NewJob, now: number): Promise<void> {
       await db
@@ -33,7 +72,7 @@ export function createJobsStore(features: DbFeatures) {
 
     /**
      * Takes up to `limit` due jobs for `worker`, leasing them until `leaseUntil`. A job whose lease ran out (its
-     * worker died) is due again.
+     * worker died) is due again. `kinds` limits it to the jobs a runner has handlers for.
      */
     async claim(
       db: Queryable,
@@ -41,42 +80,13 @@ export function createJobsStore(features: DbFeatures) {
       limit: number,
       now: number,
       leaseUntil: number,
+      kinds?: readonly string[],
     ): Promise<JobRow[]> {
-      return db.transaction().execute(async (trx) => {
-        const due = await features
-          .lockForClaim(
-            trx
-              .selectFrom('jobs')
-              .select('id')
-              .where((eb) =>
-                eb.or([
-                  eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', now)]),
-                  eb.and([eb('state', '=', 'running'), eb('locked_until', '<', now)]),
-                ]),
-              )
-              .orderBy('run_at')
-              .limit(limit),
-          )
-          .execute();
-        if (due.length === 0) return [];
-        return trx
-          .updateTable('jobs')
-          .set((eb) => ({
-            state: 'running',
-            locked_by: worker,
-            locked_until: leaseUntil,
-            attempts: eb('attempts', '+', 1),
-            updated_at: now,
-          }))
-          .where(
-            'id',
-            'in',
-            due.map((d) => d.id),
-          )
-          .returningAll()
-          .execute();
-      });
+      return db.transaction().execute((trx) => claimWithin(trx, worker, limit, now, leaseUntil, kinds));
     },
+
+    /** `claim` inside the caller's transaction (e.g. the one that completes a job: one commit, not two). */
+    claimWithin,
 
     async complete(db: Queryable, id: number, now: number): Promise<void> {
       await db
@@ -110,12 +120,20 @@ export function createJobsStore(features: DbFeatures) {
       return final ? 'failed' : 'retry';
     },
 
-    async countByState(db: Queryable): Promise<Record<string, number>> {
-      const rows = await db
-        .selectFrom('jobs')
-        .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('state')
-        .execute();
+    /**
+     * Jobs per state; `kinds` counts only those (e.g. the media backlog, without housekeeping's next runs), and
+     * `hideDoneOf` leaves out the finished runs of those kinds, as `listRecent` does.
+     */
+    async countByState(
+      db: Queryable,
+      kinds?: readonly string[],
+      hideDoneOf?: readonly string[],
+    ): Promise<Record<string, number>> {
+      let q = db.selectFrom('jobs').select(['state', (eb) => eb.fn.countAll<number>().as('n')]);
+      if (kinds) q = q.where('kind', 'in', kinds.length > 0 ? [...kinds] : ['']);
+      if (hideDoneOf && hideDoneOf.length > 0)
+        q = q.where((eb) => eb.or([eb('state', '!=', 'done'), eb('kind', 'not in', [...hideDoneOf])]));
+      const rows = await q.groupBy('state').execute();
       return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
     },
 
@@ -129,15 +147,21 @@ export function createJobsStore(features: DbFeatures) {
         .execute();
     },
 
-    /** Newest first, so an operator sees the latest failures; `beforeId` pages further back. */
+    /**
+     * Newest first, so an operator sees the latest failures; `beforeId` pages further back. `hideDoneOf` leaves out
+     * the finished runs of those kinds (the periodic sweeps), but never their queued, running or failed ones.
+     */
     listRecent(
       db: Queryable,
-      filter: { state?: JobRow['state']; beforeId?: number },
+      filter: { state?: JobRow['state']; beforeId?: number; hideDoneOf?: readonly string[] },
       limit: number,
     ): Promise<JobRow[]> {
       let q = db.selectFrom('jobs').selectAll();
       if (filter.state) q = q.where('state', '=', filter.state);
       if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
+      const hidden = filter.hideDoneOf;
+      if (hidden && hidden.length > 0)
+        q = q.where((eb) => eb.or([eb('state', '!=', 'done'), eb('kind', 'not in', [...hidden])]));
       return q.orderBy('id', 'desc').limit(limit).execute();
     },
 

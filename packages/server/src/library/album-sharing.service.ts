@@ -129,35 +129,53 @@ export function createAlbumSharingService({
       requireTrusted(actor);
       const album = await loadAlbum(db, albums, actor, albumId);
       if (accountId !== actor.account.id) requireRole(album, ['owner'], 'remove its members');
-      const now = clock.now();
-      const { audience, changeId } = await db.transaction().execute(async (trx) => {
-        await feed.lock(trx);
-        if (!(await members.member(trx, albumId, accountId))) throw notFound('Member');
-        const audience = await albumAudience(trx, albumId);
-        const changeId = await feed.albumChanged(trx, audience, {
-          kind: 'album.share-revoked',
-          albumId,
-          body: { accountId },
-          now,
-        });
-        const theirs = await members.photosOf(trx, albumId, accountId);
-        await albums.removePhotos(trx, albumId, theirs);
-        const stay = audience.filter((a) => a !== accountId);
-        const leaving = theirs.map((id) => ({ id, account_id: accountId }));
-        await feed.photosMoved(trx, stay, leaving, 'photo.unshared', now);
-        await feed.photosMoved(trx, [accountId], await albums.allPhotos(trx, albumId), 'photo.unshared', now);
-        await members.revoke(trx, albumId, accountId);
-        for (const account of new Set([album.account_id, accountId]))
-          await audit.record(trx, {
-            accountId: account,
-            kind: 'album.share-revoked',
-            body: { ...recordOf(actor, accountId), albumId },
-          });
-        return { audience, changeId };
-      });
-      feed.announce(audience, changeId);
+      await endMembership(actor, album.account_id, albumId, accountId);
+    },
+
+    /**
+     * Account deletion: the account leaves every album shared with it, as if it left each itself (recorded with no
+     * device: the server did it). Its own photos there are already deleted; the albums go on for everyone else.
+     */
+    async leaveAll(accountId: string): Promise<number> {
+      const joined = (await albums.list(db, accountId)).filter((a) => a.member_role !== null);
+      for (const album of joined) await endMembership(null, album.account_id, album.id, accountId);
+      return joined.length;
     },
   };
+
+  async function endMembership(
+    actor: Principal | null,
+    ownerId: string,
+    albumId: string,
+    accountId: string,
+  ): Promise<void> {
+    const now = clock.now();
+    const { audience, changeId } = await db.transaction().execute(async (trx) => {
+      await feed.lock(trx);
+      if (!(await members.member(trx, albumId, accountId))) throw notFound('Member');
+      const audience = await albumAudience(trx, albumId);
+      const changeId = await feed.albumChanged(trx, audience, {
+        kind: 'album.share-revoked',
+        albumId,
+        body: { accountId },
+        now,
+      });
+      const theirs = await members.photosOf(trx, albumId, accountId);
+      await albums.removePhotos(trx, albumId, theirs);
+      const stay = audience.filter((a) => a !== accountId);
+      const leaving = theirs.map((id) => ({ id, account_id: accountId }));
+      await feed.photosMoved(trx, stay, leaving, 'photo.unshared', now);
+      await feed.photosMoved(trx, [accountId], await albums.allPhotos(trx, albumId), 'photo.unshared', now);
+      await members.revoke(trx, albumId, accountId);
+      const body = actor
+        ? { ...recordOf(actor, accountId), albumId }
+        : { deviceId: null, sessionId: null, ip: null, granteeAccountId: accountId, albumId };
+      for (const account of new Set([ownerId, accountId]))
+        await audit.record(trx, { accountId: account, kind: 'album.share-revoked', body });
+      return { audience, changeId };
+    });
+    feed.announce(audience, changeId);
+  }
 }
 
 export type AlbumSharingService = ReturnType<typeof createAlbumSharingService>;

@@ -42,6 +42,21 @@ export function requireRole(row: AlbumView, allowed: AlbumRole[], what: string):
 export function createAlbumsService({ db, albums, feed, clock }: AlbumsServiceDeps) {
   const load = (actor: Principal, id: string) => loadAlbum(db, albums, actor, id);
 
+  /** Deletes the album for everyone; the photos stay in their owners' libraries. */
+  async function remove(id: string): Promise<void> {
+    const now = clock.now();
+    const { audience, changeId } = await db.transaction().execute(async (trx) => {
+      await feed.lock(trx);
+      const audience = await albumAudience(trx, id);
+      const photos = await albums.allPhotos(trx, id);
+      const changeId = await feed.albumChanged(trx, audience, { kind: 'album.deleted', albumId: id, now });
+      await feed.photosMoved(trx, audience, photos, 'photo.unshared', now);
+      await albums.delete(trx, id);
+      return { audience, changeId };
+    });
+    feed.announce(audience, changeId);
+  }
+
   return {
     async list(actor: Principal): Promise<Album[]> {
       requireTrusted(actor);
@@ -100,17 +115,14 @@ export function createAlbumsService({ db, albums, feed, clock }: AlbumsServiceDe
     async delete(actor: Principal, id: string): Promise<void> {
       requireTrusted(actor);
       requireRole(await load(actor, id), ['owner'], 'delete it');
-      const now = clock.now();
-      const { audience, changeId } = await db.transaction().execute(async (trx) => {
-        await feed.lock(trx);
-        const audience = await albumAudience(trx, id);
-        const photos = await albums.allPhotos(trx, id);
-        const changeId = await feed.albumChanged(trx, audience, { kind: 'album.deleted', albumId: id, now });
-        await feed.photosMoved(trx, audience, photos, 'photo.unshared', now);
-        await albums.delete(trx, id);
-        return { audience, changeId };
-      });
-      feed.announce(audience, changeId);
+      await remove(id);
+    },
+
+    /** Account deletion: every album the account owns goes, for its members too (as if the owner deleted it). */
+    async deleteOwnedBy(accountId: string): Promise<number> {
+      const owned = (await albums.list(db, accountId)).filter((a) => a.member_role === null);
+      for (const album of owned) await remove(album.id);
+      return owned.length;
     },
 
     /**

@@ -28,6 +28,12 @@ import type { AlbumMembersStore } from './album-members.store.ts';
 import { actorOf, auditPlace, type AuditRecorder } from '../audit/audit.recorder.ts';
 
 export const DERIVATIVES_JOB = 'media.derivatives';
+/**
+ * A new upload's thumbnail and preview are made this long after it commits: decoding a 12 MP photo takes every
+ * core of a small server for a moment, and in that moment the account's other devices are fetching the original
+ * (on two cores the decode doubled the time from upload to the other device's folder). They follow right after.
+ */
+export const DERIVATIVES_DEFER_MS = 500;
 
 export interface PhotosServiceDeps {
   db: Db;
@@ -128,7 +134,11 @@ export function createPhotosService(deps: PhotosServiceDeps) {
           if (!mediaReady)
             await jobs.enqueue(
               trx,
-              { kind: DERIVATIVES_JOB, payload: { sha256: staged.sha256, mime: type.mime } },
+              {
+                kind: DERIVATIVES_JOB,
+                payload: { sha256: staged.sha256, mime: type.mime },
+                runAt: now + DERIVATIVES_DEFER_MS,
+              },
               now,
             );
           const changeId = await changes.record(trx, {
@@ -158,9 +168,18 @@ export function createPhotosService(deps: PhotosServiceDeps) {
         }
         throw err;
       }
-      if (!mediaReady) events.emit('jobs.enqueued', { kind: DERIVATIVES_JOB });
-      events.emit('photo.added', { accountId: actor.account.id, photoId, changeId });
-      return { photo: toPhoto(await load(actor, photoId)), created: true };
+      // The hint goes out first and carries the photo, so other devices can fetch it at once; only then is the
+      // thumbnail job woken.
+      const added = await photos.find(db, actor.account.id, photoId);
+      const photo = added && toPhoto(added);
+      events.emit('photo.added', { accountId: actor.account.id, photoId, changeId, photo });
+      if (!mediaReady)
+        setTimeout(
+          () => events.emit('jobs.enqueued', { kind: DERIVATIVES_JOB }),
+          DERIVATIVES_DEFER_MS,
+        ).unref();
+      if (!photo) throw notFound('Photo'); // deleted in the instant since its commit
+      return { photo, created: true };
     } finally {
       await fsp.rm(staged.path, { force: true });
     }
@@ -292,6 +311,29 @@ export function createPhotosService(deps: PhotosServiceDeps) {
         for (const row of page) await destroy(actor.account.id, row.id, actor, 'trash-emptied');
         deleted += page.length;
       }
+    },
+
+    /**
+     * Account deletion: permanently deletes up to `max` of the account's photos, trashed or not, through the one
+     * delete path (feed tombstones for everyone who saw them, blobs gone when no other photo has the content).
+     * Returns how many went; fewer than `max` means none are left.
+     */
+    async purgeAccount(accountId: string, max: number): Promise<number> {
+      let deleted = 0;
+      for (const status of ['trashed', 'active'] as const) {
+        while (deleted < max) {
+          const page = await photos.page(db, accountId, status, null, Math.min(200, max - deleted));
+          if (page.length === 0) break;
+          for (const row of page) {
+            // A racing delete (the owner's last request, or trash expiry) got there first: already gone.
+            await destroy(accountId, row.id, null, 'account-deleted').catch((err: unknown) => {
+              if (!(err instanceof AppError && err.code === 'not_found')) throw err;
+            });
+            deleted++;
+          }
+        }
+      }
+      return deleted;
     },
 
     /** Permanently deletes photos trashed before the retention limit (housekeeping). */

@@ -35,10 +35,7 @@ export function createDerivativesJob({ db, blobs, events, metrics, renderSlots }
       const type = await sniff(file);
       if (!type) return { ok: false as const, reason: 'The file is not an image format Shoebox can read.' };
       const orientation = await currentOrientation(db, sha256);
-      // HEIC may need the WebAssembly decoder, 60-100 MB for a 12 MP photo: it decodes alone, so that its
-      // memory and that of other decodes do not add up.
-      const wanted = type.family === 'heif' ? renderSlots : 1;
-      return slots.run(() => renderImages({ path: file, type, orientation }), wanted);
+      return slots.run(() => renderImages({ path: file, type, orientation }), slotsFor(type, renderSlots));
     });
     if (!result.ok) {
       const { reason } = result;
@@ -72,6 +69,17 @@ async function setMediaState(
     .set({ media_state: state, media_note: note })
     .where('sha256', '=', sha256)
     .execute();
+}
+
+/**
+ * Decode slots a photo takes. HEIC may need the WebAssembly decoder, 60-100 MB for a 12 MP photo, single-threaded
+ * and about a second of CPU: it takes all slots but one, so that its memory adds up with one other decode at
+ * most, while that one keeps the other cores busy. (Taking them all left a core idle for every HEIC: ~5 of the
+ * ~30 core-seconds of the ingest bench on 2 cores.) One WebAssembly decoder serves the process, so HEIC photos
+ * never decode side by side anyway.
+ */
+export function slotsFor(type: MediaType, renderSlots: number): number {
+  return type.family === 'heif' ? Math.max(1, renderSlots - 1) : 1;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
+import type { Photo } from '@shoebox/shared';
 
 /**
  * Typed domain events. Services emit them after their transaction commits; the push layer, the job queue and
  * metrics subscribe. Nothing here knows about sockets.
  */
 export interface DomainEvents {
-  'photo.added': { accountId: string; photoId: string; changeId: number };
+  /** `photo`: the new photo as its account sees it, when it could be read back; live hints carry it. */
+  'photo.added': { accountId: string; photoId: string; changeId: number; photo?: Photo };
   'photo.changed': { accountId: string; photoId: string; changeId: number };
   'library.changed': { accountId: string; changeId: number };
   'media.ready': { sha256: string };

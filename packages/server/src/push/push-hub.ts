@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { PushMessage } from '@shoebox/shared';
+import type { Photo, PushMessage } from '@shoebox/shared';
 import type { ClusterBus } from '../adapters/db/database.ts';
 import type { Authenticate } from '../adapters/http/auth.ts';
 import { resolveClientIp } from '../adapters/http/client-ip.ts';
@@ -11,6 +11,11 @@ import type { Principal } from '../platform/principal.ts';
 import { parseClusterMessage, type ClusterMessage } from './cluster-messages.ts';
 
 export const SOCKET_PATH = '/api/sync/socket';
+/**
+ * A hint carries its photo up to this size of JSON (it is usually ~1 KB): PostgreSQL's NOTIFY takes at most
+ * 8,000 bytes, and a bigger photo (long claimed names) is simply left to the feed.
+ */
+const HINT_PHOTO_MAX = 4000;
 /** Sessions can also just expire; sockets re-check theirs this often. */
 const REVALIDATE_MS = 15_000;
 
@@ -50,6 +55,15 @@ export function createPushHub(deps: PushHubDeps) {
     clients.delete(client);
   };
 
+  /** A new upload: its hint goes out at once with the photo, outside the coalescing of plain moves. */
+  async function announcePhoto(accountId: string, photo: Photo): Promise<void> {
+    const cursor = await deps.head(accountId);
+    for (const c of clients) {
+      if (c.principal.account.id === accountId && c.principal.device.status === 'trusted')
+        send(c, { type: 'feed', cursor, photo });
+    }
+  }
+
   async function announceHead(accountId: string): Promise<void> {
     // Coalesce bursts: one head lookup per account at a time, and one more if changes arrived meanwhile.
     const running = pendingHeads.get(accountId);
@@ -76,9 +90,9 @@ export function createPushHub(deps: PushHubDeps) {
   function onCluster(message: ClusterMessage): void {
     switch (message.type) {
       case 'feed':
-        void announceHead(message.accountId).catch((err: unknown) =>
-          deps.log.warn({ err }, 'push: head lookup failed'),
-        );
+        void (
+          message.photo ? announcePhoto(message.accountId, message.photo) : announceHead(message.accountId)
+        ).catch((err: unknown) => deps.log.warn({ err }, 'push: head lookup failed'));
         return;
       case 'revoke':
         for (const c of clients) {
@@ -118,7 +132,13 @@ export function createPushHub(deps: PushHubDeps) {
       const message = parseClusterMessage(raw);
       if (message) onCluster(message);
     }),
-    deps.events.on('photo.added', (e) => publish({ type: 'feed', accountId: e.accountId })),
+    deps.events.on('photo.added', (e) =>
+      publish({
+        type: 'feed',
+        accountId: e.accountId,
+        ...(e.photo && JSON.stringify(e.photo).length <= HINT_PHOTO_MAX ? { photo: e.photo } : {}),
+      }),
+    ),
     deps.events.on('photo.changed', (e) => publish({ type: 'feed', accountId: e.accountId })),
     deps.events.on('library.changed', (e) => publish({ type: 'feed', accountId: e.accountId })),
     deps.events.on('session.revoked', (e) =>

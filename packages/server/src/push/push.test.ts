@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { PushMessage } from '@shoebox/shared';
+import type { Photo, PushMessage } from '@shoebox/shared';
 import { DIALECTS } from '../../test/support/databases.ts';
 import {
   startTestServer,
@@ -67,6 +67,29 @@ describe.each(DIALECTS)('live push on %s', (dialect) => {
     live.socket.close();
   });
 
+  it('hands a new upload over in the hint itself, as the feed carries it; other changes stay plain hints', async () => {
+    const live = await connect(server.url, laptop.response.token);
+    const mark = live.messages.length;
+    const uploaded = await phone.client.uploadOk(photoBytes());
+    // Exactly the photo the feed will carry: a device may fetch it before it reads the page.
+    const hint = await live.next('feed', mark);
+    expect(hint).toMatchObject({ type: 'feed', photo: uploaded });
+    const page = await laptop.client.call<{ changes: { photo?: Photo }[] }>(
+      'GET',
+      `/api/sync/changes?cursor=${encodeURIComponent((live.messages[0] as { cursor: string }).cursor)}`,
+    );
+    const inFeed = page.body.changes.find((c) => c.photo?.id === uploaded.id)?.photo;
+    // The same, but for the thumbnail's progress, which may have moved on since.
+    const hinted = (hint as { photo: Photo }).photo;
+    expect(inFeed && { ...inFeed, media: hinted.media }).toEqual(hinted);
+    // A change that is not a new upload (a trash) is still a plain hint.
+    const after = live.messages.length;
+    await phone.client.call('POST', `/api/photos/${uploaded.id}/trash`);
+    const plain = await live.next('feed', after);
+    expect(plain).not.toHaveProperty('photo');
+    live.socket.close();
+  });
+
   it('answers messages it does not understand without dropping the connection', async () => {
     const live = await connect(server.url, laptop.response.token);
     const mark = live.messages.length;
@@ -123,8 +146,9 @@ describe('two server instances on one PostgreSQL database', () => {
     const laptop = await approvedDevice(two.url, phone.client, 'cluster@example.com', 'laptop');
     const live = await connect(two.url, laptop.response.token);
     const mark = live.messages.length;
-    await phone.client.uploadOk(photoBytes());
-    expect(await live.next('feed', mark)).toMatchObject({ type: 'feed' });
+    const uploaded = await phone.client.uploadOk(photoBytes());
+    // The new photo crosses instances inside the hint (PostgreSQL NOTIFY), as the feed would carry it.
+    expect(await live.next('feed', mark)).toMatchObject({ type: 'feed', photo: uploaded });
 
     // Removing the device through instance one closes its socket on instance two.
     const removedAt = Date.now();

@@ -79,7 +79,11 @@ export type PhotoDelivery = z.infer<typeof PhotoDelivery>;
 /** Messages on the live socket, server to device. */
 export type PushMessage =
   | { type: 'hello'; deviceId: string; cursor: string }
-  | { type: 'feed'; cursor: string }
+  /**
+   * The feed moved. When the move is a new upload, `photo` is that photo as the feed will carry it, so a device
+   * may fetch it at once, before reading the page (which stays the source of truth).
+   */
+  | { type: 'feed'; cursor: string; photo?: Photo }
   | { type: 'signed-out'; reason: string }
   | { type: 'device'; event: string; data: unknown }
   | { type: 'pong' }

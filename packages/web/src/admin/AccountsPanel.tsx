@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../components/Dialogs.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { CreateAccountSection, SignupPolicySection } from './AccountForms.tsx';
 import { InvitesSection } from './InvitesSection.tsx';
+import { DeleteAccountDialog } from './DeleteAccountDialog.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
 
@@ -16,6 +17,7 @@ export function AccountsPanel() {
   const me = useMe().account.id;
   const [tick, setTick] = useState(0);
   const [disabling, setDisabling] = useState<Account | null>(null);
+  const [deleting, setDeleting] = useState<Account | null>(null);
   const [accounts, setAccounts] = useState<Account[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -122,6 +124,19 @@ export function AccountsPanel() {
                           {t(a.disabledAt ? 'admin.accounts.enable' : 'admin.accounts.disable')}
                         </button>
                       )}
+                      {a.id === me ? null : (
+                        <>
+                          {' '}
+                          <button
+                            type="button"
+                            className="button button--danger"
+                            aria-label={t('admin.accounts.deleteFor', { email: a.email })}
+                            onClick={() => setDeleting(a)}
+                          >
+                            {t('admin.accounts.delete')}
+                          </button>
+                        </>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -139,6 +154,16 @@ export function AccountsPanel() {
           onConfirm={async () => {
             await setDisabled(disabling, true);
             setDisabling(null);
+          }}
+        />
+      ) : null}
+      {deleting ? (
+        <DeleteAccountDialog
+          account={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={(done) => {
+            setDeleting(null);
+            void run(() => Promise.resolve(done));
           }}
         />
       ) : null}

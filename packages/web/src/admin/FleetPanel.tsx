@@ -25,7 +25,7 @@ export function FleetPanel({ canImport }: { canImport: boolean }) {
 }
 
 function ImportSection({ onImported }: { onImported: () => void }) {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
   const [kind, setKind] = useState<Kind>('shipments');
   const [file, setFile] = useState<File | null>(null);
   const [result, setResult] = useState<Schemas['FleetImportResult'] | null>(null);
@@ -89,8 +89,7 @@ function ImportSection({ onImported }: { onImported: () => void }) {
       </form>
       {result ? (
         <p role="status" className="notice" data-testid="import-result">
-          {t('fleet.import.done', {
-            rows: result.rows,
+          {tn('fleet.import.done', result.rows, {
             imported: result.imported,
             duplicates: result.duplicates,
           })}

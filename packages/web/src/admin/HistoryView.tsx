@@ -1,4 +1,5 @@
 import type { Schemas } from '../api/client.tsx';
+import { usePlaceName } from '../components/usePlaceName.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 type History = Schemas['DeviceHistory'];
@@ -7,9 +8,20 @@ type FleetEvent = Schemas['FleetEvent'];
 /** One serial's timeline (shipments, sales, activations) with what the checks found and what they passed. */
 export function HistoryView({ history }: { history: History }) {
   const { t, fmt } = useI18n();
+  // The server's place text is English; the country is re-named in the reader's language.
+  const nameOf = usePlaceName();
   const when = (e: FleetEvent) => (e.at ? fmt.dateTime(e.at) : (e.date ?? ''));
   const details = (e: FleetEvent) =>
-    [e.model, e.batch, e.shippedTo, e.retailer, e.orderId, e.channel, e.place?.label, e.account]
+    [
+      e.model,
+      e.batch,
+      e.shippedTo,
+      e.retailer,
+      e.orderId,
+      e.channel,
+      e.place ? nameOf(e.place) : null,
+      e.account,
+    ]
       .filter(Boolean)
       .join(' · ');
   return (

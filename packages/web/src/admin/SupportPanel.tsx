@@ -18,7 +18,7 @@ const reason = (err: unknown) => (err instanceof Error ? err.message : String(er
  * log before answering, and this page shows exactly what was looked at.
  */
 export function SupportPanel({ canList }: { canList: boolean }) {
-  const { t, fmt } = useI18n();
+  const { t, tn, fmt } = useI18n();
   const [accounts, setAccounts] = useState<Schemas['Account'][]>([]);
   const [accountId, setAccountId] = useState('');
   const [why, setWhy] = useState('');
@@ -105,9 +105,8 @@ export function SupportPanel({ canList }: { canList: boolean }) {
         {look ? (
           <div data-testid="support-result">
             <p className="notice" role="status">
-              {t('support.accessed', {
+              {tn('support.accessed', look.result.items.length, {
                 account: look.account,
-                count: look.result.items.length,
                 time: fmt.dateTime(look.at),
                 reason: look.reason,
               })}

@@ -907,6 +907,193 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/account': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete your own account (trusted devices)
+     * @description Needs the password, or a session that signed in or re-authenticated within 15 minutes and the account’s e-mail typed out (`confirmEmail`). The account is disabled and every session ends at once (live sockets close within a second); photos, albums, shares, devices, factors, passkeys, recovery codes and the e-mail address are then erased by a background job, and the account’s audit key is destroyed: its entries stay in the log, unopenable, and the log still verifies. Photos others see through shared albums leave their libraries through the change feed; albums of other accounts it contributed to go on without its photos. A final notice goes to its address when the server sends e-mail. Asking again while a deletion is under way answers the same. Recorded as `account.deleted` on the server’s log, without the account’s data.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AccountDeletionRequest'];
+        };
+      };
+      responses: {
+        /** @description Deletion under way */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountDeletion'];
+          };
+        };
+        /** @description Invalid request, or the typed e-mail does not match */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or a wrong password */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not from a trusted device, not an admin, or `reauth_required` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The last admin cannot be deleted */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many wrong passwords */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/accounts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete an account, with a reason (admin)
+     * @description Needs the admin’s password or a session proved within 15 minutes, and a reason. The account is disabled and every session ends at once (live sockets close within a second); photos, albums, shares, devices, factors, passkeys, recovery codes and the e-mail address are then erased by a background job, and the account’s audit key is destroyed: its entries stay in the log, unopenable, and the log still verifies. Photos others see through shared albums leave their libraries through the change feed; albums of other accounts it contributed to go on without its photos. A final notice goes to its address when the server sends e-mail. Asking again while a deletion is under way answers the same. Recorded as `account.deleted` (who, when, reason) on the admin’s own log.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AdminAccountDeletionRequest'];
+        };
+      };
+      responses: {
+        /** @description Deletion under way */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountDeletion'];
+          };
+        };
+        /** @description Invalid request, or the typed e-mail does not match */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or a wrong password */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not from a trusted device, not an admin, or `reauth_required` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such account */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The last admin cannot be deleted */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too many wrong passwords */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/account/email': {
     parameters: {
       query?: never;
@@ -3600,6 +3787,76 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sync/originals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Many originals in one streamed answer
+     * @description For a device catching up. For each id, in order: a JSON line `{id, sha256, size}` followed by exactly `size` bytes of the original, or `{id, error}` (`gone`: not a photo this device may see; `missing`: the server lost the bytes). The device checks each SHA-256.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['OriginalsRequest'];
+        };
+      };
+      responses: {
+        /** @description Framed originals */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/vnd.shoebox.originals': string;
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -6330,6 +6587,63 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/audit/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Re-derive the whole audit log now, as the daily housekeeping.audit-verify job does (admin)
+     * @description Start-up only re-derives entries appended since the last full verification; this catches rows rewritten below it. On failure the server stops signing checkpoints and /healthz reports the problem. A run already in progress is joined.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The result, passed or not */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditVerifyResult'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not an admin */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/fleet/imports/{kind}': {
     parameters: {
       query?: never;
@@ -6943,7 +7257,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Background jobs, newest first; `state=failed` lists those that gave up, with why (admin) */
+    /** Background jobs, newest first; `state=failed` lists those that gave up, with why; succeeded housekeeping sweeps only with `all=true` (admin) */
     get: {
       parameters: {
         query?: {
@@ -6951,6 +7265,8 @@ export interface paths {
           limit?: number;
           /** @description Only jobs with a smaller id (the next page: the last id seen) */
           before?: number;
+          /** @description true: list the periodic housekeeping sweeps that succeeded too. By default they are left out (one every 15 s would crowd the list); their queued, running and failed runs are always listed. */
+          all?: 'true' | 'false';
         };
         header?: never;
         path?: never;
@@ -7157,6 +7473,24 @@ export interface components {
       createdAt: string | null;
       createdBy: string | null;
       expired: boolean;
+    };
+    AccountDeletion: {
+      accountId: string;
+      /** @enum {string} */
+      state: 'scheduled';
+      requestedAt: string;
+    };
+    AccountDeletionRequest: {
+      /** @description Needed unless this session proved itself in the last 15 minutes */
+      password?: string;
+      /** @description The account’s e-mail address, typed by its owner (needed when no password is given) */
+      confirmEmail?: string;
+    };
+    AdminAccountDeletionRequest: {
+      /** @description Why (recorded in the admin’s audit log) */
+      reason: string;
+      /** @description Needed unless this session proved itself in the last 15 minutes */
+      password?: string;
     };
     EmailChange: {
       /** @enum {string} */
@@ -7453,6 +7787,9 @@ export interface components {
       /** @enum {string|null} */
       via: 'snapshot' | 'changes' | null;
     };
+    OriginalsRequest: {
+      ids: string[];
+    };
     EnrolmentRequest: {
       id: string;
       /** @enum {string} */
@@ -7733,6 +8070,20 @@ export interface components {
       earlier: string | null;
       /** @description The signed checkpoint note that does not add up */
       later: string;
+    };
+    AuditVerifyResult: {
+      /** @description false: the log no longer matches what was signed; signing has stopped */
+      ok: boolean;
+      /** @description Entries verified (on failure: how far the pass got) */
+      size: number;
+      /** @description Hex tree root at that size */
+      root?: string;
+      /** @description What does not add up */
+      problem?: string;
+      startedAt: string;
+      durationMs: number;
+      /** @description Longest stretch the pass held the event loop between two pages */
+      longestBlockMs: number;
     };
     FleetImportResult: {
       id: string;

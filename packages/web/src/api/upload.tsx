@@ -17,7 +17,8 @@ function parseHeaders(raw: string): Headers {
  */
 function xhrFetch(onProgress: Progress): (request: Request) => Promise<Response> {
   return async (request) => {
-    const body = request.body ? await request.blob() : null;
+    // Not `request.body`: Firefox has no Request.body getter, so a check on it sent every upload empty.
+    const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.blob();
     return new Promise<Response>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open(request.method, request.url);

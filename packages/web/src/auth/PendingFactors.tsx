@@ -64,23 +64,65 @@ export function PasskeyApproval({
   );
 }
 
-/** Asks the server to e-mail a code to the account's address (only offered when SMTP is configured). */
+// The server refuses a new code within 30 s of the last (EMAIL_RESEND_MS in server/src/trust): wait as long here.
+const RESEND_AFTER_MS = 30_000;
+
+/**
+ * Asks the server to e-mail a code to the account's address (only offered when SMTP is configured), and for a new
+ * one when it does not arrive: each new code replaces the last, and the server's limits apply to both.
+ */
 export function EmailCodeRequest({ onError }: { onError: (message: string) => void }) {
   const { t } = useI18n();
-  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [sent, setSent] = useState<{ to: string; at: number; again: boolean } | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const [sending, setSending] = useState(false);
+  const wait = sent ? Math.max(0, Math.ceil((sent.at + RESEND_AFTER_MS - now) / 1000)) : 0;
+
+  useEffect(() => {
+    if (wait <= 0) return;
+    const timer = window.setTimeout(() => setNow(Date.now()), 1000);
+    return () => window.clearTimeout(timer);
+  }, [wait, now]);
+
   const send = async () => {
+    setSending(true);
     try {
-      setSentTo((await call(api.POST('/auth/enrolment/email-code'))).sentTo);
+      const result = await call(api.POST('/auth/enrolment/email-code'));
+      const at = Date.now();
+      setSent({ to: result.sentTo, at, again: sent !== null });
+      setNow(at);
     } catch (err) {
       onError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setSending(false);
     }
   };
+
+  if (!sent) {
+    return (
+      <p className="pending__email">
+        <button type="button" className="button" disabled={sending} onClick={() => void send()}>
+          {t('pending.email.send')}
+        </button>
+      </p>
+    );
+  }
   return (
-    <p className="pending__email">
-      <button type="button" className="button" onClick={() => void send()}>
-        {t('pending.email.send')}
+    <div className="pending__email">
+      <p role="status">
+        {sent.again
+          ? t('pending.email.resent', { address: sent.to })
+          : t('pending.email.sent', { address: sent.to })}
+      </p>
+      <button
+        type="button"
+        className="button"
+        disabled={sending || wait > 0}
+        onClick={() => void send()}
+        data-testid="email-resend"
+      >
+        {wait > 0 ? t('pending.email.resendIn', { seconds: wait }) : t('pending.email.resend')}
       </button>
-      {sentTo ? <span role="status"> {t('pending.email.sent', { address: sentTo })}</span> : null}
-    </p>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, call, type EnrolmentRequest, type WhoAmI } from '../api/client.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { usePlaceName } from '../components/usePlaceName.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../session/session.tsx';
 import { AuthFrame } from './AuthScreen.tsx';
@@ -16,6 +17,7 @@ const ENDED: ReadonlySet<EnrolmentRequest['state']> = new Set(['denied', 'expire
  */
 export function PendingScreen({ me }: { me: WhoAmI }) {
   const { t, fmt } = useI18n();
+  const nameOf = usePlaceName();
   const { refresh, signOut } = useSession();
   const [code, setCode] = useState('');
   const [method, setMethod] = useState<Method>('device');
@@ -72,7 +74,7 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
   }
 
   const ended = enrolment !== null && ENDED.has(enrolment.state);
-  const place = me.session.place?.label;
+  const place = me.session.place ? nameOf(me.session.place) : undefined;
   return (
     <AuthFrame>
       <div className="pending__icon" aria-hidden="true">

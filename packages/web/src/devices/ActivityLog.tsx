@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { ConfirmDialog } from '../components/Dialogs.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { usePlaceName } from '../components/usePlaceName.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
 import { verifyAudit, type AuditVerdict } from './audit-verify.tsx';
 import { RiskFlags } from './RiskFlags.tsx';
+import { SignInMap } from './SignInMap.tsx';
 import { ACTIVITY_KINDS } from '@shoebox/shared/api/activity-kinds';
 import './risk.css';
 
@@ -38,7 +40,8 @@ const alarmOf = (item: Activity): Alarm | null => {
 
 /** The sign-in history, each entry checked in this browser against the signed audit log. */
 export function ActivityLog() {
-  const { t, fmt } = useI18n();
+  const { t, tn, fmt } = useI18n();
+  const nameOf = usePlaceName();
   const [items, setItems] = useState<Activity[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [verdict, setVerdict] = useState<AuditVerdict | null>(null);
@@ -89,7 +92,7 @@ export function ActivityLog() {
           <Icon name="shield" width={18} height={18} />
           {verdict.previousSize > 0
             ? t('audit.ok.extends', { size: verdict.size, previous: verdict.previousSize })
-            : t('audit.ok.first', { size: verdict.size })}
+            : tn('audit.ok.first', verdict.size)}
         </p>
       ) : null}
       {disowned ? (
@@ -113,6 +116,7 @@ export function ActivityLog() {
       {verifyError ? <p role="alert">{t('audit.couldNotVerify', { reason: verifyError })}</p> : null}
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
       {items === null && !error ? <Spinner label={t('app.loading')} /> : null}
+      {items ? <SignInMap items={items} /> : null}
       {items ? (
         <ul className="activity" data-testid="activity">
           {items.map((item) => {
@@ -133,7 +137,8 @@ export function ActivityLog() {
                 ) : null}
                 <span>
                   {' '}
-                  · {item.device?.name ?? t('devices.unknown')} · {item.place?.label ?? t('devices.unknown')}
+                  · {item.device?.name ?? t('devices.unknown')} ·{' '}
+                  {item.place ? nameOf(item.place) : t('devices.unknown')}
                   {item.ip ? ` · ${item.ip}` : ''} · {fmt.dateTime(item.at)}
                 </span>
                 {item.factors.length > 0 ? <span> · {item.factors.join(', ')}</span> : null}

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api, call, type EnrolmentRequest } from '../api/client.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { usePlaceName } from '../components/usePlaceName.tsx';
+import { PlaceMap } from '../components/PlaceMap.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useEnrolmentRequests } from './requests.tsx';
 import { RiskFlags } from './RiskFlags.tsx';
@@ -18,6 +20,7 @@ interface Issued {
  */
 export function ApprovalBanner() {
   const { t, fmt } = useI18n();
+  const nameOf = usePlaceName();
   const { requests, reload } = useEnrolmentRequests();
   const [issued, setIssued] = useState<Issued | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -71,8 +74,9 @@ export function ApprovalBanner() {
   const request = requests[0];
   if (!request) return null;
   const device = request.device;
+  const where = request.place ? nameOf(request.place) : t('devices.unknown');
   const facts = [
-    request.place?.label ?? t('devices.unknown'),
+    where,
     request.ip ? t('banner.ip', { ip: request.ip }) : null,
     fmt.dateTime(request.requestedAt),
   ].filter((x): x is string => x !== null);
@@ -88,6 +92,12 @@ export function ApprovalBanner() {
         {requests.length > 1 ? <span>{t('banner.more', { count: requests.length - 1 })}</span> : null}
         {error ? <span role="alert">{t('toast.failed', { reason: error })}</span> : null}
       </div>
+      <PlaceMap
+        className="banner__map"
+        place={request.place}
+        kind="request"
+        title={t('map.approval', { name: device.name })}
+      />
       <button
         type="button"
         className="button button--primary banner__action"

@@ -3,6 +3,8 @@ import { api, call, type Device, type EnrolmentRequest } from '../api/client.tsx
 import { Dialog } from '../components/Dialog.tsx';
 import { ConfirmDialog } from '../components/Dialogs.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
+import { usePlaceName } from '../components/usePlaceName.tsx';
+import { PlaceMap } from '../components/PlaceMap.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -26,6 +28,7 @@ function iconFor(device: Device): IconName {
 /** Every device of the account: what it says it is, where it was last seen, and a way to remove it. */
 export default function DevicesPage() {
   const { t, fmt } = useI18n();
+  const nameOf = usePlaceName();
   const { signOut } = useSession();
   const toast = useToast();
   const [devices, setDevices] = useState<Device[] | null>(null);
@@ -95,7 +98,9 @@ export default function DevicesPage() {
           <div>
             <dt>{t('devices.lastPlace')}</dt>
             <dd>
-              {[device.lastPlace?.label, device.lastIp].filter(Boolean).join(' · ') || t('devices.unknown')}
+              {[device.lastPlace ? nameOf(device.lastPlace) : null, device.lastIp]
+                .filter(Boolean)
+                .join(' · ') || t('devices.unknown')}
             </dd>
           </div>
         </dl>
@@ -148,13 +153,19 @@ export default function DevicesPage() {
                   <p className="device__meta">
                     {[
                       t('devices.requests.asked', { time: fmt.relative(request.requestedAt) }),
-                      request.place?.label,
+                      request.place ? nameOf(request.place) : null,
                       request.ip,
                     ]
                       .filter(Boolean)
                       .join(' · ')}
                   </p>
                   <RiskFlags flags={request.riskFlags} />
+                  <PlaceMap
+                    className="device__map"
+                    place={request.place}
+                    kind="request"
+                    title={t('map.approval', { name: request.device.name })}
+                  />
                 </div>
                 <div className="device__decide">
                   <button type="button" className="button" onClick={() => setDenying(request)}>

@@ -75,7 +75,8 @@ export const enPages = {
   'security.email.sent': 'We sent a code to {to}. Enter it here to finish the change.',
   'security.email.code': 'Code from the e-mail',
   'security.email.confirm': 'Confirm new address',
-  'security.email.changed': 'You now sign in as {email}; {count} other sessions signed out.',
+  'security.email.changed.one': 'You now sign in as {email}; {count} other session signed out.',
+  'security.email.changed.other': 'You now sign in as {email}; {count} other sessions signed out.',
   'security.email.wrongCode': 'That code is not right, or it has expired.',
   'reauth.title': 'Confirm it’s you',
   'reauth.body': 'This change needs your password again: you last proved it more than 15 minutes ago.',
@@ -87,7 +88,9 @@ export const enPages = {
   'problem.email_taken': 'That address cannot be used for this account.',
   'problem.rate_limited': 'Too many tries: wait a little and try again.',
 
-  'audit.ok.first': 'Verified in this browser: every entry shown is in the signed log of {size} entries.',
+  'audit.ok.first.one': 'Verified in this browser: every entry shown is in the signed log of {count} entry.',
+  'audit.ok.first.other':
+    'Verified in this browser: every entry shown is in the signed log of {count} entries.',
   'audit.ok.extends':
     'Verified in this browser: the signed log of {size} entries extends the one of {previous} seen here before, and every entry shown is in it.',
   'audit.couldNotVerify': 'Could not verify the activity log: {reason}',
@@ -139,7 +142,8 @@ export const enPages = {
   'fleet.import.kind': 'Records',
   'fleet.import.file': 'CSV file',
   'fleet.import.submit': 'Import',
-  'fleet.import.done': '{rows} rows: {imported} imported, {duplicates} already on record.',
+  'fleet.import.done.one': '{count} row: {imported} imported, {duplicates} already on record.',
+  'fleet.import.done.other': '{count} rows: {imported} imported, {duplicates} already on record.',
   'fleet.import.row': 'Line {line}: {reason}',
   'fleet.kind.shipments': 'Shipments',
   'fleet.kind.sales': 'Sales',
@@ -175,7 +179,9 @@ export const enPages = {
   'support.reason': 'Reason (shown to the account’s owner)',
   'support.submit': 'Look',
   'support.recordedHint': 'Every look is recorded in the audit log of the account concerned.',
-  'support.accessed':
+  'support.accessed.one':
+    'You looked at the device histories of {account} ({count} device) at {time}, giving the reason “{reason}”. This is recorded in that account’s activity.',
+  'support.accessed.other':
     'You looked at the device histories of {account} ({count} devices) at {time}, giving the reason “{reason}”. This is recorded in that account’s activity.',
   'support.noDevices': 'This account has no devices with a serial number.',
 } as const;

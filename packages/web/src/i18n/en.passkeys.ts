@@ -10,6 +10,9 @@ export const enPasskeys = {
   'pending.passkey.hint': 'Your browser or phone asks you to confirm with the passkey of this account.',
   'pending.email.send': 'E-mail me a code',
   'pending.email.sent': 'A code was sent to {address}. It works once, for 10 minutes.',
+  'pending.email.resend': 'Send a new code',
+  'pending.email.resendIn': 'Send a new code (in {seconds} s)',
+  'pending.email.resent': 'A new code was sent to {address}; the previous one no longer works.',
 
   'security.totp.qr': 'QR code to scan with your authenticator app',
   'security.totp.scanQr': 'Scan this QR code with your authenticator app, or type the secret below.',
@@ -32,5 +35,6 @@ export const enPasskeys = {
   'security.passkeys.deviceBound': 'on one device only',
   'security.passkeys.passwordFirst':
     'Enter your current password to add or remove a passkey (not needed within 15 minutes of signing in).',
-  'security.passkeys.endedSessions': '{count} other sessions signed out.',
+  'security.passkeys.endedSessions.one': '{count} other session signed out.',
+  'security.passkeys.endedSessions.other': '{count} other sessions signed out.',
 } as const;

@@ -1,6 +1,8 @@
 import { enPages } from './en.pages.ts';
 import { enPasskeys } from './en.passkeys.ts';
+import { enMaps } from './en.maps.ts';
 import { enAdmin } from './en.admin.ts';
+import { enDeletion } from './en.deletion.ts';
 
 /**
  * English strings: the reference locale. Every other locale must have exactly these keys (see `Messages`), and
@@ -11,7 +13,9 @@ export const en = {
   // Some screens keep their strings in files of their own (sharing/admin/risk/audit; passkeys), spread here.
   ...enPages,
   ...enPasskeys,
+  ...enMaps,
   ...enAdmin,
+  ...enDeletion,
   'app.name': 'Shoebox',
   'app.tagline': 'Your photos, on your own server.',
   'app.loading': 'Loading…',
@@ -177,7 +181,8 @@ export const en = {
   'explain.origin.other-device': 'Uploaded from another of your devices',
   'explain.origin.shared-in': 'Shared with you in an album',
   'explain.origin.anomaly': 'No upload record explains it',
-  'explain.logSize': 'Checked against {size} audit-log entries.',
+  'explain.logSize.one': 'Checked against {count} audit-log entry.',
+  'explain.logSize.other': 'Checked against {count} audit-log entries.',
   'info.fileClaims': 'The uploading app named the file “{name}”.',
   'info.mediaNote': 'Processing: {note}',
   'info.metadataProblems': 'Metadata problems',
@@ -270,7 +275,8 @@ export const en = {
   'security.password.new': 'New password',
   'security.password.signOutOthers': 'Sign out everywhere else',
   'security.password.submit': 'Change password',
-  'security.password.changed': 'Password changed; {count} other sessions signed out.',
+  'security.password.changed.one': 'Password changed; {count} other session signed out.',
+  'security.password.changed.other': 'Password changed; {count} other sessions signed out.',
   'security.totp.title': 'Authenticator app',
   'security.totp.on': 'An authenticator app is set up.',
   'security.totp.start': 'Set up an authenticator app',
@@ -279,7 +285,8 @@ export const en = {
   'security.totp.code': 'Code from the app',
   'security.totp.confirm': 'Confirm',
   'security.recovery.title': 'Recovery codes',
-  'security.recovery.remaining': '{count} unused recovery codes.',
+  'security.recovery.remaining.one': '{count} unused recovery code.',
+  'security.recovery.remaining.other': '{count} unused recovery codes.',
   'security.recovery.new': 'Make new recovery codes',
   'security.recovery.once': 'Write these down now: they are shown only once, and each works once.',
   'security.activity.title': 'Sign-in activity',

@@ -74,7 +74,8 @@ export const zhCNPages: { readonly [K in keyof typeof enPages]: string } = {
   'security.email.sent': '我们已向 {to} 发送验证码。在这里输入验证码以完成更改。',
   'security.email.code': '邮件中的验证码',
   'security.email.confirm': '确认新地址',
-  'security.email.changed': '你现在用 {email} 登录；已退出 {count} 个其他会话。',
+  'security.email.changed.one': '你现在用 {email} 登录；已退出 {count} 个其他会话。',
+  'security.email.changed.other': '你现在用 {email} 登录；已退出 {count} 个其他会话。',
   'security.email.wrongCode': '验证码不正确，或已过期。',
   'reauth.title': '确认是你本人',
   'reauth.body': '此更改需要再次输入密码：你上次确认身份已超过 15 分钟。',
@@ -86,7 +87,8 @@ export const zhCNPages: { readonly [K in keyof typeof enPages]: string } = {
   'problem.email_taken': '此地址不能用于这个账户。',
   'problem.rate_limited': '尝试次数过多：请稍后再试。',
 
-  'audit.ok.first': '已在本浏览器中验证：显示的每条记录都在包含 {size} 条记录的已签名日志中。',
+  'audit.ok.first.one': '已在本浏览器中验证：显示的每条记录都在包含 {count} 条记录的已签名日志中。',
+  'audit.ok.first.other': '已在本浏览器中验证：显示的每条记录都在包含 {count} 条记录的已签名日志中。',
   'audit.ok.extends':
     '已在本浏览器中验证：包含 {size} 条记录的已签名日志延续了此前在这里看到的 {previous} 条记录的日志，且显示的每条记录都在其中。',
   'audit.couldNotVerify': '无法验证活动日志：{reason}',
@@ -135,7 +137,8 @@ export const zhCNPages: { readonly [K in keyof typeof enPages]: string } = {
   'fleet.import.kind': '记录类型',
   'fleet.import.file': 'CSV 文件',
   'fleet.import.submit': '导入',
-  'fleet.import.done': '{rows} 行：已导入 {imported} 行，{duplicates} 行已有记录。',
+  'fleet.import.done.one': '{count} 行：已导入 {imported} 行，{duplicates} 行已有记录。',
+  'fleet.import.done.other': '{count} 行：已导入 {imported} 行，{duplicates} 行已有记录。',
   'fleet.import.row': '第 {line} 行：{reason}',
   'fleet.kind.shipments': '发货',
   'fleet.kind.sales': '销售',
@@ -171,7 +174,9 @@ export const zhCNPages: { readonly [K in keyof typeof enPages]: string } = {
   'support.reason': '理由（账户所有者可见）',
   'support.submit': '查看',
   'support.recordedHint': '每次查看都会记录在相关账户的审计日志中。',
-  'support.accessed':
+  'support.accessed.one':
+    '你于 {time} 查看了 {account} 的设备历史（{count} 台设备），理由为“{reason}”。这已记录在该账户的活动中。',
+  'support.accessed.other':
     '你于 {time} 查看了 {account} 的设备历史（{count} 台设备），理由为“{reason}”。这已记录在该账户的活动中。',
   'support.noDevices': '该账户没有带序列号的设备。',
 };

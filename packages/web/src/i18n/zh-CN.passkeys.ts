@@ -12,6 +12,9 @@ export const zhCNPasskeys: { readonly [K in keyof typeof enPasskeys]: string } =
   'pending.passkey.hint': '浏览器或手机会请你用此账户的通行密钥确认。',
   'pending.email.send': '给我发送验证码邮件',
   'pending.email.sent': '验证码已发送到 {address}，10 分钟内有效，只能使用一次。',
+  'pending.email.resend': '重新发送验证码',
+  'pending.email.resendIn': '重新发送验证码（{seconds} 秒后）',
+  'pending.email.resent': '新的验证码已发送到 {address}，之前的验证码已失效。',
 
   'security.totp.qr': '用身份验证器应用扫描的二维码',
   'security.totp.scanQr': '用身份验证器应用扫描此二维码，或输入下面的密钥。',
@@ -33,5 +36,6 @@ export const zhCNPasskeys: { readonly [K in keyof typeof enPasskeys]: string } =
   'security.passkeys.synced': '在设备之间同步',
   'security.passkeys.deviceBound': '仅保存在一台设备上',
   'security.passkeys.passwordFirst': '添加或移除通行密钥前，请输入当前密码（登录后 15 分钟内无需输入）。',
-  'security.passkeys.endedSessions': '已退出 {count} 个其他会话。',
+  'security.passkeys.endedSessions.one': '已退出 {count} 个其他会话。',
+  'security.passkeys.endedSessions.other': '已退出 {count} 个其他会话。',
 };

@@ -1,13 +1,17 @@
 import type { Messages } from './en.ts';
 import { zhCNPages } from './zh-CN.pages.ts';
 import { zhCNPasskeys } from './zh-CN.passkeys.ts';
+import { zhCNMaps } from './zh-CN.maps.ts';
 import { zhCNAdmin } from './zh-CN.admin.ts';
+import { zhCNDeletion } from './zh-CN.deletion.ts';
 
 /** Simplified Chinese. Typed as `Messages`: a key missing here, or one English does not have, fails to compile. */
 export const zhCN: Messages = {
   ...zhCNPages,
   ...zhCNPasskeys,
+  ...zhCNMaps,
   ...zhCNAdmin,
+  ...zhCNDeletion,
   'app.name': 'Shoebox',
   'app.tagline': '你的照片，存在你自己的服务器上。',
   'app.loading': '正在加载…',
@@ -172,7 +176,8 @@ export const zhCN: Messages = {
   'explain.origin.other-device': '从你的另一台设备上传',
   'explain.origin.shared-in': '通过共享相册与你共享',
   'explain.origin.anomaly': '没有上传记录能解释它',
-  'explain.logSize': '已对照 {size} 条审计日志记录核对。',
+  'explain.logSize.one': '已对照 {count} 条审计日志记录核对。',
+  'explain.logSize.other': '已对照 {count} 条审计日志记录核对。',
   'info.fileClaims': '上传应用给出的文件名为“{name}”。',
   'info.mediaNote': '处理情况：{note}',
   'info.metadataProblems': '元数据问题',
@@ -261,7 +266,8 @@ export const zhCN: Messages = {
   'security.password.new': '新密码',
   'security.password.signOutOthers': '退出其他所有设备',
   'security.password.submit': '修改密码',
-  'security.password.changed': '密码已修改；已退出 {count} 个其他会话。',
+  'security.password.changed.one': '密码已修改；已退出 {count} 个其他会话。',
+  'security.password.changed.other': '密码已修改；已退出 {count} 个其他会话。',
   'security.totp.title': '身份验证器应用',
   'security.totp.on': '已设置身份验证器应用。',
   'security.totp.start': '设置身份验证器应用',
@@ -270,7 +276,8 @@ export const zhCN: Messages = {
   'security.totp.code': '应用中的验证码',
   'security.totp.confirm': '确认',
   'security.recovery.title': '恢复码',
-  'security.recovery.remaining': '还有 {count} 个未使用的恢复码。',
+  'security.recovery.remaining.one': '还有 {count} 个未使用的恢复码。',
+  'security.recovery.remaining.other': '还有 {count} 个未使用的恢复码。',
   'security.recovery.new': '生成新的恢复码',
   'security.recovery.once': '请立即记下：恢复码只显示一次，每个只能用一次。',
   'security.activity.title': '登录记录',

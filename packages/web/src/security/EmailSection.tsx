@@ -8,7 +8,7 @@ type Change = Schemas['EmailChange'];
 
 /** Changing the sign-in address: with e-mail configured the server sends a code to the new one first. */
 export function EmailSection({ run }: { run: ReturnType<typeof useReauth>['run'] }) {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
   const me = useMe();
   const [email, setEmail] = useState(me.account.email);
   const [newEmail, setNewEmail] = useState('');
@@ -25,7 +25,7 @@ export function EmailSection({ run }: { run: ReturnType<typeof useReauth>['run']
     setNewEmail('');
     setPassword('');
     setCode('');
-    setMessage(t('security.email.changed', { email: done.email, count: done.endedSessions }));
+    setMessage(tn('security.email.changed', done.endedSessions, { email: done.email }));
   };
   const request = async (e: FormEvent) => {
     e.preventDefault();

@@ -9,7 +9,7 @@ const reason = (err: unknown) => (err instanceof Error ? err.message : String(er
 
 /** The account's passkeys: add one (password, then the browser's passkey prompt), see them, remove one. */
 export function PasskeysSection() {
-  const { t, fmt } = useI18n();
+  const { t, tn, fmt } = useI18n();
   const [items, setItems] = useState<Passkey[] | null>(null);
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
@@ -42,7 +42,7 @@ export function PasskeysSection() {
 
   // Left empty, the password is not sent: a session that signed in within 15 minutes needs none.
   const proof = () => (password ? { password } : {});
-  const ended = (count: number) => t('security.passkeys.endedSessions', { count });
+  const ended = (count: number) => tn('security.passkeys.endedSessions', count);
 
   const add = (e: FormEvent) => {
     e.preventDefault();

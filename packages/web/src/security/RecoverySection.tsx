@@ -31,7 +31,7 @@ export function RecoverySection({
   onChange: () => void;
   run: Run;
 }) {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
   const [password, setPassword] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -50,7 +50,7 @@ export function RecoverySection({
   return (
     <section className="card security__section" aria-labelledby="sec-recovery">
       <h2 id="sec-recovery">{t('security.recovery.title')}</h2>
-      {status ? <p>{t('security.recovery.remaining', { count: status.recoveryCodes.remaining })}</p> : null}
+      {status ? <p>{tn('security.recovery.remaining', status.recoveryCodes.remaining)}</p> : null}
       <form className="form" onSubmit={(e) => void submit(e)}>
         <label className="field">
           <span>{t('security.passwordIfStale')}</span>

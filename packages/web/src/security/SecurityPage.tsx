@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { ActivityLog } from '../devices/ActivityLog.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { DeleteAccountSection } from './DeleteAccountSection.tsx';
 import { EmailSection } from './EmailSection.tsx';
 import { PasskeysSection } from './PasskeysSection.tsx';
 import { problemText, useReauth } from './reauth.tsx';
@@ -32,13 +33,14 @@ export default function SecurityPage() {
       <RecoverySection status={status} onChange={load} run={run} />
       <PasskeysSection />
       <ActivityLog />
+      <DeleteAccountSection run={run} />
       {prompt}
     </div>
   );
 }
 
 function PasswordSection({ run }: { run: Run }) {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [others, setOthers] = useState(true);
@@ -48,7 +50,7 @@ function PasswordSection({ run }: { run: Run }) {
     try {
       const body = { currentPassword: current, newPassword: next, signOutOtherSessions: others };
       const result = await run(() => call(api.POST('/account/password', { body })));
-      setMessage(t('security.password.changed', { count: result.endedSessions }));
+      setMessage(tn('security.password.changed', result.endedSessions));
       setCurrent('');
       setNext('');
     } catch (err) {

@@ -91,6 +91,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         if (problem === 'unauthenticated') {
           token.clear();
           setState((s) => {
+            // Already signed out (e.g. the account was just deleted): a late 401 must not replace its notice.
+            if (s.kind === 'signed-out') return s;
             const server = serverOf(s);
             const notice = s.kind === 'waiting' ? 'auth.deviceRemoved' : 'auth.sessionEnded';
             return server ? { kind: 'signed-out', server, notice } : s;
@@ -140,6 +142,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (token.get()) await call(api.POST('/auth/sign-out')).catch(() => undefined);
     token.clear();
     setState((s) => {
+      // The live channel's generic "session ended" must not replace the specific notice of the action that ended
+      // it a moment earlier (account deleted, this device removed).
+      if (s.kind === 'signed-out' && s.notice && notice === 'auth.sessionEnded') return s;
       const server = serverOf(s);
       return server ? { kind: 'signed-out', server, notice } : s;
     });

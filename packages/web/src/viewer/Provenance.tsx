@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, call, type Photo, type Schemas } from '../api/client.tsx';
+import { usePlaceName } from '../components/usePlaceName.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 // Only the fields shown: the generated types' `cite` intersections do not compare across openapi-fetch's mapping.
@@ -36,6 +37,7 @@ interface Report {
  */
 export function Provenance({ photo }: { photo: Photo }) {
   const { t, fmt } = useI18n();
+  const nameOf = usePlaceName();
   const [evidence, setEvidence] = useState<PhotoProvenance | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const [explaining, setExplaining] = useState(false);
@@ -56,6 +58,8 @@ export function Provenance({ photo }: { photo: Photo }) {
   }, [photo.id]);
 
   const unknownPlace = t('info.unknownPlace');
+  // The server names places in English; the reader's language names the country (and the local network).
+  const where = (place: Place | undefined) => (place ? nameOf(place) : unknownPlace);
   const named = (name: string | null | undefined, model: string | null | undefined) =>
     name ? (model ? `${name} (${model})` : name) : t('info.unknownDevice');
   const upload = evidence?.upload;
@@ -67,13 +71,13 @@ export function Provenance({ photo }: { photo: Photo }) {
     }),
     t('info.uploadedOn', { date: fmt.dateTime(upload?.at ?? photo.upload.uploadedAt) }),
     t('info.uploadedAt', {
-      place: (upload ? upload.place?.label : photo.upload.place?.label) ?? unknownPlace,
+      place: where(upload ? upload.place : photo.upload.place),
     }),
   ].join(' ');
   const signIn = evidence?.signIn;
   let session: string | null = null;
   if (signIn) {
-    session = t('info.signedIn', { date: fmt.date(signIn.at), place: signIn.place?.label ?? unknownPlace });
+    session = t('info.signedIn', { date: fmt.date(signIn.at), place: where(signIn.place) });
     if (signIn.approval) {
       session += t('info.approvedBy', {
         device:
@@ -127,7 +131,8 @@ export function Provenance({ photo }: { photo: Photo }) {
 
 /** The explain report for one photo, as sentences: its findings first, then where it came from. */
 function ExplainSummary({ report }: { report: Report }) {
-  const { t, fmt } = useI18n();
+  const { t, tn, fmt } = useI18n();
+  const nameOf = usePlaceName();
   return (
     <div className="explain" data-testid="explain" role="region" aria-label={t('info.whyHere')}>
       {report.findings.length > 0 ? (
@@ -149,7 +154,7 @@ function ExplainSummary({ report }: { report: Report }) {
               ? ` · ${group.device.name}${group.device.model ? ` (${group.device.model})` : ''}`
               : ''}
             {group.signIn
-              ? ` · ${t('info.signedIn', { date: fmt.date(group.signIn.at), place: group.signIn.place?.label ?? t('info.unknownPlace') })}`
+              ? ` · ${t('info.signedIn', { date: fmt.date(group.signIn.at), place: group.signIn.place ? nameOf(group.signIn.place) : t('info.unknownPlace') })}`
               : ''}
           </p>
           {group.photos
@@ -161,7 +166,7 @@ function ExplainSummary({ report }: { report: Report }) {
             ))}
         </div>
       ))}
-      <p className="info__secondary">{t('explain.logSize', { size: report.logSize })}</p>
+      <p className="info__secondary">{tn('explain.logSize', report.logSize)}</p>
     </div>
   );
 }

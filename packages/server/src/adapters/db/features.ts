@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DialectName, Queryable } from './database.ts';
 import type { Database } from './schema.ts';
+import { AUDIT_LOG_LOCK, postgresAuditAppend, sqliteAuditAppend, type AuditAppend } from './audit-append.ts';
 
 /**
  * The few behaviours that differ between SQLite and PostgreSQL, behind names that say what they are for.
@@ -24,11 +25,23 @@ export interface DbFeatures {
    * this transaction ends, so seq is dense and a reader never sees seq n+1 before n. SQLite has one writer already.
    */
   auditSequenceLock(trx: Queryable): Promise<void>;
+  /**
+   * One audit append, guarded: takes the same order lock, and writes only if the log still ends with the leaf the
+   * appender built on and the owner's key is unchanged (false otherwise, nothing written). One round trip on
+   * PostgreSQL (migration 0018's guard function).
+   */
+  auditAppend: AuditAppend;
+  /**
+   * Serialises enqueueing periodic jobs for the rest of this transaction, so instances checking "is the next run
+   * already queued?" at once queue it once. SQLite has one writer already.
+   */
+  jobScheduleLock(trx: Queryable): Promise<void>;
 }
 
 const CHANGE_FEED_LOCK = 0x5e0b0c5;
-// Distinct from the change feed's lock: "5e0b a0d1" ~ shoebox audit.
-const AUDIT_LOG_LOCK = 0x5e0ba0d1;
+// The audit log's lock (AUDIT_LOG_LOCK, audit-append.ts) is distinct from the change feed's.
+// "5e0b 5c4d" ~ shoebox schedule.
+const JOB_SCHEDULE_LOCK = 0x5e0b5c4d;
 
 export function dbFeatures(dialect: DialectName): DbFeatures {
   if (dialect === 'postgres') {
@@ -41,6 +54,10 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
       auditSequenceLock: async (trx) => {
         await sql`select pg_advisory_xact_lock(${AUDIT_LOG_LOCK})`.execute(trx);
       },
+      auditAppend: postgresAuditAppend,
+      jobScheduleLock: async (trx) => {
+        await sql`select pg_advisory_xact_lock(${JOB_SCHEDULE_LOCK})`.execute(trx);
+      },
     };
   }
   return {
@@ -50,6 +67,8 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
       hasProp(err, 'code', 'SQLITE_CONSTRAINT_UNIQUE') ||
       hasProp(err, 'code', 'SQLITE_CONSTRAINT_PRIMARYKEY'),
     auditSequenceLock: () => Promise.resolve(),
+    auditAppend: sqliteAuditAppend,
+    jobScheduleLock: () => Promise.resolve(),
   };
 }
 

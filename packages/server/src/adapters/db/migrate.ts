@@ -16,6 +16,7 @@ import { sessionLifetimesMigration } from './migrations/0014-session-lifetimes.t
 import { evidenceUploadsMigration } from './migrations/0015-evidence-uploads.ts';
 import { accountAdminMigration } from './migrations/0016-account-admin.ts';
 import { deliveryHeadMigration } from './migrations/0017-delivery-head.ts';
+import { auditAppendMigration } from './migrations/0018-audit-append.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0015-evidence-uploads': evidenceUploadsMigration,
   '0016-account-admin': accountAdminMigration,
   '0017-delivery-head': deliveryHeadMigration,
+  '0018-audit-append': auditAppendMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

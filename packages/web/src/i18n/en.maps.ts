@@ -1,0 +1,20 @@
+/** English strings of the offline world maps: the approval prompt's and the sign-in places' (spread into en). */
+export const enMaps = {
+  'map.label': '{title}: {places}',
+  'map.empty': '{title}: no known place',
+  'map.more': '{count} more',
+  'map.localNetwork': 'Local network',
+  'map.kind.place': 'Place',
+  'map.kind.success': 'Signed in',
+  'map.kind.failure': 'Failed sign-in',
+  'map.kind.request': 'Device asking to join',
+  'map.approximate': 'Places come from IP addresses and are approximate: often the internet provider’s town.',
+  'map.approval': 'Map of where “{name}” is asking from',
+  'map.activity.title': 'Map of sign-in places',
+  'map.activity.heading': 'Where sign-ins came from',
+  'map.activity.none': 'None of these sign-ins came from a place that can be shown on a map.',
+  'map.activity.success.one': '{place}: {count} sign-in',
+  'map.activity.success.other': '{place}: {count} sign-ins',
+  'map.activity.failure.one': '{place}: {count} failed sign-in',
+  'map.activity.failure.other': '{place}: {count} failed sign-ins',
+} as const;
