@@ -304,7 +304,7 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
   it('lets only an admin run the full audit log verification', async () => {
     expect(operations.map(routeName)).toContain('POST /admin/audit/verify');
     expectProblem(await b.client.post('/api/admin/audit/verify'), 403, 'forbidden');
-    expectProblem(await pending.client.post('/api/admin/audit/verify'), 403, 'device_not_trusted');
+    expectProblem(await pending.client.post('/api/admin/audit/verify'), 403, 'device_pending');
     const run = await a.client.post<{ ok: boolean; size: number }>('/api/admin/audit/verify');
     expect(run.status).toBe(200);
     expect(run.body.ok).toBe(true);
@@ -354,6 +354,39 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
       .where('sha256', '=', uploadSha)
       .execute();
     expect(rows).toEqual([]);
+  });
+
+  it('lets a device of the admin’s that waits for approval do no admin or staff work', async () => {
+    // The admin's password alone must not open other accounts: every admin and fleet route, and creating an
+    // account past the sign-up policy, answers device_pending to the admin's unapproved device.
+    const staff = operations.filter((op) => /^\/(admin|fleet)\//.test(op.path));
+    expect(staff.length).toBeGreaterThanOrEqual(17);
+    const bodies: Record<string, unknown> = {
+      'PUT /admin/signup-policy': { signupPolicy: 'open' },
+      'POST /admin/invites': { email: 'invited@example.com' },
+    };
+    for (const op of staff) {
+      const route = routeName(op);
+      const staffRoute = STAFF_ROUTES[route];
+      const body = bodies[route] ?? staffRoute?.body;
+      expect(!op.hasBody || body !== undefined, `${route} needs a body here`).toBe(true);
+      const query =
+        route === 'GET /admin/accounts/lookup' ? `?email=${encodeURIComponent(b.account.email)}` : '';
+      const path = `${fillPath(op.path, staffRoute?.value(b) ?? '')}${query}`;
+      const headers: Record<string, string> =
+        body instanceof Uint8Array ? { 'content-type': 'text/csv' } : {};
+      const reply: Reply = await pending.client.call(op.method, path, body, headers);
+      expect(reply.status, route).toBe(403);
+      expectProblem(reply, 403, 'device_pending');
+    }
+    const created = await pending.client.post('/api/accounts', {
+      email: 'made-by-a-pending-device@example.com',
+      password: 'correct horse battery staple 9',
+      role: 'admin',
+    });
+    expectProblem(created, 403, 'device_pending');
+    const policy = await a.client.get<{ signupPolicy: string }>('/api/server');
+    expect(policy.body.signupPolicy).toBe('closed');
   });
 
   it('lets the members of a shared album do exactly what their right allows, and nobody else anything', async () => {

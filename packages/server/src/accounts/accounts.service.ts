@@ -42,8 +42,11 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       const first = (await store.count(trx)) === 0;
       let role: AccountRole = 'user';
       if (first) role = 'admin';
-      else if (actor?.account.role === 'admin') role = input.role ?? 'user';
-      else {
+      else if (actor?.account.role === 'admin') {
+        // Creating accounts past the sign-up policy is admin work: not from the admin's unapproved device.
+        requireAdmin(actor);
+        role = input.role ?? 'user';
+      } else {
         const policy = await store.getSignupPolicy(trx);
         if (policy === 'closed')
           throw new AppError('signup_closed', 'Sign-up is closed on this server; ask its admin.');
@@ -195,8 +198,19 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
+/**
+ * Admin work needs the admin role AND a device the admin trusts: the admin's password alone, on a device still
+ * waiting for approval, must not open other people's accounts any more than its own library.
+ */
 export function requireAdmin(actor: Principal): void {
   if (actor.account.role !== 'admin') throw new AppError('forbidden', 'Only an admin can do this.');
+  if (actor.device.status === 'pending')
+    throw new AppError(
+      'device_pending',
+      'This device is waiting for approval from one of your trusted devices.',
+    );
+  if (actor.device.status !== 'trusted')
+    throw new AppError('device_not_trusted', 'This device is not trusted.');
 }
 
 export function normaliseEmail(email: string): string {
