@@ -140,7 +140,12 @@ describe.each(DIALECTS)('audit alarms reported to the server (%s)', (dialect) =>
         },
         30_000,
         'a checkpoint covering the alarm',
-      );
+      ).catch(async (err: unknown) => {
+        // Say why the signer stood still (it did once on CI), not only that it did.
+        const latest = await server.app.services.checkpointer.latest();
+        const problem = server.app.services.checkpointer.problem ?? 'none';
+        throw new Error(`${String(err)}; latest signed size ${latest?.size}, signer problem: ${problem}`);
+      });
     }
 
     // A witness that stops every round reports the same pair once.

@@ -149,7 +149,9 @@ describe('failures', { timeout: 180_000 }, () => {
     const copy = new Device(server.url, 'copy');
     fs.copyFileSync(path.join(admin.home, 'device.json'), path.join(copy.home, 'device.json'));
     await copy.json(['logout']);
-    const [who, logout] = await Promise.all([admin.run(['whoami', '--json']), admin.run(['logout'])]);
+    // One after the other: run together, a logout that finished first left whoami nothing to ask with.
+    const who = await admin.run(['whoami', '--json']);
+    const logout = await admin.run(['logout']);
     expect(failed(who, FAILURE)).toBe('The session has ended or was revoked; sign in again.');
     // Signing out of a session the server already ended still clears the token here.
     expect(logout.stdout).toBe(`Signed out of ${server.url}.\n`);

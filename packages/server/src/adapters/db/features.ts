@@ -38,6 +38,8 @@ export interface DbFeatures {
   jobScheduleLock(trx: Queryable): Promise<void>;
 }
 
+// Advisory locks belong to the whole database, not a schema: each is keyed by (hash of the schema, lock), so
+// deployments (and test files) sharing one database in different schemas never wait on each other's locks.
 const CHANGE_FEED_LOCK = 0x5e0b0c5;
 // The audit log's lock (AUDIT_LOG_LOCK, audit-append.ts) is distinct from the change feed's.
 // "5e0b 5c4d" ~ shoebox schedule.
@@ -48,15 +50,17 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
     return {
       lockForClaim: (qb) => qb.forUpdate().skipLocked(),
       serializeChangeFeed: async (trx) => {
-        await sql`select pg_advisory_xact_lock(${CHANGE_FEED_LOCK})`.execute(trx);
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${CHANGE_FEED_LOCK})`.execute(trx);
       },
       isUniqueViolation: (err) => hasProp(err, 'code', '23505'),
       auditSequenceLock: async (trx) => {
-        await sql`select pg_advisory_xact_lock(${AUDIT_LOG_LOCK})`.execute(trx);
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${AUDIT_LOG_LOCK})`.execute(trx);
       },
       auditAppend: postgresAuditAppend,
       jobScheduleLock: async (trx) => {
-        await sql`select pg_advisory_xact_lock(${JOB_SCHEDULE_LOCK})`.execute(trx);
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${JOB_SCHEDULE_LOCK})`.execute(
+          trx,
+        );
       },
     };
   }

@@ -23,7 +23,7 @@ declare
   last_seq bigint;
   last_leaf bytea;
 begin
-  perform pg_advisory_xact_lock(${AUDIT_LOG_LOCK});
+  perform pg_advisory_xact_lock(hashtext(current_schema()), ${AUDIT_LOG_LOCK});
   select l.seq, l.leaf into last_seq, last_leaf from audit_leaves l order by l.seq desc limit 1;
   if coalesce(last_seq, -1) <> p_seq - 1 or last_leaf is distinct from p_prev then
     return false;
