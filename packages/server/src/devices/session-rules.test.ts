@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecoveryCodes, SignInResponse, TotpConfirmed, TotpSetup, WhoAmI } from '@shoebox/shared';
 import type { Clock } from '../platform/clock.ts';
@@ -5,7 +6,6 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { connectLive } from '../../test/support/live-socket.ts';
 import {
-  adminSession,
   createAccount,
   deviceDescription,
   eventually,
@@ -19,12 +19,14 @@ import { DEVICE_IDLE_MS, REAUTH_WINDOW_MS, WEB_ABSOLUTE_MS, WEB_IDLE_MS } from '
 
 const clock: Clock & { skew: number } = { skew: 0, now: () => Date.now() + clock.skew };
 const DAY = 86_400_000;
+const ADMIN_BROWSER = randomUUID();
 
-async function signInAs(url: string, email: string, client: 'web' | 'device') {
+async function signInAs(url: string, email: string, client: 'web' | 'device', installationId?: string) {
+  const device = deviceDescription(`${client}-device`, installationId ? { installationId } : {});
   const reply = await new TestClient(url).post<SignInResponse>('/api/auth/sign-in', {
     email,
     password: PASSWORD,
-    device: deviceDescription(`${client}-device`),
+    device,
     client,
   });
   expect(reply.status).toBe(200);
@@ -37,12 +39,16 @@ describe.each(DIALECTS)('session rules on %s', (dialect) => {
 
   beforeAll(async () => {
     server = await startTestServer(dialect, { clock, config: { mediaWorkers: 0 } });
-    await adminSession(server.url, 'owner@example.com');
+    await createAccount(server.url, 'owner@example.com');
+    await signInAs(server.url, 'owner@example.com', 'web', ADMIN_BROWSER);
   });
   afterAll(() => server.close());
 
-  /** The admin signs in afresh: moving the clock ends (for good) the browser sessions of earlier tests. */
-  const admin = async () => (await signInAs(server.url, 'owner@example.com', 'web')).client;
+  /**
+   * The admin signs in afresh: moving the clock ends (for good) the browser sessions of earlier tests. From the
+   * same browser, the account's first and trusted device: admin work is refused to a device waiting for approval.
+   */
+  const admin = async () => (await signInAs(server.url, 'owner@example.com', 'web', ADMIN_BROWSER)).client;
 
   const sessionRow = (id: string) =>
     server.database.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
