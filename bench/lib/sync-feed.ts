@@ -227,6 +227,8 @@ function connect(server: ServerProcess, token: string): Promise<LiveDevice> {
     socket.on('message', (data: Buffer) => {
       const message = JSON.parse(data.toString('utf8')) as PushMessage;
       if (message.type === 'hello') {
+        // The bench's devices are trusted: a null cursor would mean the server took one for a waiting device.
+        if (message.cursor === null) return reject(new Error('the bench device is not trusted'));
         device.cursor = message.cursor;
         resolve(device);
       } else if (message.type === 'feed') device.onFeed?.();

@@ -1,6 +1,5 @@
-// `shoebox audit export` and `shoebox audit verify`: the account's audit events with their proofs,
-// the checkpoints this device witnessed, the log's public key and every leaf, in one file that
-// anyone can check later with no server (the leaves allow the tag scan and recomputing each root).
+// `shoebox audit export` and `shoebox audit verify`. The file's format and how it is built are shared with the
+// web app (packages/shared/src/audit-export); checking it offline, with Node's crypto, stays here.
 import { createHash, createHmac } from 'node:crypto';
 import {
   Frontier,
@@ -11,91 +10,25 @@ import {
   tryFromBase64,
   verifyInclusion,
 } from '@shoebox/shared/merkle/index';
-import type { EvidenceEntries } from '@shoebox/shared';
+import {
+  EXPORT_FORMAT,
+  buildAuditExport,
+  type AuditExport,
+  type BuildExportOptions,
+} from '@shoebox/shared/audit-export/index';
 import type { ApiClient } from './api-client.ts';
-import { witnessCheckpoint, type SeenCheckpoint } from './audit-witness.ts';
+import { witnessCheckpoint } from './audit-witness.ts';
 
-export const EXPORT_FORMAT = 'shoebox-audit-export/1';
+export { EXPORT_FORMAT };
+export type { AuditExport, ExportedEvent } from '@shoebox/shared/audit-export/index';
 
-export interface ExportedEvent {
-  seq: number;
-  kind: string;
-  event: string;
-  salt: string;
-  leaf: string;
-  proof: string[];
-}
-
-export interface AuditExport {
-  format: typeof EXPORT_FORMAT;
-  server: string;
-  verifierKey: string;
-  accountId: string;
-  /** The account's audit key: it opens the account's leaves and nobody else's. */
-  key: string;
-  /** The checkpoint the proofs are against: the latest this device verified. */
-  checkpoint: SeenCheckpoint;
-  /** Every checkpoint this device witnessed. */
-  checkpoints: SeenCheckpoint[];
-  events: ExportedEvent[];
-  /** All leaves [0, checkpoint.size), for the tag scan. */
-  leaves: string[];
-}
-
-interface EventsPage {
-  items: { seq: number; kind: string; event: string; salt: string; leaf: string }[];
-  cursor: string | null;
-  hasMore: boolean;
-}
-
-const LEAVES_PAGE = 4096;
-const PROOFS_PAGE = 1000;
-
-export async function buildExport(client: ApiClient, home: string): Promise<AuditExport> {
-  const listed: EventsPage['items'] = [];
-  for (let cursor: string | undefined, more = true; more;) {
-    const page = await client.request<EventsPage>('GET', '/audit/events', { query: { limit: 1000, cursor } });
-    listed.push(...page.items);
-    cursor = page.cursor ?? undefined;
-    more = page.hasMore;
-  }
-  // The server signs within a second of growth: wait a little for a checkpoint covering every event.
-  const needed = (listed.at(-1)?.seq ?? -1) + 1;
-  let witnessed = await witnessCheckpoint(client, home);
-  for (let tries = 0; witnessed.checkpoint.size < needed && tries < 15; tries++) {
-    await new Promise((r) => setTimeout(r, 200));
-    witnessed = await witnessCheckpoint(client, home);
-  }
-  const size = witnessed.checkpoint.size;
-  const key = await client.request<{ accountId: string; key: string }>('GET', '/audit/key');
-  const proofs = new Map<number, string[]>();
-  const covered = listed.filter((e) => e.seq < size).map((e) => e.seq);
-  for (let i = 0; i < covered.length; i += PROOFS_PAGE) {
-    const seqs = covered.slice(i, i + PROOFS_PAGE);
-    const reply = await client.request<EvidenceEntries>('POST', '/evidence/entries', {
-      json: { seqs, size },
-    });
-    for (const item of reply.items) proofs.set(item.seq, item.proof);
-  }
-  const leaves: string[] = [];
-  for (let from = 0; from < size; from += LEAVES_PAGE) {
-    const page = await client.request<{ leaves: string[] }>('GET', '/audit/leaves', {
-      query: { from, to: Math.min(size, from + LEAVES_PAGE) },
-    });
-    leaves.push(...page.leaves);
-    if (page.leaves.length === 0) break;
-  }
-  return {
-    format: EXPORT_FORMAT,
-    server: client.server,
-    verifierKey: witnessed.state.verifierKey,
-    accountId: key.accountId,
-    key: key.key,
-    checkpoint: witnessed.state.latest,
-    checkpoints: witnessed.state.seen,
-    events: listed.map((e) => ({ ...e, proof: proofs.get(e.seq) ?? [] })),
-    leaves,
-  };
+/** The export as this device sees it: the checkpoints it witnessed come from its witness file in `home`. */
+export async function buildExport(
+  client: ApiClient,
+  home: string,
+  options: BuildExportOptions = {},
+): Promise<AuditExport> {
+  return buildAuditExport(client, async () => (await witnessCheckpoint(client, home)).state, options);
 }
 
 export interface VerifyReport {

@@ -10,6 +10,7 @@ import {
   verifyConsistency,
   type Checkpoint,
 } from '@shoebox/shared/merkle/index';
+import type { SeenCheckpoint, WitnessedCheckpoints } from '@shoebox/shared/audit-export/index';
 import type { ApiClient } from './api-client.ts';
 import { alarm } from './audit-alarm.ts';
 import { regrownMessage, rolledBackMessage, rolledBackTo } from './audit-rollback.ts';
@@ -27,21 +28,14 @@ export interface CheckpointReply {
   signedAt: string;
 }
 
-export interface SeenCheckpoint {
-  size: number;
-  root: string;
-  note: string;
-  seenAt: string;
-}
+export type { SeenCheckpoint };
 
-/** Kept in the device's home, beside device.json. */
-export interface WitnessState {
+/**
+ * Kept in the device's home, beside device.json. `verifierKey` is pinned on first use (a different key later is an
+ * alarm, not an update); `seen` holds every distinct checkpoint verified, oldest first (they travel in exports).
+ */
+export interface WitnessState extends WitnessedCheckpoints {
   server: string;
-  /** Pinned on first use: a different key later is an alarm, not an update. */
-  verifierKey: string;
-  latest: SeenCheckpoint;
-  /** Every distinct checkpoint verified, oldest first (they travel in exports). */
-  seen: SeenCheckpoint[];
 }
 
 const MAX_SEEN = 1000;

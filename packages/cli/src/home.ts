@@ -15,6 +15,8 @@ export interface DeviceState {
   deviceId?: string;
   accountId?: string;
   email?: string;
+  /** Device credentials by `<server> <e-mail>` (device-credential.ts): secrets, like the token. */
+  deviceCredentials?: Record<string, string>;
 }
 
 export function resolveHome(flag: string | undefined): string {

@@ -1,5 +1,5 @@
 // An admin has the server re-derive its whole audit log now: a clean log passes; an old row rewritten below the
-// start-up mark is reported with an audit alarm's exit code, and the server stops signing.
+// start-up mark is reported with an audit alarm's exit code, and the server stops signing until a passing run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
@@ -67,5 +67,14 @@ describe('shoebox audit verify-server', { timeout: 120_000 }, () => {
     expect(run.stderr).toContain('AUDIT ALARM');
     expect(server.app.services.checkpointer.problem).toBe('audit event 1 does not open its leaf');
     expect((await new TestClient(server.url).get('/healthz')).status).toBe(503);
+
+    // Once the row is put right, the admin's next passing run clears the halt and says so; signing resumes.
+    await db.updateTable('audit_events').set({ body: row.body }).where('seq', '=', 1).execute();
+    const again = ok(await admin.run(['audit', 'verify-server']));
+    expect(again).toMatch(
+      /\nSigning halt \d+ cleared \(audit event 1 does not open its leaf\); signing resumes\.\n$/,
+    );
+    expect(server.app.services.checkpointer.problem).toBeUndefined();
+    expect((await new TestClient(server.url).get('/healthz')).status).toBe(200);
   });
 });

@@ -241,9 +241,9 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
   const auditService = createAuditService({ db, log: auditLog, checkpointer });
   const auditAlarms = createAuditAlarms({ db, audit, events, verifierKey: checkpointer.verifierKey, clock });
   const auditFullCheck = createAuditFullCheck({
-    db,
-    dialect: deps.database.dialect,
+    readSnapshot: deps.database.readSnapshot,
     checkpointer,
+    audit,
     derived: uploadIndexCheck,
     clock,
     log: deps.log,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Album, Device, Photo } from '@shoebox/shared';
+import type { Album, Device, Photo, Problem } from '@shoebox/shared';
 import { DIALECTS } from './support/databases.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { SoftwareAuthenticator, addPasskey } from './support/software-authenticator.ts';
@@ -15,10 +15,12 @@ import {
   originalPath,
   pendingSession,
   userSession,
+  waitUntil,
   type Reply,
   type SignedIn,
 } from './support/api.ts';
 import { corpusFile, readManifest } from './support/corpus.ts';
+import { connectLive } from './support/live-socket.ts';
 
 interface Operation {
   method: string;
@@ -119,6 +121,97 @@ const NOBODY: Ids = {
 
 const routeName = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;
 const fillPath = (template: string, id: string) => `/api${template.replace(/\{[^}]+\}/g, id)}`;
+
+/**
+ * The only secured routes a device that waits for approval may use (issue 4 req. 1: it can wait for approval,
+ * cancel, or complete a second factor, and nothing else). Each entry says why; every other secured route must
+ * refuse it with `device_pending`.
+ */
+const PENDING_ALLOWED: Record<string, string> = {
+  // Waiting: the device shows who it is signed in as and that it waits (the sign-in screen polls this).
+  'GET /me': 'whoami: the waiting screen shows the account and the device status, nothing of the library',
+  'GET /auth/enrolment': 'its own enrolment status: pending, let in, denied or expired',
+  // Cancelling: signing out ends the waiting session and its request.
+  'POST /auth/sign-out': 'cancel: gives up the attempt and ends its own session',
+  // Completing: the 6-digit code shown on a trusted device, or a second factor of the account.
+  'POST /auth/enrolment/complete': 'enters the 6-digit code a trusted device showed on Allow',
+  'GET /auth/enrolment/ways': 'lists the second factors it may use (code, TOTP, e-mail, passkey)',
+  'POST /auth/enrolment/verify': 'second factor: a TOTP or recovery code of the account',
+  'POST /auth/enrolment/email-code': 'second factor: asks for a code by e-mail to the account address',
+  'POST /auth/enrolment/passkey/options': 'second factor: the challenge for a passkey of the account',
+  'POST /auth/enrolment/passkey': 'second factor: lets itself in with a passkey of the account',
+};
+
+/** Bodies the owner's trusted device could send (so a refusal is the pending check, not validation). */
+const PENDING_BODIES: Record<string, (own: Ids & { sha256: string }, owner: SignedIn) => unknown> = {
+  ...LIBRARY_BODIES,
+  'PUT /admin/signup-policy': () => ({ signupPolicy: 'open' }),
+  'POST /admin/invites': () => ({ email: 'invited-by-pending@example.com' }),
+  'PUT /admin/accounts/{id}/role': () => ({ role: 'support' }),
+  'DELETE /admin/accounts/{id}': () => ({ reason: 'Taking over', password: PASSWORD }),
+  'POST /account/password': () => ({ currentPassword: PASSWORD, newPassword: 'a-brand-new-password-77' }),
+  'DELETE /account': () => ({ password: PASSWORD }),
+  'POST /account/email': () => ({ newEmail: 'taken-over@example.com', password: PASSWORD }),
+  'POST /account/email/confirm': () => ({ code: '12345678' }),
+  'POST /sync/ack': () => ({ cursor: '1', kind: 'changes', count: 0 }),
+  'POST /sync/originals': (own) => ({ ids: [own.photo] }),
+  'POST /account/totp': () => ({ password: PASSWORD }),
+  'POST /account/totp/confirm': () => ({ code: '123456' }),
+  'POST /account/totp/remove': () => ({ password: PASSWORD }),
+  'POST /account/recovery-codes': () => ({ password: PASSWORD }),
+  'POST /security/not-me': (_own, owner) => ({ deviceId: owner.deviceId }),
+  'POST /session/reauth': () => ({ password: PASSWORD }),
+  'POST /account/passkeys/options': () => ({ password: PASSWORD }),
+  'POST /account/passkeys': () => ({
+    credential: { id: 'made-up', rawId: 'made-up', type: 'public-key', response: {} },
+  }),
+  'POST /account/passkeys/{id}/remove': () => ({ password: PASSWORD }),
+  'POST /audit/alarms': () => ({
+    problem: 'rolled-back',
+    detail: 'test',
+    earlier: null,
+    later: 'not a note',
+  }),
+  'POST /evidence/entries': () => ({ seqs: [0], size: 1 }),
+  'POST /fleet/imports/{kind}': () => STAFF_ROUTES['POST /fleet/imports/{kind}']?.body,
+};
+
+/** Query strings that routes need to get past validation. */
+const PENDING_QUERIES: Record<string, string> = {
+  'GET /admin/accounts/lookup': '?email=a%40example.com',
+  'GET /audit/proofs/inclusion': '?seq=0&size=1',
+  'GET /audit/proofs/consistency': '?from=1&to=1',
+  'GET /audit/leaves': '?from=0&to=1',
+};
+
+/** Routes the review named: they must be in the loop below (not allowlisted, not missing from the API). */
+const PENDING_MUST_REFUSE = [
+  'POST /enrolments/{id}/allow',
+  'POST /enrolments/{id}/deny',
+  'GET /enrolments',
+  'GET /sync/snapshot',
+  'POST /sync/originals',
+  'POST /sync/ack',
+  'GET /sync/state',
+  'GET /sync/deliveries/{photoId}',
+  'GET /sync/changes',
+  'GET /explain',
+  'POST /evidence/entries',
+  'GET /audit/checkpoint',
+  'GET /audit/events',
+  'GET /audit/key',
+  'GET /audit/leaves',
+  'GET /audit/proofs/inclusion',
+  'GET /audit/proofs/consistency',
+  'POST /audit/alarms',
+  'GET /activity',
+  'GET /devices',
+  'GET /devices/{id}',
+  'DELETE /devices/{id}',
+  // A device credential lets its holder sign in again without approval: never to a device still waiting.
+  'POST /devices/me/credential',
+  'POST /security/not-me',
+];
 
 describe.each(DIALECTS)('authorization on %s', (dialect) => {
   let server: TestServer;
@@ -387,6 +480,63 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     expectProblem(created, 403, 'device_pending');
     const policy = await a.client.get<{ signupPolicy: string }>('/api/server');
     expect(policy.body.signupPolicy).toBe('closed');
+  });
+
+  it('lets a device that waits for approval use only its own enrolment routes: all others are device_pending', async () => {
+    // `pending` is a real device of A's: the right password, from an installation A never trusted. Ids are A's
+    // own: its waiting request (allow/deny would be self-approval), its trusted device, photo, album, passkey.
+    expect(aIds.enrolment).not.toBe(NOBODY.enrolment);
+    const secured = operations.filter((op) => op.secured);
+    const names = secured.map(routeName);
+    expect(
+      Object.keys(PENDING_ALLOWED).filter((route) => !names.includes(route)),
+      'stale allowlist',
+    ).toEqual([]);
+    const refused = secured.filter((op) => !(routeName(op) in PENDING_ALLOWED));
+    expect(PENDING_MUST_REFUSE.filter((route) => !refused.map(routeName).includes(route))).toEqual([]);
+    const answers: Record<string, string> = {};
+    for (const op of refused) {
+      const route = routeName(op);
+      const body = PENDING_BODIES[route]?.(aIds, a);
+      expect(!op.hasBody || body !== undefined, `${route} needs a body in PENDING_BODIES`).toBe(true);
+      const staff = STAFF_ROUTES[route];
+      const id = staff ? staff.value(b) : aIds[ID_ROUTES[route]?.id ?? 'photo'];
+      const headers: Record<string, string> =
+        staff?.body instanceof Uint8Array ? { 'content-type': 'text/csv' } : {};
+      const url = `${fillPath(op.path, id)}${PENDING_QUERIES[route] ?? ''}`;
+      const reply = await pending.client.call<Problem>(op.method, url, body, headers);
+      const type = reply.headers.get('content-type') ?? '';
+      answers[route] = `${reply.status} ${reply.body.code ?? ''} ${type.split(';')[0] ?? ''}`;
+    }
+    const expected = '403 device_pending application/problem+json';
+    expect(answers).toEqual(Object.fromEntries(refused.map((op) => [routeName(op), expected])));
+    // The allowlisted reads answer it (the rest are exercised by the trust and factor tests).
+    for (const path of ['/api/me', '/api/auth/enrolment', '/api/auth/enrolment/ways'])
+      expect((await pending.client.get(path)).status, path).toBe(200);
+    const still = await a.client.get<{ items: { id: string; status: string }[] }>('/api/devices');
+    expect(still.body.items.find((d) => d.id === pending.deviceId)?.status).toBe('pending');
+  });
+
+  it('sends no live change hints to a device that waits for approval', async () => {
+    const trustedSocket = await connectLive(server.url, a.response.token);
+    const pendingSocket = await connectLive(server.url, pending.response.token);
+    try {
+      const uploaded = await a.client.uploadOk(distinctCopy(corpusFile(PENDING_UPLOAD), 'live-hint'));
+      await waitUntil(() => trustedSocket.messages.some((m) => JSON.stringify(m).includes(uploaded.id)));
+      // The hint went out; give the pending socket the same chance to (wrongly) get it.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pendingSocket.messages.filter((m) => m.type !== 'hello')).toEqual([]);
+      // Not even the greeting says where the feed stands (a reconnect would tell it the library changed).
+      const hellos = pendingSocket.messages.filter((m) => m.type === 'hello');
+      expect(hellos).toEqual([{ type: 'hello', deviceId: pending.deviceId, cursor: null }]);
+      const trustedHello = trustedSocket.messages.find((m) => m.type === 'hello') as
+        { cursor?: unknown } | undefined;
+      expect(typeof trustedHello?.cursor).toBe('string');
+      await a.client.call('DELETE', `/api/photos/${uploaded.id}`);
+    } finally {
+      trustedSocket.socket.close();
+      pendingSocket.socket.close();
+    }
   });
 
   it('lets the members of a shared album do exactly what their right allows, and nobody else anything', async () => {

@@ -4,67 +4,57 @@
  * 15 minutes (server clock moved), and a witness's tampering alarm shown in the activity.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../server/src/platform/clock.ts';
 import {
   adminSession,
   createAccount,
   deviceDescription,
-  eventually,
   PASSWORD,
   signIn,
   type SignedIn,
 } from '../../server/test/support/api.ts';
-import { startSmtp } from '../../server/test/support/smtp.ts';
-import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
+import type { TestServer } from '../../server/test/support/test-server.ts';
+import {
+  desktopContext,
+  mailedCode,
+  movableClock,
+  openSignedIn,
+  startBrowserFixture,
+  type BrowserFixture,
+} from './support/accounts.ts';
+import { seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const FIRST = 'owner@example.com';
 const SECOND = 'owner.new@example.org';
 const MINUTE = 60_000;
-const clock: Clock & { skew: number } = { skew: 0, now: () => Date.now() + clock.skew };
+const clock = movableClock();
 
 describe('account security in Chromium', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let fixture: BrowserFixture;
   let server: TestServer;
-  let browser: Browser;
   let page: Page;
   let owner: SignedIn;
 
-  const codeSentTo = async (to: string) => {
-    const mail = await eventually(
-      () => Promise.resolve(smtp.inbox.find((m) => m.to.includes(to) && /confirm this address/.test(m.text))),
-      10_000,
-      `code to ${to}`,
-    );
-    return /confirm this address: (\d+)/.exec(mail.text)?.[1] ?? '';
-  };
+  const codeSentTo = (to: string) => mailedCode(fixture.mail, /confirm this address: (\d+)/, { to });
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    smtp = await startSmtp();
-    [server, browser] = await Promise.all([
-      startTestServer('sqlite', {
-        clock,
-        config: { smtpUrl: smtp.url, publicUrl: 'https://photos.example.com' },
-      }),
-      launchChromium(),
-    ]);
+    fixture = await startBrowserFixture({
+      mail: true,
+      clock,
+      config: { publicUrl: 'https://photos.example.com' },
+    });
+    server = fixture.server;
     owner = await adminSession(server.url, FIRST);
     await createAccount(server.url, 'taken@example.com', owner.client);
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
-    page = await context.newPage();
-    await page.addInitScript(`localStorage.setItem('shoebox.token', ${JSON.stringify(owner.client.token)})`);
-    await page.goto(`${server.url}/security`);
+    ({ page } = await desktopContext(fixture.browser));
+    await openSignedIn(page, `${server.url}/security`, owner.client.token);
     await page.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
   }, 120_000);
 
   afterAll(async () => {
     clock.skew = 0;
-    await browser?.close();
-    await server?.close();
-    await smtp?.close();
+    await fixture?.close();
   }, 60_000);
 
   it('changes the e-mail address with the code mailed to the new one, then signs in with it', async () => {

@@ -22,6 +22,8 @@ import { startTestServer, type TestServer } from '../../server/test/support/test
 import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const PHONE = { width: 390, height: 844 };
+// A real DB-IP place (Beijing, China) through the trusted test proxy, for a fleet activation with a place.
+const BEIJING = '162.105.1.1';
 
 async function browse(
   browser: Browser,
@@ -58,6 +60,13 @@ describe('admin pages in Chromium', () => {
       server.url,
       'carol@example.com',
       deviceDescription('Carol phone', { serial: 'SN-CAROL-1' }),
+    );
+    await createAccount(server.url, 'gao@example.com', admin.client);
+    await signIn(
+      server.url,
+      'gao@example.com',
+      deviceDescription('Gao phone', { serial: 'SN-GAO-1' }),
+      BEIJING,
     );
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-admin-'));
     [, page] = await browse(browser, `${server.url}/`, admin.client.token ?? '');
@@ -197,6 +206,8 @@ describe('admin pages in Chromium', () => {
     await lookup.getByRole('button', { name: 'Look up' }).click();
     const history = lookup.getByTestId('history');
     await history.locator('tr[data-kind="shipped"]').getByText('Manufacturer').waitFor();
+    // The shipment's calendar date, in the reader's format.
+    await history.locator('tr[data-kind="shipped"]').getByText('1 Feb 2024').waitFor();
     await history.locator('tr[data-kind="activated"]').getByText('Shoebox').waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'admin-fleet.png'), fullPage: true });
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -219,6 +230,26 @@ describe('admin pages in Chromium', () => {
       const activated = lookup.getByTestId('history').locator('tr[data-kind="activated"]');
       await activated.getByText(/本地网络/).waitFor();
       expect(await activated.innerText()).not.toContain('Local network');
+      await lookup
+        .getByTestId('history')
+        .locator('tr[data-kind="shipped"]')
+        .getByText('2024年2月1日')
+        .waitFor();
+      // The server's finding, worded from its code in Chinese.
+      await lookup
+        .getByTestId('history')
+        .locator('li[data-code="never-sold"]')
+        .getByText('没有零售商记录过售出这台设备。')
+        .waitFor();
+
+      // Gao's phone was activated in Beijing: the country is named in Chinese.
+      await lookup.getByLabel('序列号').fill('SN-GAO-1');
+      await lookup.getByRole('button', { name: '查询' }).click();
+      const beijing = lookup.locator(
+        '[data-testid="history"][data-serial="SN-GAO-1"] tr[data-kind="activated"]',
+      );
+      await beijing.getByText(/Beijing，中国/).waitFor();
+      expect(await beijing.innerText()).not.toContain('China');
     } finally {
       await zh.close();
     }

@@ -5,7 +5,7 @@
  * refuses IP addresses as relying-party ids.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityPage, PasskeyList } from '@shoebox/shared';
 import {
@@ -15,82 +15,52 @@ import {
   signIn,
   type SignedIn,
 } from '../../server/test/support/api.ts';
-import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
+import {
+  contextWithAuthenticator,
+  credentialsOf,
+  openSignedIn,
+  passkeyUrl,
+  startBrowserFixture,
+  type BrowserFixture,
+} from './support/accounts.ts';
+import { seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const EMAIL = 'remove-passkey@example.com';
 const LAPTOP = deviceDescription('Laptop');
 
-interface VirtualCredential {
-  credentialId: string;
-  isResidentCredential: boolean;
-  rpId: string;
-  privateKey: string;
-  userHandle: string;
-  signCount: number;
-}
-
-/** A browser context with its own virtual platform authenticator (CTAP2, resident keys, user verification). */
-async function contextWithAuthenticator(browser: Browser, credential?: VirtualCredential) {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  if (credential) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
-  return { context, page, cdp, authenticatorId };
-}
-
 describe('removing a passkey in Chromium', () => {
-  let server: TestServer;
+  let fixture: BrowserFixture;
   let url: string;
-  let browser: Browser;
   let owner: SignedIn;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
-    url = server.url.replace('127.0.0.1', 'localhost');
-    await createAccount(server.url, EMAIL);
-    owner = await signIn(server.url, EMAIL, LAPTOP);
+    fixture = await startBrowserFixture();
+    url = passkeyUrl(fixture.server);
+    await createAccount(fixture.server.url, EMAIL);
+    owner = await signIn(fixture.server.url, EMAIL, LAPTOP);
   }, 120_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
+    await fixture?.close();
   }, 60_000);
 
   it('removes the passkey, signs out the other sessions, and the passkey no longer signs in', async () => {
-    const laptop = await contextWithAuthenticator(browser);
+    const laptop = await contextWithAuthenticator(fixture.browser);
     contexts.push(laptop.context);
     const page = laptop.page;
-    await page.addInitScript(`localStorage.setItem('shoebox.token', ${JSON.stringify(owner.client.token)})`);
-    await page.goto(`${url}/security`);
+    await openSignedIn(page, `${url}/security`, owner.client.token);
     const section = page.locator('section', { has: page.getByRole('heading', { name: 'Passkeys' }) });
     await section.getByLabel('Current password').fill(PASSWORD);
     await section.getByLabel('Name of the passkey').fill('Work laptop');
     await section.getByRole('button', { name: 'Add a passkey' }).click();
     await section.getByTestId('passkeys').getByText('Work laptop').waitFor();
-    const { credentials } = await laptop.cdp.send('WebAuthn.getCredentials', {
-      authenticatorId: laptop.authenticatorId,
-    });
-    const [held] = credentials as VirtualCredential[];
+    const [held] = await credentialsOf(laptop);
     expect(held).toMatchObject({ isResidentCredential: true, rpId: 'localhost' });
 
     // Another session of the same laptop (a second tab, say), opened after the passkey was added.
-    const other = await signIn(server.url, EMAIL, LAPTOP);
+    const other = await signIn(fixture.server.url, EMAIL, LAPTOP);
     expect((await other.client.get('/api/me')).status).toBe(200);
 
     expect(await section.getByRole('checkbox', { name: 'Sign out everywhere else' }).isChecked()).toBe(true);
@@ -108,7 +78,7 @@ describe('removing a passkey in Chromium', () => {
     expect(activity.filter((a) => a.kind === 'factor.removed')).toHaveLength(1);
 
     // The authenticator still holds the credential, but the server no longer accepts it.
-    const phone = await contextWithAuthenticator(browser, held);
+    const phone = await contextWithAuthenticator(fixture.browser, held);
     contexts.push(phone.context);
     await phone.page.goto(url);
     await phone.page.getByRole('button', { name: 'Sign in with a passkey' }).click();

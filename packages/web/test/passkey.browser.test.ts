@@ -5,76 +5,46 @@
  * addresses as relying-party ids.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityPage, Device, PasskeyList } from '@shoebox/shared';
 import { adminSession, PASSWORD, type SignedIn } from '../../server/test/support/api.ts';
-import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
+import {
+  contextWithAuthenticator,
+  credentialsOf,
+  openSignedIn,
+  passkeyUrl,
+  signInAsNewBrowser,
+  startBrowserFixture,
+  type AuthenticatorBrowser,
+  type BrowserFixture,
+  type VirtualCredential,
+} from './support/accounts.ts';
+import { seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const EMAIL = 'passkeys@example.com';
 
-interface VirtualCredential {
-  credentialId: string;
-  isResidentCredential: boolean;
-  rpId: string;
-  privateKey: string;
-  userHandle: string;
-  signCount: number;
-}
-
-/** A browser context with its own virtual platform authenticator, optionally holding a (synced) credential. */
-async function contextWithAuthenticator(browser: Browser, credential?: VirtualCredential) {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  if (credential) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
-  return { context, page, cdp, authenticatorId };
-}
-
-async function credentialsOf(cdp: CDPSession, authenticatorId: string): Promise<VirtualCredential[]> {
-  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
-  return credentials as VirtualCredential[];
-}
-
 describe('passkeys in Chromium with a virtual authenticator', () => {
-  let server: TestServer;
+  let fixture: BrowserFixture;
   let url: string;
-  let browser: Browser;
   let admin: SignedIn;
-  let owner: Awaited<ReturnType<typeof contextWithAuthenticator>>;
+  let owner: AuthenticatorBrowser;
   let synced: VirtualCredential;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
-    url = server.url.replace('127.0.0.1', 'localhost');
-    admin = await adminSession(server.url, EMAIL);
-    owner = await contextWithAuthenticator(browser);
+    fixture = await startBrowserFixture();
+    url = passkeyUrl(fixture.server);
+    admin = await adminSession(fixture.server.url, EMAIL);
+    owner = await contextWithAuthenticator(fixture.browser);
     contexts.push(owner.context);
-    await owner.page.addInitScript(
-      `localStorage.setItem('shoebox.token', ${JSON.stringify(admin.client.token)})`,
-    );
-    await owner.page.goto(`${url}/security`);
+    await openSignedIn(owner.page, `${url}/security`, admin.client.token);
     await owner.page.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
   }, 120_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
+    await fixture?.close();
   }, 60_000);
 
   it('shows the authenticator set-up as a QR code beside the secret', async () => {
@@ -101,7 +71,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     await section.getByTestId('passkeys').getByText('This laptop').waitFor();
     const listed = await admin.client.get<PasskeyList>('/api/account/passkeys');
     expect(listed.body.items).toMatchObject([{ name: 'This laptop', userVerified: true }]);
-    const [credential] = await credentialsOf(owner.cdp, owner.authenticatorId);
+    const [credential] = await credentialsOf(owner);
     expect(credential).toMatchObject({ isResidentCredential: true, rpId: 'localhost' });
     synced = credential as VirtualCredential;
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -110,18 +80,10 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
 
   it('lets a new browser in after its password with the passkey', async () => {
     // The same passkey, synced to the new computer (as a platform passkey manager does).
-    const laptop = await contextWithAuthenticator(browser, synced);
+    const laptop = await contextWithAuthenticator(fixture.browser, synced);
     contexts.push(laptop.context);
     const page = laptop.page;
-    await page.goto(url);
-    await page.getByLabel('E-mail').fill(EMAIL);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Approve this browser' }).waitFor();
-    const methods = page.getByLabel('Let this browser in with');
-    await expect
-      .poll(async () => (await methods.locator('option').allTextContents()).join('|'))
-      .toContain('A passkey');
+    const methods = await signInAsNewBrowser(page, url, EMAIL, 'A passkey');
     // No SMTP on this server: no e-mailed code to offer.
     expect(await methods.locator('option').allTextContents()).not.toContain('A code sent by e-mail');
     await methods.selectOption('passkey');
@@ -135,11 +97,11 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
       factors: ['passkey'],
       detail: { passkey: { userVerified: true } },
     });
-    [synced] = (await credentialsOf(laptop.cdp, laptop.authenticatorId)) as [VirtualCredential];
+    [synced] = (await credentialsOf(laptop)) as [VirtualCredential];
   });
 
   it('signs in with the passkey alone, with no e-mail or password', async () => {
-    const phone = await contextWithAuthenticator(browser, synced);
+    const phone = await contextWithAuthenticator(fixture.browser, synced);
     contexts.push(phone.context);
     const page = phone.page;
     await page.goto(url);

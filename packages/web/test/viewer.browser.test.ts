@@ -58,6 +58,45 @@ describe('viewer provenance in Chromium', () => {
     }
   }, 60_000);
 
+  it('links the upload, the sign-in and the approval to the activity entries they cite', async () => {
+    const phone = await approvedDevice(server.url, admin.client, EMAIL, 'Zhang’s K40');
+    const photo = await phone.client.uploadOk(corpusFile('cameras/olympus-pen-e-p3.jpg'));
+    type Cited = { upload: { cite: { seq: number } }; signIn: { cite: { seq: number } } };
+    const { upload, signIn } = (await admin.client.get<Cited>(`/api/photos/${photo.id}/provenance`)).body;
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
+    try {
+      const page = await context.newPage();
+      await page.addInitScript(
+        `localStorage.setItem('shoebox.token', ${JSON.stringify(admin.client.token)})`,
+      );
+      await page.goto(`${server.url}/?view=${photo.id}`);
+      const provenance = page.getByRole('dialog', { name: 'Photo viewer' }).getByTestId('provenance');
+      const links = provenance.getByRole('link');
+      await expect.poll(() => links.count(), { timeout: 20_000 }).toBe(3);
+      // Uploads are not security activity: the entry is fetched on its own and shown, marked, above the list.
+      await provenance.getByRole('link', { name: /^Uploaded from Zhang’s K40/ }).click();
+      await page.waitForURL(`**/security?entry=${upload.cite.seq}`);
+      const entry = page.getByTestId('linked-entry');
+      await entry.waitFor();
+      expect(await entry.innerText()).toContain(`Entry #${upload.cite.seq} Photo uploaded`);
+      expect(await entry.getAttribute('class')).toContain('is-linked');
+      expect(await page.evaluate<boolean>(`document.activeElement?.dataset.testid === 'linked-entry'`)).toBe(
+        true,
+      );
+
+      await page.goBack();
+      await provenance.getByRole('link', { name: /^signed in/ }).click();
+      await page.waitForURL(`**/security?entry=${signIn.cite.seq}`);
+      const item = page.locator(`li[data-seq="${signIn.cite.seq}"]`);
+      await item.waitFor();
+      expect(await item.getAttribute('class')).toContain('is-linked');
+      expect(await item.innerText()).toContain('Zhang’s K40');
+      expect(await page.getByTestId('linked-entry').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
   it('names the upload and sign-in places in the reader’s language (zh-CN)', async () => {
     // The upload comes from a Beijing address (through the trusted test proxy); the sign-in from the loopback.
     const fromBeijing = new TestClient(server.url, admin.client.token, BEIJING);

@@ -11,6 +11,8 @@ interface VerifyResult {
   startedAt: string;
   durationMs: number;
   longestBlockMs: number;
+  cleared?: { id: number; reason: string };
+  halted?: string;
 }
 
 /** `shoebox audit verify-server`: the server re-derives its whole log now, as its daily job does (admin). */
@@ -32,6 +34,10 @@ export function registerAuditVerifyServer(program: Command): void {
           ? [
               `Audit log verified: all ${result.size} entries re-derived, root ${result.root ?? '?'}.`,
               `Took ${result.durationMs} ms (longest hold of the server's event loop: ${result.longestBlockMs} ms).`,
+              ...(result.cleared
+                ? [`Signing halt ${result.cleared.id} cleared (${result.cleared.reason}); signing resumes.`]
+                : []),
+              ...(result.halted ? [`Checkpoint signing is still halted: ${result.halted}`] : []),
             ]
           : [
               `The server's audit log does not add up: ${result.problem ?? 'unknown'}`,

@@ -1,8 +1,8 @@
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { ApiClient } from '../api-client.ts';
-import { commandContext } from '../context.ts';
+import { commandContext, type CommandContext } from '../context.ts';
+import { keepCredential } from '../device-credential.ts';
 import { wholeNumber } from '../options.ts';
 import { CliError } from '../output.ts';
 import type { EnrolmentStatus } from '../sync/trust-wait.ts';
@@ -33,7 +33,7 @@ export function registerLoginWait(program: Command): void {
     .addOption(methodOption())
     .action(async (options: { code: string; method?: CodeMethod }, command: Command) => {
       const ctx = commandContext(command);
-      const done = await completeWithCode(ctx.client(), options.code, options.method);
+      const done = await completeWithCode(ctx, options.code, options.method);
       ctx.out.result(done, () => `This device (${done.deviceId}) is now trusted.`);
     });
 
@@ -43,7 +43,7 @@ export function registerLoginWait(program: Command): void {
     .option('--timeout <seconds>', 'give up after this long', wholeNumber(1, 86_400), 600)
     .action(async (options: { timeout: number }, command: Command) => {
       const ctx = commandContext(command);
-      await waitForApproval(ctx.client(), options.timeout, (line) => ctx.out.note(line));
+      await waitForApproval(ctx, options.timeout, (line) => ctx.out.note(line));
       const deviceId = ctx.state.deviceId ?? '';
       ctx.out.result({ state: 'approved', deviceId }, () => `This device (${deviceId}) is now trusted.`);
     });
@@ -51,10 +51,11 @@ export function registerLoginWait(program: Command): void {
 
 /** Polls until the device is trusted; on a terminal, asks for the code once a trusted device allowed it. */
 export async function waitForApproval(
-  client: ApiClient,
+  ctx: CommandContext,
   timeoutSeconds: number,
   note: (line: string) => void,
 ) {
+  const client = ctx.client();
   const deadline = Date.now() + timeoutSeconds * 1000;
   let asked = false;
   note('waiting for approval from one of your trusted devices…');
@@ -66,7 +67,7 @@ export async function waitForApproval(
     if (s.enrolment?.codeIssued && process.stdin.isTTY && !asked) {
       asked = true;
       const code = await promptLine('Approved elsewhere: type the 6-digit code shown there: ');
-      await completeWithCode(client, code, 'device-code');
+      await completeWithCode(ctx, code, 'device-code');
       return;
     }
     if (Date.now() > deadline) throw new CliError('Still waiting for approval; gave up.', 1, 'pending');
@@ -87,7 +88,12 @@ export async function promptLine(question: string): Promise<string> {
  * Lets this pending device in with a code. Without --method: letters make a recovery code, 8 digits an e-mailed
  * code, and 6 digits the trusted device's code once one was issued, else the authenticator app's.
  */
-export async function completeWithCode(client: ApiClient, raw: string, method?: CodeMethod) {
+export async function completeWithCode(
+  ctx: CommandContext,
+  raw: string,
+  method?: CodeMethod,
+): Promise<{ state: 'approved'; deviceId: string }> {
+  const client = ctx.client();
   const code = raw.trim();
   let kind = method;
   if (!kind) {
@@ -98,8 +104,12 @@ export async function completeWithCode(client: ApiClient, raw: string, method?: 
       kind = s.enrolment?.codeIssued ? 'device-code' : 'totp';
     }
   }
-  type Done = { state: 'approved'; deviceId: string };
-  if (kind === 'device-code')
-    return client.request<Done>('POST', '/auth/enrolment/complete', { json: { code } });
-  return client.request<Done>('POST', '/auth/enrolment/verify', { json: { method: kind, code } });
+  type Done = { state: 'approved'; deviceId: string; deviceCredential?: string };
+  const done =
+    kind === 'device-code'
+      ? await client.request<Done>('POST', '/auth/enrolment/complete', { json: { code } })
+      : await client.request<Done>('POST', '/auth/enrolment/verify', { json: { method: kind, code } });
+  // The credential stays in the home folder, out of what the command prints.
+  if (ctx.state.email) keepCredential(ctx, ctx.state.email, done.deviceCredential);
+  return { state: done.state, deviceId: done.deviceId };
 }

@@ -5,6 +5,7 @@ import { ApiClient } from '../api-client.ts';
 import { commandContext } from '../context.ts';
 import { readPassword } from '../password.ts';
 import { CliError } from '../output.ts';
+import { credentialFor, keepCredential } from '../device-credential.ts';
 import { VERSION } from '../version.ts';
 import type { EnrolmentStatus } from '../sync/trust-wait.ts';
 import { wholeNumber } from '../options.ts';
@@ -57,7 +58,7 @@ export function registerSession(program: Command): void {
           .request<EnrolmentStatus>('GET', '/auth/enrolment')
           .catch(() => undefined);
         if (s?.deviceStatus === 'pending') {
-          const done = await completeWithCode(ctx.client(), options.code, options.method);
+          const done = await completeWithCode(ctx, options.code, options.method);
           const me = await ctx.client().request<WhoAmI>('GET', '/me');
           ctx.out.result(
             {
@@ -90,6 +91,8 @@ export function registerSession(program: Command): void {
           },
           // The CLI and its sync agent are a device: their session lives while the device is trusted and used.
           client: 'device',
+          // Without it, a device the account trusts waits for approval again, like a new one.
+          deviceCredential: credentialFor(ctx, options.email),
         },
       });
       ctx.save({
@@ -100,6 +103,7 @@ export function registerSession(program: Command): void {
         accountId: signedIn.account.id,
         email: signedIn.account.email,
       });
+      keepCredential(ctx, signedIn.account.email, signedIn.deviceCredential);
       let status = signedIn.device.status;
       let device = signedIn.device;
       // Waiting needs someone watching: a script (stdout piped) gets the pending state at once unless --wait.
@@ -116,8 +120,8 @@ export function registerSession(program: Command): void {
           note(`A code was e-mailed to ${sent.sentTo}; it works until ${sent.expiresAt}.`);
           if (process.stdin.isTTY && wait) code = await promptLine('Code from the e-mail: ');
         }
-        if (code) await completeWithCode(client, code, code === options.code ? options.method : 'email-code');
-        else if (wait) await waitForApproval(client, options.timeout, note);
+        if (code) await completeWithCode(ctx, code, code === options.code ? options.method : 'email-code');
+        else if (wait) await waitForApproval(ctx, options.timeout, note);
         if (code || wait) {
           device = (await client.request<WhoAmI>('GET', '/me')).device;
           status = device.status;

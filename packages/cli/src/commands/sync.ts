@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { commandContext } from '../context.ts';
+import { ensureCredential } from '../device-credential.ts';
 import { wholeNumber } from '../options.ts';
 import { CliError, EXIT } from '../output.ts';
 import { runAgent } from '../sync/agent.ts';
@@ -28,6 +29,7 @@ export function registerSync(program: Command): void {
       const root = path.resolve(dir);
       ensureWritable(root);
       const client = ctx.client();
+      await ensureCredential(ctx);
       const state = new SyncState(stateFile(ctx.home, root));
       // Ctrl-C or a service manager's SIGTERM ends the agent between two steps, and it reports what it did.
       const stop = new AbortController();

@@ -2,45 +2,98 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { OriginalsRequest, Photo } from '@shoebox/shared';
-import { CliError } from '../output.ts';
-import { WHOLE_BELOW, damaged, download, placeAll, writeTemp } from './download.ts';
+import type { Photo } from '@shoebox/shared';
+import { WHOLE_BELOW, download } from './download.ts';
+import { fetchBatch } from './fetch-batch.ts';
 import { TEMP_DIR, plannedPath } from './layout.ts';
-import { originalFrames } from './originals.ts';
-import { arrivals, requestOriginals } from './originals-request.ts';
 import type { SyncSession } from './session.ts';
 import { WorkPool } from './stream.ts';
 
 /** Requests in flight: enough to keep the link busy while each batch is hashed, written and synced. */
 const STREAMS = 4;
-/** Per request: a round trip per few dozen small photos, a few large ones, and bounded memory (STREAMS × this). */
+/**
+ * Per request: a round trip per few dozen small photos, a few large ones. Photos stream to disk as they arrive, so
+ * this no longer bounds memory; it bounds how long finished files wait to be moved into place and recorded.
+ */
 const BATCH_PHOTOS = 128;
-const BATCH_BYTES = 16 * 1024 * 1024;
+const BATCH_BYTES = 48 * 1024 * 1024;
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * Fetches photos into the folder, many per request (`POST /sync/originals`), STREAMS requests at a time. Every
- * file is checked against its SHA-256 and durable before it is recorded. Returns the ids the server no longer
- * lets this device have (trashed or unshared meanwhile): the caller reads the feed again for their news.
+ * Fetches photos into the folder, many per request (`POST /sync/originals`), STREAMS requests at a time, across
+ * feed pages: the next page's photos start while the last batches of the one before still download. Every file
+ * is checked against its SHA-256 and durable before it is recorded.
  */
-export async function fetchAll(s: SyncSession, photos: readonly Photo[]): Promise<string[]> {
-  if (photos.length === 0) return [];
-  await fsp.mkdir(path.join(s.root, TEMP_DIR), { recursive: true });
-  const gone: string[] = [];
-  const pool = new WorkPool(STREAMS);
-  for (const batch of batches(photos)) {
-    const [first] = batch;
-    if (batch.length === 1 && first && first.size > WHOLE_BELOW)
-      await pool.run(async () => {
-        const rel = await download(s, first);
-        s.report.downloaded++;
-        s.note(`downloaded ${rel}`);
-      });
-    else await pool.run(async () => void gone.push(...(await fetchBatch(s, batch))));
+export class Fetcher {
+  private readonly pool = new WorkPool(STREAMS);
+  /** Ids and contents (SHA-256) of the photos being fetched, with how many batches hold each. */
+  private readonly busy = new Map<string, number>();
+
+  constructor(private readonly s: SyncSession) {}
+
+  /**
+   * Whether a photo (by id or content) is still being fetched. A page naming one must wait for it: its state
+   * record, not yet written, decides whether the photo is fetched, trashed or left (else it would be fetched
+   * twice, beside itself, or a deletion would miss the file still on its way).
+   */
+  touches(photos: readonly (Photo | string)[]): boolean {
+    if (this.busy.size === 0) return false;
+    return photos.some((p) =>
+      typeof p === 'string' ? this.busy.has(p) : this.busy.has(p.id) || this.busy.has(p.sha256),
+    );
   }
-  await pool.drain();
-  return gone;
+
+  /**
+   * Starts fetching `photos`, waiting for free streams; resolves once all are started. `done` settles when they
+   * have all been fetched, with the ids the server no longer lets this device have (trashed or unshared
+   * meanwhile): the caller reads the feed again for their news.
+   */
+  async start(photos: readonly Photo[]): Promise<{ done: Promise<string[]> }> {
+    if (photos.length > 0) await fsp.mkdir(path.join(this.s.root, TEMP_DIR), { recursive: true });
+    const gone: string[] = [];
+    const tasks: Promise<void>[] = [];
+    for (const batch of batches(photos)) {
+      const keys = batch.flatMap((p) => [p.id, p.sha256]);
+      for (const key of keys) this.busy.set(key, (this.busy.get(key) ?? 0) + 1);
+      const release = () => {
+        for (const key of keys) {
+          const left = (this.busy.get(key) ?? 1) - 1;
+          if (left > 0) this.busy.set(key, left);
+          else this.busy.delete(key);
+        }
+      };
+      try {
+        await this.pool.run(() => {
+          const task = this.fetch(batch)
+            .then((ids) => void gone.push(...ids))
+            .finally(release);
+          tasks.push(task);
+          return task;
+        });
+      } catch (err) {
+        release();
+        throw err;
+      }
+    }
+    const done = Promise.all(tasks).then(() => gone);
+    done.catch(() => {}); // met where it is awaited, or dropped when the pass fails anyway
+    return { done };
+  }
+
+  /** Waits for everything started; throws the first failure. */
+  drain(): Promise<void> {
+    return this.pool.drain();
+  }
+
+  private async fetch(batch: readonly Photo[]): Promise<string[]> {
+    const [first] = batch;
+    if (!(batch.length === 1 && first && first.size > WHOLE_BELOW)) return fetchBatch(this.s, batch);
+    const rel = await download(this.s, first);
+    this.s.report.downloaded++;
+    this.s.note(`downloaded ${rel}`);
+    return [];
+  }
 }
 
 /** Splits the list so that every stream gets work and no batch holds too much: a large photo goes alone. */
@@ -62,47 +115,6 @@ function* batches(photos: readonly Photo[]): Generator<Photo[]> {
     bytes += photo.size;
   }
   if (batch.length > 0) yield batch;
-}
-
-async function fetchBatch(s: SyncSession, batch: readonly Photo[]): Promise<string[]> {
-  const byId = new Map(batch.map((p) => [p.id, p]));
-  const request: OriginalsRequest = { ids: batch.map((p) => p.id) };
-  const response = await requestOriginals(s.client, request);
-  const gone: string[] = [];
-  const written = new Set<string>();
-  const writes: Promise<void>[] = [];
-  try {
-    for await (const frame of originalFrames(arrivals(response), WHOLE_BELOW)) {
-      const photo = byId.get(frame.header.id);
-      if (!photo)
-        throw new CliError(
-          `The server sent photo ${frame.header.id}, which was not asked for.`,
-          1,
-          'http_error',
-        );
-      if (!('bytes' in frame)) {
-        if (frame.header.error === 'missing')
-          throw new CliError(`The server has lost the original of photo ${photo.id}.`, 1, 'internal');
-        gone.push(photo.id);
-        continue;
-      }
-      if (frame.header.sha256 !== photo.sha256 || sha(frame.bytes) !== photo.sha256) throw damaged(photo);
-      // Written while the next photos arrive; made durable before anything is moved or recorded.
-      writes.push(writeTemp(s, photo, frame.bytes).then(() => void written.add(photo.id)));
-    }
-  } finally {
-    await Promise.allSettled(writes);
-  }
-  await Promise.all(writes);
-  const records = await placeAll(
-    s,
-    batch.filter((p) => written.has(p.id)),
-  );
-  for (const record of records) {
-    s.report.downloaded++;
-    s.note(`downloaded ${record.path}`);
-  }
-  return gone;
 }
 
 /**

@@ -1,10 +1,6 @@
 import type { OriginalHeader } from '@shoebox/shared';
 import { CliError } from '../output.ts';
 
-export type OriginalFrame =
-  | { header: Extract<OriginalHeader, { error: string }> }
-  | { header: Extract<OriginalHeader, { size: number }>; bytes: Buffer };
-
 /** A header line is a few hundred bytes; anything much longer is not a Shoebox answer. */
 const HEADER_MAX = 16 * 1024;
 
@@ -14,64 +10,67 @@ const malformed = (why: string) =>
   new CliError(`The server's answer with many photos was not understood (${why}).`, 1, 'not_shoebox');
 
 /**
- * Reads the framed answer of `POST /sync/originals` (see ORIGINALS_TYPE): each photo's bytes are gathered into one
- * buffer of its announced size, at most `maxSize`, so the caller hashes and writes it in one go.
+ * Reads the framed answer of `POST /sync/originals` (see ORIGINALS_TYPE): a header line, then exactly the size it
+ * announces. The bytes are handed on as slices of the chunks that arrived, never gathered into one buffer: the
+ * caller hashes and writes them as they come (a copy of every byte and a fresh multi-MB buffer per photo cost
+ * the agent more CPU than the hash). Each photo's bytes must be read to the end before the next header.
  */
-export async function* originalFrames(
-  body: AsyncIterable<Uint8Array>,
-  maxSize: number,
-): AsyncGenerator<OriginalFrame> {
-  const iterator = body[Symbol.asyncIterator]();
-  // A connection that breaks mid-answer is a transient failure (retried), whatever the stream calls it.
-  const chunks = {
-    next: () =>
-      iterator.next().catch((): never => {
-        throw cut();
-      }),
-    return: () => iterator.return?.(),
-  };
-  let rest: Buffer = Buffer.alloc(0);
-  try {
-    for (;;) {
-      let nl = rest.indexOf(10);
-      while (nl === -1) {
-        if (rest.length > HEADER_MAX) throw malformed('a header line too long');
-        const next = await chunks.next();
-        if (next.done) {
-          if (rest.length > 0) throw cut();
-          return;
-        }
-        rest = rest.length === 0 ? asBuffer(next.value) : Buffer.concat([rest, next.value]);
-        nl = rest.indexOf(10);
+export class OriginalsReader {
+  private readonly iterator: AsyncIterator<Buffer>;
+  private rest: Buffer = Buffer.alloc(0);
+
+  constructor(body: AsyncIterable<Buffer>) {
+    this.iterator = body[Symbol.asyncIterator]();
+  }
+
+  /** The next photo's header, or undefined where the answer ends cleanly (between two photos). */
+  async header(): Promise<OriginalHeader | undefined> {
+    let nl = this.rest.indexOf(10);
+    while (nl === -1) {
+      if (this.rest.length > HEADER_MAX) throw malformed('a header line too long');
+      const next = await this.chunk();
+      if (next === undefined) {
+        if (this.rest.length > 0) throw cut();
+        return undefined;
       }
-      const header = parseHeader(rest.subarray(0, nl).toString('utf8'));
-      rest = rest.subarray(nl + 1);
-      if ('error' in header) {
-        yield { header };
-        continue;
-      }
-      if (header.size > maxSize) throw malformed(`photo ${header.id} announced as ${header.size} bytes`);
-      const bytes = Buffer.allocUnsafe(header.size);
-      let filled = rest.copy(bytes, 0, 0, Math.min(rest.length, header.size));
-      rest = rest.subarray(filled);
-      while (filled < header.size) {
-        const next = await chunks.next();
-        if (next.done) throw cut();
-        const chunk = asBuffer(next.value);
-        const take = Math.min(chunk.length, header.size - filled);
-        chunk.copy(bytes, filled, 0, take);
-        filled += take;
-        if (take < chunk.length) rest = chunk.subarray(take);
-      }
-      yield { header, bytes };
+      this.rest = this.rest.length === 0 ? next : Buffer.concat([this.rest, next]);
+      nl = this.rest.indexOf(10);
     }
-  } finally {
-    // Stopped early (a damaged photo, an error): the rest of the answer is not wanted, and the connection is freed.
-    await chunks.return()?.catch(() => {});
+    const header = parseHeader(this.rest.subarray(0, nl).toString('utf8'));
+    this.rest = this.rest.subarray(nl + 1);
+    return header;
+  }
+
+  /** Exactly `size` bytes, as they arrive (slices, not copies). */
+  async *bytes(size: number): AsyncGenerator<Buffer> {
+    let left = size;
+    while (left > 0) {
+      if (this.rest.length === 0) {
+        const next = await this.chunk();
+        if (next === undefined) throw cut();
+        this.rest = next;
+      }
+      const take = Math.min(left, this.rest.length);
+      const part = this.rest.subarray(0, take);
+      this.rest = this.rest.subarray(take);
+      left -= take;
+      yield part;
+    }
+  }
+
+  /** Stopped early (a damaged photo, an error): the rest of the answer is not wanted, and the connection is freed. */
+  async close(): Promise<void> {
+    await this.iterator.return?.()?.catch(() => {});
+  }
+
+  /** A connection that breaks mid-answer is a transient failure (retried), whatever the stream calls it. */
+  private async chunk(): Promise<Buffer | undefined> {
+    const next = await this.iterator.next().catch((): never => {
+      throw cut();
+    });
+    return next.done ? undefined : next.value;
   }
 }
-
-const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 function parseHeader(text: string): OriginalHeader {
   let value: unknown;

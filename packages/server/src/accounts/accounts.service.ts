@@ -79,6 +79,12 @@ export function createAccountsService(deps: AccountsServiceDeps) {
      * me": then someone else may have changed it, and the trusted device's session is the owner's proof.
      */
     async changePassword(actor: Principal, input: PasswordChangeRequest): Promise<PasswordChanged> {
+      // A waiting device is told it waits (device_pending, as on every other route), so clients show the wait.
+      if (actor.device.status === 'pending')
+        throw new AppError(
+          'device_pending',
+          'This device is waiting for approval from one of your trusted devices.',
+        );
       if (actor.device.status !== 'trusted')
         throw new AppError('device_not_trusted', 'Change the password from a trusted device.');
       const account = (await store.findById(db, actor.account.id)) ?? actor.account;

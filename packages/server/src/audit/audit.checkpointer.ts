@@ -9,6 +9,7 @@ import { createLeaseHolder } from '../jobs/lease.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { auditDb } from './audit.db.ts';
+import { createAuditHalts } from './audit.halt.ts';
 import { loadOrCreateSigner } from './audit.keyfile.ts';
 import { createAuditStore, type StoredCheckpoint } from './audit.store.ts';
 import { AuditIntegrityError, consistencyProof, rootAt, treeSize } from './audit.tree.ts';
@@ -50,7 +51,8 @@ export function createCheckpointer({
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
-  let halted: string | undefined;
+  // Halts are shared through the database: one instance's failed check stops every instance's signing.
+  const halts = createAuditHalts({ db: q, signer, log, clock });
   const leaseHolder = lease && createLeaseHolder({ db: q, name: CHECKPOINT_LEASE, ...lease, clock, log });
 
   /**
@@ -62,7 +64,9 @@ export function createCheckpointer({
       const proof = await consistencyProof(db, trusted.size, latest.size);
       const ok = verifyConsistency(trusted.size, latest.size, proof, trusted.root, latest.root);
       if (!ok.ok) {
-        halt(`checkpoint ${latest.size} is not consistent with checkpoint ${trusted.size}: ${ok.reason}`);
+        await halt(
+          `checkpoint ${latest.size} is not consistent with checkpoint ${trusted.size}: ${ok.reason}`,
+        );
         return false;
       }
     }
@@ -70,7 +74,7 @@ export function createCheckpointer({
       await verifyHead(db, latest, signer.vkey);
     } catch (err) {
       if (!(err instanceof AuditIntegrityError)) throw err;
-      halt(err.message);
+      await halt(err.message);
       return false;
     }
     trusted = latest;
@@ -78,7 +82,7 @@ export function createCheckpointer({
   }
 
   async function tick(): Promise<StoredCheckpoint | undefined> {
-    if (halted) return undefined;
+    if (await halts.refresh()) return undefined;
     if (leaseHolder && !(await leaseHolder.hold())) return undefined;
     // Started without verifyOnStart (tests, tools): at least stay consistent with the stored head.
     trusted ??= await store.latestCheckpoint(db);
@@ -88,7 +92,7 @@ export function createCheckpointer({
     }
     const size = await treeSize(db);
     if (trusted && size <= trusted.size) {
-      if (size < trusted.size) halt(`the log shrank from ${trusted.size} to ${size} entries`);
+      if (size < trusted.size) await halt(`the log shrank from ${trusted.size} to ${size} entries`);
       return undefined;
     }
     const root = await rootAt(db, size);
@@ -107,9 +111,8 @@ export function createCheckpointer({
     return cp;
   }
 
-  function halt(reason: string): undefined {
-    halted = reason;
-    log.error({ reason }, 'audit log tampering detected: no more checkpoints will be signed');
+  async function halt(reason: string): Promise<undefined> {
+    await halts.raise(reason);
     return undefined;
   }
 
@@ -135,8 +138,10 @@ export function createCheckpointer({
     origin: signer.origin,
     /** Why signing stopped, if it did. */
     get problem(): string | undefined {
-      return halted;
+      return halts.problem;
     },
+    /** The shared halt this checkpointer obeys (raised by the full check, cleared by an operator's passing one). */
+    halts,
 
     /**
      * Throws AuditIntegrityError unless the stored tree still hashes to the last signed checkpoint. `incremental`
@@ -154,6 +159,8 @@ export function createCheckpointer({
         await writeMark(q, signer, await verifyEverything(db, signer.vkey, options.derived, since));
       }
       trusted = latest;
+      // A halt still open in the database keeps this instance from signing from its first round on.
+      await halts.refresh();
     },
 
     /**
@@ -170,10 +177,8 @@ export function createCheckpointer({
     /** Moves the signed "verified up to" mark to a head verifyAll vouched for. */
     markVerified: (head: VerifiedHead) => writeMark(q, signer, head),
 
-    /** Stops signing for good, as a failed start-up check would refuse to serve. */
-    halt(reason: string): void {
-      halt(reason);
-    },
+    /** Stops signing on every instance until an operator's passing full verification clears it. */
+    halt: (reason: string): Promise<void> => halts.raise(reason),
 
     /** Signs at once if the log grew; resolves with the new checkpoint, if any. */
     async signNow(): Promise<StoredCheckpoint | undefined> {

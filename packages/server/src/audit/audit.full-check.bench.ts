@@ -63,9 +63,9 @@ async function measure(name: string, handle: DatabaseHandle): Promise<void> {
     `${name}: start-up full pass ${start.ms.toFixed(0)} ms, event loop held up to ${start.gap.toFixed(0)} ms`,
   );
   const check = createAuditFullCheck({
-    db: handle.db,
-    dialect: handle.dialect,
+    readSnapshot: handle.readSnapshot,
     checkpointer,
+    audit,
     derived,
     clock,
     log,

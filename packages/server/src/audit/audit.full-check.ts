@@ -1,23 +1,29 @@
 // The full audit verification on a running server: the daily `housekeeping.audit-verify` job and the admin's
 // POST /api/admin/audit/verify. Start-up re-derives only what was appended since the signed "verified up to" mark,
-// so a row rewritten below it is caught here. One point in time is read (a repeatable-read transaction on
-// PostgreSQL, a read transaction on SQLite) while appends go on, and the event loop gets a turn after every page.
-// A failure does what a failed start-up check does: no checkpoint is signed any more, /healthz says why, and the
-// "verified up to" mark goes, so a restart re-derives everything and refuses to serve.
+// so a row rewritten below it is caught here. One point in time is read (the adapter's snapshot reader: a
+// repeatable-read transaction on PostgreSQL, a read transaction on a second, read-only connection on SQLite, so the
+// single writer keeps committing) while appends go on, and the event loop gets a turn after every page.
+// A failure halts signing on every instance through the database (audit.halt.ts): /healthz says why everywhere, and
+// the "verified up to" mark goes, so a restart re-derives everything and refuses to serve. Only an admin's run
+// that passes, over a snapshot that already held the halt, clears it, and says so on the log.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { toHex } from '@shoebox/shared/merkle/index';
-import type { Db, DialectName, Queryable } from '../adapters/db/database.ts';
+import type { Queryable, ReadSnapshot } from '../adapters/db/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Principal } from '../platform/principal.ts';
 import type { Checkpointer } from './audit.checkpointer.ts';
+import type { OpenHalt } from './audit.halt.ts';
+import { actorOf, type AuditRecorder } from './audit.recorder.ts';
 import { AuditIntegrityError } from './audit.tree.ts';
 import type { DerivedCheck } from './audit.verify.ts';
-import { VERIFIED_MARK } from './audit.verify-mark.ts';
+import type { VerifiedHead } from './audit.verify-mark.ts';
 
 export interface FullCheckDeps {
-  db: Db;
-  dialect: DialectName;
-  checkpointer: Pick<Checkpointer, 'verifyAll' | 'markVerified' | 'halt'>;
+  readSnapshot: ReadSnapshot;
+  checkpointer: Pick<Checkpointer, 'verifyAll' | 'markVerified' | 'halts'>;
+  /** Records an admin's clearing of a signing halt on the log. */
+  audit: AuditRecorder;
   /** The same derived checks start-up runs (the evidence upload index), reading through the snapshot. */
   derived?: (snapshot: Queryable) => DerivedCheck;
   clock: Clock;
@@ -35,14 +41,26 @@ export interface FullCheckResult {
   durationMs: number;
   /** Longest stretch of the pass between two turns of the event loop (a page of 5,000 entries and its reads). */
   longestBlockMs: number;
+  /** The signing halt this (admin's) run cleared. */
+  cleared?: OpenHalt;
+  /** Why signing is still halted after the run, if it is. */
+  halted?: string;
+}
+
+/** One pass, with what a clearing needs: the head it vouched for and the halt its snapshot held. */
+interface Pass {
+  result: FullCheckResult;
+  head?: VerifiedHead;
+  halt?: OpenHalt;
 }
 
 export function createAuditFullCheck(deps: FullCheckDeps) {
-  const { db, dialect, checkpointer, clock, log } = deps;
-  let running: Promise<FullCheckResult> | undefined;
+  const { readSnapshot, checkpointer, clock, log } = deps;
+  const { halts } = checkpointer;
+  let running: Promise<Pass> | undefined;
   let last: FullCheckResult | undefined;
 
-  async function once(): Promise<FullCheckResult> {
+  async function once(): Promise<Pass> {
     const startedAt = clock.now();
     const t0 = performance.now();
     let mark = t0;
@@ -61,10 +79,12 @@ export function createAuditFullCheck(deps: FullCheckDeps) {
         longestBlockMs = Math.max(longestBlockMs, performance.now() - mark);
       },
     });
-    const begin = db.transaction();
-    const tx = dialect === 'postgres' ? begin.setIsolationLevel('repeatable read') : begin;
     try {
-      const head = await tx.execute((trx) => checkpointer.verifyAll(trx, yielding(deps.derived?.(trx))));
+      // The halt is read in the same snapshot: a pass may clear only a halt that was already there to see.
+      const { head, halt } = await readSnapshot(async (trx) => ({
+        halt: await halts.openIn(trx),
+        head: await checkpointer.verifyAll(trx, yielding(deps.derived?.(trx))),
+      }));
       await checkpointer.markVerified(head);
       const result: FullCheckResult = {
         ok: true,
@@ -75,13 +95,11 @@ export function createAuditFullCheck(deps: FullCheckDeps) {
         longestBlockMs: Math.round(longestBlockMs),
       };
       log.info(result, 'audit log fully verified');
-      return result;
+      return halt ? { result, head, halt } : { result, head };
     } catch (err) {
       if (!(err instanceof AuditIntegrityError)) throw err;
-      checkpointer.halt(err.message);
-      // The mark vouches for rows that were just found rewritten: without it the next start-up re-derives the
-      // whole log, and refuses to serve it like this run refuses to sign.
-      await db.deleteFrom('settings').where('key', '=', VERIFIED_MARK).execute();
+      // With the halt goes the mark that vouched for the rewritten rows: the next start-up re-derives everything.
+      await halts.raise(err.message);
       const result: FullCheckResult = {
         ok: false,
         size,
@@ -91,18 +109,47 @@ export function createAuditFullCheck(deps: FullCheckDeps) {
         longestBlockMs: Math.round(longestBlockMs),
       };
       log.error(result, 'audit log full verification failed: no more checkpoints will be signed');
-      return result;
+      return { result };
     }
   }
 
-  /** Runs the check, or joins the one already running. Rejects only on errors other than tampering. */
-  function run(): Promise<FullCheckResult> {
+  /** Clears the halt the passing pass saw, on the admin's say-so, with its record on the admin's own log. */
+  async function clearAs(admin: Principal, pass: Pass): Promise<OpenHalt | undefined> {
+    const { head, halt } = pass;
+    if (!head || !halt) return undefined;
+    return halts.clear(halt, head, admin.account.id, (trx, cleared) =>
+      deps.audit.record(trx, {
+        accountId: admin.account.id,
+        kind: 'audit.halt-cleared',
+        body: {
+          ...actorOf(admin),
+          haltId: cleared.id,
+          reason: cleared.reason,
+          verifiedSize: head.size,
+          root: toHex(head.root),
+          ip: admin.ip,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Runs the check, or joins the one already running. Rejects only on errors other than tampering. With `admin`
+   * (the operator's explicit request), a pass also clears the signing halt its snapshot held.
+   */
+  async function run(admin?: Principal): Promise<FullCheckResult> {
     running ??= once()
-      .then((result) => (last = result))
+      .then((pass) => {
+        last = pass.result;
+        return pass;
+      })
       .finally(() => {
         running = undefined;
       });
-    return running;
+    const pass = await running;
+    const cleared = admin ? await clearAs(admin, pass) : undefined;
+    const halted = halts.problem;
+    return { ...pass.result, ...(cleared ? { cleared } : {}), ...(halted ? { halted } : {}) };
   }
 
   return {

@@ -42,6 +42,8 @@ export type AuditBodies = {
   'enrolment.expired': { enrolmentId: string; enrolledDeviceId: string };
   'enrolment.failed': { enrolmentId: string; enrolledDeviceId: string; reason: string; ip: Ip };
   'device.removed': Actor & { removedDeviceId: string; ip: Ip };
+  /** A device trusted before device credentials existed was given one (POST /api/devices/me/credential). */
+  'device.credential-issued': Actor & { ip: Ip };
   'session.started': From & { sessionId: string; deviceId: string; factors: string[] };
   /** endedDeviceId: whose session it was, when the server ended it (expiry: deviceId is then null). */
   'session.ended': Actor & { endedSessionId: string; reason: string; endedDeviceId?: string };
@@ -109,6 +111,17 @@ export type AuditBodies = {
     held: string;
     ip: Ip;
   };
+  /**
+   * An admin cleared a halt of checkpoint signing (audit/audit.halt.ts) after a full verification passed, on the
+   * admin's own log: which halt and why it was raised, and the size and hex root the verification vouched for.
+   */
+  'audit.halt-cleared': Actor & {
+    haltId: number;
+    reason: string;
+    verifiedSize: number;
+    root: string;
+    ip: Ip;
+  };
 };
 
 export type AuditKind = keyof AuditBodies;
@@ -123,6 +136,7 @@ export const AUDIT_KINDS = [
   'enrolment.expired',
   'enrolment.failed',
   'device.removed',
+  'device.credential-issued',
   'session.started',
   'session.ended',
   'reauth.succeeded',
@@ -147,6 +161,7 @@ export const AUDIT_KINDS = [
   'invite.revoked',
   'staff.accessed',
   'audit.alarm',
+  'audit.halt-cleared',
 ] as const satisfies readonly AuditKind[];
 
 // Fails to compile when a kind is added to AuditBodies but not to AUDIT_KINDS.

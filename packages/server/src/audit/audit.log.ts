@@ -10,10 +10,13 @@ import type { AuditInput } from './audit.kinds.ts';
 import { KEY_BYTES, SALT_BYTES, asBuffer, eventText, makeLeaf } from './audit.leaf.ts';
 import { SERVER_KEY_ID, createAuditStore, type AuditStore } from './audit.store.ts';
 import { STORED_LEVEL, loadFrontier, nodeRowId } from './audit.tree.ts';
+import { createDeferredAppends } from './audit.deferred.ts';
+import { createTurns } from './audit.turns.ts';
 
 export interface AuditLogDeps {
   /** The guarded append (one round trip on PostgreSQL), which also orders appends across transactions and instances. */
-  features: Pick<DbFeatures, 'auditAppend' | 'auditSequenceLock'>;
+  features: Pick<DbFeatures, 'auditAppend' | 'auditSequenceLock'> &
+    Partial<Pick<DbFeatures, 'auditAppendBatch' | 'beforeCommit'>>;
   clock: Clock;
   store?: AuditStore;
 }
@@ -35,6 +38,12 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
   // instance or a rollback may have moved on) and a miss reloads it.
   let cached: TrxState | undefined;
   const keys = new Map<string, Buffer>();
+  const firstAppends = createTurns();
+  // A transaction's appends after its first are written together just before it commits (audit.deferred.ts).
+  const deferred = createDeferredAppends(features, () => {
+    cached = undefined;
+    keys.clear();
+  });
 
   async function load(db: AuditDb): Promise<TrxState> {
     const last = await store.lastLeaf(db);
@@ -56,8 +65,16 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     return asBuffer(key);
   }
 
-  /** One try: false when the log's end or the key was not what we built on (nothing was written). */
-  async function attempt(trx: Tx, state: TrxState, input: AuditInput): Promise<TrxState | undefined> {
+  /**
+   * One try: false when the log's end or the key was not what we built on (nothing was written). `exact`: this
+   * transaction appended before, so it holds the lock and `state` is the log's true end: the rows may wait for commit.
+   */
+  async function attempt(
+    trx: Tx,
+    state: TrxState,
+    input: AuditInput,
+    exact: boolean,
+  ): Promise<TrxState | undefined> {
     const seq = state.frontier.size;
     const at = clock.now();
     const event = eventText(seq, at, input);
@@ -71,35 +88,33 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
       .append(leafHash(leaf))
       .filter((n) => n.level >= STORED_LEVEL)
       .map((n) => ({ id: nodeRowId(n.level, n.index), hash: asBuffer(n.hash) }));
-    const written = await features.auditAppend(trx, {
-      seq,
-      prevLeaf: state.lastLeaf,
-      owner,
-      key,
-      accountId: input.accountId,
-      kind: input.kind,
-      body: event,
-      salt,
-      at,
-      leaf,
-      nodes,
-    });
+    const row = { seq, accountId: input.accountId, kind: input.kind, body: event, salt, at, leaf };
+    if (exact && state.lastLeaf && (await deferred?.add(trx, state.lastLeaf, owner, key, row, nodes)))
+      return { frontier, lastLeaf: leaf };
+    const written = await features.auditAppend(trx, { ...row, prevLeaf: state.lastLeaf, owner, key, nodes });
     if (!written) keys.delete(owner);
     return written ? { frontier, lastLeaf: leaf } : undefined;
   }
 
   async function recordNow(trx: Tx, input: AuditInput): Promise<{ seq: number }> {
     try {
-      let state = states.get(trx) ?? cached ?? (await load(auditTx(trx)));
-      let next = await attempt(trx, state, input);
-      if (!next) {
-        // The guess was stale. The refused write took the lock (PostgreSQL), so this reload sees the true end.
-        state = await load(auditTx(trx));
-        next = await attempt(trx, state, input);
+      const own = states.get(trx);
+      const through = own ? undefined : await firstAppends.take();
+      let next: TrxState | undefined;
+      try {
+        let state = own ?? cached ?? (await load(auditTx(trx)));
+        next = await attempt(trx, state, input, own !== undefined);
+        if (!next) {
+          // The guess was stale. The refused write took the lock (PostgreSQL), so this reload sees the true end.
+          state = await load(auditTx(trx));
+          next = await attempt(trx, state, input, false);
+        }
+        if (next) cached = next;
+      } finally {
+        through?.();
       }
       if (!next) throw new Error('audit append refused twice: the log or the key changed under the lock');
       states.set(trx, next);
-      cached = next;
       return { seq: next.frontier.size - 1 };
     } catch (err) {
       // A failed insert leaves our guesses ahead of the database: start over on the next call.
@@ -113,7 +128,8 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     /**
      * Appends one event in `trx` and returns its sequence number (its leaf index). Call it last
      * in the transaction: on PostgreSQL it holds the log's lock until commit. Do not roll back to
-     * a savepoint taken before a record() and keep the transaction: the log would not notice.
+     * a savepoint taken before a record() and keep the transaction: the log would not notice. A transaction's
+     * records after its first reach the tables only at commit (audit.deferred.ts): do not read them back before.
      */
     async record(trx: Tx, input: AuditInput): Promise<{ seq: number }> {
       if (!trx.isTransaction)

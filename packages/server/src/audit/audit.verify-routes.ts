@@ -24,6 +24,13 @@ export const AuditVerifyResult = z
       .int()
       .min(0)
       .meta({ description: 'Longest stretch the pass held the event loop between two pages' }),
+    cleared: z.object({ id: z.number().int(), reason: z.string() }).optional().meta({
+      description: 'The signing halt this passing run cleared (recorded on the log as audit.halt-cleared)',
+    }),
+    halted: z
+      .string()
+      .optional()
+      .meta({ description: 'Why checkpoint signing is still halted on every instance, if it is' }),
   })
   .meta({ id: 'AuditVerifyResult' });
 
@@ -39,7 +46,7 @@ export function auditVerifyRoutes(check: AuditFullCheck, auth: MiddlewareHandler
       tags: ['admin'],
       summary: 'Re-derive the whole audit log now, as the daily housekeeping.audit-verify job does (admin)',
       description:
-        'Start-up only re-derives entries appended since the last full verification; this catches rows rewritten below it. On failure the server stops signing checkpoints and /healthz reports the problem. A run already in progress is joined.',
+        'Start-up only re-derives entries appended since the last full verification; this catches rows rewritten below it. On failure every instance stops signing checkpoints and its /healthz reports the problem. A passing run clears a signing halt that was in place when it began (an audit.halt-cleared entry on the admin’s log), and signing resumes. A run already in progress is joined.',
       security,
       responses: {
         200: { description: 'The result, passed or not', ...json(AuditVerifyResult) },
@@ -50,7 +57,7 @@ export function auditVerifyRoutes(check: AuditFullCheck, auth: MiddlewareHandler
     async (c) => {
       const actor = principalOf(c);
       requireAdmin(actor);
-      const result = await check.run();
+      const result = await check.run(actor);
       return c.json({ ...result, startedAt: new Date(result.startedAt).toISOString() }, 200);
     },
   );

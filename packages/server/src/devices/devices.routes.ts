@@ -1,5 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Device, DeviceList, Problem, SignInRequest, SignInResponse, WhoAmI } from '@shoebox/shared';
+import {
+  Device,
+  DeviceCredentialIssued,
+  DeviceList,
+  Problem,
+  SignInRequest,
+  SignInResponse,
+  WhoAmI,
+} from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
 import type { DevicesService } from './devices.service.ts';
@@ -9,6 +17,9 @@ const problems = {
   401: { description: 'Not signed in', content: { 'application/problem+json': { schema: Problem } } },
   403: { description: 'Not allowed', content: { 'application/problem+json': { schema: Problem } } },
   404: { description: 'No such device', content: { 'application/problem+json': { schema: Problem } } },
+} as const;
+const alreadyHeld = {
+  409: { description: 'Already holds one', content: { 'application/problem+json': { schema: Problem } } },
 } as const;
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
@@ -23,7 +34,7 @@ export function devicesRoutes(service: DevicesService, auth: MiddlewareHandler<A
       tags: ['auth'],
       summary: 'Sign in on a device',
       description:
-        'Returns a session token bound to the device. The first device of an account is trusted; any other device is `pending` and can do nothing until a trusted device or a second factor lets it in.',
+        'Returns a session token bound to the device. The first device of an account is trusted; any other device is `pending` and can do nothing until a trusted device or a second factor lets it in. A device the account trusts signs in as trusted only with its `deviceCredential`, and gets a new one each time.',
       request: { body: { content: { 'application/json': { schema: SignInRequest } }, required: true } },
       responses: {
         200: { description: 'Signed in', content: { 'application/json': { schema: SignInResponse } } },
@@ -99,6 +110,24 @@ export function devicesRoutes(service: DevicesService, auth: MiddlewareHandler<A
       },
     }),
     async (c) => c.json(await service.get(principalOf(c), c.req.valid('param').id), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/devices/me/credential',
+      tags: ['devices'],
+      summary: "This trusted device's credential, when it has none yet",
+      description:
+        'For devices trusted before device credentials existed: call while the session works, keep the credential beside the installation id, and send it at sign-in (`deviceCredential`) to be trusted again without approval. Once per device (`409` after); signing in as trusted replaces it.',
+      security: [{ bearer: [] }],
+      responses: {
+        200: { description: 'Issued', content: { 'application/json': { schema: DeviceCredentialIssued } } },
+        ...problems,
+        ...alreadyHeld,
+      },
+    }),
+    async (c) => c.json(await service.issueCredential(principalOf(c)), 200),
   );
 
   router.openapi(

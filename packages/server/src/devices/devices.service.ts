@@ -17,6 +17,7 @@ import type { SignInThrottle } from './sign-in-throttle.ts';
 import { actorOf, auditPlace, type AuditRecorder } from '../audit/audit.recorder.ts';
 import { assessSignIn, CONCURRENT_WINDOW_MS, RECENT_SIGN_INS, type RiskFlag } from '../trust/risk.ts';
 import { expiryAt, initialExpiry } from './session-lifetime.ts';
+import { isTrustOnHold, issueCredential, provesDevice, type IssuedCredential } from './device-credential.ts';
 
 export interface DevicesServiceDeps {
   db: Db;
@@ -43,6 +44,8 @@ export type EnrolmentOpener = {
       place: string | null;
     },
   ): Promise<() => void>;
+  /** Ends the device's waiting request (its trusted device proved itself meanwhile). */
+  cancel(trx: Tx, deviceId: string): Promise<void>;
 };
 
 /** Bookkeeping writes (last seen) happen at most this often per session. */
@@ -62,16 +65,20 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     ip: string | null;
     /** A browser or a device (CLI, sync agent); browsers' sessions are shorter (see session-lifetime.ts). */
     client?: SessionClient;
+    /** The secret the device got when it became trusted (device-credential.ts); without it, it asks again. */
+    deviceCredential?: string | undefined;
   }) {
     const email = normaliseEmail(input.email);
     const account = await accounts.findByEmail(db, email);
     const known = account && (await store.findByInstallation(db, account.id, input.device.installationId));
+    // The installation id alone is no proof: only a device that shows its credential counts as the trusted one.
+    const proven = provesDevice(known, input.deviceCredential);
     const ip = input.ip ?? 'unknown';
     // Checked before the password: a correct password from a blocked source is refused all the same.
     const verdict = await throttle.check(db, {
       email,
       ip,
-      trustedDevice: known?.status === 'trusted',
+      trustedDevice: proven,
       now: clock.now(),
     });
     if (!verdict.allowed) {
@@ -118,7 +125,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       throw invalidCredentials();
     }
     // After "This wasn't me" the password is presumed known to someone else: only trusted devices get in.
-    if (account.password_change_required_at !== null && known?.status !== 'trusted')
+    if (account.password_change_required_at !== null && !proven)
       throw new AppError(
         'password_change_required',
         'This password must be changed before a new device can sign in; change it from a trusted device.',
@@ -147,7 +154,10 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       let device = await store.findByInstallation(trx, account.id, input.device.installationId);
       const firstDevice = (await store.countTrusted(trx, account.id)) === 0;
       const described = describe(input.device);
+      let issued: IssuedCredential | undefined;
+      let revoked: string[] = [];
       if (!device) {
+        if (firstDevice) issued = issueCredential();
         device = {
           id: newId(now),
           account_id: account.id,
@@ -162,21 +172,37 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           last_place: json(place),
           removed_at: null,
           risk_flags: JSON.stringify(riskFlags),
+          credential_hash: issued?.hash ?? null,
         };
         await store.insertDevice(trx, device);
       } else {
-        // A removed or denied device must be let in again, exactly like a new one.
-        const status = device.status === 'trusted' ? 'trusted' : firstDevice ? 'trusted' : 'pending';
+        const proven = provesDevice(device, input.deviceCredential);
+        const heldTrust = device.status === 'trusted' || isTrustOnHold(device);
+        // A removed or denied device must be let in again, exactly like a new one. A trusted device that does
+        // not prove itself is put on hold: pending, but keeping its trust date and credential (device-credential.ts).
+        const status = proven || firstDevice ? 'trusted' : 'pending';
         const patch = {
           ...described,
           status,
+          trusted_at: heldTrust ? (device.trusted_at ?? now) : status === 'trusted' ? now : null,
           last_seen_at: now,
           last_ip: input.ip,
           last_place: json(place),
           risk_flags: JSON.stringify(riskFlags),
         } as const;
         await store.updateDevice(trx, device.id, patch);
-        device = { ...device, ...patch };
+        if (status === 'trusted') {
+          issued = issueCredential();
+          // Each trusted sign-in replaces the credential; of two racing sign-ins with the same one, one wins.
+          if (!(await store.swapCredential(trx, device.id, device.credential_hash, issued.hash)))
+            throw new AppError('conflict', 'This device signed in twice at the same time; sign in again.');
+        }
+        if (proven && isTrustOnHold(device)) {
+          // The device proved itself: the attempt that put it on hold ends with every session it opened.
+          await enrolment.cancel(trx, device.id);
+          revoked = await store.revokeDeviceSessions(trx, device.id, now, 'device-proven');
+        }
+        device = { ...device, ...patch, credential_hash: issued?.hash ?? device.credential_hash };
       }
       const session: SessionRow = {
         id: newId(now),
@@ -212,9 +238,16 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           riskFlags,
         },
       });
-      return { device, session, announce, riskFlags };
+      return { device, session, announce, riskFlags, issued, revoked };
     });
     result.announce?.();
+    for (const sessionId of result.revoked)
+      events.emit('session.revoked', {
+        sessionId,
+        deviceId: result.device.id,
+        accountId: account.id,
+        reason: 'device-proven',
+      });
     if (result.riskFlags.length > 0) {
       events.emit('account.message', {
         accountId: account.id,
@@ -236,6 +269,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       account: toAccount(account),
       device: toDevice(result.device, result.session.device_id),
       session: toSession(result.session),
+      ...(result.issued ? { deviceCredential: result.issued.credential } : {}),
     };
     return response;
   }
@@ -329,6 +363,26 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       const row = await store.findDevice(db, actor.account.id, deviceId);
       if (!row) throw notFound('Device');
       return toDevice(row, actor.device.id);
+    },
+
+    /**
+     * Gives a device trusted before device credentials existed its credential, while its session still works, so
+     * that it can sign in again without approval. Once only: a device that holds one replaces it by signing in.
+     */
+    async issueCredential(actor: Principal): Promise<{ deviceCredential: string }> {
+      requireTrusted(actor);
+      const issued = issueCredential();
+      const conflict = () => new AppError('conflict', 'This device already holds a credential.');
+      if (actor.device.credential_hash !== null) throw conflict();
+      await db.transaction().execute(async (trx) => {
+        if (!(await store.swapCredential(trx, actor.device.id, null, issued.hash))) throw conflict();
+        await audit.record(trx, {
+          accountId: actor.account.id,
+          kind: 'device.credential-issued',
+          body: { ...actorOf(actor), ip: actor.ip },
+        });
+      });
+      return { deviceCredential: issued.credential };
     },
 
     /** Removes a device: its sessions end at once and it must be let in again to come back. */

@@ -67,7 +67,13 @@ export function createDevicesStore() {
         .selectFrom('devices')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('account_id', '=', accountId)
-        .where('status', '=', 'trusted')
+        // A trusted device on hold (device-credential.ts) is still the owner's: it keeps counting.
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'trusted'),
+            eb.and([eb('status', '=', 'pending'), eb('trusted_at', 'is not', null)]),
+          ]),
+        )
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
@@ -76,12 +82,29 @@ export function createDevicesStore() {
       await db.updateTable('devices').set(patch).where('id', '=', id).execute();
     },
 
+    /** A removed or denied device loses its credential: it must be let in again like a new one. */
     async setStatus(db: Queryable, id: string, status: DeviceStatus, at: number): Promise<void> {
+      const ended = status === 'removed' || status === 'denied';
       await db
         .updateTable('devices')
-        .set({ status, ...(status === 'removed' ? { removed_at: at } : {}) })
+        .set({
+          status,
+          ...(status === 'removed' ? { removed_at: at } : {}),
+          ...(ended ? { credential_hash: null } : {}),
+        })
         .where('id', '=', id)
         .execute();
+    },
+
+    /** Replaces the device credential's hash if it is still `from`: false when another sign-in changed it first. */
+    async swapCredential(db: Queryable, id: string, from: string | null, to: string): Promise<boolean> {
+      const result = await db
+        .updateTable('devices')
+        .set({ credential_hash: to })
+        .where('id', '=', id)
+        .where('credential_hash', from === null ? 'is' : '=', from)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async insertSession(db: Queryable, row: SessionRow): Promise<void> {
@@ -147,20 +170,21 @@ export function createDevicesStore() {
         .execute();
     },
 
-    /** Revokes every live session of a device and returns their ids. */
+    /** Revokes every live session of a device (but `keep`) and returns their ids. */
     async revokeDeviceSessions(
       db: Queryable,
       deviceId: string,
       at: number,
       reason: string,
+      keep?: string,
     ): Promise<string[]> {
-      const rows = await db
+      let query = db
         .updateTable('sessions')
         .set({ revoked_at: at, revoke_reason: reason })
         .where('device_id', '=', deviceId)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
+        .where('revoked_at', 'is', null);
+      if (keep !== undefined) query = query.where('id', '!=', keep);
+      const rows = await query.returning('id').execute();
       return rows.map((r) => r.id);
     },
 
@@ -289,6 +313,7 @@ const DEVICE_COLUMNS = everyColumn<DeviceRow>()([
   'last_place',
   'removed_at',
   'risk_flags',
+  'credential_hash',
 ]);
 const ACCOUNT_COLUMNS = everyColumn<AccountRow>()([
   'id',

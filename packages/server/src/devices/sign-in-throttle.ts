@@ -35,17 +35,38 @@ export function createSignInThrottle() {
       .where('ip', '=', ip)
       .where('at', '>', now - 24 * HOUR)
       .executeTakeFirstOrThrow();
-    const spread = await db
-      .selectFrom('sign_in_failures')
-      .select((eb) => eb.fn.count<number>('email_hash').distinct().as('n'))
-      .where('ip', '=', ip)
-      .where('at', '>', now - 10 * MIN)
-      .executeTakeFirstOrThrow();
     const last = Number(day.last ?? 0);
-    const tripped = Number(day.n) >= LIMITS.ipMaxPerDay || Number(spread.n) >= LIMITS.ipMaxAccountsPer10Min;
-    if (tripped && now < last + LIMITS.ipBlockMs)
-      return { allowed: false, retryAfterMs: last + LIMITS.ipBlockMs - now, scope: 'ip' };
+    const blockedUntil = Math.max(
+      Number(day.n) >= LIMITS.ipMaxPerDay ? last + LIMITS.ipBlockMs : 0,
+      await sprayBlockEnd(db, ip, now),
+    );
+    if (now < blockedUntil) return { allowed: false, retryAfterMs: blockedUntil - now, scope: 'ip' };
     return { allowed: true };
+  }
+
+  /**
+   * When the block for trying 20 accounts within 10 minutes ends: 15 minutes after the latest failure that made
+   * 20 (not as soon as the first of them leaves the 10-minute window, which would let a spray on after 2 minutes).
+   */
+  async function sprayBlockEnd(db: Queryable, ip: string, now: number): Promise<number> {
+    const window = 10 * MIN;
+    const rows = await db
+      .selectFrom('sign_in_failures')
+      .select(['email_hash', 'at'])
+      .where('ip', '=', ip)
+      .where('at', '>', now - LIMITS.ipBlockMs - window)
+      .orderBy('at', 'desc')
+      .limit(1000)
+      .execute();
+    for (const row of rows) {
+      const at = Number(row.at);
+      if (at + LIMITS.ipBlockMs <= now) break;
+      const accounts = new Set(
+        rows.filter((r) => Number(r.at) > at - window && Number(r.at) <= at).map((r) => r.email_hash),
+      );
+      if (accounts.size >= LIMITS.ipMaxAccountsPer10Min) return at + LIMITS.ipBlockMs;
+    }
+    return 0;
   }
 
   async function accountVerdict(
@@ -77,7 +98,16 @@ export function createSignInThrottle() {
         scope: 'pair',
       };
     }
-    const lastHour = rows.filter((r) => Number(r.at) > now - HOUR);
+    // The hourly cap counts every failure of the hour, also those before a success: the owner signing in between
+    // runs of guesses starts the delays over, but must not open the account to more than 100 guesses an hour.
+    const lastHour = await db
+      .selectFrom('sign_in_failures')
+      .select('at')
+      .where('email_hash', '=', hash)
+      .where('at', '>', now - HOUR)
+      .orderBy('at', 'desc')
+      .limit(LIMITS.accountMaxPerHour)
+      .execute();
     if (rows.length >= LIMITS.accountMaxInARow || lastHour.length >= LIMITS.accountMaxPerHour) {
       const oldest = Number(lastHour.at(-1)?.at ?? last);
       return { allowed: false, retryAfterMs: Math.max(1000, oldest + HOUR - now), scope: 'account' };

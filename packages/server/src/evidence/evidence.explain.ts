@@ -12,9 +12,10 @@ import type {
 import type { DeviceRow } from '../adapters/db/schema.ts';
 import { iso } from '../platform/clock.ts';
 import { findings } from './evidence.findings.ts';
+import { problem, uploadProblems, type Problem } from './evidence.problems.ts';
 import type { FeedRow } from '../sync/delivery-rule.ts';
 import { cite, deliveryOf, ownRows, placeOf, signInEvidence, str, type Ledger } from './evidence.ledger.ts';
-import { NOT_SHARED, type SharedPhoto } from './evidence.shared.ts';
+import type { SharedPhoto } from './evidence.shared.ts';
 import type { EvidencePhotoRow, LoggedEvent } from './evidence.store.ts';
 
 export interface ExplainInput {
@@ -38,30 +39,6 @@ export function evidenceDevice(row: DeviceRow, accountId: string): EvidenceDevic
   return { id, name, model, serial, status, foreign: row.account_id !== accountId };
 }
 
-/** Why a photo's upload does not add up, or [] when it does. */
-export function uploadProblems(
-  photo: EvidencePhotoRow,
-  upload: LoggedEvent | undefined,
-  device: DeviceRow | undefined,
-  signIn: SignInEvidence | null,
-): string[] {
-  const out: string[] = [];
-  if (!upload) out.push('no photo.uploaded entry for it in this account’s audit log');
-  else {
-    if (str(upload, 'sha256') !== photo.sha256)
-      out.push('its content differs from the logged upload (SHA-256)');
-    if (str(upload, 'deviceId') !== photo.upload_device_id)
-      out.push('the logged upload names another device');
-    if (str(upload, 'sessionId') !== photo.upload_session_id)
-      out.push('the logged upload names another session');
-  }
-  if (!device) out.push('its uploading device does not exist');
-  else if (device.account_id !== photo.account_id) out.push('it was uploaded by another account’s device');
-  if (!signIn) out.push('its upload session has no sign-in in this account’s log');
-  else if (!signIn.approval) out.push('its uploading device was never approved (no enrolment in the log)');
-  return out;
-}
-
 interface Bucket {
   key: string;
   origin: ExplainGroup['origin'];
@@ -77,7 +54,7 @@ interface Entry {
   at: number;
   upload: LoggedEvent | undefined;
   delivery: LoggedEvent | undefined;
-  reasons: string[];
+  reasons: Problem[];
 }
 
 function toPhoto({ photo, at, upload, delivery, reasons }: Entry, anomaly: boolean): ExplainPhoto {
@@ -90,7 +67,7 @@ function toPhoto({ photo, at, upload, delivery, reasons }: Entry, anomaly: boole
     cite: upload ? cite(upload) : null,
     deliveredAt: delivery ? iso(delivery.at) : null,
     deliveryCite: delivery ? cite(delivery) : null,
-    ...(anomaly ? { reasons } : {}),
+    ...(anomaly ? { reasons: reasons.map((r) => r.text), reasonCodes: reasons.map((r) => r.code) } : {}),
   };
 }
 
@@ -141,7 +118,7 @@ export function explainReport(input: ExplainInput): Omit<ExplainReport, 'fleet' 
   // The other account's log is not this one's to read: a shared photo rests on the grant, not on its upload.
   for (const { photo, sharedIn } of input.shared) {
     const delivery = deliveryOf(ledger, device.id, input.laterRows.get(photo.id) ?? []);
-    const reasons = sharedIn ? [] : [NOT_SHARED];
+    const reasons = sharedIn ? [] : [problem('not-shared')];
     if (scope === 'delivered' && !delivery) {
       if (!sharedIn) elsewhere++;
       continue;

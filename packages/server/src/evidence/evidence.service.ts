@@ -16,7 +16,8 @@ import { AppError, notFound } from '../errors.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { StaffAccess } from '../fleet/staff-access.ts';
-import { evidenceDevice, explainReport, uploadProblems } from './evidence.explain.ts';
+import { evidenceDevice, explainReport } from './evidence.explain.ts';
+import { problem, uploadProblems } from './evidence.problems.ts';
 import { buildLedger, cite, deliveryOf, ownRows, placeOf, signInEvidence, str } from './evidence.ledger.ts';
 import { openGrants, sharedPhotos } from './evidence.shared.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
@@ -138,9 +139,9 @@ export function createEvidenceService({
         d.account_id === accountId ? [{ id: d.id, name: d.name }] : [],
       );
       const received = changeId === undefined ? [] : await deliveries.deliveriesOf(actor, photoId, own);
-      const anomalies = uploadProblems(photo, upload, uploader, signIn);
+      const problems = uploadProblems(photo, upload, uploader, signIn);
       const rows = changeId === undefined ? [] : ownRows(changeId, changeId, later.get(photoId));
-      if (changeId === undefined) anomalies.push('it never entered the account’s change feed');
+      if (changeId === undefined) problems.push(problem('not-in-feed'));
       return {
         photoId,
         sha256: photo.sha256,
@@ -160,7 +161,8 @@ export function createEvidenceService({
           const entry = deliveryOf(ledger, d.deviceId, rows);
           return { ...d, cite: entry ? cite(entry) : null };
         }),
-        anomalies,
+        anomalies: problems.map((p) => p.text),
+        anomalyCodes: problems.map((p) => p.code),
         logSize,
       };
     },

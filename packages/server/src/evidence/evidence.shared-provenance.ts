@@ -10,7 +10,8 @@ import type { Principal } from '../platform/principal.ts';
 import { laterRows } from './evidence.feed-rows.ts';
 import { buildLedger, cite, deliveryOf } from './evidence.ledger.ts';
 import type { EvidenceServiceDeps } from './evidence.service.ts';
-import { NOT_SHARED, openGrants, sharedPhotos } from './evidence.shared.ts';
+import { openGrants, sharedPhotos } from './evidence.shared.ts';
+import { problem } from './evidence.problems.ts';
 import { TRUST_KINDS, type EvidenceStore } from './evidence.store.ts';
 
 type Deps = Pick<EvidenceServiceDeps, 'db' | 'deliveries'> & { store: EvidenceStore };
@@ -40,8 +41,9 @@ export async function sharedProvenance(
   const uploader = devices.find((d) => d.id === photo.upload_device_id);
   const own = devices.filter((d) => d.account_id === accountId).map(({ id, name }) => ({ id, name }));
   const received = changeId === undefined ? [] : await deliveries.deliveriesOf(actor, photoId, own);
-  const anomalies = sharedIn ? [] : [NOT_SHARED];
-  if (changeId === undefined) anomalies.push('it never came into the account’s change feed');
+  const problems = sharedIn ? [] : [problem('not-shared')];
+  if (changeId === undefined)
+    problems.push(problem('not-in-feed', 'it never came into the account’s change feed'));
   return {
     photoId,
     sha256: photo.sha256,
@@ -65,7 +67,8 @@ export async function sharedProvenance(
       const entry = deliveryOf(ledger, d.deviceId, later.get(photoId) ?? []);
       return { ...d, cite: entry ? cite(entry) : null };
     }),
-    anomalies,
+    anomalies: problems.map((p) => p.text),
+    anomalyCodes: problems.map((p) => p.code),
     logSize,
   };
 }

@@ -13,8 +13,6 @@ export interface SharedPhoto {
   sharedIn: SharedIn | null;
 }
 
-export const NOT_SHARED = 'it belongs to another account and no album shares it with this account';
-
 /** Per `albumId:granteeId`, the grant that opened the current membership (a revoke closes it; role changes don't). */
 export function openGrants(events: readonly LoggedEvent[]): Map<string, LoggedEvent> {
   const open = new Map<string, LoggedEvent>();

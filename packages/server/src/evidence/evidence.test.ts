@@ -45,6 +45,32 @@ describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
       ['other-device', 1],
     ]);
     expect(library.groups[1]?.photos[0]?.deliveredAt).toBeNull();
+    // Each finding carries its code and facts, for clients to word in their reader's language.
+    const [ownGroup, laptopGroup] = library.groups;
+    expect(library.findings.map((f) => [f.code, f.params])).toEqual([
+      [
+        'this-device-uploads',
+        {
+          count: 1,
+          first: ownGroup?.first,
+          last: ownGroup?.last,
+          places: [expect.objectContaining({ count: 1 })],
+        },
+      ],
+      [
+        'other-device-uploads',
+        expect.objectContaining({
+          count: 1,
+          deviceId: laptop.deviceId,
+          deviceName: 'laptop',
+          signedInAt: laptopGroup?.signIn?.at,
+          approval: 'device',
+          approverName: laptopGroup?.signIn?.approval?.deviceName,
+          device: library.device.name,
+          batches: 0,
+        }),
+      ],
+    ]);
 
     const laptopView = (await owner.client.get<ExplainReport>(`/api/explain?device=${laptop.deviceId}`)).body;
     expect(laptopView.device.name).toBe('laptop');

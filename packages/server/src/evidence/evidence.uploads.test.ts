@@ -67,6 +67,10 @@ describe.each(DIALECTS)('upload index for explain (%s)', (dialect) => {
     await db.deleteFrom('evidence_uploads').execute();
     const missing = await library();
     expect(missing.groups.map((g) => [g.origin, g.count])).toEqual([['anomaly', 2]]);
+    expect(missing.groups[0]?.photos.map((p) => p.reasonCodes)).toEqual([
+      ['no-upload-entry'],
+      ['no-upload-entry'],
+    ]);
     await backfill(db as never);
     expect(await library()).toEqual(before);
   });

@@ -118,6 +118,15 @@ describe.each(DIALECTS)('shared-in evidence (%s)', (dialect) => {
     expect(group?.photos[0]?.deliveryCite?.kind).toBe('sync.delivered');
     expect(report.findings.map((f) => f.severity)).toEqual(['info']);
     expect(report.findings[0]?.text).toContain(`album ${albumId}`);
+    expect(report.findings[0]).toMatchObject({
+      code: 'shared-in',
+      params: {
+        count: 1,
+        albumId,
+        ownerAccountId: group?.sharedIn?.ownerAccountId,
+        grantedAt: group?.sharedIn?.grantedAt,
+      },
+    });
     expect(report.findings[0]?.cites).toContainEqual(provenance.sharedIn?.cite);
     const one = (await bob.client.get<ExplainReport>(`/api/explain?photo=${shared}`)).body;
     expect(groupsOf(one)).toEqual([['shared-in', [shared]]]);
@@ -147,6 +156,12 @@ describe.each(DIALECTS)('shared-in evidence (%s)', (dialect) => {
     const p = (await bob.client.get<PhotoProvenance>(`/api/photos/${carols}/provenance`)).body;
     expect(p.sharedIn).toBeNull();
     expect(p.anomalies.join('\n')).toMatch(/no album shares it/);
+    expect(p.anomalyCodes).toEqual(['not-shared', 'not-in-feed']);
+    expect(report.groups[0]?.photos[0]?.reasonCodes).toEqual(['not-shared']);
+    expect(report.findings[0]).toMatchObject({
+      code: 'photo-anomaly',
+      params: { photoId: carols, device: report.device.name, reasons: ['not-shared'] },
+    });
     await server.database.db.deleteFrom('album_photos').where('photo_id', '=', carols).execute();
   });
 
@@ -188,6 +203,7 @@ describe.each(DIALECTS)('shared-in evidence (%s)', (dialect) => {
     expect([...reasons.keys()].sort()).toEqual([carols, planted].sort());
     expect(reasons.get(carols)).toMatch(/belongs to another account/);
     expect(reasons.get(planted)).toMatch(/another account’s device/);
+    expect(anomalies.find((p) => p.photoId === planted)?.reasonCodes).toContain('foreign-device');
     expect(report.findings.filter((f) => f.severity === 'anomaly')).toHaveLength(2);
   });
 

@@ -1,6 +1,14 @@
 // A serial's timeline from every source, and what it says about the unit's past. Pure: the service reads the rows.
 import type { DeviceHistory, FleetEvent, FleetFinding, FleetFindingCode, Place } from '@shoebox/shared';
 import { iso } from '../platform/clock.ts';
+import {
+  activatedBeforeSale,
+  activatedByAnotherAccount,
+  neverSold,
+  soldByUnshippedRetailer,
+  soldMoreThanOnce,
+  unknownSerial,
+} from './fleet.finding-words.ts';
 import type { ActivationRecord, SaleRecord, ShipmentRecord } from './fleet.store.ts';
 
 export interface HistoryInput {
@@ -99,86 +107,35 @@ function judge(timed: Timed[], input: HistoryInput, owner: string | null) {
   const external = activations.filter((a) => a.event.source !== 'shoebox');
   const known = input.shipments.length > 0 || input.sales.length > 0 || external.length > 0;
   if (!known) {
-    const what = activations.length > 0 ? 'Only Shoebox’s own activations know' : 'No record knows';
-    findings.push({
-      code: 'unknown-serial',
-      message: `${what} serial ${input.serial}: no manufacturer shipment, retailer sale or earlier activation is on file.`,
-      events: activations.map((a) => a.event.id),
-    });
+    findings.push(unknownSerial(input.serial, activations));
     return { findings, passed };
   }
   passed.push('unknown-serial');
 
-  check(
-    'never-sold',
-    sales.length === 0
-      ? [{ code: 'never-sold', message: 'No retailer ever recorded selling this unit.', events: [] }]
-      : [],
-  );
-  check(
-    'sold-more-than-once',
-    sales.length > 1
-      ? [
-          {
-            code: 'sold-more-than-once',
-            message: `Sold ${sales.length} times: ${sales.map((s) => `${s.date} by ${s.event.retailer}`).join(', ')}.`,
-            events: sales.map((s) => s.event.id),
-          },
-        ]
-      : [],
-  );
+  check('never-sold', sales.length === 0 ? [neverSold()] : []);
+  check('sold-more-than-once', sales.length > 1 ? [soldMoreThanOnce(sales)] : []);
   const shippedTo = new Set(input.shipments.map((s) => key(s.shipped_to)));
   const unshipped = new Map<string, Timed[]>();
   for (const s of sales)
     if (!shippedTo.has(key(s.event.retailer ?? '')))
       unshipped.set(key(s.event.retailer ?? ''), [...(unshipped.get(key(s.event.retailer ?? '')) ?? []), s]);
+  const shippedNames = input.shipments.map((s) => s.shipped_to);
   check(
     'sold-by-unshipped-retailer',
-    [...unshipped.values()].map((list) => ({
-      code: 'sold-by-unshipped-retailer' as const,
-      message:
-        input.shipments.length === 0
-          ? `Sold by ${list[0]?.event.retailer}, but no shipment of this unit is on file.`
-          : `Sold by ${list[0]?.event.retailer}, which it was never shipped to (shipped to ${input.shipments.map((s) => s.shipped_to).join(', ')}).`,
-      events: list.map((s) => s.event.id),
-    })),
+    [...unshipped.values()].map((list) => soldByUnshippedRetailer(list, shippedNames)),
   );
 
   const lastSale = sales.at(-1);
   const early = lastSale ? activations.filter((a) => (a.date ?? '') < (lastSale.date ?? '')) : [];
   check(
     'activated-before-sale',
-    lastSale && early.length > 0
-      ? [
-          {
-            code: 'activated-before-sale',
-            message: `Activated ${early.length === 1 ? 'once' : `${early.length} times`} before its sale on ${lastSale.date} by ${lastSale.event.retailer} (first on ${early[0]?.date}${describeAccount(early[0], owner)}): a display, returned or second-hand unit.`,
-            events: [...early.map((a) => a.event.id), lastSale.event.id],
-          },
-        ]
-      : [],
+    lastSale && early.length > 0 ? [activatedBeforeSale(early, lastSale, owner)] : [],
   );
 
   const ownerFirst = activations.find((a) => a.event.account === owner)?.sortAt ?? Infinity;
   const others = owner ? activations.filter((a) => a.event.account !== owner && a.sortAt < ownerFirst) : [];
-  check(
-    'activated-by-another-account',
-    others.length > 0
-      ? [
-          {
-            code: 'activated-by-another-account',
-            message: `Activated by ${new Set(others.map((o) => o.event.account)).size === 1 ? 'another account' : 'other accounts'} before the current owner (first at ${others[0]?.event.at}, account ${others[0]?.event.account}).`,
-            events: others.map((o) => o.event.id),
-          },
-        ]
-      : [],
-  );
+  check('activated-by-another-account', others.length > 0 ? [activatedByAnotherAccount(others)] : []);
   return { findings, passed };
-}
-
-function describeAccount(t: Timed | undefined, owner: string | null): string {
-  if (!t?.event.account) return '';
-  return t.event.account === owner ? ', by the current owner' : `, by account ${t.event.account}`;
 }
 
 function latestActivator(activations: ActivationRecord[]): string | null {

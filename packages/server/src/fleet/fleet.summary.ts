@@ -1,16 +1,45 @@
 // The device history as the explain report prints it (shared FleetSummary): one line per event, the findings as
 // warnings, and the clean checks said out loud, because "no activation before its sale" is evidence too.
-import type { DeviceHistory, FleetEvent, FleetFindingCode, FleetSummary } from '@shoebox/shared';
+import type {
+  DeviceHistory,
+  FindingParams,
+  FleetEvent,
+  FleetFindingCode,
+  FleetSummary,
+  FleetSummaryCode,
+} from '@shoebox/shared';
 
-const CLEAN: Partial<Record<FleetFindingCode, (h: DeviceHistory) => string | null>> = {
-  'activated-before-sale': (h) => {
-    const sale = h.events.filter((e) => e.kind === 'sold').at(-1);
-    return sale ? `No activation before its sale on ${sale.date} by ${sale.retailer}.` : null;
-  },
-  'activated-by-another-account': () => 'No other account activated it before its current owner.',
-  'sold-more-than-once': (h) => (h.events.some((e) => e.kind === 'sold') ? 'Sold once.' : null),
-  'sold-by-unshipped-retailer': (h) =>
-    h.events.some((e) => e.kind === 'sold') ? 'Sold by a retailer it was shipped to.' : null,
+type Clean = { params: FindingParams; text: string } | null;
+type PassedCode = Extract<FleetSummaryCode, `passed-${string}`>;
+
+const CLEAN: Partial<Record<FleetFindingCode, [PassedCode, (h: DeviceHistory) => Clean]>> = {
+  'activated-before-sale': [
+    'passed-activated-before-sale',
+    (h) => {
+      const sale = h.events.filter((e) => e.kind === 'sold').at(-1);
+      return sale
+        ? {
+            params: { saleDate: sale.date, retailer: sale.retailer },
+            text: `No activation before its sale on ${sale.date} by ${sale.retailer}.`,
+          }
+        : null;
+    },
+  ],
+  'activated-by-another-account': [
+    'passed-activated-by-another-account',
+    () => ({ params: {}, text: 'No other account activated it before its current owner.' }),
+  ],
+  'sold-more-than-once': [
+    'passed-sold-more-than-once',
+    (h) => (h.events.some((e) => e.kind === 'sold') ? { params: {}, text: 'Sold once.' } : null),
+  ],
+  'sold-by-unshipped-retailer': [
+    'passed-sold-by-unshipped-retailer',
+    (h) =>
+      h.events.some((e) => e.kind === 'sold')
+        ? { params: {}, text: 'Sold by a retailer it was shipped to.' }
+        : null,
+  ],
 };
 
 export function fleetSummary(h: DeviceHistory): FleetSummary {
@@ -18,10 +47,11 @@ export function fleetSummary(h: DeviceHistory): FleetSummary {
     serial: h.serial,
     timeline: h.events.map((e) => ({ at: e.date ?? e.at ?? '', kind: e.kind, detail: detail(e) })),
     findings: [
-      ...h.findings.map((f) => ({ severity: 'warning', text: f.message })),
+      ...h.findings.map((f) => ({ severity: 'warning', code: f.code, params: f.params, text: f.message })),
       ...h.passed.flatMap((code) => {
-        const text = CLEAN[code]?.(h);
-        return text ? [{ severity: 'info', text }] : [];
+        const clean = CLEAN[code];
+        const found = clean?.[1](h);
+        return clean && found ? [{ severity: 'info', code: clean[0], ...found }] : [];
       }),
     ],
   };

@@ -247,6 +247,8 @@ describe.each(DIALECTS)('fleet records (%s)', (dialect) => {
     ]);
     expect(summary?.findings).toContainEqual({
       severity: 'info',
+      code: 'passed-activated-before-sale',
+      params: { saleDate: '2024-03-01', retailer: 'Volt Retail' },
       text: 'No activation before its sale on 2024-03-01 by Volt Retail.',
     });
     expect(summary?.findings.some((f) => f.severity === 'warning')).toBe(false);
@@ -276,6 +278,13 @@ describe.each(DIALECTS)('fleet records (%s)', (dialect) => {
     const h = await server.app.services.fleet.historyOf('SN-DISPLAY-002');
     expect(codes(h)).toEqual(['activated-before-sale']);
     expect(h.findings[0]?.message).toContain('before its sale on 2024-03-05 by Volt Retail');
+    // Clients word it from its code and params (the web app in the reader's language).
+    expect(h.findings[0]?.params).toMatchObject({
+      count: 1,
+      saleDate: '2024-03-05',
+      retailer: 'Volt Retail',
+      firstDate: h.events.find((e) => e.kind === 'activated')?.localTime?.slice(0, 10),
+    });
     expect(h.currentOwner).toBe('acct-7f3a91');
   });
 
@@ -286,12 +295,21 @@ describe.each(DIALECTS)('fleet records (%s)', (dialect) => {
     expect(h.findings.find((f) => f.code === 'sold-by-unshipped-retailer')?.message).toContain(
       "Bob's Phones, Ltd",
     );
+    const sales = h.events.filter((e) => e.kind === 'sold');
+    expect(h.findings.map((f) => [f.code, f.params])).toEqual([
+      [
+        'sold-more-than-once',
+        { count: 2, sales: sales.map((e) => ({ date: e.date, retailer: e.retailer })) },
+      ],
+      ['sold-by-unshipped-retailer', { retailer: "Bob's Phones, Ltd", shippedTo: ['Volt Retail'] }],
+    ]);
   });
 
   it('flags a unit never sold, and a serial no record knows', async () => {
     expect(codes(await server.app.services.fleet.historyOf('SN-NEVERSOLD-004'))).toEqual(['never-sold']);
     const unknown = await history(stranger.client, 'sn-nobody-999');
     expect(codes(unknown.body)).toEqual(['unknown-serial']);
+    expect(unknown.body.findings[0]?.params).toEqual({ serial: 'SN-NOBODY-999', shoeboxOnly: true });
     expect(unknown.body.events.map((e) => e.source)).toEqual(['shoebox']);
   });
 
@@ -306,6 +324,7 @@ describe.each(DIALECTS)('fleet records (%s)', (dialect) => {
     expect(theirs?.place).toBeNull();
     expect(mine?.byCurrentOwner).toBe(true);
     expect(theirs?.account).not.toBe(mine?.account);
+    expect(h.findings[0]?.params).toEqual({ accounts: 1, firstAt: theirs?.at, account: theirs?.account });
     const summary = await server.app.services.fleet.summaryOf('SN-SECOND-006', second.account.id);
     const theirLine = summary?.timeline.find((t) => t.detail.includes('another account'));
     expect(theirLine?.detail).toMatch(/^activated by another account \(sbx-[0-9a-f]{32}\), per Shoebox$/);

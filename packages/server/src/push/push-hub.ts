@@ -184,6 +184,12 @@ export function createPushHub(deps: PushHubDeps) {
       ws.on('close', () => clients.delete(client));
       ws.on('error', () => clients.delete(client));
       ws.on('message', (data: Buffer) => onClientMessage(client, data.toString('utf8')));
+      // A device waiting for approval must not even learn where the library's feed stands (reconnecting would
+      // otherwise tell it whether the library changed): its hello carries no cursor.
+      if (principal.device.status !== 'trusted') {
+        send(client, { type: 'hello', deviceId: principal.device.id, cursor: null });
+        return;
+      }
       void deps
         .head(principal.account.id)
         .then((cursor) => send(client, { type: 'hello', deviceId: principal.device.id, cursor }));

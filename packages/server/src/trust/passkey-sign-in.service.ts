@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import { iso, type Clock } from '../platform/clock.ts';
 import type { EnrolmentOutcomes } from './enrolment-outcomes.ts';
 import type { EnrolmentsStore } from './enrolments.store.ts';
+import { provesDevice } from '../devices/device-credential.ts';
 import { checkAssertion } from './passkey-ceremony.ts';
 import type { PasskeyFailures } from './passkey-failures.ts';
 import type { PasskeysStore } from './passkeys.store.ts';
@@ -74,7 +75,7 @@ export function createPasskeySignIn(deps: PasskeySignInDeps) {
     },
 
     async signIn(input: PasskeySignInRequest, ip: string | null, rp: RelyingParty): Promise<SignInResponse> {
-      const { credential, device } = PasskeySignInSchema.parse(input);
+      const { credential, device, deviceCredential } = PasskeySignInSchema.parse(input);
       const signed = challengeOf(credential);
       const row = await store.byCredentialId(db, credential.id);
       const handle = userHandleOf(credential);
@@ -82,7 +83,7 @@ export function createPasskeySignIn(deps: PasskeySignInDeps) {
       const account: AccountRow | undefined = owned ? await accounts.findById(db, row.account_id) : undefined;
       const known = account && (await devices.findByInstallation(db, account.id, device.installationId));
       // Checked before the passkey: a good passkey from a blocked source is refused all the same.
-      await failures.guard(account, ip, known?.status === 'trusted');
+      await failures.guard(account, ip, provesDevice(known, deviceCredential));
       const fail = async (reason: string, error: AppError): Promise<never> => {
         await failures.fail({ account, ip, deviceId: known ? known.id : null, reason });
         throw error;
@@ -102,12 +103,12 @@ export function createPasskeySignIn(deps: PasskeySignInDeps) {
       if (!(await store.recordUse(db, row.id, Number(row.counter), use)))
         return fail('passkey-replayed', refused());
       await failures.succeed(account);
-      const response = await deps.openSession(account, { device, ip }, ['passkey']);
+      const response = await deps.openSession(account, { device, ip, deviceCredential }, ['passkey']);
       if (response.device.status !== 'pending') return response;
       if (account.password_change_required_at !== null || !info.userVerified) return response;
       const e = await enrolments.waitingFor(db, response.device.id);
       if (!e) return response;
-      await outcomes.approve(e, {
+      const approved = await outcomes.approve(e, {
         factor: 'passkey',
         byDeviceId: null,
         ip,
@@ -117,7 +118,11 @@ export function createPasskeySignIn(deps: PasskeySignInDeps) {
           backedUp: info.credentialBackedUp,
         },
       });
-      return { ...response, device: { ...response.device, status: 'trusted', trustedAt: iso(clock.now()) } };
+      return {
+        ...response,
+        device: { ...response.device, status: 'trusted', trustedAt: iso(clock.now()) },
+        deviceCredential: approved.deviceCredential,
+      };
     },
   };
 }

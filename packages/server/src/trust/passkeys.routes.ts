@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  EnrolmentApproved,
   EnrolmentWays,
   FactorChange,
   PasskeyAdded,
@@ -30,7 +31,6 @@ const problems = {
 } as const;
 
 const body = <T extends z.ZodType>(schema: T) => ({ body: { ...json(schema), required: true } });
-const Approved = z.object({ state: z.literal('approved'), deviceId: z.string() });
 
 export function passkeysRoutes(
   services: {
@@ -141,7 +141,7 @@ export function passkeysRoutes(
         'A passkey that is not accepted counts towards the 5 wrong codes that end the attempt.',
       ),
       request: body(PasskeyAssertion),
-      responses: { 200: { description: 'Approved', ...json(Approved) }, ...problems },
+      responses: { 200: { description: 'Approved', ...json(EnrolmentApproved) }, ...problems },
     }),
     async (c) =>
       c.json(

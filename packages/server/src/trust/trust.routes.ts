@@ -1,5 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Device, EmailCodeSent, EnrolmentVerifyRequest, Place, RiskFlag } from '@shoebox/shared';
+import {
+  Device,
+  EmailCodeSent,
+  EnrolmentApproved,
+  EnrolmentVerifyRequest,
+  Place,
+  RiskFlag,
+} from '@shoebox/shared';
 import type { MiddlewareHandler } from 'hono';
 import { problem, security, json } from '../adapters/http/openapi-parts.ts';
 import { createRouter, principalOf, type AppEnv } from '../adapters/http/context.ts';
@@ -142,7 +149,7 @@ export function trustRoutes(
       responses: {
         200: {
           description: 'Approved',
-          ...json(z.object({ state: z.literal('approved'), deviceId: z.string() })),
+          ...json(EnrolmentApproved),
         },
         ...problems,
       },
@@ -163,7 +170,7 @@ export function trustRoutes(
       responses: {
         200: {
           description: 'Approved',
-          ...json(z.object({ state: z.literal('approved'), deviceId: z.string() })),
+          ...json(EnrolmentApproved),
         },
         ...problems,
       },

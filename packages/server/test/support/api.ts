@@ -14,6 +14,35 @@ export interface Reply<T = unknown> {
 
 export const PASSWORD = 'tremble-orchard-velvet-42';
 
+/**
+ * What a real client keeps beside its installation id: the device credential of its latest trust, sent again at
+ * sign-in. Test clients do the same for every installation, unless a request names `deviceCredential` itself
+ * (even as undefined: a client that lost it, or a thief who has only the installation id).
+ */
+const deviceCredentials = new Map<string, string>();
+/** Whose credential a session's approval brings: `<server> <installation id> <e-mail>`, by token. */
+const holderOfToken = new Map<string, string>();
+/** The account an installation signed in to last, by `<server> <installation id>` (passkey sign-in names none). */
+const lastAccount = new Map<string, string>();
+
+function isSignIn(path: string): boolean {
+  return path === '/api/auth/sign-in' || path === '/api/auth/passkey/sign-in';
+}
+
+/** The installation (server and id) a sign-in body names, and the e-mail it signs in to when it says. */
+function signInOf(
+  url: string,
+  body: unknown,
+): { installation: string; email: string | undefined } | undefined {
+  const { device, email } = (body ?? {}) as { device?: { installationId?: unknown }; email?: unknown };
+  if (typeof device?.installationId !== 'string') return undefined;
+  const installation = `${url} ${device.installationId}`;
+  return {
+    installation,
+    email: typeof email === 'string' ? email.trim().toLowerCase() : lastAccount.get(installation),
+  };
+}
+
 /** A minimal HTTP client for tests: every call goes through the real server over loopback. */
 export class TestClient {
   constructor(
@@ -37,6 +66,13 @@ export class TestClient {
     if (this.token) h['authorization'] = `Bearer ${this.token}`;
     if (this.forwardedFor) h['x-forwarded-for'] = this.forwardedFor;
     let payload: RequestInit['body'];
+    const signingIn = isSignIn(path) ? signInOf(this.url, body) : undefined;
+    const holder = signingIn?.email
+      ? `${signingIn.installation} ${signingIn.email}`
+      : this.token && holderOfToken.get(this.token);
+    const kept = holder && deviceCredentials.get(holder);
+    if (isSignIn(path) && kept && !Object.hasOwn(body as object, 'deviceCredential'))
+      body = { ...(body as object), deviceCredential: kept };
     if (body instanceof Uint8Array) {
       payload = body;
       h['content-type'] ??= 'application/octet-stream';
@@ -49,6 +85,19 @@ export class TestClient {
     const parsed: unknown = /^application\/(problem\+)?json/.test(type)
       ? await response.json()
       : Buffer.from(await response.arrayBuffer());
+    const given = parsed as {
+      token?: unknown;
+      deviceCredential?: unknown;
+      account?: { email?: unknown };
+    } | null;
+    let keeper = holder;
+    if (signingIn && response.ok && typeof given?.account?.email === 'string') {
+      keeper = `${signingIn.installation} ${given.account.email}`;
+      lastAccount.set(signingIn.installation, given.account.email);
+      if (typeof given.token === 'string') holderOfToken.set(given.token, keeper);
+    }
+    if (keeper && response.ok && typeof given?.deviceCredential === 'string')
+      deviceCredentials.set(keeper, given.deviceCredential);
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 

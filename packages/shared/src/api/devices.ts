@@ -51,12 +51,23 @@ export type Device = z.infer<typeof Device>;
 export const SessionClient = z.enum(['web', 'device']).meta({ id: 'SessionClient' });
 export type SessionClient = z.infer<typeof SessionClient>;
 
+/** The secret a device gets once when it becomes trusted; it proves the device when it signs in again. */
+export const DeviceCredential = z.string().min(1).max(200).meta({
+  id: 'DeviceCredential',
+  description:
+    'Secret given once to a device when it becomes trusted (and replaced at each trusted sign-in); keep it beside the installation id and never log it',
+});
+
 export const SignInRequest = z
   .object({
     email: Email,
     password: Password.or(z.string().min(1).max(1024)),
     device: DeviceDescription,
     client: SessionClient.optional(),
+    deviceCredential: DeviceCredential.optional().meta({
+      description:
+        'The credential this installation was given; without it a device the account trusted asks for approval again',
+    }),
   })
   .meta({ id: 'SignInRequest' });
 export type SignInRequest = z.infer<typeof SignInRequest>;
@@ -79,7 +90,15 @@ export const Session = z
 export type Session = z.infer<typeof Session>;
 
 export const SignInResponse = z
-  .object({ token: z.string(), account: Account, device: Device, session: Session })
+  .object({
+    token: z.string(),
+    account: Account,
+    device: Device,
+    session: Session,
+    deviceCredential: DeviceCredential.optional().meta({
+      description: 'Present when the device is trusted after this sign-in: the new credential to keep',
+    }),
+  })
   .meta({ id: 'SignInResponse' });
 export type SignInResponse = z.infer<typeof SignInResponse>;
 
@@ -87,3 +106,20 @@ export const WhoAmI = z.object({ account: Account, device: Device, session: Sess
 export type WhoAmI = z.infer<typeof WhoAmI>;
 
 export const DeviceList = z.object({ items: z.array(Device) }).meta({ id: 'DeviceList' });
+
+/** A pending device let in (code, second factor, passkey): its credential comes with it, once. */
+export const EnrolmentApproved = z
+  .object({
+    state: z.literal('approved'),
+    deviceId: z.string(),
+    deviceCredential: DeviceCredential.optional().meta({
+      description: 'The credential to keep; absent when the device was already trusted before this call',
+    }),
+  })
+  .meta({ id: 'EnrolmentApproved' });
+export type EnrolmentApproved = z.infer<typeof EnrolmentApproved>;
+
+export const DeviceCredentialIssued = z
+  .object({ deviceCredential: DeviceCredential })
+  .meta({ id: 'DeviceCredentialIssued' });
+export type DeviceCredentialIssued = z.infer<typeof DeviceCredentialIssued>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Place } from './common.ts';
 import { DeviceStatus } from './devices.ts';
+import { AnomalyCode, ExplainFindingCode, FindingParams, FleetSummaryCode } from './findings.ts';
 
 /**
  * The audit entry a claim rests on. A client fetches its inclusion proof (`/api/audit/proofs/inclusion` or
@@ -104,6 +105,8 @@ export const PhotoProvenance = z
     deliveries: z.array(EvidenceDelivery),
     /** What does not add up (no log entry, another account's device, ...): empty for a sound photo. */
     anomalies: z.array(z.string()),
+    /** The code of each of `anomalies`, at the same index. */
+    anomalyCodes: z.array(AnomalyCode),
     /** Every citation is below this log size. */
     logSize: z.number().int(),
   })
@@ -122,6 +125,8 @@ export const ExplainPhoto = z
     deliveryCite: AuditCitation.nullable(),
     /** Only on anomalies: why. */
     reasons: z.array(z.string()).optional(),
+    /** The code of each of `reasons`, at the same index. */
+    reasonCodes: z.array(AnomalyCode).optional(),
   })
   .meta({ id: 'ExplainPhoto' });
 export type ExplainPhoto = z.infer<typeof ExplainPhoto>;
@@ -152,6 +157,9 @@ export type ExplainGroup = z.infer<typeof ExplainGroup>;
 export const ExplainFinding = z
   .object({
     severity: z.enum(['anomaly', 'warning', 'info']),
+    code: ExplainFindingCode,
+    params: FindingParams,
+    /** English, for the CLI and API users; clients say `code` with `params` in their reader's language. */
     text: z.string(),
     cites: z.array(AuditCitation),
   })
@@ -163,7 +171,9 @@ export const FleetSummary = z
   .object({
     serial: z.string(),
     timeline: z.array(z.object({ at: z.string(), kind: z.string(), detail: z.string() })),
-    findings: z.array(z.object({ severity: z.string(), text: z.string() })),
+    findings: z.array(
+      z.object({ severity: z.string(), code: FleetSummaryCode, params: FindingParams, text: z.string() }),
+    ),
   })
   .meta({ id: 'FleetSummary' });
 export type FleetSummary = z.infer<typeof FleetSummary>;

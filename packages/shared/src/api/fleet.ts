@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AccountRole } from './accounts.ts';
 import { Place } from './common.ts';
 import { DeviceStatus } from './devices.ts';
+import { FindingParams, FleetFindingCode } from './findings.ts';
 
 /** Which outside records a CSV file holds: manufacturer shipments, retailer sales, or earlier activations. */
 export const FleetImportKind = z.enum(['shipments', 'sales', 'activations']);
@@ -72,20 +73,12 @@ export const FleetEvent = z
   .meta({ id: 'FleetEvent' });
 export type FleetEvent = z.infer<typeof FleetEvent>;
 
-export const FleetFindingCode = z.enum([
-  'unknown-serial',
-  'never-sold',
-  'sold-more-than-once',
-  'sold-by-unshipped-retailer',
-  'activated-before-sale',
-  'activated-by-another-account',
-]);
-export type FleetFindingCode = z.infer<typeof FleetFindingCode>;
-
 export const FleetFinding = z
   .object({
     code: FleetFindingCode,
+    /** English, for the CLI and API users; clients say `code` with `params` in their reader's language. */
     message: z.string(),
+    params: FindingParams,
     /** Ids of the timeline events the finding rests on. */
     events: z.array(z.string()),
   })

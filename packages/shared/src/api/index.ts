@@ -7,6 +7,7 @@ export * from './timeline.ts';
 export * from './albums.ts';
 export * from './sync.ts';
 export * from './sync-originals.ts';
+export * from './findings.ts';
 export * from './evidence.ts';
 export * from './security.ts';
 export * from './passkeys.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeviceDescription } from './devices.ts';
+import { DeviceCredential, DeviceDescription } from './devices.ts';
 
 /** WebAuthn options as `navigator.credentials.create/get` want them (JSON form, base64url buffers). */
 export const WebAuthnOptions = z.record(z.string(), z.unknown()).meta({
@@ -65,7 +65,11 @@ export type PasskeyAssertion = z.input<typeof PasskeyAssertion>;
 
 /** Passkey sign-in: no e-mail, no password; the device describes itself as in a password sign-in. */
 export const PasskeySignInRequest = z
-  .object({ credential: WebAuthnCredential, device: DeviceDescription })
+  .object({
+    credential: WebAuthnCredential,
+    device: DeviceDescription,
+    deviceCredential: DeviceCredential.optional(),
+  })
   .meta({ id: 'PasskeySignInRequest' });
 export type PasskeySignInRequest = z.input<typeof PasskeySignInRequest>;
 

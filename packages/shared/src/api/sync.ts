@@ -78,7 +78,8 @@ export type PhotoDelivery = z.infer<typeof PhotoDelivery>;
 
 /** Messages on the live socket, server to device. */
 export type PushMessage =
-  | { type: 'hello'; deviceId: string; cursor: string }
+  /** cursor is null for a device that waits for approval: it may not learn where the feed stands. */
+  | { type: 'hello'; deviceId: string; cursor: string | null }
   /**
    * The feed moved. When the move is a new upload, `photo` is that photo as the feed will carry it, so a device
    * may fetch it at once, before reading the page (which stays the source of truth).

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../components/Dialogs.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { CreateAccountSection, SignupPolicySection } from './AccountForms.tsx';
 import { InvitesSection } from './InvitesSection.tsx';
+import { AdminTable } from './AdminTable.tsx';
 import { DeleteAccountDialog } from './DeleteAccountDialog.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
@@ -56,6 +57,50 @@ export function AccountsPanel() {
       return t(disable ? 'admin.accounts.disabled' : 'admin.accounts.enabled', { email: account.email });
     });
 
+  const roleCell = (a: Account) =>
+    a.role === 'admin' ? (
+      t('admin.role.admin')
+    ) : (
+      <select
+        aria-label={t('admin.accounts.roleFor', { email: a.email })}
+        value={a.role}
+        onChange={(e) => setRole(a, e.target.value === 'support' ? 'support' : 'user')}
+      >
+        <option value="user">{t('admin.role.user')}</option>
+        <option value="support">{t('admin.role.support')}</option>
+      </select>
+    );
+  const statusCell = (a: Account) => (
+    <>
+      {a.disabledAt ? t('admin.accounts.disabledSince', { time: fmt.dateTime(a.disabledAt) }) : null}
+      {a.disabledAt ? ' ' : null}
+      {a.id === me ? (
+        t('admin.accounts.you')
+      ) : (
+        <>
+          <button
+            type="button"
+            className="button"
+            aria-label={t(a.disabledAt ? 'admin.accounts.enableFor' : 'admin.accounts.disableFor', {
+              email: a.email,
+            })}
+            onClick={() => (a.disabledAt ? void setDisabled(a, false) : setDisabling(a))}
+          >
+            {t(a.disabledAt ? 'admin.accounts.enable' : 'admin.accounts.disable')}
+          </button>{' '}
+          <button
+            type="button"
+            className="button button--danger"
+            aria-label={t('admin.accounts.deleteFor', { email: a.email })}
+            onClick={() => setDeleting(a)}
+          >
+            {t('admin.accounts.delete')}
+          </button>
+        </>
+      )}
+    </>
+  );
+
   return (
     <>
       <SignupPolicySection run={run} />
@@ -71,78 +116,19 @@ export function AccountsPanel() {
         ) : null}
         {accounts === null && !error ? <Spinner label={t('app.loading')} /> : null}
         {accounts ? (
-          <div className="table-scroll">
-            <table className="admin-table" data-testid="accounts">
-              <thead>
-                <tr>
-                  <th>{t('auth.email')}</th>
-                  <th className="hide-narrow">{t('auth.displayName')}</th>
-                  <th>{t('admin.accounts.role')}</th>
-                  <th className="hide-narrow">{t('admin.accounts.created')}</th>
-                  <th>{t('admin.accounts.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {accounts.map((a) => (
-                  <tr key={a.id} data-email={a.email}>
-                    <td>{a.email}</td>
-                    <td className="hide-narrow">{a.displayName}</td>
-                    <td>
-                      {a.role === 'admin' ? (
-                        t('admin.role.admin')
-                      ) : (
-                        <select
-                          aria-label={t('admin.accounts.roleFor', { email: a.email })}
-                          value={a.role}
-                          onChange={(e) => setRole(a, e.target.value === 'support' ? 'support' : 'user')}
-                        >
-                          <option value="user">{t('admin.role.user')}</option>
-                          <option value="support">{t('admin.role.support')}</option>
-                        </select>
-                      )}
-                    </td>
-                    <td className="hide-narrow">{fmt.date(a.createdAt)}</td>
-                    <td data-testid="account-status">
-                      {a.disabledAt
-                        ? t('admin.accounts.disabledSince', { time: fmt.dateTime(a.disabledAt) })
-                        : null}
-                      {a.disabledAt ? ' ' : null}
-                      {a.id === me ? (
-                        t('admin.accounts.you')
-                      ) : (
-                        <button
-                          type="button"
-                          className="button"
-                          aria-label={t(
-                            a.disabledAt ? 'admin.accounts.enableFor' : 'admin.accounts.disableFor',
-                            {
-                              email: a.email,
-                            },
-                          )}
-                          onClick={() => (a.disabledAt ? void setDisabled(a, false) : setDisabling(a))}
-                        >
-                          {t(a.disabledAt ? 'admin.accounts.enable' : 'admin.accounts.disable')}
-                        </button>
-                      )}
-                      {a.id === me ? null : (
-                        <>
-                          {' '}
-                          <button
-                            type="button"
-                            className="button button--danger"
-                            aria-label={t('admin.accounts.deleteFor', { email: a.email })}
-                            onClick={() => setDeleting(a)}
-                          >
-                            {t('admin.accounts.delete')}
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable
+            testId="accounts"
+            rows={accounts}
+            rowKey={(a) => a.id}
+            rowData={(a) => ({ 'data-email': a.email })}
+            columns={[
+              { header: t('auth.email'), cell: (a) => a.email },
+              { header: t('auth.displayName'), wide: true, cell: (a) => a.displayName },
+              { header: t('admin.accounts.role'), cell: roleCell },
+              { header: t('admin.accounts.created'), wide: true, cell: (a) => fmt.date(a.createdAt) },
+              { header: t('admin.accounts.status'), cellTestId: 'account-status', cell: statusCell },
+            ]}
+          />
         ) : null}
       </section>
       {disabling ? (

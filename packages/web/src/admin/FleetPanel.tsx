@@ -3,6 +3,7 @@ import { api, call, type Schemas } from '../api/client.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { HistoryView } from './HistoryView.tsx';
 import { ImportsList } from './ImportsList.tsx';
+import { StaffLookForm } from './StaffLookForm.tsx';
 
 type Kind = 'shipments' | 'sales' | 'activations';
 const KINDS: Kind[] = ['shipments', 'sales', 'activations'];
@@ -138,25 +139,18 @@ function LookupSection() {
   return (
     <section className="card security__section" aria-labelledby="fleet-lookup">
       <h2 id="fleet-lookup">{t('fleet.lookup.title')}</h2>
-      <form className="admin-row" onSubmit={(e) => void submit(e)}>
+      <StaffLookForm
+        reason={why}
+        onReasonChange={setWhy}
+        submitLabel={t('fleet.lookup.submit')}
+        onSubmit={(e) => void submit(e)}
+        error={error}
+      >
         <label className="field">
           <span>{t('fleet.lookup.serial')}</span>
           <input value={serial} maxLength={100} onChange={(e) => setSerial(e.target.value)} required />
         </label>
-        <label className="field">
-          <span>{t('support.reason')}</span>
-          <input value={why} maxLength={500} onChange={(e) => setWhy(e.target.value)} required />
-        </label>
-        <button type="submit" className="button button--primary">
-          {t('fleet.lookup.submit')}
-        </button>
-      </form>
-      <p className="field__hint">{t('support.recordedHint')}</p>
-      {error ? (
-        <p className="form__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      </StaffLookForm>
       {history ? <HistoryView history={history} /> : null}
     </section>
   );

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Run } from './AccountForms.tsx';
+import { AdminTable } from './AdminTable.tsx';
 
 /** Invites not yet used, each revocable; `tick` changes whenever the panel did something (e.g. a new invite). */
 export function InvitesSection({ run, tick }: { run: Run; tick: number }) {
@@ -22,37 +23,33 @@ export function InvitesSection({ run, tick }: { run: Run; tick: number }) {
       <h2 id="admin-invites">{t('admin.invites.title')}</h2>
       {invites && invites.length === 0 ? <p>{t('admin.invites.none')}</p> : null}
       {invites && invites.length > 0 ? (
-        <div className="table-scroll">
-          <table className="admin-table" data-testid="invites">
-            <thead>
-              <tr>
-                <th>{t('auth.email')}</th>
-                <th>{t('admin.invites.expires')}</th>
-                <th>
-                  <span className="visually-hidden">{t('admin.invites.revoke')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invites.map((i) => (
-                <tr key={i.id} data-email={i.email}>
-                  <td>{i.email}</td>
-                  <td>{i.expired ? t('admin.invites.expired') : fmt.dateTime(i.expiresAt)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button"
-                      aria-label={t('admin.invites.revokeFor', { email: i.email })}
-                      onClick={() => revoke(i)}
-                    >
-                      {t('admin.invites.revoke')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          testId="invites"
+          rows={invites}
+          rowKey={(i) => i.id}
+          rowData={(i) => ({ 'data-email': i.email })}
+          columns={[
+            { header: t('auth.email'), cell: (i) => i.email },
+            {
+              header: t('admin.invites.expires'),
+              cell: (i) => (i.expired ? t('admin.invites.expired') : fmt.dateTime(i.expiresAt)),
+            },
+            {
+              header: t('admin.invites.revoke'),
+              hiddenHeader: true,
+              cell: (i) => (
+                <button
+                  type="button"
+                  className="button"
+                  aria-label={t('admin.invites.revokeFor', { email: i.email })}
+                  onClick={() => revoke(i)}
+                >
+                  {t('admin.invites.revoke')}
+                </button>
+              ),
+            },
+          ]}
+        />
       ) : null}
     </section>
   );

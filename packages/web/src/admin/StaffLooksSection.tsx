@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { AdminTable } from './AdminTable.tsx';
 
 type Look = Schemas['StaffLook'];
 
@@ -25,32 +26,21 @@ export function StaffLooksSection({ tick }: { tick: number }) {
       <p>{t('staffLooks.body')}</p>
       {looks && looks.length === 0 ? <p>{t('staffLooks.none')}</p> : null}
       {looks && looks.length > 0 ? (
-        <div className="table-scroll">
-          <table className="admin-table" data-testid="staff-looks">
-            <thead>
-              <tr>
-                <th>{t('staffLooks.when')}</th>
-                <th>{t('staffLooks.who')}</th>
-                <th>{t('staffLooks.account')}</th>
-                <th className="hide-narrow">{t('staffLooks.what')}</th>
-                <th>{t('staffLooks.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {looks.map((l) => (
-                <tr key={l.seq}>
-                  <td>{fmt.dateTime(l.at)}</td>
-                  <td>{l.staff.email ?? l.staff.id}</td>
-                  <td>{l.account ? (l.account.email ?? l.account.id) : t('staffLooks.noAccount')}</td>
-                  <td className="hide-narrow">
-                    <code>{l.scope}</code>
-                  </td>
-                  <td>{l.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          testId="staff-looks"
+          rows={looks}
+          rowKey={(l) => l.seq}
+          columns={[
+            { header: t('staffLooks.when'), cell: (l) => fmt.dateTime(l.at) },
+            { header: t('staffLooks.who'), cell: (l) => l.staff.email ?? l.staff.id },
+            {
+              header: t('staffLooks.account'),
+              cell: (l) => (l.account ? (l.account.email ?? l.account.id) : t('staffLooks.noAccount')),
+            },
+            { header: t('staffLooks.what'), wide: true, cell: (l) => <code>{l.scope}</code> },
+            { header: t('staffLooks.reason'), cell: (l) => l.reason },
+          ]}
+        />
       ) : null}
       {next !== null ? (
         <button type="button" className="button" onClick={() => load(next)}>

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { HistoryView } from './HistoryView.tsx';
+import { StaffLookForm } from './StaffLookForm.tsx';
 import { StaffLooksSection } from './StaffLooksSection.tsx';
 
 type Histories = Schemas['AccountDeviceHistories'];
@@ -66,7 +67,13 @@ export function SupportPanel({ canList }: { canList: boolean }) {
       <section className="card security__section" aria-labelledby="support-title">
         <h2 id="support-title">{t('support.title')}</h2>
         <p>{t('support.body')}</p>
-        <form className="admin-row" onSubmit={(e) => void submit(e)}>
+        <StaffLookForm
+          reason={why}
+          onReasonChange={setWhy}
+          submitLabel={t('support.submit')}
+          onSubmit={(e) => void submit(e)}
+          error={error}
+        >
           <label className="field">
             <span>{canList ? t('support.account') : t('support.byEmail')}</span>
             {canList ? (
@@ -88,20 +95,7 @@ export function SupportPanel({ canList }: { canList: boolean }) {
               />
             )}
           </label>
-          <label className="field">
-            <span>{t('support.reason')}</span>
-            <input value={why} maxLength={500} onChange={(e) => setWhy(e.target.value)} required />
-          </label>
-          <button type="submit" className="button button--primary">
-            {t('support.submit')}
-          </button>
-        </form>
-        <p className="field__hint">{t('support.recordedHint')}</p>
-        {error ? (
-          <p className="form__error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        </StaffLookForm>
         {look ? (
           <div data-testid="support-result">
             <p className="notice" role="status">

@@ -1281,7 +1281,7 @@ export interface paths {
     put?: never;
     /**
      * Sign in on a device
-     * @description Returns a session token bound to the device. The first device of an account is trusted; any other device is `pending` and can do nothing until a trusted device or a second factor lets it in.
+     * @description Returns a session token bound to the device. The first device of an account is trusted; any other device is `pending` and can do nothing until a trusted device or a second factor lets it in. A device the account trusts signs in as trusted only with its `deviceCredential`, and gets a new one each time.
      */
     post: {
       parameters: {
@@ -1693,6 +1693,90 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/devices/me/credential': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * This trusted device's credential, when it has none yet
+     * @description For devices trusted before device credentials existed: call while the session works, keep the credential beside the installation id, and send it at sign-in (`deviceCredential`) to be trusted again without approval. Once per device (`409` after); signing in as trusted replaces it.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Issued */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DeviceCredentialIssued'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such device */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Already holds one */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -4241,11 +4325,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              /** @enum {string} */
-              state: 'approved';
-              deviceId: string;
-            };
+            'application/json': components['schemas']['EnrolmentApproved'];
           };
         };
         /** @description Invalid request */
@@ -4333,11 +4413,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              /** @enum {string} */
-              state: 'approved';
-              deviceId: string;
-            };
+            'application/json': components['schemas']['EnrolmentApproved'];
           };
         };
         /** @description Invalid request */
@@ -5850,11 +5926,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              /** @enum {string} */
-              state: 'approved';
-              deviceId: string;
-            };
+            'application/json': components['schemas']['EnrolmentApproved'];
           };
         };
         /** @description Invalid request */
@@ -6598,7 +6670,7 @@ export interface paths {
     put?: never;
     /**
      * Re-derive the whole audit log now, as the daily housekeeping.audit-verify job does (admin)
-     * @description Start-up only re-derives entries appended since the last full verification; this catches rows rewritten below it. On failure the server stops signing checkpoints and /healthz reports the problem. A run already in progress is joined.
+     * @description Start-up only re-derives entries appended since the last full verification; this catches rows rewritten below it. On failure every instance stops signing checkpoints and its /healthz reports the problem. A passing run clears a signing halt that was in place when it began (an audit.halt-cleared entry on the admin’s log), and signing resumes. A run already in progress is joined.
      */
     post: {
       parameters: {
@@ -7527,6 +7599,8 @@ export interface components {
       account: components['schemas']['Account'];
       device: components['schemas']['Device'];
       session: components['schemas']['Session'];
+      /** @description Present when the device is trusted after this sign-in: the new credential to keep */
+      deviceCredential?: string;
     };
     Device: {
       id: string;
@@ -7577,6 +7651,8 @@ export interface components {
       password: string;
       device: components['schemas']['DeviceDescription'];
       client?: components['schemas']['SessionClient'];
+      /** @description The credential this installation was given; without it a device the account trusted asks for approval again */
+      deviceCredential?: string;
     };
     DeviceDescription: {
       installationId: string;
@@ -7594,6 +7670,11 @@ export interface components {
     DeviceList: {
       items: components['schemas']['Device'][];
     };
+    DeviceCredentialIssued: {
+      deviceCredential: components['schemas']['DeviceCredential'];
+    };
+    /** @description Secret given once to a device when it becomes trusted (and replaced at each trusted sign-in); keep it beside the installation id and never log it */
+    DeviceCredential: string;
     /** @description `created` is false when the account already had this file. */
     UploadResult: {
       photo: components['schemas']['Photo'];
@@ -7803,6 +7884,13 @@ export interface components {
       expiresAt: string;
       codeIssued: boolean;
     };
+    EnrolmentApproved: {
+      /** @enum {string} */
+      state: 'approved';
+      deviceId: string;
+      /** @description The credential to keep; absent when the device was already trusted before this call */
+      deviceCredential?: string;
+    };
     EnrolmentVerifyRequest: {
       /** @enum {string} */
       method: 'totp' | 'recovery-code' | 'email-code';
@@ -7988,6 +8076,7 @@ export interface components {
     PasskeySignInRequest: {
       credential: components['schemas']['WebAuthnCredential'];
       device: components['schemas']['DeviceDescription'];
+      deviceCredential?: components['schemas']['DeviceCredential'];
     };
     AuditCheckpoint: {
       origin: string;
@@ -8084,6 +8173,13 @@ export interface components {
       durationMs: number;
       /** @description Longest stretch the pass held the event loop between two pages */
       longestBlockMs: number;
+      /** @description The signing halt this passing run cleared (recorded on the log as audit.halt-cleared) */
+      cleared?: {
+        id: number;
+        reason: string;
+      };
+      /** @description Why checkpoint signing is still halted on every instance, if it is */
+      halted?: string;
     };
     FleetImportResult: {
       id: string;
@@ -8139,7 +8235,20 @@ export interface components {
         | 'activated-before-sale'
         | 'activated-by-another-account';
       message: string;
+      params: components['schemas']['FindingParams'];
       events: string[];
+    };
+    FindingParams: {
+      [key: string]:
+        | string
+        | number
+        | boolean
+        | null
+        | components['schemas']['Place']
+        | string[]
+        | {
+            [key: string]: string | number | boolean | null | components['schemas']['Place'];
+          }[];
     };
     AccountDeviceHistories: {
       accountId: string;
@@ -8203,6 +8312,18 @@ export interface components {
       sharedIn: components['schemas']['SharedIn'];
       deliveries: components['schemas']['EvidenceDelivery'][];
       anomalies: string[];
+      anomalyCodes: (
+        | 'no-upload-entry'
+        | 'content-differs'
+        | 'upload-names-other-device'
+        | 'upload-names-other-session'
+        | 'device-missing'
+        | 'foreign-device'
+        | 'no-sign-in'
+        | 'never-approved'
+        | 'not-shared'
+        | 'not-in-feed'
+      )[];
       logSize: number;
     };
     EvidenceDevice: {
@@ -8302,10 +8423,30 @@ export interface components {
       deliveredAt: string | null;
       deliveryCite: components['schemas']['AuditCitation'] & (Record<string, never> | null);
       reasons?: string[];
+      reasonCodes?: (
+        | 'no-upload-entry'
+        | 'content-differs'
+        | 'upload-names-other-device'
+        | 'upload-names-other-session'
+        | 'device-missing'
+        | 'foreign-device'
+        | 'no-sign-in'
+        | 'never-approved'
+        | 'not-shared'
+        | 'not-in-feed'
+      )[];
     };
     ExplainFinding: {
       /** @enum {string} */
       severity: 'anomaly' | 'warning' | 'info';
+      /** @enum {string} */
+      code:
+        | 'photo-anomaly'
+        | 'this-device-uploads'
+        | 'other-device-uploads'
+        | 'shared-in'
+        | 'unmatched-elsewhere';
+      params: components['schemas']['FindingParams'];
       text: string;
       cites: components['schemas']['AuditCitation'][];
     };
@@ -8318,6 +8459,19 @@ export interface components {
       }[];
       findings: {
         severity: string;
+        /** @enum {string} */
+        code:
+          | 'unknown-serial'
+          | 'never-sold'
+          | 'sold-more-than-once'
+          | 'sold-by-unshipped-retailer'
+          | 'activated-before-sale'
+          | 'activated-by-another-account'
+          | 'passed-activated-before-sale'
+          | 'passed-activated-by-another-account'
+          | 'passed-sold-more-than-once'
+          | 'passed-sold-by-unshipped-retailer';
+        params: components['schemas']['FindingParams'];
         text: string;
       }[];
     } | null;

@@ -19,6 +19,7 @@ const TrashPage = lazy(() => import('../trash/TrashPage.tsx'));
 const DevicesPage = lazy(() => import('../devices/DevicesPage.tsx'));
 const SecurityPage = lazy(() => import('../security/SecurityPage.tsx'));
 const AdminPage = lazy(() => import('../admin/AdminPage.tsx'));
+const ExplainPage = lazy(() => import('../evidence/ExplainPage.tsx'));
 
 function NotFound() {
   const { t } = useI18n();
@@ -49,6 +50,10 @@ function Page({ route }: { route: Route }) {
       return <SecurityPage />;
     case 'admin':
       return <AdminPage tab={route.tab} />;
+    case 'device-explain':
+      return <ExplainPage kind="device" id={route.id} />;
+    case 'photo-explain':
+      return <ExplainPage kind="photo" id={route.id} />;
     case 'not-found':
       return <NotFound />;
   }
@@ -62,6 +67,7 @@ const TITLES: Record<
   | 'nav.devices'
   | 'nav.security'
   | 'nav.admin'
+  | 'explain.page.title'
   | 'common.notFound.title'
 > = {
   timeline: 'nav.photos',
@@ -71,6 +77,8 @@ const TITLES: Record<
   devices: 'nav.devices',
   security: 'nav.security',
   admin: 'nav.admin',
+  'device-explain': 'explain.page.title',
+  'photo-explain': 'explain.page.title',
   'not-found': 'common.notFound.title',
 };
 

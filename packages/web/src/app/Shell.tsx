@@ -3,6 +3,7 @@ import { Icon, type IconName } from '../components/Icon.tsx';
 import { ApprovalBanner } from '../devices/ApprovalBanner.tsx';
 import { EnrolmentRequestsProvider } from '../devices/requests.tsx';
 import { LiveUpdates } from '../session/live.tsx';
+import { WitnessBanner } from '../session/witness.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { LOCALES, isLocale, type PlainKey } from '../i18n/translate.ts';
 import { useMe, useSession } from '../session/session.tsx';
@@ -10,10 +11,10 @@ import { useUploads } from '../upload/Uploads.tsx';
 import { Link, useLocation, type Route } from './router.tsx';
 
 const NAV: { href: string; label: PlainKey; icon: IconName; matches: Route['name'][]; staff?: boolean }[] = [
-  { href: '/', label: 'nav.photos', icon: 'photos', matches: ['timeline'] },
+  { href: '/', label: 'nav.photos', icon: 'photos', matches: ['timeline', 'photo-explain'] },
   { href: '/albums', label: 'nav.albums', icon: 'albums', matches: ['albums', 'album'] },
   { href: '/trash', label: 'nav.trash', icon: 'trash', matches: ['trash'] },
-  { href: '/devices', label: 'nav.devices', icon: 'devices', matches: ['devices'] },
+  { href: '/devices', label: 'nav.devices', icon: 'devices', matches: ['devices', 'device-explain'] },
   { href: '/security', label: 'nav.security', icon: 'shield', matches: ['security'] },
   // Only admins and support staff see the admin pages (the server refuses everyone else anyway).
   { href: '/admin', label: 'nav.admin', icon: 'settings', matches: ['admin'], staff: true },
@@ -156,6 +157,7 @@ function Frame({ children }: { children: ReactNode }) {
         </div>
       </header>
       {route.name !== 'devices' ? <ApprovalBanner /> : null}
+      <WitnessBanner />
       <LiveUpdates />
       <main id="main" className="main" tabIndex={-1}>
         {children}

@@ -9,6 +9,8 @@ export type Route =
   | { name: 'devices' }
   | { name: 'security' }
   | { name: 'admin'; tab: AdminTab }
+  | { name: 'device-explain'; id: string }
+  | { name: 'photo-explain'; id: string }
   | { name: 'not-found' };
 
 export type AdminTab = 'accounts' | 'fleet' | 'support';
@@ -17,6 +19,11 @@ const ADMIN_TABS: readonly string[] = ['accounts', 'fleet', 'support'];
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [first, second, ...rest] = parts;
+  // The explain reports: /devices/:id/explain and /photos/:id/explain.
+  if (second !== undefined && rest.length === 1 && rest[0] === 'explain') {
+    if (first === 'devices') return { name: 'device-explain', id: second };
+    if (first === 'photos') return { name: 'photo-explain', id: second };
+  }
   if (rest.length > 0) return { name: 'not-found' };
   if (first === undefined) return { name: 'timeline' };
   if (first === 'albums') return second === undefined ? { name: 'albums' } : { name: 'album', id: second };

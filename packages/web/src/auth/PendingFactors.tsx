@@ -35,7 +35,8 @@ export function PasskeyApproval({
   onDone,
   onError,
 }: {
-  onDone: () => Promise<unknown>;
+  /** Gets the approval, whose device credential the browser keeps. */
+  onDone: (approved: { deviceCredential?: string }) => Promise<unknown>;
   onError: (message: string) => void;
 }) {
   const { t } = useI18n();
@@ -45,8 +46,7 @@ export function PasskeyApproval({
     try {
       const options = await call(api.POST('/auth/enrolment/passkey/options'));
       const credential = await getPasskey(options);
-      await call(api.POST('/auth/enrolment/passkey', { body: { credential } }));
-      await onDone();
+      await onDone(await call(api.POST('/auth/enrolment/passkey', { body: { credential } })));
     } catch (err) {
       onError(err instanceof Error ? err.message : String(err));
     } finally {

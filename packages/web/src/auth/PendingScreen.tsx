@@ -3,6 +3,7 @@ import { api, call, type EnrolmentRequest, type WhoAmI } from '../api/client.tsx
 import { Icon } from '../components/Icon.tsx';
 import { usePlaceName } from '../components/usePlaceName.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { deviceCredentials } from '../session/device-credential.ts';
 import { useSession } from '../session/session.tsx';
 import { AuthFrame } from './AuthScreen.tsx';
 import { EmailCodeRequest, PasskeyApproval, useMethods, type Method } from './PendingFactors.tsx';
@@ -48,9 +49,13 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
     setChecking(true);
     try {
       const value = method === 'recovery-code' ? code.trim() : code.replace(/\s+/g, '');
-      if (method === 'device') await call(api.POST('/auth/enrolment/complete', { body: { code: value } }));
-      else if (method !== 'passkey')
-        await call(api.POST('/auth/enrolment/verify', { body: { method, code: value } }));
+      const approved =
+        method === 'device'
+          ? await call(api.POST('/auth/enrolment/complete', { body: { code: value } }))
+          : method !== 'passkey'
+            ? await call(api.POST('/auth/enrolment/verify', { body: { method, code: value } }))
+            : null;
+      deviceCredentials.keep(me.account.email, approved?.deviceCredential);
       await refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -135,7 +140,15 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
               ))}
             </select>
           </label>
-          {method === 'passkey' ? <PasskeyApproval onDone={refresh} onError={setError} /> : null}
+          {method === 'passkey' ? (
+            <PasskeyApproval
+              onDone={(approved) => {
+                deviceCredentials.keep(me.account.email, approved.deviceCredential);
+                return refresh();
+              }}
+              onError={setError}
+            />
+          ) : null}
           {method === 'email-code' ? <EmailCodeRequest onError={setError} /> : null}
           {method === 'passkey' ? null : (
             <>

@@ -1,6 +1,69 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Dialog } from './Dialog.tsx';
+
+const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * A dialog that does one thing: Cancel, and a submit button that is disabled while the action runs (and until
+ * `canSubmit`); if the action fails, the reason shows as an alert and the dialog stays open to try again.
+ */
+export function ActionDialog(props: {
+  title: string;
+  tone?: 'default' | 'danger';
+  submitLabel: string;
+  canSubmit?: boolean;
+  /** Runs on submit; the caller closes the dialog when it succeeds. */
+  onSubmit: () => Promise<void>;
+  onClose: () => void;
+  /** The failure in words; by default the error's own message. */
+  describeError?: (err: unknown) => string;
+  children?: ReactNode;
+}) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ready = props.canSubmit !== false;
+  const submit = () => {
+    if (!ready) return;
+    setBusy(true);
+    setError(null);
+    props.onSubmit().catch((err: unknown) => {
+      setBusy(false);
+      setError((props.describeError ?? reasonOf)(err));
+    });
+  };
+  const danger = props.tone === 'danger';
+  return (
+    <Dialog
+      title={props.title}
+      tone={props.tone}
+      onClose={props.onClose}
+      onSubmit={submit}
+      actions={
+        <>
+          <button type="button" className="button" onClick={props.onClose}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="submit"
+            className={danger ? 'button button--danger-solid' : 'button button--primary'}
+            disabled={busy || !ready}
+          >
+            {props.submitLabel}
+          </button>
+        </>
+      }
+    >
+      {props.children}
+      {error ? (
+        <p className="form__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}
 
 /** Asks before something that cannot be undone; shows the server's reason if it then fails. */
 export function ConfirmDialog(props: {
@@ -10,40 +73,16 @@ export function ConfirmDialog(props: {
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) {
-  const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = () => {
-    setBusy(true);
-    props.onConfirm().catch((err: unknown) => {
-      setBusy(false);
-      setError(err instanceof Error ? err.message : String(err));
-    });
-  };
   return (
-    <Dialog
+    <ActionDialog
       title={props.title}
       tone="danger"
+      submitLabel={props.confirmLabel}
+      onSubmit={props.onConfirm}
       onClose={props.onClose}
-      onSubmit={confirm}
-      actions={
-        <>
-          <button type="button" className="button" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button--danger-solid" disabled={busy}>
-            {props.confirmLabel}
-          </button>
-        </>
-      }
     >
       <p>{props.body}</p>
-      {error ? (
-        <p className="form__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </Dialog>
+    </ActionDialog>
   );
 }
 
@@ -56,44 +95,20 @@ export function NameDialog(props: {
   onSubmit: (name: string) => Promise<void>;
   onClose: () => void;
 }) {
-  const { t } = useI18n();
   const id = useId();
   const [name, setName] = useState(props.initial ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = () => {
-    if (!name.trim()) return;
-    setBusy(true);
-    props.onSubmit(name.trim()).catch((err: unknown) => {
-      setBusy(false);
-      setError(err instanceof Error ? err.message : String(err));
-    });
-  };
   return (
-    <Dialog
+    <ActionDialog
       title={props.title}
+      submitLabel={props.submitLabel}
+      canSubmit={name.trim() !== ''}
+      onSubmit={() => props.onSubmit(name.trim())}
       onClose={props.onClose}
-      onSubmit={submit}
-      actions={
-        <>
-          <button type="button" className="button" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy || !name.trim()}>
-            {props.submitLabel}
-          </button>
-        </>
-      }
     >
       <div className="field">
         <label htmlFor={id}>{props.label}</label>
         <input id={id} value={name} maxLength={200} autoFocus onChange={(e) => setName(e.target.value)} />
       </div>
-      {error ? (
-        <p className="form__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </Dialog>
+    </ActionDialog>
   );
 }

@@ -7,6 +7,8 @@ import { Spinner } from '../components/Spinner.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
 import { verifyAudit, type AuditVerdict } from './audit-verify.tsx';
+import { AuditExportButton } from './AuditExportButton.tsx';
+import { LinkedEntry, useLinkedEntry } from './LinkedEntry.tsx';
 import { RiskFlags } from './RiskFlags.tsx';
 import { SignInMap } from './SignInMap.tsx';
 import { ACTIVITY_KINDS } from '@shoebox/shared/api/activity-kinds';
@@ -49,6 +51,7 @@ export function ActivityLog() {
   const [disowning, setDisowning] = useState<Activity['device']>(null);
   const [disowned, setDisowned] = useState<string | null>(null);
   const me = useMe();
+  const linked = useLinkedEntry(items !== null);
 
   useEffect(() => {
     let cancelled = false;
@@ -114,9 +117,11 @@ export function ActivityLog() {
         />
       ) : null}
       {verifyError ? <p role="alert">{t('audit.couldNotVerify', { reason: verifyError })}</p> : null}
+      <AuditExportButton />
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
       {items === null && !error ? <Spinner label={t('app.loading')} /> : null}
       {items ? <SignInMap items={items} /> : null}
+      {items && linked && !items.some((i) => i.id === linked) ? <LinkedEntry seq={linked} /> : null}
       {items ? (
         <ul className="activity" data-testid="activity">
           {items.map((item) => {
@@ -127,7 +132,8 @@ export function ActivityLog() {
               <li
                 key={item.id}
                 data-seq={item.id}
-                className={`activity__item${failed ? ' is-failure' : ''}${item.kind === 'audit.alarm' ? ' is-alarm' : ''}`}
+                tabIndex={item.id === linked ? -1 : undefined}
+                className={`activity__item${failed ? ' is-failure' : ''}${item.kind === 'audit.alarm' ? ' is-alarm' : ''}${item.id === linked ? ' is-linked' : ''}`}
               >
                 <strong>{isKind(item.kind) ? t(`activity.kind.${item.kind}`) : item.kind}</strong>
                 {state ? (

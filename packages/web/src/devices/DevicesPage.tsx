@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, call, type Device, type EnrolmentRequest } from '../api/client.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { ConfirmDialog } from '../components/Dialogs.tsx';
+import { Link } from '../app/router.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { usePlaceName } from '../components/usePlaceName.tsx';
 import { PlaceMap } from '../components/PlaceMap.tsx';
@@ -104,6 +105,13 @@ export default function DevicesPage() {
             </dd>
           </div>
         </dl>
+        <Link
+          href={`/devices/${encodeURIComponent(device.id)}/explain`}
+          className="device__explain"
+          aria-label={t('explain.link.deviceLabel', { name: device.name })}
+        >
+          {t('explain.link.device')}
+        </Link>
       </div>
       {device.status !== 'removed' ? (
         <button

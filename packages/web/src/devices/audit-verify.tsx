@@ -2,29 +2,13 @@
 // the checkpoint's signature (key pinned on first use), its consistency with the last checkpoint this browser
 // kept, and the inclusion of each shown entry, recomputed from the committed event text.
 import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  bytesEqual,
-  fromBase64,
-  leafHash,
-  openCheckpoint,
-  toBase64,
-  tryFromBase64,
-  verifyConsistency,
-  verifyInclusion,
-} from '@shoebox/shared/merkle/index';
+import { bytesEqual, leafHash, tryFromBase64, verifyInclusion } from '@shoebox/shared/merkle/index';
 import { api, call, eachLimited, type Schemas } from '../api/client.tsx';
+import { checkCheckpoint, type AlarmCode } from './audit-checkpoint.ts';
+import { keepCheckpoint, loadWitness } from './audit-witness-store.ts';
 
-const WITNESS_KEY = 'shoebox.audit.witness';
+export type { AlarmCode };
 
-/** What this browser remembers of the log: the pinned key and the last checkpoint it verified. */
-export interface Witness {
-  verifierKey: string;
-  size: number;
-  root: string;
-}
-
-export type AlarmCode =
-  'keyChanged' | 'badSignature' | 'wentBackwards' | 'forked' | 'inconsistent' | 'entries';
 export type EntryState = 'verified' | 'pending' | 'failed';
 
 export interface AuditVerdict {
@@ -35,15 +19,6 @@ export interface AuditVerdict {
   alarm: { code: AlarmCode; detail: string } | null;
   /** By activity id (the audit sequence number). */
   entries: Map<string, EntryState>;
-}
-
-export function loadWitness(): Witness | null {
-  try {
-    const raw = localStorage.getItem(WITNESS_KEY);
-    return raw ? (JSON.parse(raw) as Witness) : null;
-  } catch {
-    return null;
-  }
 }
 
 type Entry = Pick<Schemas['ActivityItem'], 'id' | 'kind' | 'at'>;
@@ -93,26 +68,9 @@ export async function verifyAudit(entries: readonly Entry[]): Promise<AuditVerdi
     entries: new Map(),
   };
   const alarm = (code: AlarmCode, detail: string) => ({ ...verdict, alarm: { code, detail } });
-  if (kept && kept.verifierKey !== reply.verifierKey) return alarm('keyChanged', reply.verifierKey);
-  const opened = openCheckpoint(reply.note, kept?.verifierKey ?? reply.verifierKey);
-  if (!opened.ok) return alarm('badSignature', opened.reason);
-  const cp = opened.checkpoint;
-  const root = toBase64(cp.rootHash);
-  if (kept && cp.size < kept.size) return alarm('wentBackwards', `${cp.size} < ${kept.size}`);
-  if (kept && cp.size === kept.size && kept.root !== root) return alarm('forked', `${kept.root} ≠ ${root}`);
-  if (kept && cp.size > kept.size) {
-    const { proof } = await call(
-      api.GET('/audit/proofs/consistency', { params: { query: { from: kept.size, to: cp.size } } }),
-    );
-    const ok = verifyConsistency(
-      kept.size,
-      cp.size,
-      proof.map(fromBase64),
-      fromBase64(kept.root),
-      cp.rootHash,
-    );
-    if (!ok.ok) return alarm('inconsistent', ok.reason);
-  }
+  const checked = await checkCheckpoint(reply, kept);
+  if (!checked.ok) return alarm(checked.code, checked.detail);
+  const cp = checked.checkpoint;
 
   const inTree = entries.filter((e) => Number(e.id) < cp.size);
   for (const e of entries) if (Number(e.id) >= cp.size) verdict.entries.set(e.id, 'pending');
@@ -136,9 +94,11 @@ export async function verifyAudit(entries: readonly Entry[]): Promise<AuditVerdi
   if (broken) throw broken.reason;
   const failed = inTree.filter((e) => verdict.entries.get(e.id) === 'failed').map((e) => e.id);
   if (failed.length > 0) return alarm('entries', failed.join(', '));
-  localStorage.setItem(
-    WITNESS_KEY,
-    JSON.stringify({ verifierKey: kept?.verifierKey ?? reply.verifierKey, size: cp.size, root }),
-  );
+  keepCheckpoint(checked.verifierKey, {
+    size: cp.size,
+    root: checked.root,
+    note: reply.note,
+    seenAt: new Date().toISOString(),
+  });
   return verdict;
 }

@@ -1,8 +1,13 @@
 import { enPages } from './en.pages.ts';
 import { enPasskeys } from './en.passkeys.ts';
 import { enMaps } from './en.maps.ts';
+import { enFindings } from './en.findings.ts';
+import { enWitness } from './en.witness.ts';
+import { enLinks } from './en.links.ts';
 import { enAdmin } from './en.admin.ts';
 import { enDeletion } from './en.deletion.ts';
+import { enExplain } from './en.explain.ts';
+import { enExport } from './en.export.ts';
 
 /**
  * English strings: the reference locale. Every other locale must have exactly these keys (see `Messages`), and
@@ -14,8 +19,13 @@ export const en = {
   ...enPages,
   ...enPasskeys,
   ...enMaps,
+  ...enFindings,
+  ...enWitness,
+  ...enLinks,
   ...enAdmin,
   ...enDeletion,
+  ...enExplain,
+  ...enExport,
   'app.name': 'Shoebox',
   'app.tagline': 'Your photos, on your own server.',
   'app.loading': 'Loading…',

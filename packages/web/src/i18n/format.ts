@@ -33,6 +33,8 @@ export interface Formatters {
   /** An instant, in the browser's time zone: "18 May 2024, 14:03". */
   dateTime: (value: string | Date) => string;
   date: (value: string | Date) => string;
+  /** "18 May 2024" for `2024-05-18`: a calendar date with no time or zone (a sale date), never shifted a day. */
+  calendarDate: (dayKey: string) => string;
   /** A camera wall-clock time, shown as written (not shifted to the browser's zone). */
   wallClock: (value: string) => string;
   /** "May 2024" for `2024-05`. */
@@ -48,6 +50,7 @@ export interface Formatters {
 export function createFormatters(locale: string): Formatters {
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+  const calendarDate = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const wall = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' });
   const month = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' });
   const day = new Intl.DateTimeFormat(locale, {
@@ -70,6 +73,7 @@ export function createFormatters(locale: string): Formatters {
   return {
     dateTime: (value) => dateTime.format(toDate(value)),
     date: (value) => date.format(toDate(value)),
+    calendarDate: (dayKey) => calendarDate.format(dayKeyAsUtc(dayKey)),
     wallClock(value) {
       const asUtc = wallClockAsUtc(value);
       return asUtc ? wall.format(asUtc) : value;

@@ -2,16 +2,26 @@ import type { Messages } from './en.ts';
 import { zhCNPages } from './zh-CN.pages.ts';
 import { zhCNPasskeys } from './zh-CN.passkeys.ts';
 import { zhCNMaps } from './zh-CN.maps.ts';
+import { zhCNFindings } from './zh-CN.findings.ts';
+import { zhCNWitness } from './zh-CN.witness.ts';
+import { zhCNLinks } from './zh-CN.links.ts';
 import { zhCNAdmin } from './zh-CN.admin.ts';
 import { zhCNDeletion } from './zh-CN.deletion.ts';
+import { zhCNExplain } from './zh-CN.explain.ts';
+import { zhCNExport } from './zh-CN.export.ts';
 
 /** Simplified Chinese. Typed as `Messages`: a key missing here, or one English does not have, fails to compile. */
 export const zhCN: Messages = {
   ...zhCNPages,
   ...zhCNPasskeys,
   ...zhCNMaps,
+  ...zhCNFindings,
+  ...zhCNWitness,
+  ...zhCNLinks,
   ...zhCNAdmin,
   ...zhCNDeletion,
+  ...zhCNExplain,
+  ...zhCNExport,
   'app.name': 'Shoebox',
   'app.tagline': '你的照片，存在你自己的服务器上。',
   'app.loading': '正在加载…',

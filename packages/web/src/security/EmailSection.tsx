@@ -2,17 +2,17 @@ import { useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
-import { problemText, type useReauth } from './reauth.tsx';
+import { problemText, type ReauthRun } from './reauth.tsx';
+import { SensitiveForm } from './SensitiveForm.tsx';
 
 type Change = Schemas['EmailChange'];
 
 /** Changing the sign-in address: with e-mail configured the server sends a code to the new one first. */
-export function EmailSection({ run }: { run: ReturnType<typeof useReauth>['run'] }) {
+export function EmailSection({ run }: { run: ReauthRun }) {
   const { t, tn } = useI18n();
   const me = useMe();
   const [email, setEmail] = useState(me.account.email);
   const [newEmail, setNewEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [others, setOthers] = useState(true);
   const [code, setCode] = useState('');
   const [pending, setPending] = useState<Change | null>(null);
@@ -23,22 +23,8 @@ export function EmailSection({ run }: { run: ReturnType<typeof useReauth>['run']
     setEmail(done.email);
     setPending(null);
     setNewEmail('');
-    setPassword('');
     setCode('');
     setMessage(tn('security.email.changed', done.endedSessions, { email: done.email }));
-  };
-  const request = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setMessage(null);
-    try {
-      const body = { newEmail, signOutOtherSessions: others, ...(password ? { password } : {}) };
-      const result = await run(() => call(api.POST('/account/email', { body })));
-      if (result.status === 'pending') setPending(result);
-      else finished(result);
-    } catch (err) {
-      setError(problemText(t, err));
-    }
   };
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
@@ -74,7 +60,25 @@ export function EmailSection({ run }: { run: ReturnType<typeof useReauth>['run']
           </button>
         </form>
       ) : (
-        <form className="form" onSubmit={(e) => void request(e)}>
+        <SensitiveForm
+          run={run}
+          send={(proof) =>
+            call(api.POST('/account/email', { body: { newEmail, signOutOtherSessions: others, ...proof } }))
+          }
+          onDone={(result) => (result.status === 'pending' ? setPending(result) : finished(result))}
+          onStart={() => {
+            setError(null);
+            setMessage(null);
+          }}
+          submitLabel={t('security.email.submit')}
+          submitClass="button button--primary"
+          after={
+            <label className="check">
+              <input type="checkbox" checked={others} onChange={(e) => setOthers(e.target.checked)} />
+              <span>{t('security.password.signOutOthers')}</span>
+            </label>
+          }
+        >
           <label className="field">
             <span>{t('security.email.new')}</span>
             <input
@@ -85,23 +89,7 @@ export function EmailSection({ run }: { run: ReturnType<typeof useReauth>['run']
               required
             />
           </label>
-          <label className="field">
-            <span>{t('security.passwordIfStale')}</span>
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={others} onChange={(e) => setOthers(e.target.checked)} />
-            <span>{t('security.password.signOutOthers')}</span>
-          </label>
-          <button type="submit" className="button button--primary">
-            {t('security.email.submit')}
-          </button>
-        </form>
+        </SensitiveForm>
       )}
       {message ? <p role="status">{message}</p> : null}
       {error ? <p role="alert">{error}</p> : null}

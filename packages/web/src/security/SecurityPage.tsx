@@ -5,11 +5,11 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { DeleteAccountSection } from './DeleteAccountSection.tsx';
 import { EmailSection } from './EmailSection.tsx';
 import { PasskeysSection } from './PasskeysSection.tsx';
-import { problemText, useReauth } from './reauth.tsx';
-import { CodeList, RecoverySection } from './RecoverySection.tsx';
+import { problemText, useReauth, type ReauthRun } from './reauth.tsx';
+import { CodeList, RecoverySection, type FactorSectionProps } from './RecoverySection.tsx';
+import { SensitiveForm } from './SensitiveForm.tsx';
 
 type Setup = Schemas['TotpSetup'];
-type Run = ReturnType<typeof useReauth>['run'];
 
 /** The account's security: password, e-mail, authenticator app, recovery codes, and the sign-in activity. */
 export default function SecurityPage() {
@@ -39,7 +39,7 @@ export default function SecurityPage() {
   );
 }
 
-function PasswordSection({ run }: { run: Run }) {
+function PasswordSection({ run }: { run: ReauthRun }) {
   const { t, tn } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -95,31 +95,12 @@ function PasswordSection({ run }: { run: Run }) {
   );
 }
 
-function TotpSection({
-  status,
-  onChange,
-  run,
-}: {
-  status: Schemas['SecurityStatus'] | null;
-  onChange: () => void;
-  run: Run;
-}) {
+function TotpSection({ status, onChange, run }: FactorSectionProps) {
   const { t } = useI18n();
-  const [password, setPassword] = useState('');
   const [setup, setSetup] = useState<Setup | null>(null);
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const start = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      const body = password ? { password } : {};
-      setSetup(await run(() => call(api.POST('/account/totp', { body }))));
-    } catch (err) {
-      setError(problemText(t, err));
-    }
-  };
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -137,15 +118,13 @@ function TotpSection({
       <h2 id="sec-totp">{t('security.totp.title')}</h2>
       {status?.totp.enabled && !setup ? <p data-testid="totp-on">{t('security.totp.on')}</p> : null}
       {!status?.totp.enabled && !setup ? (
-        <form className="form" onSubmit={(e) => void start(e)}>
-          <label className="field">
-            <span>{t('security.passwordIfStale')}</span>
-            <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} />
-          </label>
-          <button type="submit" className="button">
-            {t('security.totp.start')}
-          </button>
-        </form>
+        <SensitiveForm
+          run={run}
+          send={(proof) => call(api.POST('/account/totp', { body: proof }))}
+          onDone={setSetup}
+          onStart={() => setError(null)}
+          submitLabel={t('security.totp.start')}
+        />
       ) : null}
       {setup ? (
         <form className="form" onSubmit={(e) => void confirm(e)}>

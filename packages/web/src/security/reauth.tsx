@@ -1,6 +1,6 @@
 import { useCallback, useId, useState, type ReactNode } from 'react';
 import { ApiError, api, call } from '../api/client.tsx';
-import { Dialog } from '../components/Dialog.tsx';
+import { ActionDialog } from '../components/Dialogs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 type Translate = ReturnType<typeof useI18n>['t'];
@@ -16,11 +16,14 @@ export function problemText(t: Translate, err: unknown, wrongCredentials?: strin
   return t('toast.failed', { reason: err instanceof Error ? err.message : String(err) });
 }
 
+/** Runs one sensitive action, asking for the password first when the server wants a fresh proof. */
+export type ReauthRun = <T>(action: () => Promise<T>) => Promise<T>;
+
 /**
  * Runs sensitive actions so that a `403 reauth_required` (no proof in the last 15 minutes) asks for the password,
  * re-authenticates the session and tries the action once more. Render `prompt` where the dialog may appear.
  */
-export function useReauth(): { run: <T>(action: () => Promise<T>) => Promise<T>; prompt: ReactNode } {
+export function useReauth(): { run: ReauthRun; prompt: ReactNode } {
   const [waiting, setWaiting] = useState<((proved: boolean) => void) | null>(null);
   const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T> => {
     try {
@@ -43,34 +46,18 @@ function ReauthDialog({ onDone }: { onDone: (proved: boolean) => void }) {
   const { t } = useI18n();
   const id = useId();
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = () => {
-    if (!password) return;
-    setBusy(true);
-    setError(null);
-    call(api.POST('/session/reauth', { body: { password } }))
-      .then(() => onDone(true))
-      .catch((err: unknown) => {
-        setBusy(false);
-        setError(problemText(t, err, t('reauth.wrong')));
-      });
+  const prove = async () => {
+    await call(api.POST('/session/reauth', { body: { password } }));
+    onDone(true);
   };
   return (
-    <Dialog
+    <ActionDialog
       title={t('reauth.title')}
+      submitLabel={t('reauth.submit')}
+      canSubmit={password !== ''}
+      onSubmit={prove}
       onClose={() => onDone(false)}
-      onSubmit={submit}
-      actions={
-        <>
-          <button type="button" className="button" onClick={() => onDone(false)}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy || !password}>
-            {t('reauth.submit')}
-          </button>
-        </>
-      }
+      describeError={(err) => problemText(t, err, t('reauth.wrong'))}
     >
       <p>{t('reauth.body')}</p>
       <div className="field">
@@ -84,11 +71,6 @@ function ReauthDialog({ onDone }: { onDone: (proved: boolean) => void }) {
           onChange={(e) => setPassword(e.target.value)}
         />
       </div>
-      {error ? (
-        <p className="form__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </Dialog>
+    </ActionDialog>
   );
 }

@@ -2,7 +2,10 @@ import type { DeviceDescription } from '../api/client.tsx';
 
 const INSTALLATION_KEY = 'shoebox.installationId';
 
-/** A random id kept in localStorage: the server recognises this browser by it on the next sign-in. */
+/**
+ * A random id kept in localStorage: the server recognises this browser by it on the next sign-in. It names the
+ * browser only; trust comes back without approval only with the device credential (device-credential.ts).
+ */
 function installationId(): string {
   let id = localStorage.getItem(INSTALLATION_KEY);
   if (!id) {

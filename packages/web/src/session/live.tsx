@@ -3,9 +3,10 @@ import { api, call, token } from '../api/client.tsx';
 import { useEnrolmentRequests } from '../devices/requests.tsx';
 import { useLibrary } from '../timeline/library.tsx';
 import { useSession } from './session.tsx';
+import { nudgeWitness } from './witness.tsx';
 
 type PushMessage =
-  | { type: 'hello'; deviceId: string; cursor: string }
+  | { type: 'hello'; deviceId: string; cursor: string | null }
   | { type: 'feed'; cursor: string }
   | { type: 'signed-out'; reason: string }
   | { type: 'device'; event: string; data: unknown }
@@ -64,6 +65,8 @@ export function LiveUpdates() {
           return;
         case 'feed':
           catchingUp = catchingUp.then(catchUp).catch(() => undefined);
+          // The library changed, so the log grew: check it extends what this browser kept (throttled).
+          nudgeWitness();
           return;
         case 'device':
           if (message.event.startsWith('enrolment.')) reloadRequests();

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, ApiError, call, onAuthProblem, token, type ServerInfo, type WhoAmI } from '../api/client.tsx';
 import type { PlainKey } from '../i18n/translate.ts';
 import { describeThisBrowser } from './device.tsx';
+import { deviceCredentials } from './device-credential.ts';
 import { getPasskey } from '../auth/passkey.ts';
 
 export type SessionState =
@@ -104,10 +105,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [refresh],
   );
 
+  // A browser trusted before device credentials existed asks for its own while its session works.
+  const readyEmail = state.kind === 'ready' ? state.me.account.email : null;
+  useEffect(() => {
+    if (!readyEmail || deviceCredentials.forEmail(readyEmail)) return;
+    call(api.POST('/devices/me/credential'))
+      .then((issued) => deviceCredentials.keep(readyEmail, issued.deviceCredential))
+      .catch(() => undefined); // already given one (409): it signs in again with approval
+  }, [readyEmail]);
+
   const signIn = useCallback(async (email: string, password: string) => {
+    const deviceCredential = deviceCredentials.forEmail(email);
+    const device = describeThisBrowser();
     const result = await call(
-      api.POST('/auth/sign-in', { body: { email, password, device: describeThisBrowser() } }),
+      api.POST('/auth/sign-in', { body: { email, password, device, deviceCredential } }),
     );
+    deviceCredentials.keep(result.account.email, result.deviceCredential);
     token.set(result.token);
     const me: WhoAmI = { account: result.account, device: result.device, session: result.session };
     setState((s) => {
@@ -119,9 +132,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signInWithPasskey = useCallback(async () => {
     const options = await call(api.POST('/auth/passkey/options'));
     const credential = await getPasskey(options);
+    const deviceCredential = deviceCredentials.latest();
+    const device = describeThisBrowser();
     const result = await call(
-      api.POST('/auth/passkey/sign-in', { body: { credential, device: describeThisBrowser() } }),
+      api.POST('/auth/passkey/sign-in', { body: { credential, device, deviceCredential } }),
     );
+    deviceCredentials.keep(result.account.email, result.deviceCredential);
     token.set(result.token);
     const me: WhoAmI = { account: result.account, device: result.device, session: result.session };
     setState((s) => {

@@ -1,14 +1,22 @@
 import { useEffect, useState } from 'react';
 import { api, call, type Photo, type Schemas } from '../api/client.tsx';
+import { Link } from '../app/router.tsx';
+import { EntryLink } from './EntryLink.tsx';
+import { useFindingText } from '../components/useFindingText.tsx';
 import { usePlaceName } from '../components/usePlaceName.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 // Only the fields shown: the generated types' `cite` intersections do not compare across openapi-fetch's mapping.
 type Place = Schemas['Place'];
+/** The audit entry a part of the sentence rests on; each part links to it in the activity. */
+interface Cite {
+  seq: number;
+}
 interface SignIn {
   at: string;
   place: Place;
-  approval: { by: 'device' | 'first-device'; deviceName: string | null } | null;
+  cite: Cite;
+  approval: { by: 'device' | 'first-device'; deviceName: string | null; cite: Cite } | null;
 }
 interface EvidenceDevice {
   name: string;
@@ -16,9 +24,10 @@ interface EvidenceDevice {
 }
 interface PhotoProvenance {
   device: EvidenceDevice | null;
-  upload: { at: string; ip: string | null; place: Place };
+  upload: { at: string; ip: string | null; place: Place; cite: Cite | null };
   signIn: SignIn | null;
   anomalies: string[];
+  anomalyCodes?: string[];
 }
 interface Report {
   findings: Schemas['ExplainFinding'][];
@@ -26,7 +35,7 @@ interface Report {
     origin: Schemas['ExplainGroup']['origin'];
     device: EvidenceDevice | null;
     signIn: SignIn | null;
-    photos: { reasons?: string[] }[];
+    photos: { reasons?: string[]; reasonCodes?: string[] }[];
   }[];
   logSize: number;
 }
@@ -37,6 +46,7 @@ interface Report {
  */
 export function Provenance({ photo }: { photo: Photo }) {
   const { t, fmt } = useI18n();
+  const say = useFindingText();
   const nameOf = usePlaceName();
   const [evidence, setEvidence] = useState<PhotoProvenance | null>(null);
   const [report, setReport] = useState<Report | null>(null);
@@ -76,10 +86,11 @@ export function Provenance({ photo }: { photo: Photo }) {
   ].join(' ');
   const signIn = evidence?.signIn;
   let session: string | null = null;
+  let approval: string | null = null;
   if (signIn) {
     session = t('info.signedIn', { date: fmt.date(signIn.at), place: where(signIn.place) });
     if (signIn.approval) {
-      session += t('info.approvedBy', {
+      approval = t('info.approvedBy', {
         device:
           signIn.approval.by === 'first-device'
             ? t('info.firstDevice')
@@ -104,15 +115,26 @@ export function Provenance({ photo }: { photo: Photo }) {
   return (
     <>
       <p className="info__primary provenance" data-testid="provenance">
-        {parts}
+        <EntryLink cite={upload?.cite}>{parts}</EntryLink>
         {ip ? <span className="info__ip"> · {ip}</span> : null}
-        {session ? <span> · {session}</span> : null}
+        {session ? (
+          <span>
+            {' · '}
+            <EntryLink cite={signIn?.cite}>{session}</EntryLink>
+            {approval ? <EntryLink cite={signIn?.approval?.cite}>{approval}</EntryLink> : null}
+          </span>
+        ) : null}
       </p>
       {evidence?.anomalies.length ? (
         <ul className="info__problems" data-testid="provenance-anomalies">
-          {evidence.anomalies.map((a) => (
-            <li key={a}>{a}</li>
-          ))}
+          {evidence.anomalies.map((a, i) => {
+            const reason = say.reason(evidence.anomalyCodes?.[i], a);
+            return (
+              <li key={a} lang={reason.english ? 'en' : undefined}>
+                {reason.text}
+              </li>
+            );
+          })}
         </ul>
       ) : null}
       <button
@@ -125,6 +147,9 @@ export function Provenance({ photo }: { photo: Photo }) {
       </button>
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
       {report ? <ExplainSummary report={report} /> : null}
+      <Link href={`/photos/${encodeURIComponent(photo.id)}/explain`} className="info__link">
+        {t('explain.link.photo')}
+      </Link>
     </>
   );
 }
@@ -132,6 +157,7 @@ export function Provenance({ photo }: { photo: Photo }) {
 /** The explain report for one photo, as sentences: its findings first, then where it came from. */
 function ExplainSummary({ report }: { report: Report }) {
   const { t, tn, fmt } = useI18n();
+  const say = useFindingText();
   const nameOf = usePlaceName();
   return (
     <div className="explain" data-testid="explain" role="region" aria-label={t('info.whyHere')}>
@@ -139,7 +165,7 @@ function ExplainSummary({ report }: { report: Report }) {
         <ul className="explain__findings">
           {report.findings.map((f, i) => (
             <li key={i} className={`explain__finding explain__finding--${f.severity}`}>
-              {t(`explain.severity.${f.severity}`)}: {f.text}
+              {t(`explain.severity.${f.severity}`)}: {say.explain(f).text}
             </li>
           ))}
         </ul>
@@ -158,7 +184,7 @@ function ExplainSummary({ report }: { report: Report }) {
               : ''}
           </p>
           {group.photos
-            .flatMap((p) => p.reasons ?? [])
+            .flatMap((p) => (p.reasons ?? []).map((r, i) => say.reason(p.reasonCodes?.[i], r).text))
             .map((r) => (
               <p key={r} className="info__secondary">
                 {r}

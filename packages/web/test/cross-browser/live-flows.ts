@@ -52,33 +52,48 @@ export function liveFlows(state: () => LiveFlowsState): void {
     await page.waitGone({ css: 'li.device:not(:has(.pill--current)) .device__remove' });
   }, 90_000);
 
-  it('shows a photo uploaded by the CLI live, after letting the CLI in from the banner', async () => {
-    const { url, email, password, page, photos } = state();
-    await page.goto(url);
-    await page.waitFor({ text: new RegExp(`^${photos} photos$`) });
+  it(
+    'shows a photo uploaded by the CLI live, after letting the CLI in from the banner',
+    () => cliUploadAppearsLive(state()),
+    120_000,
+  );
+}
 
-    const cli = new Device(url, 'cli');
-    const login = await cli.json<{ status: string }>(
-      ['login', '--email', email, '--password-stdin', '--device-name', CLI_DEVICE],
-      { stdin: `${password}\n` },
-    );
-    expect(login.status).toBe('pending');
-    const banner = { role: 'alert', name: 'New device approval' };
-    await page.waitFor({ ...banner, text: new RegExp(`“${CLI_DEVICE}.*” wants to sign in`) });
-    await page.click({ role: 'button', name: 'Allow', within: banner });
-    const code = (await page.textMatching({ css: '[data-testid="banner-code"]' }, /\d/)).replace(/\D/g, '');
-    expect(code).toMatch(/^\d{6}$/);
-    expect(await cli.json(['enrol', '--code', code])).toMatchObject({ state: 'approved' });
-    await page.click({ role: 'button', name: 'Done' });
+/** What the CLI flow needs: a window signed in to a library of `photos` (at least 2) photos, and the password. */
+export type CliFlowState = Pick<LiveFlowsState, 'url' | 'email' | 'password' | 'page' | 'photos'>;
 
-    const uploaded = await cli.json<UploadJson>(['upload', CLI_PHOTO]);
-    expect(uploaded).toMatchObject({ uploaded: 1, failed: 0 });
-    // No reload: the socket's feed message brings the new photo into the open timeline.
-    await page.waitFor({ text: new RegExp(`^${photos + 1} photos$`) }, 15_000);
-    await page.click({ css: '.cell__open', name: /(5 Jun(e)? 2017|Jun(e)? 5, 2017)/ });
-    await page.textMatching({ css: '[data-testid="provenance"]' }, new RegExp(`Uploaded from ${CLI_DEVICE}`));
-    await page.shoot('cli-photo-live');
-    await page.press('Escape');
-    await page.waitGone({ role: 'dialog', name: 'Photo viewer' });
-  }, 120_000);
+/** The real `shoebox` CLI signs in, is let in from the window's approval banner, uploads; the photo appears live. */
+export async function cliUploadAppearsLive({
+  url,
+  email,
+  password,
+  page,
+  photos,
+}: CliFlowState): Promise<void> {
+  await page.goto(url);
+  await page.waitFor({ text: new RegExp(`^${photos} photos$`) });
+
+  const cli = new Device(url, 'cli');
+  const login = await cli.json<{ status: string }>(
+    ['login', '--email', email, '--password-stdin', '--device-name', CLI_DEVICE],
+    { stdin: `${password}\n` },
+  );
+  expect(login.status).toBe('pending');
+  const banner = { role: 'alert', name: 'New device approval' };
+  await page.waitFor({ ...banner, text: new RegExp(`“${CLI_DEVICE}.*” wants to sign in`) });
+  await page.click({ role: 'button', name: 'Allow', within: banner });
+  const code = (await page.textMatching({ css: '[data-testid="banner-code"]' }, /\d/)).replace(/\D/g, '');
+  expect(code).toMatch(/^\d{6}$/);
+  expect(await cli.json(['enrol', '--code', code])).toMatchObject({ state: 'approved' });
+  await page.click({ role: 'button', name: 'Done' });
+
+  const uploaded = await cli.json<UploadJson>(['upload', CLI_PHOTO]);
+  expect(uploaded).toMatchObject({ uploaded: 1, failed: 0 });
+  // No reload: the socket's feed message brings the new photo into the open timeline.
+  await page.waitFor({ text: new RegExp(`^${photos + 1} photos$`) }, 15_000);
+  await page.click({ css: '.cell__open', name: /(5 Jun(e)? 2017|Jun(e)? 5, 2017)/ });
+  await page.textMatching({ css: '[data-testid="provenance"]' }, new RegExp(`Uploaded from ${CLI_DEVICE}`));
+  await page.shoot('cli-photo-live');
+  await page.press('Escape');
+  await page.waitGone({ role: 'dialog', name: 'Photo viewer' });
 }

@@ -119,6 +119,14 @@ export function describeMainFlows(name: EngineName, launch: () => Promise<Engine
       await page.until('← to come back', async () => (await page.evaluate<string>('location.href')) === url);
       await page.press('Escape');
       await page.waitGone(viewer);
+
+      // The photo's full explain report: a page of its own, with the timeline chart drawn in SVG.
+      const photoId = new URL(url).searchParams.get('view') ?? '';
+      await page.goto(`${server.url}/photos/${photoId}/explain`);
+      await page.waitFor({ role: 'heading', name: 'Why this photo is here' });
+      await page.waitFor({ css: '[data-testid="explain-chart"] svg[role="img"]' });
+      await page.textMatching({ css: '[data-testid="explain-group"]' }, new RegExp(DEVICE_NAME[name]));
+      await page.check('explain-photo');
     }, 90_000);
 
     it('lets a second profile in only after this one allows it', async () => {

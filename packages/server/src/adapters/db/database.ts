@@ -6,7 +6,9 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type 
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 import { dbFeatures, type DbFeatures } from './features.ts';
+import { withCommitHooks } from './commit-hooks.ts';
 import { createLocalBus, createPostgresBus, type ClusterBus } from './cluster-bus.ts';
+import { postgresSnapshotReader, sqliteSnapshotReader, type ReadSnapshot } from './snapshot-reader.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -14,6 +16,7 @@ export type Tx = Transaction<Database>;
 export type Queryable = Db | Tx;
 export type DialectName = 'sqlite' | 'postgres';
 export type { ClusterBus } from './cluster-bus.ts';
+export type { ReadSnapshot } from './snapshot-reader.ts';
 
 export interface DatabaseHandle {
   readonly db: Db;
@@ -23,6 +26,8 @@ export interface DatabaseHandle {
   readonly location: string;
   /** Opens the instance-to-instance message bus that belongs to this database. */
   openBus(): Promise<ClusterBus>;
+  /** Runs a long read in one point in time without holding up writers (snapshot-reader.ts). */
+  readonly readSnapshot: ReadSnapshot;
   close(): Promise<void>;
 }
 
@@ -59,15 +64,22 @@ function openSqlite(url: string): DatabaseHandle {
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(native, STATEMENT_CACHE_SIZE) }),
+    dialect: withCommitHooks(
+      new SqliteDialect({ database: withStatementCache(native, STATEMENT_CACHE_SIZE) }),
+    ),
   });
+  const snapshots = sqliteSnapshotReader(file, db);
   return {
     db,
     dialect: 'sqlite',
     features: dbFeatures('sqlite'),
     location: file,
     openBus: () => Promise.resolve(createLocalBus()),
-    close: () => db.destroy(),
+    readSnapshot: snapshots.readSnapshot,
+    close: async () => {
+      await snapshots.close();
+      await db.destroy();
+    },
   };
 }
 
@@ -112,7 +124,7 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandl
     if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`Bad schema name ${options.schema}`);
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: withCommitHooks(new PostgresDialect({ pool })) });
   const location = new URL(options.url).host + new URL(options.url).pathname;
   // One channel per schema, so databases sharing a server (tests) do not hear each other.
   const channel = `shoebox_${options.schema ?? 'public'}`;
@@ -122,6 +134,7 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandl
     features: dbFeatures('postgres'),
     location,
     openBus: () => createPostgresBus(options.url, channel),
+    readSnapshot: postgresSnapshotReader(db).readSnapshot,
     close: () => db.destroy(),
   };
 }

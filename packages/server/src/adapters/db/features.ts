@@ -2,6 +2,12 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DialectName, Queryable } from './database.ts';
 import type { Database } from './schema.ts';
 import { AUDIT_LOG_LOCK, postgresAuditAppend, sqliteAuditAppend, type AuditAppend } from './audit-append.ts';
+import {
+  postgresAuditAppendBatch,
+  sqliteAuditAppendBatch,
+  type AuditAppendBatch,
+} from './audit-append-batch.ts';
+import { beforeCommit } from './commit-hooks.ts';
 
 /**
  * The few behaviours that differ between SQLite and PostgreSQL, behind names that say what they are for.
@@ -32,6 +38,16 @@ export interface DbFeatures {
    */
   auditAppend: AuditAppend;
   /**
+   * The events a transaction recorded after its first, in one write (one round trip on PostgreSQL, migration 0021),
+   * with the same checks as auditAppend. Meant to run in a beforeCommit hook, under the lock the first append took.
+   */
+  auditAppendBatch: AuditAppendBatch;
+  /**
+   * Runs the hook inside the transaction just before it commits (a hook that throws rolls it back). Resolves false,
+   * registering nothing, for a transaction of a database not opened by openDatabase: write at once then.
+   */
+  beforeCommit: typeof beforeCommit;
+  /**
    * Serialises enqueueing periodic jobs for the rest of this transaction, so instances checking "is the next run
    * already queued?" at once queue it once. SQLite has one writer already.
    */
@@ -57,6 +73,8 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
         await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${AUDIT_LOG_LOCK})`.execute(trx);
       },
       auditAppend: postgresAuditAppend,
+      auditAppendBatch: postgresAuditAppendBatch,
+      beforeCommit,
       jobScheduleLock: async (trx) => {
         await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${JOB_SCHEDULE_LOCK})`.execute(
           trx,
@@ -72,6 +90,8 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
       hasProp(err, 'code', 'SQLITE_CONSTRAINT_PRIMARYKEY'),
     auditSequenceLock: () => Promise.resolve(),
     auditAppend: sqliteAuditAppend,
+    auditAppendBatch: sqliteAuditAppendBatch,
+    beforeCommit,
     jobScheduleLock: () => Promise.resolve(),
   };
 }

@@ -17,6 +17,9 @@ import { evidenceUploadsMigration } from './migrations/0015-evidence-uploads.ts'
 import { accountAdminMigration } from './migrations/0016-account-admin.ts';
 import { deliveryHeadMigration } from './migrations/0017-delivery-head.ts';
 import { auditAppendMigration } from './migrations/0018-audit-append.ts';
+import { auditHaltMigration } from './migrations/0019-audit-halt.ts';
+import { deviceCredentialsMigration } from './migrations/0020-device-credentials.ts';
+import { auditAppendBatchMigration } from './migrations/0021-audit-append-batch.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -39,6 +42,9 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0016-account-admin': accountAdminMigration,
   '0017-delivery-head': deliveryHeadMigration,
   '0018-audit-append': auditAppendMigration,
+  '0019-audit-halt': auditHaltMigration,
+  '0020-device-credentials': deviceCredentialsMigration,
+  '0021-audit-append-batch': auditAppendBatchMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

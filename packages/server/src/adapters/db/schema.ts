@@ -27,6 +27,7 @@ export interface Database {
   audit_leaves: AuditLeavesTable;
   audit_nodes: AuditNodesTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_halts: AuditHaltsTable;
   evidence_uploads: EvidenceUploadsTable;
   fleet_imports: FleetImportsTable;
   fleet_shipments: FleetShipmentsTable;
@@ -83,6 +84,8 @@ export interface DevicesTable {
   removed_at: number | null;
   /** JSON array of the risk flags raised at the device's latest sign-in; null before they existed. */
   risk_flags: string | null;
+  /** SHA-256 (hex) of the device credential it proves when signing in again; null: it holds none (migration 0020). */
+  credential_hash: Generated<string | null>;
 }
 
 export interface SessionsTable {
@@ -355,6 +358,17 @@ export interface AuditCheckpointsTable {
   root: Uint8Array;
   note: string;
   created_at: number;
+}
+
+/** Halts of checkpoint signing shared by all instances (migration 0019, audit/audit.halt.ts). Open while uncleared. */
+export interface AuditHaltsTable {
+  id: Generated<number>;
+  reason: string;
+  halted_at: number;
+  cleared_at: number | null;
+  cleared_by: string | null;
+  /** Note signed by the log key: this halt id, cleared after verifying the log up to a head. */
+  clearance: string | null;
 }
 
 // Second factors (migration 0007-factors).

@@ -10,6 +10,8 @@ import { describeTarget, locateExpression, type Target } from './locate.ts';
 
 export type { Target } from './locate.ts';
 export type EngineName = 'firefox' | 'webkit';
+/** Chromium runs only flows shared with the others (cross-browser/live-flows.ts), not the main flows. */
+export type WindowEngine = EngineName | 'chromium';
 export type Key = 'Escape' | 'ArrowLeft' | 'ArrowRight';
 export interface Viewport {
   width: number;
@@ -36,7 +38,7 @@ export interface NativeWindow {
 }
 
 export interface Engine {
-  name: EngineName;
+  name: WindowEngine;
   /** A new window with its own profile (storage, cookies): another device, as far as the server can tell. */
   newWindow(viewport: Viewport): Promise<NativeWindow>;
   close(): Promise<void>;
@@ -47,7 +49,7 @@ const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-c
 
 export class Session {
   constructor(
-    readonly engine: EngineName,
+    readonly engine: WindowEngine,
     readonly native: NativeWindow,
   ) {}
 

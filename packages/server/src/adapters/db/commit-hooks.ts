@@ -1,0 +1,75 @@
+// Work that must run inside a transaction just before it commits (the audit log's deferred, batched writes). Kysely
+// has no such hook, so the dialect's driver is wrapped: commitTransaction first runs what was registered on that
+// connection, and a hook that throws makes Kysely roll the transaction back instead. Hooks are dropped on rollback.
+import type { DatabaseConnection, Dialect, Driver, Kysely, QueryCompiler, TransactionSettings } from 'kysely';
+import type { Tx } from './database.ts';
+
+export type CommitHook = () => Promise<void>;
+
+/** Connections of wrapped drivers, with the hooks of their open transaction (empty when none). */
+const pending = new WeakMap<DatabaseConnection, CommitHook[]>();
+
+/**
+ * Runs `hook` in `trx` right before it commits, after every hook registered before it. False (nothing registered)
+ * when the transaction's driver was not wrapped by withCommitHooks: the caller must then write at once.
+ */
+export async function beforeCommit(trx: Tx, hook: CommitHook): Promise<boolean> {
+  if (!trx.isTransaction) throw new TypeError('beforeCommit needs a transaction');
+  // The transaction's executor hands out its one connection without a round trip.
+  const connection = await trx.getExecutor().provideConnection((c) => Promise.resolve(c));
+  const hooks = pending.get(connection);
+  if (!hooks) return false;
+  hooks.push(hook);
+  return true;
+}
+
+/** The same dialect, with a driver that runs beforeCommit hooks. */
+export function withCommitHooks(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createIntrospector: (db: Kysely<unknown>) => dialect.createIntrospector(db),
+    createDriver: () => hookingDriver(dialect.createDriver()),
+  };
+}
+
+type Compile = QueryCompiler['compileQuery'];
+
+function hookingDriver(inner: Driver): Driver {
+  return {
+    init: () => inner.init(),
+    destroy: () => inner.destroy(),
+    async acquireConnection() {
+      const connection = await inner.acquireConnection();
+      if (!pending.has(connection)) pending.set(connection, []);
+      return connection;
+    },
+    releaseConnection: (connection) => inner.releaseConnection(connection),
+    async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+      pending.set(connection, []);
+      await inner.beginTransaction(connection, settings);
+    },
+    async commitTransaction(connection: DatabaseConnection) {
+      const hooks = pending.get(connection) ?? [];
+      // A hook may register another (it runs after): take them off one at a time.
+      for (let hook = hooks.shift(); hook; hook = hooks.shift()) await hook();
+      await inner.commitTransaction(connection);
+    },
+    async rollbackTransaction(connection: DatabaseConnection) {
+      pending.set(connection, []);
+      await inner.rollbackTransaction(connection);
+    },
+    savepoint(connection: DatabaseConnection, name: string, compile: Compile) {
+      if (!inner.savepoint) throw new Error('savepoints are not supported by this driver');
+      return inner.savepoint(connection, name, compile);
+    },
+    rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: Compile) {
+      if (!inner.rollbackToSavepoint) throw new Error('savepoints are not supported by this driver');
+      return inner.rollbackToSavepoint(connection, name, compile);
+    },
+    releaseSavepoint(connection: DatabaseConnection, name: string, compile: Compile) {
+      if (!inner.releaseSavepoint) throw new Error('savepoints are not supported by this driver');
+      return inner.releaseSavepoint(connection, name, compile);
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { bytesEqual, leafHash, rootFromLeafHashes } from '@shoebox/shared/merkle/index';
+import { dbFeatures } from '../adapters/db/features.ts';
+import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
+import { auditDb, auditTx } from './audit.db.ts';
+import { tagMatches } from './audit.leaf.ts';
+import { createAuditLog } from './audit.log.ts';
+import { rootAt, storedNodeCount } from './audit.tree.ts';
+import { appendBatch, openAuditTestDb, upload } from './audit.test-support.ts';
+
+const clock = { now: () => Date.now() };
+
+describe.each(DIALECTS)('batched audit appends on %s', (dialect) => {
+  let db: TestDatabase;
+  const alice = randomUUID();
+  const bob = randomUUID();
+  const q = () => auditDb(db.db);
+  const leafCount = async (at = q()) =>
+    Number(
+      (
+        await at
+          .selectFrom('audit_leaves')
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  async function expectTreeMatchesLeaves(size: number) {
+    const leaves = await q().selectFrom('audit_leaves').selectAll().orderBy('seq').execute();
+    expect(leaves.map((l) => Number(l.seq))).toEqual([...Array(size).keys()]);
+    const reference = rootFromLeafHashes(leaves.map((l) => leafHash(l.leaf)));
+    expect(bytesEqual(await rootAt(q(), size), reference)).toBe(true);
+    const nodes = await q()
+      .selectFrom('audit_nodes')
+      .select((e) => e.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(nodes.n)).toBe(storedNodeCount(size));
+    const events = await q().selectFrom('audit_events').select('seq').orderBy('seq').execute();
+    expect(events.map((e) => Number(e.seq))).toEqual([...Array(size).keys()]);
+  }
+
+  beforeAll(async () => {
+    db = await openAuditTestDb(dialect);
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    for (const t of ['audit_keys', 'audit_events', 'audit_leaves', 'audit_nodes'] as const)
+      await q().deleteFrom(t).execute();
+  });
+
+  it('writes the first append at once and the rest together at commit', async () => {
+    const log = createAuditLog({ features: dbFeatures(dialect), clock });
+    const seqs = await db.db.transaction().execute(async (trx) => {
+      const out: number[] = [];
+      for (let i = 0; i < 70; i++) out.push((await log.record(trx, upload(i % 3 ? alice : bob, i))).seq);
+      // Inside the transaction only the first is stored so far: the others wait for the commit hook.
+      expect(await leafCount(auditTx(trx))).toBe(1);
+      return out;
+    });
+    expect(seqs).toEqual([...Array(70).keys()]);
+    expect(await appendBatch(db, log, [null, alice], 40)).toEqual([...Array(40).keys()].map((i) => 70 + i));
+    await expectTreeMatchesLeaves(110);
+  });
+
+  it('rolls the whole action back when a queued leaf was made with a key forgotten meanwhile', async () => {
+    const log = createAuditLog({ features: dbFeatures(dialect), clock });
+    await appendBatch(db, log, [alice], 2);
+    const stale = (
+      await q().selectFrom('audit_keys').select('key').where('account_id', '=', alice).execute()
+    )[0];
+    // Another instance deletes the account: this log still remembers alice's key.
+    await createAuditLog({ features: dbFeatures(dialect), clock }).forgetAccount(db.db, alice);
+    await expect(appendBatch(db, log, [bob, alice], 4)).rejects.toThrow('audit batch refused');
+    expect(await leafCount()).toBe(2);
+    // The refusal cleared what the log remembered: the next try makes alice a new key and goes through.
+    expect(await appendBatch(db, log, [bob, alice], 4)).toEqual([2, 3, 4, 5]);
+    const fresh = await q().selectFrom('audit_keys').select('key').where('account_id', '=', alice).execute();
+    const leaf = await q()
+      .selectFrom('audit_leaves')
+      .select('leaf')
+      .where('seq', '=', 3)
+      .executeTakeFirstOrThrow();
+    expect(tagMatches(leaf.leaf, fresh[0]?.key ?? new Uint8Array(), 3)).toBe(true);
+    expect(tagMatches(leaf.leaf, stale?.key ?? new Uint8Array(), 3)).toBe(false);
+    await expectTreeMatchesLeaves(6);
+  });
+
+  it('writes every append at once where no commit hook can be registered', async () => {
+    const { beforeCommit: _, ...withoutHooks } = dbFeatures(dialect);
+    const log = createAuditLog({ features: withoutHooks, clock });
+    await db.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 20; i++) await log.record(trx, upload(alice, i));
+      expect(await leafCount(auditTx(trx))).toBe(20);
+    });
+    await expectTreeMatchesLeaves(20);
+  });
+
+  it('keeps concurrent batched transactions dense and in commit order', async () => {
+    // Two logs: two instances' guesses about the log's end, each checked under the lock.
+    const logs = [0, 1].map(() => createAuditLog({ features: dbFeatures(dialect), clock }));
+    const runs = await Promise.all(
+      logs.flatMap((log) => [0, 1, 2].map(() => appendBatch(db, log, [alice, bob, null], 25))),
+    );
+    expect(runs.flat().sort((a, b) => a - b)).toEqual([...Array(150).keys()]);
+    for (const run of runs) expect(run).toEqual(run.map((_, i) => (run[0] ?? 0) + i));
+    await expectTreeMatchesLeaves(150);
+  });
+  it('sends each of several concurrent first appends of this process once (they take turns)', async () => {
+    const features = dbFeatures(dialect);
+    let sent = 0;
+    const log = createAuditLog({
+      features: { ...features, auditAppend: (trx, rows) => (sent++, features.auditAppend(trx, rows)) },
+      clock,
+    });
+    const seqs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        db.db.transaction().execute(async (trx) => (await log.record(trx, upload(alice, i))).seq),
+      ),
+    );
+    expect(seqs.sort((a, b) => a - b)).toEqual([...Array(8).keys()]);
+    // Guessing all at once, 7 of them would be refused under the lock and sent again (15); one slow commit may
+    // outlast a turn's bounded wait.
+    expect(sent).toBeLessThanOrEqual(9);
+    await expectTreeMatchesLeaves(8);
+  });
+});
