@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { Device, PASSWORD, cleanUp, createAccount, failed, type LoginJson } from './support/cli.ts';
+import { Device, PASSWORD, cleanUp, createAccount, type LoginJson } from './support/cli.ts';
 
 // The device credential from the command line: kept in the home's device.json (0600) and never printed, sent at
 // the next login so a trusted device comes back trusted (with a new one), while a home holding only a copied
-// installation id waits for approval like a new device.
+// installation id becomes a new device of its own (the server gives it a new id) and waits for approval.
 describe('device credentials from the command line', { timeout: 300_000 }, () => {
   let server: TestServer;
   const email = 'kit@example.com';
@@ -67,9 +67,20 @@ describe('device credentials from the command line', { timeout: 300_000 }, () =>
       mode: 0o600,
     });
     const copied = await copy.login(email, ['--no-wait']);
-    expect(copied).toMatchObject({ status: 'pending', deviceId: laptopId });
-    // The laptop proves itself: trusted again, and the copy's session ends.
+    // A new device of its own, whose id the copy keeps; the laptop is left alone and keeps working.
+    expect(copied.status).toBe('pending');
+    expect(copied.deviceId).not.toBe(laptopId);
+    const assigned = stateOf(copy).state.installationId;
+    expect(assigned).not.toBe(installationId);
+    expect(stateOf(laptop).state.installationId).toBe(installationId);
+    const me = await laptop.json<{ device: { id: string; status: string } }>(['whoami']);
+    expect(me.device).toMatchObject({ id: laptopId, status: 'trusted' });
+    // Its next login finds its own device (still pending), not the laptop's.
+    expect(await copy.login(email, ['--no-wait'])).toMatchObject({
+      status: 'pending',
+      deviceId: copied.deviceId,
+    });
+    expect(stateOf(copy).state.installationId).toBe(assigned);
     expect((await laptop.login(email)).status).toBe('trusted');
-    expect(failed(await copy.run(['whoami']))).toMatch(/sign in again/);
   });
 });

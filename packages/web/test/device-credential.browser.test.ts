@@ -1,7 +1,7 @@
 /**
  * The device credential in Chromium against a real server: a trusted browser signs in again without approval
  * because it shows its credential (replaced each time), a browser holding only a copy of its installation id
- * waits for approval, and a browser trusted before credentials existed gets one on start.
+ * is given an id of its own and waits for approval as a new device, and a browser trusted before credentials existed gets one on start.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,13 @@ describe('device credentials in Chromium', () => {
     await copy.page.goto(url);
     await signInThroughForm(copy.page, email);
     await copy.page.getByRole('heading', { name: 'Approve this browser' }).waitFor();
+    // It is told an id of its own and keeps it; the first browser keeps its own id and its trusted session.
+    const adopted = await copy.page.evaluate<string>(`localStorage.getItem('${INSTALLATION}')`);
+    expect(adopted).toMatch(/^[0-9a-f-]{36}$/);
+    expect(adopted).not.toBe(installationId);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();
+    expect(await page.evaluate<string>(`localStorage.getItem('${INSTALLATION}')`)).toBe(installationId);
     await copy.context.close();
     await context.close();
   }, 120_000);

@@ -97,6 +97,8 @@ export function registerSession(program: Command): void {
       });
       ctx.save({
         ...ctx.state,
+        // The server's id for this device when the one sent was a trusted device's, without its credential.
+        ...(signedIn.installationId ? { installationId: signedIn.installationId } : {}),
         server: ctx.server,
         token: signedIn.token,
         deviceId: signedIn.device.id,

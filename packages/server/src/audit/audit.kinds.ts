@@ -21,8 +21,15 @@ type Actor = { deviceId: string | null; sessionId: string | null };
 export type PasskeyFlags = { userVerified: boolean; backupEligible: boolean; backedUp: boolean };
 
 export type AuditBodies = {
-  /** riskFlags: the risk signals the sign-in raised (trust/risk.ts). */
-  'sign-in.succeeded': From & { deviceId: string; sessionId: string; factors: string[]; riskFlags: string[] };
+  /** riskFlags: the risk signals the sign-in raised (trust/risk.ts). claimedDeviceId: the trusted device whose
+   * installation id the sign-in gave without its credential (it became a new device, deviceId, instead). */
+  'sign-in.succeeded': From & {
+    deviceId: string;
+    sessionId: string;
+    factors: string[];
+    riskFlags: string[];
+    claimedDeviceId?: string;
+  };
   /** factors: the factor types presented; failedFactor: the one that was refused. */
   'sign-in.failed': From & {
     deviceId: string | null;

@@ -54,45 +54,81 @@ describe.each(DIALECTS)('device credentials on %s', (dialect) => {
     return { device, first, credential: first.response.deviceCredential ?? '' };
   }
 
-  it('keeps only the hash: a stolen installation id and the password give a pending device, and the owner is told', async () => {
+  it('keeps only the hash: a stolen installation id and the password give a new pending device, and the owner is told', async () => {
     const { device, first, credential } = await trustedLaptop('stolen-id@example.com');
-    const stored = await deviceRow(first.response.device.id);
+    const laptopId = first.response.device.id;
+    const stored = await deviceRow(laptopId);
     expect(stored.credential_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.credential_hash).not.toContain(credential);
     const live = await connectLive(server.url, first.response.token);
 
     const thief = await signInWith(server.url, 'stolen-id@example.com', device);
-    expect(thief.response.device).toMatchObject({ id: first.response.device.id, status: 'pending' });
+    // A device of its own, under an id the server chose, which the client is told to keep.
+    expect(thief.response.device.status).toBe('pending');
+    expect(thief.response.device.id).not.toBe(laptopId);
+    expect(thief.response.device.riskFlags).toContain('copied-installation-id');
     expect(thief.response.deviceCredential).toBeUndefined();
+    const assigned = thief.response.installationId ?? '';
+    expect(assigned).toMatch(/^[0-9a-f-]{36}$/);
+    expect(assigned).not.toBe(device.installationId);
+    expect((await deviceRow(thief.response.device.id)).installation_id).toBe(assigned);
     expectProblem(await thief.client.get('/api/photos'), 403, 'device_pending');
-    // The same notices as any new sign-in: the request, live, and in the list of requests.
-    await waitUntil(() => live.messages.some((m) => m.event === 'enrolment.requested'), 20_000, 'the notice');
+    // The real laptop is untouched, and its session keeps working during the attempt.
+    expect(await deviceRow(laptopId)).toEqual(stored);
+    expect((await first.client.get('/api/photos')).status).toBe(200);
+    // The same notices as any new sign-in, about the new device.
+    await waitUntil(
+      () =>
+        live.messages.some(
+          (m) =>
+            m.event === 'enrolment.requested' && JSON.stringify(m.data).includes(thief.response.device.id),
+        ),
+      20_000,
+      'the notice',
+    );
+    live.socket.close();
+    // The audit record says whose installation id the attempt gave.
+    const events = await first.client.get<{
+      items: { kind: string; body: { deviceId: string; claimedDeviceId?: string } }[];
+    }>('/api/audit/events?limit=50');
+    const signIn = events.body.items.find(
+      (e) => e.kind === 'sign-in.succeeded' && e.body.deviceId === thief.response.device.id,
+    );
+    expect(signIn?.body.claimedDeviceId).toBe(laptopId);
     // The attempt counts for nothing toward trust: the thief cannot sign in again as a "first device".
     const again = await signInWith(server.url, 'stolen-id@example.com', deviceDescription('thief-2'));
     expect(again.response.device.status).toBe('pending');
-    live.socket.close();
+    expect(again.response.installationId).toBeUndefined();
 
-    // The real laptop proves itself: trusted again, and every session opened without the credential ends.
+    // The real laptop signs in again with its credential: trusted, the same device, no new id.
     const back = await signInWith(server.url, 'stolen-id@example.com', device, credential);
-    expect(back.response.device.status).toBe('trusted');
-    expectProblem(await thief.client.get('/api/me'), 401, 'unauthenticated');
+    expect(back.response.device).toMatchObject({ id: laptopId, status: 'trusted' });
+    expect(back.response.installationId).toBeUndefined();
     expect((await back.client.get('/api/photos')).status).toBe(200);
+    expect((await first.client.get('/api/photos')).status).toBe(200);
   });
 
-  it('gives its trust back when the thief is refused, and lets the laptop in with its credential', async () => {
+  it('leaves the real device alone when the attempt is refused', async () => {
     const { device, first, credential } = await trustedLaptop('refused@example.com');
+    const laptopId = first.response.device.id;
     const phone = await approvedDevice(server.url, first.client, 'refused@example.com', 'phone');
+    const before = await deviceRow(laptopId);
     const thief = await signInWith(server.url, 'refused@example.com', device);
-    const list = await phone.client.get<{ items: { id: string; device: { id: string } }[] }>(
-      '/api/enrolments',
-    );
-    const request = list.body.items.find((r) => r.device.id === first.response.device.id);
+    const list = await phone.client.get<{
+      items: { id: string; device: { id: string }; riskFlags: string[] }[];
+    }>('/api/enrolments');
+    expect(list.body.items.some((r) => r.device.id === laptopId)).toBe(false);
+    const request = list.body.items.find((r) => r.device.id === thief.response.device.id);
+    // The request says why it is suspect: the laptop's id, without the laptop's credential.
+    expect(request?.riskFlags).toEqual(['copied-installation-id']);
     expect((await phone.client.post(`/api/enrolments/${request?.id ?? ''}/deny`)).status).toBe(200);
-    // Refusing the attempt does not refuse the laptop: it stays trusted, and no session of the hold survives.
-    expect((await deviceRow(first.response.device.id)).status).toBe('trusted');
+    // Refusing the attempt refuses the attempt's device only.
+    expect((await deviceRow(thief.response.device.id)).status).toBe('denied');
+    expect(await deviceRow(laptopId)).toEqual(before);
     expectProblem(await thief.client.get('/api/me'), 401, 'unauthenticated');
+    expect((await first.client.get('/api/photos')).status).toBe(200);
     const back = await signInWith(server.url, 'refused@example.com', device, credential);
-    expect(back.response.device.status).toBe('trusted');
+    expect(back.response.device).toMatchObject({ id: laptopId, status: 'trusted' });
   });
 
   it('replaces the credential at each trusted sign-in: the old one then asks for approval', async () => {
@@ -104,6 +140,7 @@ describe.each(DIALECTS)('device credentials on %s', (dialect) => {
     expect(next).not.toBe(credential);
     const replayed = await signInWith(server.url, 'rotate@example.com', device, credential);
     expect(replayed.response.device.status).toBe('pending');
+    expect(replayed.response.device.id).not.toBe(second.response.device.id);
     expect(replayed.response.deviceCredential).toBeUndefined();
     const third = await signInWith(server.url, 'rotate@example.com', device, next);
     expect(third.response.device.status).toBe('trusted');

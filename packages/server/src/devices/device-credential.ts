@@ -32,17 +32,8 @@ export function credentialMatches(given: string | undefined, storedHash: string 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/**
- * A device that was trusted and is pending only because someone signed in with its installation id without its
- * credential. It still counts as trusted for the first-device rule, and an attempt that ends without approval
- * gives its trust back instead of denying it (the attempt was not the device's doing).
- */
-export function isTrustOnHold(row: Pick<DeviceRow, 'status' | 'trusted_at'>): boolean {
-  return row.status === 'pending' && row.trusted_at !== null;
-}
-
 /** Whether the device may sign in again as trusted by proving `given`. */
 export function provesDevice(row: DeviceRow | undefined, given: string | undefined): boolean {
-  if (!row || (row.status !== 'trusted' && !isTrustOnHold(row))) return false;
+  if (row?.status !== 'trusted') return false;
   return credentialMatches(given, row.credential_hash);
 }

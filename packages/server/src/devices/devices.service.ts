@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Device, DeviceDescription, Place, Session, SignInResponse } from '@shoebox/shared';
 import type { Db, Tx } from '../adapters/db/database.ts';
 import type { AccountRow, DeviceRow, SessionClient, SessionRow } from '../adapters/db/schema.ts';
@@ -17,7 +17,7 @@ import type { SignInThrottle } from './sign-in-throttle.ts';
 import { actorOf, auditPlace, type AuditRecorder } from '../audit/audit.recorder.ts';
 import { assessSignIn, CONCURRENT_WINDOW_MS, RECENT_SIGN_INS, type RiskFlag } from '../trust/risk.ts';
 import { expiryAt, initialExpiry } from './session-lifetime.ts';
-import { isTrustOnHold, issueCredential, provesDevice, type IssuedCredential } from './device-credential.ts';
+import { issueCredential, provesDevice, type IssuedCredential } from './device-credential.ts';
 
 export interface DevicesServiceDeps {
   db: Db;
@@ -44,8 +44,6 @@ export type EnrolmentOpener = {
       place: string | null;
     },
   ): Promise<() => void>;
-  /** Ends the device's waiting request (its trusted device proved itself meanwhile). */
-  cancel(trx: Tx, deviceId: string): Promise<void>;
 };
 
 /** Bookkeeping writes (last seen) happen at most this often per session. */
@@ -150,18 +148,23 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     const place = geo.locate(input.ip);
     const token = newSecret(256);
     const result = await db.transaction().execute(async (trx) => {
-      const riskFlags = await assessRisk(trx, account.id, now, place);
       let device = await store.findByInstallation(trx, account.id, input.device.installationId);
+      // A trusted device's installation id without its credential proves nothing: the real device is left alone
+      // (its sessions keep working) and the attempt becomes a new device under an id the server chooses.
+      const claimed =
+        device?.status === 'trusted' && !provesDevice(device, input.deviceCredential) ? device : undefined;
+      if (claimed) device = undefined;
+      const assessed = await assessRisk(trx, account.id, now, place);
+      const riskFlags: RiskFlag[] = claimed ? [...assessed, 'copied-installation-id'] : assessed;
       const firstDevice = (await store.countTrusted(trx, account.id)) === 0;
       const described = describe(input.device);
       let issued: IssuedCredential | undefined;
-      let revoked: string[] = [];
       if (!device) {
         if (firstDevice) issued = issueCredential();
         device = {
           id: newId(now),
           account_id: account.id,
-          installation_id: input.device.installationId,
+          installation_id: claimed ? randomUUID() : input.device.installationId,
           ...described,
           status: firstDevice ? 'trusted' : 'pending',
           created_at: now,
@@ -176,15 +179,12 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         };
         await store.insertDevice(trx, device);
       } else {
-        const proven = provesDevice(device, input.deviceCredential);
-        const heldTrust = device.status === 'trusted' || isTrustOnHold(device);
-        // A removed or denied device must be let in again, exactly like a new one. A trusted device that does
-        // not prove itself is put on hold: pending, but keeping its trust date and credential (device-credential.ts).
-        const status = proven || firstDevice ? 'trusted' : 'pending';
+        // Here a trusted device proved itself; a removed or denied one must be let in again, like a new one.
+        const status = device.status === 'trusted' || firstDevice ? 'trusted' : 'pending';
         const patch = {
           ...described,
           status,
-          trusted_at: heldTrust ? (device.trusted_at ?? now) : status === 'trusted' ? now : null,
+          trusted_at: device.status === 'trusted' ? device.trusted_at : status === 'trusted' ? now : null,
           last_seen_at: now,
           last_ip: input.ip,
           last_place: json(place),
@@ -196,11 +196,6 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           // Each trusted sign-in replaces the credential; of two racing sign-ins with the same one, one wins.
           if (!(await store.swapCredential(trx, device.id, device.credential_hash, issued.hash)))
             throw new AppError('conflict', 'This device signed in twice at the same time; sign in again.');
-        }
-        if (proven && isTrustOnHold(device)) {
-          // The device proved itself: the attempt that put it on hold ends with every session it opened.
-          await enrolment.cancel(trx, device.id);
-          revoked = await store.revokeDeviceSessions(trx, device.id, now, 'device-proven');
         }
         device = { ...device, ...patch, credential_hash: issued?.hash ?? device.credential_hash };
       }
@@ -236,18 +231,12 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           sessionId: session.id,
           factors,
           riskFlags,
+          ...(claimed ? { claimedDeviceId: claimed.id } : {}),
         },
       });
-      return { device, session, announce, riskFlags, issued, revoked };
+      return { device, session, announce, riskFlags, issued, claimed };
     });
     result.announce?.();
-    for (const sessionId of result.revoked)
-      events.emit('session.revoked', {
-        sessionId,
-        deviceId: result.device.id,
-        accountId: account.id,
-        reason: 'device-proven',
-      });
     if (result.riskFlags.length > 0) {
       events.emit('account.message', {
         accountId: account.id,
@@ -270,6 +259,8 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       device: toDevice(result.device, result.session.device_id),
       session: toSession(result.session),
       ...(result.issued ? { deviceCredential: result.issued.credential } : {}),
+      // The client keeps this id from now on, so that its next sign-in finds its own device.
+      ...(result.claimed ? { installationId: result.device.installation_id } : {}),
     };
     return response;
   }

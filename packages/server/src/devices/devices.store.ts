@@ -67,13 +67,7 @@ export function createDevicesStore() {
         .selectFrom('devices')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('account_id', '=', accountId)
-        // A trusted device on hold (device-credential.ts) is still the owner's: it keeps counting.
-        .where((eb) =>
-          eb.or([
-            eb('status', '=', 'trusted'),
-            eb.and([eb('status', '=', 'pending'), eb('trusted_at', 'is not', null)]),
-          ]),
-        )
+        .where('status', '=', 'trusted')
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
@@ -170,21 +164,20 @@ export function createDevicesStore() {
         .execute();
     },
 
-    /** Revokes every live session of a device (but `keep`) and returns their ids. */
+    /** Revokes every live session of a device and returns their ids. */
     async revokeDeviceSessions(
       db: Queryable,
       deviceId: string,
       at: number,
       reason: string,
-      keep?: string,
     ): Promise<string[]> {
-      let query = db
+      const rows = await db
         .updateTable('sessions')
         .set({ revoked_at: at, revoke_reason: reason })
         .where('device_id', '=', deviceId)
-        .where('revoked_at', 'is', null);
-      if (keep !== undefined) query = query.where('id', '!=', keep);
-      const rows = await query.returning('id').execute();
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
       return rows.map((r) => r.id);
     },
 

@@ -8,7 +8,7 @@ import type { Principal } from '../platform/principal.ts';
 import { auditPlaceText, type AuditRecorder } from '../audit/audit.recorder.ts';
 import type { PasskeyFlags } from '../audit/audit.kinds.ts';
 import type { EnrolmentsStore } from './enrolments.store.ts';
-import { isTrustOnHold, issueCredential } from '../devices/device-credential.ts';
+import { issueCredential } from '../devices/device-credential.ts';
 
 /** A new device has 10 minutes to be let in, and 5 tries at a code (whichever kind of code). */
 export const ENROLMENT_TTL_MS = 10 * 60_000;
@@ -32,11 +32,7 @@ export function createEnrolmentOutcomes({
   clock,
   audit,
 }: EnrolmentOutcomesDeps) {
-  /**
-   * Ends an attempt for good: the device is refused, its sessions end, and the owner hears about it. A trusted
-   * device on hold (someone used its installation id without its credential) gets its trust back instead; the
-   * sessions on it end all the same, and the real device signs in again with its credential.
-   */
+  /** Ends an attempt for good: the device is refused, its sessions end, and the owner hears about it. */
   async function end(
     e: EnrolmentRow,
     state: 'denied' | 'expired' | 'failed',
@@ -52,9 +48,7 @@ export function createEnrolmentOutcomes({
           state === 'denied' ? 'trusted-device' : state === 'expired' ? 'expiry' : 'too-many-attempts',
         decided_ip: by.ip ?? null,
       });
-      const device = await devices.findDevice(trx, e.account_id, e.device_id);
-      if (device && isTrustOnHold(device)) await devices.updateDevice(trx, device.id, { status: 'trusted' });
-      else await devices.setStatus(trx, e.device_id, 'denied', now);
+      await devices.setStatus(trx, e.device_id, 'denied', now);
       const revoked = await devices.revokeDeviceSessions(trx, e.device_id, now, `enrolment-${state}`);
       const ids = { enrolmentId: e.id, enrolledDeviceId: e.device_id };
       const ip = by.ip ?? null;
@@ -162,7 +156,7 @@ export function createEnrolmentOutcomes({
     const now = clock.now();
     // The device's credential, returned once in this response; only its hash is kept.
     const issued = issueCredential();
-    const revoked = await db.transaction().execute(async (trx) => {
+    await db.transaction().execute(async (trx) => {
       if (hooks.claim && !(await hooks.claim(trx)))
         throw new AppError('invalid_credentials', 'This code has already been used.');
       await enrolments.update(trx, e.id, {
@@ -172,9 +166,6 @@ export function createEnrolmentOutcomes({
         decided_by_device_id: how.byDeviceId,
         decided_ip: how.ip,
       });
-      const device = await devices.findDevice(trx, e.account_id, e.device_id);
-      // On a device on hold, other sessions were opened without its credential: only the approved one stays.
-      const others = device && isTrustOnHold(device) ? await othersOf(trx, e) : [];
       await devices.updateDevice(trx, e.device_id, {
         status: 'trusted',
         trusted_at: now,
@@ -195,16 +186,7 @@ export function createEnrolmentOutcomes({
         },
       });
       await hooks.recordAfter?.(trx);
-      return others;
     });
-    for (const sessionId of revoked) {
-      events.emit('session.revoked', {
-        sessionId,
-        deviceId: e.device_id,
-        accountId: e.account_id,
-        reason: 'enrolment-approved',
-      });
-    }
     events.emit('account.message', {
       accountId: e.account_id,
       event: 'enrolment.approved',
@@ -217,11 +199,6 @@ export function createEnrolmentOutcomes({
       },
     });
     return { state: 'approved', deviceId: e.device_id, deviceCredential: issued.credential };
-  }
-
-  /** Ends the device's live sessions other than the attempt's own. */
-  function othersOf(trx: Tx, e: EnrolmentRow): Promise<string[]> {
-    return devices.revokeDeviceSessions(trx, e.device_id, clock.now(), 'enrolment-approved', e.session_id);
   }
 
   return { end, fresh, openAttempt, wrongCode, approve };

@@ -37,6 +37,7 @@ const RISK_WORDS: Record<string, string> = {
   'impossible-travel': 'too far from your previous sign-in to have travelled there since',
   'concurrent-far-session': 'while another of your devices was in use more than 500 km away',
   'dormant-account': 'the first sign-in in over 90 days',
+  'copied-installation-id': 'with the id of one of your trusted devices but without its secret credential',
 };
 
 /** What each witness alarm (audit/audit.alarms.ts) means, for the owner. */

@@ -102,10 +102,6 @@ export function createTrustService(deps: TrustServiceDeps) {
         });
     },
 
-    async cancel(trx: Tx, deviceId: string) {
-      await enrolments.closeWaiting(trx, deviceId, 'cancelled', clock.now());
-    },
-
     async listRequests(actor: Principal) {
       requireTrusted(actor);
       const rows = await enrolments.listWaiting(db, actor.account.id);

@@ -20,9 +20,16 @@ export const DeviceDescription = z
 export type DeviceDescription = z.infer<typeof DeviceDescription>;
 
 /** Risk signals of a sign-in: a country not among the last 10 sign-ins, faster than 805 km/h over more than 500 km,
- * another session used within the hour more than 500 km away, the first sign-in after 90 days without use. */
+ * another session used within the hour more than 500 km away, the first sign-in after 90 days without use, the
+ * installation id of a trusted device given without its credential (the sign-in became a new device). */
 export const RiskFlag = z
-  .enum(['new-country', 'impossible-travel', 'concurrent-far-session', 'dormant-account'])
+  .enum([
+    'new-country',
+    'impossible-travel',
+    'concurrent-far-session',
+    'dormant-account',
+    'copied-installation-id',
+  ])
   .meta({ id: 'RiskFlag' });
 export type RiskFlag = z.infer<typeof RiskFlag>;
 
@@ -97,6 +104,11 @@ export const SignInResponse = z
     session: Session,
     deviceCredential: DeviceCredential.optional().meta({
       description: 'Present when the device is trusted after this sign-in: the new credential to keep',
+    }),
+    installationId: DeviceDescription.shape.installationId.optional().meta({
+      description:
+        'Present when the server gave this device a new installation id (the one sent belongs to a trusted device ' +
+        'and came without its credential): the client keeps it in place of its own from now on',
     }),
   })
   .meta({ id: 'SignInResponse' });

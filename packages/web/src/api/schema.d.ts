@@ -7601,6 +7601,8 @@ export interface components {
       session: components['schemas']['Session'];
       /** @description Present when the device is trusted after this sign-in: the new credential to keep */
       deviceCredential?: string;
+      /** @description Present when the server gave this device a new installation id (the one sent belongs to a trusted device and came without its credential): the client keeps it in place of its own from now on */
+      installationId?: string;
     };
     Device: {
       id: string;
@@ -7631,7 +7633,12 @@ export interface components {
       accuracyKm: number | null;
     } | null;
     /** @enum {string} */
-    RiskFlag: 'new-country' | 'impossible-travel' | 'concurrent-far-session' | 'dormant-account';
+    RiskFlag:
+      | 'new-country'
+      | 'impossible-travel'
+      | 'concurrent-far-session'
+      | 'dormant-account'
+      | 'copied-installation-id';
     Session: {
       id: string;
       createdAt: string;

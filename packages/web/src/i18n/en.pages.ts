@@ -34,6 +34,9 @@ export const enPages = {
   'risk.concurrent-far-session.why': 'Another session was in use within the hour more than 500 km away.',
   'risk.dormant-account': 'First sign-in in 90 days',
   'risk.dormant-account.why': 'The account had not been used for more than 90 days.',
+  'risk.copied-installation-id': 'Copied device id',
+  'risk.copied-installation-id.why':
+    'It gave the id of one of your trusted devices without that device’s secret credential, so it was treated as a new device.',
 
   'activity.kind.sign-in.succeeded': 'Signed in',
   'activity.kind.sign-in.failed': 'Failed sign-in',

@@ -35,6 +35,9 @@ export const zhCNPages: { readonly [K in keyof typeof enPages]: string } = {
   'risk.concurrent-far-session.why': '一小时内有另一个相距 500 公里以上的会话在使用。',
   'risk.dormant-account': '90 天来首次登录',
   'risk.dormant-account.why': '该账户已超过 90 天未使用。',
+  'risk.copied-installation-id': '复制的设备标识',
+  'risk.copied-installation-id.why':
+    '它使用了你某台受信任设备的标识，却没有该设备的密钥凭据，因此被当作新设备处理。',
 
   'activity.kind.sign-in.succeeded': '已登录',
   'activity.kind.sign-in.failed': '登录失败',

@@ -15,6 +15,14 @@ function installationId(): string {
   return id;
 }
 
+/**
+ * Keeps the installation id the server assigned at sign-in (the one sent was a trusted device's, without its
+ * credential): the next sign-in then finds this browser's own device instead of asking about another one.
+ */
+export function adoptInstallationId(assigned: string | undefined): void {
+  if (assigned) localStorage.setItem(INSTALLATION_KEY, assigned);
+}
+
 const BROWSERS: [RegExp, string][] = [
   [/Edg\/(\d+)/, 'Edge'],
   [/OPR\/(\d+)/, 'Opera'],

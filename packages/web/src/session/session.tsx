@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, call, onAuthProblem, token, type ServerInfo, type WhoAmI } from '../api/client.tsx';
 import type { PlainKey } from '../i18n/translate.ts';
-import { describeThisBrowser } from './device.tsx';
+import { adoptInstallationId, describeThisBrowser } from './device.tsx';
 import { deviceCredentials } from './device-credential.ts';
 import { getPasskey } from '../auth/passkey.ts';
 
@@ -121,6 +121,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       api.POST('/auth/sign-in', { body: { email, password, device, deviceCredential } }),
     );
     deviceCredentials.keep(result.account.email, result.deviceCredential);
+    adoptInstallationId(result.installationId);
     token.set(result.token);
     const me: WhoAmI = { account: result.account, device: result.device, session: result.session };
     setState((s) => {
@@ -138,6 +139,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       api.POST('/auth/passkey/sign-in', { body: { credential, device, deviceCredential } }),
     );
     deviceCredentials.keep(result.account.email, result.deviceCredential);
+    adoptInstallationId(result.installationId);
     token.set(result.token);
     const me: WhoAmI = { account: result.account, device: result.device, session: result.session };
     setState((s) => {

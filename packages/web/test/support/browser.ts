@@ -23,12 +23,14 @@ function filesUnder(target: string): string[] {
     .flatMap((name) => filesUnder(path.join(target, name)));
 }
 
-/** Builds the app with Vite unless dist/ was built from exactly the current sources (same stamp as web.browser.test). */
+/**
+ * Builds the app with Vite unless dist/ was built from exactly the current sources. The shared package is bundled
+ * into the app too (schemas, the audit-export builder, Merkle code), so its sources are part of the stamp.
+ */
 export function ensureWebBuilt(): void {
   const hash = createHash('sha256');
-  for (const file of ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].flatMap((p) =>
-    filesUnder(path.join(WEB, p)),
-  )) {
+  const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', '../shared/src'];
+  for (const file of inputs.flatMap((p) => filesUnder(path.join(WEB, p)))) {
     hash.update(path.relative(WEB, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   }
   const digest = hash.digest('hex');
