@@ -42,6 +42,8 @@ export default function Viewer({ id, neighbours, onNavigate, onClose, onTrash }:
   const [photo, setPhoto] = useState<Photo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [previewFailed, setPreviewFailed] = useState(false);
+  // The preview often loads before GET /photos/{id} answers; the original waits for both.
+  const [previewLoaded, setPreviewLoaded] = useState(false);
   const [original, setOriginal] = useState<string | null>(null);
   const [zoom, setZoom] = useState<Zoom>(FIT);
   const [info, setInfo] = useState(
@@ -77,6 +79,7 @@ export default function Viewer({ id, neighbours, onNavigate, onClose, onTrash }:
     setPhoto(null);
     setError(null);
     setPreviewFailed(false);
+    setPreviewLoaded(false);
     setOriginal(null);
     setZoom(FIT);
     call(api.GET('/photos/{id}', { params: { path: { id } } }))
@@ -113,8 +116,8 @@ export default function Viewer({ id, neighbours, onNavigate, onClose, onTrash }:
   }, [photo, original]);
 
   useEffect(() => {
-    if (photo && previewFailed) loadOriginal();
-  }, [photo, previewFailed, loadOriginal]);
+    if (photo && (previewFailed || previewLoaded)) loadOriginal();
+  }, [photo, previewFailed, previewLoaded, loadOriginal]);
 
   const zoomAt = useCallback((factor: number, cx?: number, cy?: number) => {
     setZoom((z) => {
@@ -313,7 +316,7 @@ export default function Viewer({ id, neighbours, onNavigate, onClose, onTrash }:
                       : (photo?.claims.fileName ?? t('photo.altNoDate'))
                   }
                   draggable={false}
-                  onLoad={loadOriginal}
+                  onLoad={() => setPreviewLoaded(true)}
                   onError={() => setPreviewFailed(true)}
                 />
               )}
