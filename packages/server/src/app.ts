@@ -11,6 +11,7 @@ import { createRouter, type AppEnv } from './adapters/http/context.ts';
 import { requireSession } from './adapters/http/auth.ts';
 import { resolveClientIp } from './adapters/http/client-ip.ts';
 import { toProblem } from './adapters/http/problem.ts';
+import { AppError } from './errors.ts';
 import { mountApiDocs, openApiDocument } from './adapters/http/api-docs.ts';
 import { mountWebApp } from './adapters/http/static-web.ts';
 import { configureMedia } from './adapters/media/index.ts';
@@ -428,13 +429,10 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
     return c.json(problem, problem.status as 500, { 'content-type': 'application/problem+json' });
   });
   app.notFound((c) => {
-    const problem = {
-      ...toProblem(null, c.get('requestId')),
-      status: 404,
-      code: 'not_found',
-      title: 'Not found',
-      detail: `No route for ${c.req.method} ${c.req.path}.`,
-    };
+    const problem = toProblem(
+      new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`),
+      c.get('requestId'),
+    );
     return c.json(problem, 404, { 'content-type': 'application/problem+json' });
   });
 
