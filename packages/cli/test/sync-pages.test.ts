@@ -1,12 +1,14 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncChangesPage } from '@shoebox/shared';
 import { distinctCopy } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
+import {
+  startCountingProxy,
+  type CountingProxy,
+  type SyncProxyEvent,
+} from '../../server/test/support/counting-proxy.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { ApiClient } from '../src/api-client.ts';
 import { pullRemote } from '../src/sync/remote.ts';
@@ -16,91 +18,16 @@ import { cleanUp, tempDir } from './support/cli.ts';
 import { sha256 } from './support/photos.ts';
 import { api, listFiles, trustedPair } from './sync-helpers.ts';
 
-type Event =
-  | { kind: 'page'; cursor: string; ids: string[] }
-  | { kind: 'originals'; ids: string[] }
-  | { kind: 'ack'; cursor: string };
-
-/**
- * A proxy that logs, in order, the feed pages it passes on, the photos each `/sync/originals` request asks for
- * and each acknowledged cursor; it calls `check` on every request, and can cut the `cutAt`-th originals answer.
- */
-async function startProxy(target: string, check: () => void) {
-  const upstream = new URL(target);
-  const state = { events: [] as Event[], originals: 0, cutAt: 0 };
-  const server = http.createServer((req, res) => {
-    check();
-    const route = `${req.method} ${(req.url ?? '').split('?')[0]}`;
-    const body: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => body.push(chunk));
-    req.on('end', () => {
-      const sent = Buffer.concat(body);
-      const cut = route === 'POST /api/sync/originals' && ++state.originals === state.cutAt;
-      if (route === 'POST /api/sync/originals')
-        state.events.push({ kind: 'originals', ids: (JSON.parse(sent.toString()) as { ids: string[] }).ids });
-      if (route === 'POST /api/sync/ack')
-        state.events.push({
-          kind: 'ack',
-          cursor: (JSON.parse(sent.toString()) as { cursor: string }).cursor,
-        });
-      const out = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (reply) => {
-          res.writeHead(reply.statusCode ?? 502, reply.headers);
-          const got: Buffer[] = [];
-          let bytes = 0;
-          reply.on('data', (chunk: Buffer) => {
-            bytes += chunk.length;
-            // The agent dies in the middle of a batch (its connection breaks with it).
-            if (cut && bytes > 1_000_000) {
-              res.socket?.destroy();
-              reply.destroy();
-              return;
-            }
-            if (route === 'GET /api/sync/changes') got.push(chunk);
-            res.write(chunk);
-          });
-          reply.on('end', () => {
-            if (route === 'GET /api/sync/changes' && reply.statusCode === 200) {
-              const page = JSON.parse(Buffer.concat(got).toString()) as SyncChangesPage;
-              state.events.push({
-                kind: 'page',
-                cursor: page.cursor,
-                ids: page.changes.map((c) => c.entityId),
-              });
-            }
-            res.end();
-          });
-        },
-      );
-      out.on('error', () => res.destroy());
-      out.end(sent);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    state,
-    close: () =>
-      new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
-
-type PageEvent = Extract<Event, { kind: 'page' }>;
-const pagesOf = (events: readonly Event[]) => events.filter((e): e is PageEvent => e.kind === 'page');
+type PageEvent = Extract<SyncProxyEvent, { kind: 'page' }>;
+const pagesOf = (events: readonly SyncProxyEvent[]) =>
+  events.filter((e): e is PageEvent => e.kind === 'page');
 
 const COUNT = 20;
 const PAGE = 4;
 
 describe('shoebox sync: feed pages that overlap', { timeout: 240_000 }, () => {
   let server: TestServer;
-  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  let proxy: CountingProxy;
   let token: string;
   /** Photo id → SHA-256 of everything uploaded. */
   const library = new Map<string, string>();
@@ -159,7 +86,7 @@ describe('shoebox sync: feed pages that overlap', { timeout: 240_000 }, () => {
 
   beforeAll(async () => {
     server = await startTestServer('sqlite', { config: { mediaWorkers: 1 } });
-    proxy = await startProxy(server.url, checkCursor);
+    proxy = await startCountingProxy(server.url, checkCursor);
     const { a, b } = await trustedPair(server.url, 'page@example.com');
     ({ token } = JSON.parse(fs.readFileSync(path.join(b.home, 'device.json'), 'utf8')) as { token: string });
     // B is set up with the empty library first, so the photos reach it through the change feed, page by page.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/support/test-server.ts';
-import { TestClient, adminSession } from '../test/support/api.ts';
+import { TestClient, adminSession, expectProblem } from '../test/support/api.ts';
 import { corpusFile } from '../test/support/corpus.ts';
 
 describe('observability', () => {
@@ -45,5 +45,25 @@ describe('observability', () => {
     expect(reply.status).toBe(404);
     expect(reply.headers.get('content-type')).toContain('application/problem+json');
     expect(reply.body.code).toBe('not_found');
+  });
+
+  // Regression (f8c0862): the not-found answer was built from the internal-error problem with its code
+  // overwritten, so its type URL still named `internal`.
+  it('types an unmatched route’s problem as not-found, for GET and POST alike', async () => {
+    const client = new TestClient(server.url);
+    for (const [method, path] of [
+      ['GET', '/api/no-such-thing'],
+      ['POST', '/api/no-such-thing'],
+    ] as const) {
+      const reply = await client.call(method, path, method === 'POST' ? {} : undefined, {
+        'x-request-id': `missing-${method}`,
+      });
+      const problem = expectProblem(reply, 404, 'not_found');
+      expect(problem.type).toBe('https://shoebox.dev/problems/not-found');
+      expect(problem.title).toBe('Not found');
+      expect(problem.detail).toBe(`No route for ${method} ${path}.`);
+      expect(problem.requestId).toBe(`missing-${method}`);
+      expect(JSON.stringify(problem)).not.toContain('internal');
+    }
   });
 });

@@ -15,7 +15,7 @@ import type { PasswordCheck } from './password-check.ts';
 import type { RequireRecentAuth } from '../devices/recent-auth.ts';
 import { iso } from '../platform/clock.ts';
 import { newId, newSecret } from '../platform/ids.ts';
-import type { Principal } from '../platform/principal.ts';
+import { actedFrom, type Principal } from '../platform/principal.ts';
 import type { AccountsStore } from './accounts.store.ts';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.ts';
 import { consumeInvite, INVITE_PREFIX, INVITE_TTL_MS, inviteKey } from './invites.ts';
@@ -120,18 +120,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       events.emit('account.message', {
         accountId: account.id,
         event: 'password.changed',
-        data: {
-          deviceId: actor.device.id,
-          device: {
-            id: actor.device.id,
-            name: actor.device.name,
-            model: actor.device.model,
-            os: actor.device.os,
-          },
-          ip: actor.ip,
-          place: actor.device.last_place ? (JSON.parse(actor.device.last_place) as unknown) : null,
-          endedSessions: ended.length,
-        },
+        data: { ...actedFrom(actor), endedSessions: ended.length },
       });
       return { changedAt: iso(now), endedSessions: ended.length };
     },

@@ -8,7 +8,7 @@ import type { RequireRecentAuth } from '../devices/recent-auth.ts';
 import { AppError } from '../errors.ts';
 import { iso, type Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
-import type { Principal } from '../platform/principal.ts';
+import { actedFrom, type Principal } from '../platform/principal.ts';
 import { normaliseEmail } from './accounts.service.ts';
 import type { AccountsStore } from './accounts.store.ts';
 import { codeMail, maskEmail } from './email-change.mail.ts';
@@ -87,16 +87,12 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
         accountId: actor.account.id,
         reason: 'email-changed',
       });
-    const { device } = actor;
     events.emit('account.message', {
       accountId: actor.account.id,
       event: 'account.email-changed',
       data: {
         seq: done.seq,
-        deviceId: device.id,
-        device: { id: device.id, name: device.name, model: device.model, os: device.os },
-        ip: actor.ip,
-        place: device.last_place ? (JSON.parse(device.last_place) as unknown) : null,
+        ...actedFrom(actor),
         previousEmail,
         email: newEmail,
         endedSessions: done.ended.length,

@@ -7,7 +7,7 @@ import { parsePlace } from '../devices/devices.service.ts';
 import { AppError } from '../errors.ts';
 import { iso, type Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
-import type { Principal } from '../platform/principal.ts';
+import { actedFrom, type Principal } from '../platform/principal.ts';
 import { auditPlaceText, type AuditRecorder } from '../audit/audit.recorder.ts';
 import type { EnrolmentOutcomes } from './enrolment-outcomes.ts';
 import type { EnrolmentsStore } from './enrolments.store.ts';
@@ -74,18 +74,7 @@ export function createEnrolmentFactors(deps: EnrolmentFactorsDeps) {
     events.emit('account.message', {
       accountId: e.account_id,
       event: 'recovery-code.used',
-      data: {
-        deviceId: actor.device.id,
-        device: {
-          id: actor.device.id,
-          name: actor.device.name,
-          model: actor.device.model,
-          os: actor.device.os,
-        },
-        ip: actor.ip,
-        place: parsePlace(actor.device.last_place),
-        remaining,
-      },
+      data: { ...actedFrom(actor), remaining },
     });
     return done;
   }

@@ -125,6 +125,13 @@ export default function DevicesPage() {
     </li>
   );
 
+  /** The approval code was passed on (Done, or Esc): look again for requests and devices. */
+  const closeIssued = () => {
+    setIssued(null);
+    reloadRequests();
+    load();
+  };
+
   return (
     <div className="page page--scroll">
       <div className="page-head page-head--stack">
@@ -202,16 +209,8 @@ export default function DevicesPage() {
       {issued ? (
         <Dialog
           title={t('devices.codeTitle', { name: issued.name })}
-          onClose={() => {
-            setIssued(null);
-            reloadRequests();
-            load();
-          }}
-          onSubmit={() => {
-            setIssued(null);
-            reloadRequests();
-            load();
-          }}
+          onClose={closeIssued}
+          onSubmit={closeIssued}
           actions={
             <button type="submit" className="button button--primary">
               {t('devices.done')}
