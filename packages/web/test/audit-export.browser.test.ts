@@ -12,6 +12,7 @@ import { PASSWORD } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { cleanUp, shoebox, tempDir } from '../../cli/test/support/cli.ts';
+import { expectAuditOk, watchPage } from './support/audit.ts';
 import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const EMAIL = 'ada@example.com';
@@ -25,7 +26,8 @@ describe('audit export download in Chromium', () => {
 
   const openSecurity = async () => {
     await page.goto(`${server.url}/security`);
-    await page.getByTestId('audit-ok').waitFor();
+    // Whatever the verdict (or none), a failure says what the page showed and what failed to load.
+    await expectAuditOk(page);
   };
   const exportButton = () => page.getByRole('button', { name: 'Download audit export' });
 
@@ -51,6 +53,7 @@ describe('audit export download in Chromium', () => {
     });
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
+    watchPage(page);
   }, 120_000);
 
   afterAll(async () => {

@@ -65,6 +65,16 @@ export async function desktopContext(browser: Browser): Promise<{ context: Brows
   return { context, page };
 }
 
+/** A desktop context whose pages start signed in as the session whose bearer token is `token` (nothing opened yet). */
+export async function signedInContext(
+  browser: Browser,
+  token: string | undefined,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await desktopContext(browser);
+  await opened.page.addInitScript(`localStorage.setItem('shoebox.token', ${JSON.stringify(token ?? '')})`);
+  return opened;
+}
+
 /** Opens `url` in `page` as the session whose bearer token is `token` (the app keeps it in localStorage). */
 export async function openSignedIn(page: Page, url: string, token: string | undefined): Promise<void> {
   await page.addInitScript(`localStorage.setItem('shoebox.token', ${JSON.stringify(token ?? '')})`);

@@ -1,6 +1,5 @@
 /** What the browser tests share: a build of the app that matches the sources, and Debian's Chromium. */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -14,37 +13,16 @@ export const SHOTS = path.join(REPO_ROOT, 'test-artifacts', 'screenshots');
 export const DESKTOP = { width: 1280, height: 820 };
 const require = createRequire(import.meta.url);
 
-function filesUnder(target: string): string[] {
-  if (!fs.existsSync(target)) return [];
-  if (!fs.statSync(target).isDirectory()) return [target];
-  return fs
-    .readdirSync(target)
-    .sort()
-    .flatMap((name) => filesUnder(path.join(target, name)));
-}
-
 /**
- * Builds the app with Vite unless dist/ was built from exactly the current sources. The shared package is bundled
- * into the app too (schemas, the audit-export builder, Merkle code), so its sources are part of the stamp.
+ * Builds the app with Vite unless dist/ was built from exactly the current sources (scripts/build-web.mjs, which the
+ * postinstall runs too, so both write the same stamp). That script takes a lock and moves finished files into dist/
+ * atomically: test files in parallel workers call this at once while other files' servers are reading dist/.
  */
 export function ensureWebBuilt(): void {
-  const hash = createHash('sha256');
-  const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', '../shared/src'];
-  for (const file of inputs.flatMap((p) => filesUnder(path.join(WEB, p)))) {
-    hash.update(path.relative(WEB, file)).update('\0').update(fs.readFileSync(file)).update('\0');
-  }
-  const digest = hash.digest('hex');
-  const stamp = path.join(WEB, 'dist', '.source-hash');
-  const index = path.join(WEB, 'dist', 'index.html');
-  if (fs.existsSync(index) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return;
-  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  // Vitest sets NODE_ENV=test, which would bundle React's development build.
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: WEB,
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build-web.mjs')], {
+    cwd: REPO_ROOT,
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
   });
-  fs.writeFileSync(stamp, digest);
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -23,8 +23,8 @@ export const DEFAULT_WEB_DIST = path.resolve(
 );
 
 /**
- * Serves the built web app from the API's port. Hashed assets are cached for a year; every other path that is not
- * an API route gets index.html so client-side routes survive a reload.
+ * Serves the built web app from the API's port. Hashed assets are cached for a year, and a missing one is a 404; every
+ * other path that is not an API route gets index.html so client-side routes survive a reload.
  */
 export function mountWebApp(app: OpenAPIHono<AppEnv>, distDir = DEFAULT_WEB_DIST): void {
   const index = path.join(distDir, 'index.html');
@@ -40,6 +40,10 @@ export function mountWebApp(app: OpenAPIHono<AppEnv>, distDir = DEFAULT_WEB_DIST
         'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       });
     }
+    // A missing hashed asset is a 404: index.html in its place would be cached as that script or stylesheet and
+    // break the page with a MIME error (a lazily loaded page never renders) instead of saying what is missing.
+    if (urlPath.startsWith('/assets/'))
+      return c.text(`Not found: ${urlPath}`, 404, { 'cache-control': 'no-store' });
     if (!fs.existsSync(index)) {
       return c.text('The web app is not built: run `npm run build -w @shoebox/web`.', 404);
     }
