@@ -69,16 +69,22 @@ export function verifyExport(doc: AuditExport): VerifyReport {
 
   // Every witnessed checkpoint must be a prefix of these leaves: recompute each root.
   const roots = new Map<number, string>();
-  for (const seen of [...(doc.checkpoints ?? []), doc.checkpoint]) {
+  // Those this device kept, the head, and those the account's devices reported (the server cannot forge one).
+  const witnessed = [
+    ...[...(doc.checkpoints ?? []), doc.checkpoint].map((seen) => ({ seen, by: '' })),
+    ...(doc.deviceCheckpoints ?? []).map((seen) => ({ seen, by: ` reported by device ${seen.deviceId}` })),
+  ];
+  for (const { seen, by } of witnessed) {
     const c = openCheckpoint(seen.note, doc.verifierKey);
-    if (!c.ok) fail(`witnessed checkpoint of size ${seen.size} does not verify: ${c.reason}`);
+    if (!c.ok) fail(`witnessed checkpoint of size ${seen.size}${by} does not verify: ${c.reason}`);
     else {
       const root = toBase64(c.checkpoint.rootHash);
       const other = roots.get(c.checkpoint.size);
-      if (other !== undefined && other !== root) fail(`two different roots for size ${c.checkpoint.size}`);
+      if (other !== undefined && other !== root)
+        fail(`two different roots for size ${c.checkpoint.size}${by ? ` (one${by})` : ''}`);
       roots.set(c.checkpoint.size, root);
       if (c.checkpoint.size > leaves.length)
-        fail(`checkpoint of size ${c.checkpoint.size} is beyond the exported log`);
+        fail(`checkpoint of size ${c.checkpoint.size}${by} is beyond the exported log`);
     }
   }
   const frontier = Frontier.empty();

@@ -3,17 +3,17 @@
 // to an older log or shows two different trees of one size cannot pass, whatever it says.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Checkpoint } from '@shoebox/shared/merkle/index';
 import {
-  fromBase64,
-  openCheckpoint,
-  toBase64,
-  verifyConsistency,
-  type Checkpoint,
-} from '@shoebox/shared/merkle/index';
-import type { SeenCheckpoint, WitnessedCheckpoints } from '@shoebox/shared/audit-export/index';
+  classifyCheckpoint,
+  type KeptCheckpoints,
+  type SeenCheckpoint,
+  type WitnessFinding,
+  type WitnessedCheckpoints,
+} from '@shoebox/shared/audit-export/index';
 import type { ApiClient } from './api-client.ts';
 import { alarm } from './audit-alarm.ts';
-import { regrownMessage, rolledBackMessage, rolledBackTo } from './audit-rollback.ts';
+import { regrownMessage, rolledBackMessage } from './audit-rollback.ts';
 import { CliError } from './output.ts';
 
 export { ALARM_EXIT, AuditAlarm } from './audit-alarm.ts';
@@ -79,98 +79,65 @@ export async function witnessCheckpoint(client: ApiClient, home: string): Promis
   const reply = await client.request<CheckpointReply>('GET', '/audit/checkpoint');
   const previous = loadWitness(home);
   const sameServer = previous?.server === client.server ? previous : undefined;
-  const vkey = sameServer?.verifierKey ?? reply.verifierKey;
-  const before = sameServer?.latest.note ?? null;
-  if (sameServer && reply.verifierKey !== sameServer.verifierKey)
-    return alarm(
-      client,
-      'key-changed',
-      `the server now signs its log with another key (${reply.verifierKey}).`,
-      before,
-      reply.note,
-    );
-  const opened = openCheckpoint(reply.note, vkey);
-  if (!opened.ok)
-    return alarm(
-      client,
-      'bad-signature',
-      `the server's checkpoint does not verify: ${opened.reason}.`,
-      before,
-      reply.note,
-    );
-  const cp = opened.checkpoint;
+  const kept: KeptCheckpoints | null = sameServer
+    ? { verifierKey: sameServer.verifierKey, checkpoints: [...sameServer.seen, sameServer.latest] }
+    : null;
+  const fetchProof = async (from: number, to: number) =>
+    (
+      await client.request<{ proof: string[] }>('GET', '/audit/proofs/consistency', {
+        query: { from, to },
+      })
+    ).proof;
+  let verdict;
+  try {
+    verdict = await classifyCheckpoint(reply.note, reply.verifierKey, kept, fetchProof);
+  } catch (err) {
+    if (!(err instanceof CliError) || err.code !== 'audit_log_damaged') throw err;
+    const said = err.message.replace(/^AUDIT ALARM: /, '');
+    return alarm(client, 'log-damaged', said, sameServer?.latest.note ?? null, reply.note);
+  }
+  if (!verdict.ok) {
+    const earlier = verdict.against?.note ?? null;
+    return alarm(client, verdict.problem, alarmMessage(verdict), earlier, reply.note);
+  }
+  const cp = verdict.checkpoint;
   const seen: SeenCheckpoint = {
     size: cp.size,
-    root: toBase64(cp.rootHash),
+    root: verdict.root,
     note: reply.note,
     seenAt: new Date().toISOString(),
   };
   const state: WitnessState = sameServer ?? {
     server: client.server,
-    verifierKey: vkey,
+    verifierKey: verdict.verifierKey,
     latest: seen,
     seen: [],
   };
-  const last = sameServer?.latest;
-  if (last) {
-    const earlier = state.seen.find((s) => s.size === cp.size);
-    if (earlier && earlier.root !== seen.root)
-      return alarm(
-        client,
-        'two-roots',
-        `the server showed two different logs of ${cp.size} entries (roots ${earlier.root} and ${seen.root}).`,
-        earlier.note,
-        reply.note,
-      );
-    if (cp.size < last.size)
-      return alarm(client, 'rolled-back', rolledBackMessage(last.size, cp.size), last.note, reply.note);
-    if (cp.size > last.size) {
-      const proof = await client
-        .request<{ proof: string[] }>('GET', '/audit/proofs/consistency', {
-          query: { from: last.size, to: cp.size },
-        })
-        .catch((err: unknown) => {
-          if (!(err instanceof CliError) || err.code !== 'audit_log_damaged') throw err;
-          const said = err.message.replace(/^AUDIT ALARM: /, '');
-          return alarm(client, 'log-damaged', said, last.note, reply.note);
-        });
-      const ok = verifyConsistency(
-        last.size,
-        cp.size,
-        proof.proof.map(fromBase64),
-        fromBase64(last.root),
-        cp.rootHash,
-      );
-      // Restored from a backup and used since: the log extends an older checkpoint this device saw, not the last.
-      const branch = ok.ok ? undefined : await rolledBackTo(client, state.seen, last.size, cp);
-      if (branch)
-        return alarm(
-          client,
-          'rolled-back',
-          regrownMessage(last.size, branch.size, cp.size),
-          last.note,
-          reply.note,
-        );
-      if (!ok.ok)
-        return alarm(
-          client,
-          'inconsistent',
-          `the log of ${cp.size} entries does not extend the one of ${last.size} this device verified (${ok.reason}): history was rewritten.`,
-          last.note,
-          reply.note,
-        );
-    } else if (last.root !== seen.root) {
-      return alarm(
-        client,
-        'two-roots',
-        `the server showed two different logs of ${cp.size} entries.`,
-        last.note,
-        reply.note,
-      );
-    }
-  }
-  if (!state.seen.some((s) => s.size === seen.size)) state.seen = [...state.seen, seen].slice(-MAX_SEEN);
+  const isNew = !state.seen.some((s) => s.size === seen.size);
+  if (isNew) state.seen = [...state.seen, seen].slice(-MAX_SEEN);
   state.latest = seen.size >= state.latest.size ? seen : state.latest;
   saveWitness(home, state);
-  return { checkpoint: cp, reply, previousSize: last?.size ?? 0, state };
+  // The server keeps what each device verified for the account's exports; a signed note, so it cannot forge one.
+  // A server that does not take it (older, or down) costs this round nothing: the next new checkpoint goes too.
+  if (isNew || !sameServer)
+    await client.request('POST', '/audit/witnessed', { json: { note: reply.note } }).catch(() => undefined);
+  return { checkpoint: cp, reply, previousSize: verdict.previous?.size ?? 0, state };
+}
+
+/** The words of each alarm, as this device has always said them. */
+function alarmMessage(finding: WitnessFinding): string {
+  switch (finding.problem) {
+    case 'key-changed':
+      return `the server now signs its log with another key (${finding.servedKey}).`;
+    case 'bad-signature':
+      return `the server's checkpoint does not verify: ${finding.reason}.`;
+    case 'two-roots':
+      return `the server showed two different logs of ${finding.size} entries (roots ${finding.keptRoot} and ${finding.root}).`;
+    case 'rolled-back':
+      return finding.branchedAfter === undefined
+        ? rolledBackMessage(finding.from, finding.to)
+        : regrownMessage(finding.from, finding.branchedAfter, finding.to);
+    case 'inconsistent':
+      return `the log of ${finding.to} entries does not extend the one of ${finding.from} this device verified (${finding.reason}): history was rewritten.`;
+  }
 }

@@ -89,6 +89,8 @@ import { createNoticeEvidence } from './audit/audit.notice-evidence.ts';
 import { withEvidenceIndex } from './evidence/evidence.uploads.ts';
 import { uploadIndexCheck } from './evidence/evidence.index-check.ts';
 import { auditAlarmRoutes } from './audit/audit.alarm-routes.ts';
+import { createAuditWitnessed } from './audit/audit.witnessed.ts';
+import { auditWitnessedRoutes } from './audit/audit.witnessed-routes.ts';
 import { createAuditFullCheck } from './audit/audit.full-check.ts';
 import { auditVerifyRoutes } from './audit/audit.verify-routes.ts';
 import { createFleetStore } from './fleet/fleet.store.ts';
@@ -152,6 +154,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     signerKeyFile: config.logKeyFile,
     clock,
     lease: { holder: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`, ttlMs: CHECKPOINT_LEASE_MS },
+    features,
   });
   const checkPassword = createPasswordCheck({ db, hasher, throttle: createSignInThrottle(), clock });
   const accounts = createAccountsService({
@@ -241,6 +244,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
   const originals = createOriginalsService({ db, store: createOriginalsStore(), blobs: deps.blobs });
   const auditService = createAuditService({ db, log: auditLog, checkpointer });
   const auditAlarms = createAuditAlarms({ db, audit, events, verifierKey: checkpointer.verifierKey, clock });
+  const auditWitnessed = createAuditWitnessed({ db, verifierKey: checkpointer.verifierKey, clock });
   const auditFullCheck = createAuditFullCheck({
     readSnapshot: deps.database.readSnapshot,
     checkpointer,
@@ -336,6 +340,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     checkpointer,
     auditService,
     auditAlarms,
+    auditWitnessed,
     auditFullCheck,
     fleet,
     fleetReview,
@@ -390,6 +395,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   );
   api.route('/', auditRoutes(services.auditService, auth));
   api.route('/', auditAlarmRoutes(services.auditAlarms, auth));
+  api.route('/', auditWitnessedRoutes(services.auditWitnessed, auth));
   api.route('/', auditVerifyRoutes(services.auditFullCheck, auth));
   api.route('/', fleetRoutes(services.fleet, auth));
   api.route('/', fleetReviewRoutes(services.fleetReview, auth));

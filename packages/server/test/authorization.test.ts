@@ -172,6 +172,7 @@ const PENDING_BODIES: Record<string, (own: Ids & { sha256: string }, owner: Sign
     earlier: null,
     later: 'not a note',
   }),
+  'POST /audit/witnessed': () => ({ note: 'not a note' }),
   'POST /evidence/entries': () => ({ seqs: [0], size: 1 }),
   'POST /fleet/imports/{kind}': () => STAFF_ROUTES['POST /fleet/imports/{kind}']?.body,
 };
@@ -204,6 +205,8 @@ const PENDING_MUST_REFUSE = [
   'GET /audit/proofs/inclusion',
   'GET /audit/proofs/consistency',
   'POST /audit/alarms',
+  'POST /audit/witnessed',
+  'GET /audit/witnessed',
   'GET /activity',
   'GET /devices',
   'GET /devices/{id}',
@@ -392,6 +395,24 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
         .map((i) => i.id);
     expect(await kinds(b)).toEqual([String(reply.body.seq)]);
     expect(await kinds(a)).toEqual([]);
+  });
+
+  it('keeps a witnessed checkpoint only for the reporting device and account, and only one the log signed', async () => {
+    const { note, size } = (await b.client.get<{ note: string; size: number }>('/api/audit/checkpoint')).body;
+    const reply = await b.client.post<{ deviceId: string; size: number }>('/api/audit/witnessed', {
+      note,
+      accountId: a.account.id,
+      deviceId: a.deviceId,
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({ deviceId: b.deviceId, size });
+    type Listed = { items: { deviceId: string; size: number }[] };
+    const listed = async (who: SignedIn) => (await who.client.get<Listed>('/api/audit/witnessed')).body.items;
+    expect(await listed(b)).toEqual([expect.objectContaining({ deviceId: b.deviceId, size, note })]);
+    expect((await listed(a)).filter((w) => w.deviceId === b.deviceId)).toEqual([]);
+    const forged = note.replace(/\n\d+\n/, `\n${size + 1}\n`);
+    expectProblem(await b.client.post('/api/audit/witnessed', { note: forged }), 400, 'bad_request');
+    expect(await listed(b)).toHaveLength(1);
   });
 
   it('lets only an admin run the full audit log verification', async () => {

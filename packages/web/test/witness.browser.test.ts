@@ -4,8 +4,18 @@
  * checks the new one, and a checkpoint that goes backwards (an older, genuinely signed one, served to the browser)
  * raises a banner on the page the person is on and is reported to the server, which records it in the activity.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
+import {
+  MemoryNodeSource,
+  consistencyProof,
+  fromBase64,
+  leafHash,
+  rootAt,
+  signCheckpoint,
+  toBase64,
+} from '@shoebox/shared/merkle/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminSession,
@@ -16,8 +26,9 @@ import {
   type TestClient,
 } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
-import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { DESKTOP, ensureWebBuilt, launchChromium, SHOTS } from './support/browser.ts';
+import type { TestServer } from '../../server/test/support/test-server.ts';
+import { signedInContext, startBrowserFixture, type BrowserFixture } from './support/accounts.ts';
+import { SHOTS } from './support/browser.ts';
 
 const EMAIL = 'admin@example.com';
 const PHOTO = corpusFile('cameras/casio-ex-z3.jpg');
@@ -25,6 +36,8 @@ const PHOTO = corpusFile('cameras/casio-ex-z3.jpg');
 interface CheckpointReply {
   size: number;
   note: string;
+  root: string;
+  origin: string;
 }
 interface ActivityItem {
   kind: string;
@@ -33,7 +46,7 @@ interface ActivityItem {
 
 describe('the browser witnesses the audit log', () => {
   let server: TestServer;
-  let browser: Browser;
+  let fx: BrowserFixture;
   let page: Page;
   let owner: SignedIn;
   let phone: SignedIn;
@@ -56,19 +69,15 @@ describe('the browser witnesses the audit log', () => {
   };
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
+    fx = await startBrowserFixture();
+    server = fx.server;
     owner = await adminSession(server.url, EMAIL);
     phone = await approvedDevice(server.url, owner.client, EMAIL, 'Zhang’s phone');
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.addInitScript(`localStorage.setItem('shoebox.token', ${JSON.stringify(owner.client.token)})`);
+    ({ page } = await signedInContext(fx.browser, owner.client.token));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await fx?.close();
   }, 60_000);
 
   it('keeps the checkpoint on start and alarms, reported to the server, when the log goes back', async () => {
@@ -119,5 +128,77 @@ describe('the browser witnesses the audit log', () => {
     await page.getByRole('link', { name: 'Albums' }).first().click();
     await page.getByTestId('witness-alarm').waitFor();
     await page.unroute('**/api/audit/checkpoint', rollBack);
+  }, 180_000);
+
+  it('calls a log restored from a backup and grown along another branch a rollback, like the CLI', async () => {
+    // A fresh browser (nothing kept, no alarm yet) that verifies two checkpoints, A then B.
+    const { context, page: fresh } = await signedInContext(fx.browser, owner.client.token);
+    const kept = async () => {
+      const raw = await fresh.evaluate<string | null>(`localStorage.getItem('shoebox.audit.witness')`);
+      return raw ? (JSON.parse(raw) as { size: number }).size : 0;
+    };
+    const a = await upload();
+    await fresh.goto(server.url);
+    await expect.poll(kept, { timeout: 20_000 }).toBe(a.size);
+    const b = await upload();
+    await fresh.reload();
+    await expect.poll(kept, { timeout: 20_000 }).toBe(b.size);
+
+    // The server "restored" to A and grew past B along another history, signing with its real key: B's consistency
+    // proof cannot pass, A's does. The old browser check said "inconsistent"; the CLI says "rolled back".
+    const real = await owner.client.get<{ leaves: string[] }>(`/api/audit/leaves?from=0&to=${a.size}`);
+    const leaves = [
+      ...real.body.leaves.map((l) => leafHash(fromBase64(l))),
+      ...Array.from({ length: b.size - a.size + 3 }, (_, i) => leafHash(new Uint8Array(64).fill(i + 1))),
+    ];
+    const tree = new MemoryNodeSource(leaves);
+    const size = leaves.length;
+    const rootHash = rootAt(tree, size);
+    const skey = fs.readFileSync(path.join(server.dataDir, 'keys', 'log.key'), 'utf8').trim();
+    const note = signCheckpoint(skey, { origin: b.origin, size, rootHash });
+    const regrown = { ...b, size, root: toBase64(rootHash), note };
+    const serveRegrown = (route: Route) => route.fulfill({ json: regrown });
+    const proveRegrown = (route: Route) => {
+      const q = new URL(route.request().url()).searchParams;
+      const proof = consistencyProof(tree, Number(q.get('from')), Number(q.get('to')));
+      return route.fulfill({ json: { from: Number(q.get('from')), to: size, proof: proof.map(toBase64) } });
+    };
+    await fresh.route('**/api/audit/checkpoint', serveRegrown);
+    await fresh.route('**/api/audit/proofs/consistency*', proveRegrown);
+    await fresh.reload();
+    const banner = fresh.getByTestId('witness-alarm');
+    await banner.waitFor({ timeout: 30_000 });
+    await banner.getByText('The log went back to an earlier state (restored from a backup?)').waitFor();
+    await banner.getByText(/Reported to the server as activity entry #\d+/).waitFor();
+    expect(await kept()).toBe(b.size);
+    await fresh.screenshot({ path: path.join(SHOTS, 'witness-alarm-regrown.png') });
+
+    const activity = await owner.client.get<{ items: ActivityItem[] }>('/api/activity');
+    const alarm = activity.body.items.find((i) => i.kind === 'audit.alarm' && i.detail['later'] === note);
+    expect(alarm?.detail).toMatchObject({
+      problem: 'rolled-back',
+      earlier: b.note,
+      earlierSigned: true,
+      laterSigned: true,
+    });
+    expect(String(alarm?.detail['detail'])).toContain(`${b.size} → (${a.size}, ${b.size}) → ${size}`);
+
+    // Another root for A's size (kept, but not the newest): two roots, not merely "went back".
+    const forkedRoot = rootAt(new MemoryNodeSource(leaves.slice(1)), a.size);
+    const forked = {
+      ...a,
+      root: toBase64(forkedRoot),
+      note: signCheckpoint(skey, { origin: a.origin, size: a.size, rootHash: forkedRoot }),
+    };
+    await fresh.unroute('**/api/audit/checkpoint', serveRegrown);
+    await fresh.route('**/api/audit/checkpoint', (route) => route.fulfill({ json: forked }));
+    await fresh.reload();
+    await fresh.getByTestId('witness-alarm').waitFor({ timeout: 30_000 });
+    await fresh.getByTestId('witness-alarm').getByText('two different logs of the same size').waitFor();
+    const forkAlarm = (await owner.client.get<{ items: ActivityItem[] }>('/api/activity')).body.items.find(
+      (i) => i.kind === 'audit.alarm' && i.detail['later'] === forked.note,
+    );
+    expect(forkAlarm?.detail).toMatchObject({ problem: 'two-roots', earlier: a.note, laterSigned: true });
+    await context.close();
   }, 180_000);
 });

@@ -25,6 +25,7 @@ const BY_ACCOUNT = [
   'passkeys',
   'webauthn_challenges',
   'evidence_uploads',
+  'audit_witnessed',
   'changes',
   'album_members',
   'albums',

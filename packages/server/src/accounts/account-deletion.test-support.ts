@@ -15,6 +15,7 @@ const BY_ACCOUNT = [
   'audit_keys',
   'audit_events',
   'evidence_uploads',
+  'audit_witnessed',
   'totp_factors',
   'recovery_codes',
   'not_me_tokens',

@@ -120,6 +120,9 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
     });
     expectProblem(failed, 401);
     await seedSyncRows(server.database.db, alice.account.id);
+    // A checkpoint her device reports it verified (kept for her exports).
+    const witnessedNote = (await settledCheckpoint()).note;
+    expect((await a.post('/api/audit/witnessed', { note: witnessedNote })).status).toBe(201);
     const before = await accountRowCounts(server.database.db, alice.account.id, 'alice@example.com');
     for (const table of [
       'devices',
@@ -134,6 +137,7 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
       'passkeys',
       'sign_in_failures',
       'evidence_uploads',
+      'audit_witnessed',
       'device_sync',
       'sync_deliveries',
       'settings',

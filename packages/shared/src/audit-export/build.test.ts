@@ -41,6 +41,14 @@ function fakeServer() {
           return { items, cursor: to < EVENTS ? String(to - 1) : null, hasMore: to < EVENTS };
         }
         if (path === '/audit/key') return { accountId: 'acc', key: 'k' };
+        if (path === '/audit/witnessed')
+          return {
+            items: [
+              { ...seen(50), deviceId: 'phone' },
+              { ...seen(EVENTS), deviceId: 'laptop' },
+              { ...seen(EVENTS + 1000), deviceId: 'phone' },
+            ],
+          };
         if (path === '/evidence/entries') {
           const { seqs, size } = options.json as { seqs: number[]; size: number };
           return { size, items: seqs.map((seq) => ({ seq, proof: [`p${seq}@${size}`] })) };
@@ -88,6 +96,11 @@ describe('buildAuditExport', () => {
       key: 'k',
       checkpoint: seen(EVENTS + 3),
       checkpoints: [earlier, seen(EVENTS + 3)],
+      // Those the account's devices reported, up to the export's head (the offline check recomputes their roots).
+      deviceCheckpoints: [
+        { ...seen(50), deviceId: 'phone' },
+        { ...seen(EVENTS), deviceId: 'laptop' },
+      ],
     });
     expect(doc.events.map((e) => e.seq)).toEqual(Array.from({ length: EVENTS }, (_, i) => i));
     expect(doc.events[7]?.proof).toEqual([`p7@${EVENTS + 3}`]);

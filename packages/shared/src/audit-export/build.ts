@@ -1,7 +1,7 @@
 // Building an audit export, whatever carries the requests (the CLI's HTTP client, the browser's fetch) and
 // wherever the device keeps the checkpoints it witnessed (a file beside device.json, localStorage).
 import type { EvidenceEntries } from '../api/evidence.ts';
-import { EXPORT_FORMAT, type AuditExport, type SeenCheckpoint } from './format.ts';
+import { EXPORT_FORMAT, type AuditExport, type DeviceCheckpoint, type SeenCheckpoint } from './format.ts';
 
 export interface ExportRequestOptions {
   query?: Record<string, string | number | undefined>;
@@ -85,6 +85,12 @@ export async function buildAuditExport(
   const size = witnessed.latest.size;
   report({ step: 'checkpoint', done: size, total: needed });
   const key = await api.request<{ accountId: string; key: string }>('GET', '/audit/key');
+  // What the account's other devices (and this one) reported they verified, up to this export's head: the leaves
+  // below let an offline check recompute each of their roots.
+  const reported = await api.request<{ items: DeviceCheckpoint[] }>('GET', '/audit/witnessed');
+  const deviceCheckpoints = reported.items
+    .filter((c) => c.size <= size)
+    .map(({ deviceId, size: n, root, note, seenAt }) => ({ deviceId, size: n, root, note, seenAt }));
   const proofs = new Map<number, string[]>();
   const covered = listed.filter((e) => e.seq < size).map((e) => e.seq);
   for (let i = 0; i < covered.length; i += PROOFS_PAGE) {
@@ -113,6 +119,7 @@ export async function buildAuditExport(
     key: key.key,
     checkpoint: witnessed.latest,
     checkpoints: witnessed.seen,
+    deviceCheckpoints,
     events: listed.map((e) => ({ ...e, proof: proofs.get(e.seq) ?? [] })),
     leaves,
   };

@@ -12,6 +12,11 @@ export interface SeenCheckpoint {
   seenAt: string;
 }
 
+/** A checkpoint one of the account's trusted devices reported it verified (GET /audit/witnessed). */
+export interface DeviceCheckpoint extends SeenCheckpoint {
+  deviceId: string;
+}
+
 export interface ExportedEvent {
   seq: number;
   kind: string;
@@ -32,6 +37,11 @@ export interface AuditExport {
   checkpoint: SeenCheckpoint;
   /** Every checkpoint this device witnessed. */
   checkpoints: SeenCheckpoint[];
+  /**
+   * Every checkpoint the account's trusted devices reported they verified, up to the head's size, each checked
+   * offline like `checkpoints` (signature, root recomputed from the leaves). Absent in exports made before.
+   */
+  deviceCheckpoints?: DeviceCheckpoint[];
   events: ExportedEvent[];
   /** All leaves [0, checkpoint.size), for the tag scan. */
   leaves: string[];

@@ -1,2 +1,3 @@
 export * from './format.ts';
 export * from './build.ts';
+export * from './witness.ts';

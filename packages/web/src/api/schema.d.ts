@@ -6659,6 +6659,114 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/audit/witnessed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The checkpoints the account’s devices reported they verified */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description By size, then device */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditWitnessedList'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Report a checkpoint this device verified as a witness
+     * @description Kept per device and size, and listed for the account’s exports, so they carry what every device of the account saw. Only a note signed with this log’s key is taken; the same size again keeps the first report.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AuditWitnessedReport'];
+        };
+      };
+      responses: {
+        /** @description Kept (or already kept) */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditWitnessedCheckpoint'];
+          };
+        };
+        /** @description Not a checkpoint of this log */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Device not trusted */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/audit/verify': {
     parameters: {
       query?: never;
@@ -8166,6 +8274,23 @@ export interface components {
       earlier: string | null;
       /** @description The signed checkpoint note that does not add up */
       later: string;
+    };
+    AuditWitnessedCheckpoint: {
+      deviceId: string;
+      size: number;
+      /** @description Base64 root hash */
+      root: string;
+      /** @description The signed checkpoint note */
+      note: string;
+      /** @description When the server took the report */
+      seenAt: string;
+    };
+    AuditWitnessedReport: {
+      /** @description The signed checkpoint note this device has just verified, as the server served it */
+      note: string;
+    };
+    AuditWitnessedList: {
+      items: components['schemas']['AuditWitnessedCheckpoint'][];
     };
     AuditVerifyResult: {
       /** @description false: the log no longer matches what was signed; signing has stopped */

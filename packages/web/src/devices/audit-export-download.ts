@@ -11,8 +11,8 @@ import {
 } from '@shoebox/shared/audit-export/index';
 import { ApiError, NETWORK_ERROR, api, call, token } from '../api/client.tsx';
 import { localDayKey } from '../i18n/format.ts';
-import { WitnessAlarm, checkCheckpoint } from './audit-checkpoint.ts';
-import { keepCheckpoint, loadWitness, witnessedCheckpoints } from './audit-witness-store.ts';
+import { WitnessAlarm, checkCheckpoint, keepAndReport } from './audit-checkpoint.ts';
+import { keptCheckpoints, witnessedCheckpoints } from './audit-witness-store.ts';
 
 /** Plain JSON requests under /api with this session's token (the typed client knows paths only statically). */
 const browserApi: ExportApi = {
@@ -38,7 +38,7 @@ const browserApi: ExportApi = {
 
 async function witnessLatest(): Promise<WitnessedCheckpoints> {
   const reply = await call(api.GET('/audit/checkpoint'));
-  const checked = await checkCheckpoint(reply, loadWitness());
+  const checked = await checkCheckpoint(reply, keptCheckpoints());
   if (!checked.ok) throw new WitnessAlarm(checked.code, checked.detail);
   const latest = {
     size: checked.checkpoint.size,
@@ -46,7 +46,7 @@ async function witnessLatest(): Promise<WitnessedCheckpoints> {
     note: reply.note,
     seenAt: new Date().toISOString(),
   };
-  keepCheckpoint(checked.verifierKey, latest);
+  await keepAndReport(checked.verifierKey, latest);
   return { verifierKey: checked.verifierKey, latest, seen: witnessedCheckpoints() };
 }
 

@@ -4,8 +4,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, leafHash, tryFromBase64, verifyInclusion } from '@shoebox/shared/merkle/index';
 import { api, call, eachLimited, type Schemas } from '../api/client.tsx';
-import { checkCheckpoint, type AlarmCode } from './audit-checkpoint.ts';
-import { keepCheckpoint, loadWitness } from './audit-witness-store.ts';
+import { checkCheckpoint, keepAndReport, type AlarmCode } from './audit-checkpoint.ts';
+import { keptCheckpoints } from './audit-witness-store.ts';
 
 export type { AlarmCode };
 
@@ -59,11 +59,11 @@ async function eventAt(seq: number): Promise<AuditEvent | undefined> {
 /** Verifies the latest checkpoint against the kept one, then each entry; keeps the checkpoint only if all pass. */
 export async function verifyAudit(entries: readonly Entry[]): Promise<AuditVerdict> {
   const reply = await call(api.GET('/audit/checkpoint'));
-  const kept = loadWitness();
+  const kept = keptCheckpoints();
   const verdict: AuditVerdict = {
     size: reply.size,
     signedAt: reply.signedAt,
-    previousSize: kept?.size ?? 0,
+    previousSize: 0,
     alarm: null,
     entries: new Map(),
   };
@@ -71,6 +71,7 @@ export async function verifyAudit(entries: readonly Entry[]): Promise<AuditVerdi
   const checked = await checkCheckpoint(reply, kept);
   if (!checked.ok) return alarm(checked.code, checked.detail);
   const cp = checked.checkpoint;
+  verdict.previousSize = checked.previous?.size ?? 0;
 
   const inTree = entries.filter((e) => Number(e.id) < cp.size);
   for (const e of entries) if (Number(e.id) >= cp.size) verdict.entries.set(e.id, 'pending');
@@ -94,7 +95,7 @@ export async function verifyAudit(entries: readonly Entry[]): Promise<AuditVerdi
   if (broken) throw broken.reason;
   const failed = inTree.filter((e) => verdict.entries.get(e.id) === 'failed').map((e) => e.id);
   if (failed.length > 0) return alarm('entries', failed.join(', '));
-  keepCheckpoint(checked.verifierKey, {
+  await keepAndReport(checked.verifierKey, {
     size: cp.size,
     root: checked.root,
     note: reply.note,

@@ -1,7 +1,8 @@
-// What this browser remembers of the audit log, in localStorage: the pinned key and the last checkpoint it verified
-// (what the in-browser verification compares the next one with), and every checkpoint it verified, which travel
-// in the audit export so that an offline check can recompute their roots from the log's leaves.
+// What this browser remembers of the audit log, in localStorage: the pinned key, the last checkpoint it verified,
+// and the last checkpoints it verified (bounded), which the next one is judged against (a rollback, two roots for
+// a size) and which travel in the audit export so that an offline check can recompute their roots from the leaves.
 import type { SeenCheckpoint } from '@shoebox/shared/audit-export/format';
+import type { KeptCheckpoints } from '@shoebox/shared/audit-export/witness';
 
 const WITNESS_KEY = 'shoebox.audit.witness';
 const HISTORY_KEY = 'shoebox.audit.witnessed';
@@ -40,6 +41,17 @@ export function witnessedCheckpoints(): SeenCheckpoint[] {
   const kept = loadWitness();
   const history = read<History>(HISTORY_KEY);
   return kept && history?.verifierKey === kept.verifierKey ? history.seen : [];
+}
+
+/**
+ * What a new checkpoint is judged against (shared/src/audit-export/witness.ts): the pinned key, the last checkpoint
+ * verified here and the history, so an older checkpoint is a rollback and another root for any size kept a fork.
+ * localStorage belongs to this origin, and the history to the pinned key: one history per server origin and key.
+ */
+export function keptCheckpoints(): KeptCheckpoints | null {
+  const kept = loadWitness();
+  if (!kept) return null;
+  return { verifierKey: kept.verifierKey, checkpoints: [...witnessedCheckpoints(), kept] };
 }
 
 /** Keeps a checkpoint this browser has just verified: as the one to compare with next, and in the history. */

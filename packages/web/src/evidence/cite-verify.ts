@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, leafHash, tryFromBase64, verifyInclusion } from '@shoebox/shared/merkle/index';
 import { api, call } from '../api/client.tsx';
 import { checkCheckpoint } from '../devices/audit-checkpoint.ts';
-import { loadWitness } from '../devices/audit-witness-store.ts';
+import { keptCheckpoints } from '../devices/audit-witness-store.ts';
 import type { Citation } from './report-types.ts';
 
 /** `pending`: newer than the latest signed checkpoint; `failed`: anything short of a proof that checks out. */
@@ -60,7 +60,7 @@ export async function checkCitations(citations: readonly Citation[]): Promise<Ci
   const mark = (seq: number, state: CiteState, at: number | null = null) =>
     entries.set(seq, { seq, kind: kinds.get(seq) ?? '', at, state });
   const reply = await call(api.GET('/audit/checkpoint'));
-  const checked = await checkCheckpoint(reply, loadWitness());
+  const checked = await checkCheckpoint(reply, keptCheckpoints());
   if (!checked.ok) {
     for (const seq of kinds.keys()) mark(seq, 'failed');
     return { size: reply.size, entries };

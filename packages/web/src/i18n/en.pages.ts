@@ -105,6 +105,8 @@ export const enPages = {
   'audit.alarm.badSignature': 'The server’s checkpoint signature does not verify.',
   'audit.alarm.wentBackwards':
     'The log is shorter than the one this browser verified before: entries were removed.',
+  'audit.alarm.wentBackAndRegrew':
+    'The log went back to an earlier state (restored from a backup?) and has grown since along another history: entries this browser verified were removed.',
   'audit.alarm.forked': 'The server showed this browser two different logs of the same size.',
   'audit.alarm.inconsistent':
     'The log does not extend the one this browser verified before: its history was rewritten.',

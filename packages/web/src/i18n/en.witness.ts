@@ -6,6 +6,8 @@ export const enWitness = {
   'witness.problem.badSignature': 'The server’s checkpoint signature does not verify.',
   'witness.problem.wentBackwards':
     'The log went back: it is shorter than the one this browser verified before. Entries are gone.',
+  'witness.problem.wentBackAndRegrew':
+    'The log went back to an earlier state (restored from a backup?) and has grown since along another history: entries this browser verified are gone.',
   'witness.problem.forked': 'The server showed this browser two different logs of the same size (a fork).',
   'witness.problem.inconsistent':
     'The log does not extend the one this browser verified before: its history was rewritten.',

@@ -102,6 +102,8 @@ export const zhCNPages: { readonly [K in keyof typeof enPages]: string } = {
   'audit.alarm.keyChanged': '服务器现在用与本浏览器之前所见不同的密钥签署日志。',
   'audit.alarm.badSignature': '服务器检查点的签名无法验证。',
   'audit.alarm.wentBackwards': '日志比本浏览器之前验证过的更短：有记录被删除。',
+  'audit.alarm.wentBackAndRegrew':
+    '日志倒退到了更早的状态（从备份恢复？），之后又沿另一段历史增长：此浏览器验证过的记录被删除了。',
   'audit.alarm.forked': '服务器向本浏览器展示了两份大小相同但内容不同的日志。',
   'audit.alarm.inconsistent': '日志没有延续本浏览器之前验证过的日志：历史被改写了。',
   'audit.alarm.entries': '这里显示的部分记录不在已签名日志中，或已被篡改（见下方标出的记录）。',

@@ -3,8 +3,8 @@
 // told, with both signed notes, as the CLI's agent does (cli/src/audit-alarm.ts), so the account's activity, its
 // other devices and its mailbox hold the alarm and not only this tab.
 import { api, ApiError, call } from '../api/client.tsx';
-import { checkCheckpoint, type AlarmCode } from '../devices/audit-checkpoint.ts';
-import { keepCheckpoint, loadWitness } from '../devices/audit-witness-store.ts';
+import { checkCheckpoint, keepAndReport, type AlarmCode } from '../devices/audit-checkpoint.ts';
+import { keptCheckpoints, loadWitness } from '../devices/audit-witness-store.ts';
 
 /** What POST /audit/alarms takes (server: audit/audit.alarms.ts). */
 type AlarmProblem =
@@ -23,6 +23,7 @@ const PROBLEMS: Record<WitnessCode, AlarmProblem> = {
   keyChanged: 'key-changed',
   badSignature: 'bad-signature',
   wentBackwards: 'rolled-back',
+  wentBackAndRegrew: 'rolled-back',
   forked: 'two-roots',
   inconsistent: 'inconsistent',
   logDamaged: 'log-damaged',
@@ -44,22 +45,29 @@ async function report(code: WitnessCode, detail: string, earlier: string | null,
 /** Null when the checkpoint extends the kept one; a refused or failed request throws (try again later, no alarm). */
 export async function witnessOnce(): Promise<CaughtAlarm | null> {
   const reply = await call(api.GET('/audit/checkpoint'));
-  const kept = loadWitness();
-  const caught = async (code: WitnessCode, detail: string): Promise<CaughtAlarm> => ({
+  const newest = loadWitness();
+  const caught = async (
+    code: WitnessCode,
+    detail: string,
+    against: { note?: string } | null = newest,
+  ): Promise<CaughtAlarm> => ({
     code,
     detail,
-    report: await report(code, detail, kept?.note ?? null, reply.note),
+    report: await report(code, detail, against?.note ?? null, reply.note),
   });
   let checked;
   try {
-    checked = await checkCheckpoint(reply, kept);
+    checked = await checkCheckpoint(reply, keptCheckpoints());
   } catch (err) {
     // The server admits its own log is damaged when asked for the proof: that is an alarm, not a network hiccup.
     if (err instanceof ApiError && err.code === 'audit_log_damaged') return caught('logDamaged', err.message);
     throw err;
   }
-  if (!checked.ok) return checked.code === 'entries' ? null : caught(checked.code, checked.detail);
-  keepCheckpoint(checked.verifierKey, {
+  if (!checked.ok)
+    return checked.code === 'entries'
+      ? null
+      : caught(checked.code, checked.detail, checked.against ?? newest);
+  await keepAndReport(checked.verifierKey, {
     size: checked.checkpoint.size,
     root: checked.root,
     note: reply.note,

@@ -2,13 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Dialect,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely';
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 import { dbFeatures, type DbFeatures } from './features.ts';
 import { withCommitHooks } from './commit-hooks.ts';
 import { createLocalBus, createPostgresBus, type ClusterBus } from './cluster-bus.ts';
 import { postgresSnapshotReader, sqliteSnapshotReader, type ReadSnapshot } from './snapshot-reader.ts';
+import { withSqliteGroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -37,6 +46,11 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Run migrations on open (default true). */
   migrate?: boolean;
+  /**
+   * SQLite files only: commit transactions that queue for the one connection together, one WAL flush per group
+   * (sqlite-group-commit.ts). Default on unless SHOEBOX_SQLITE_GROUP_COMMIT=off; false turns it off.
+   */
+  groupCommit?: boolean | GroupCommitOptions;
 }
 
 // int8 (bigint) columns hold millisecond times and row ids, all far below 2^53.
@@ -44,7 +58,9 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 /** Opens SQLite (a file path, `sqlite:` or `file:` URL, or `:memory:`) or PostgreSQL (`postgres://`). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const handle = isPostgresUrl(options.url) ? await openPostgres(options) : openSqlite(options.url);
+  const handle = isPostgresUrl(options.url)
+    ? await openPostgres(options)
+    : openSqlite(options.url, options.groupCommit ?? process.env['SHOEBOX_SQLITE_GROUP_COMMIT'] !== 'off');
   if (options.migrate ?? true)
     await migrateToLatest(handle.db as unknown as Kysely<unknown>, handle.dialect, options.schema);
   return handle;
@@ -54,7 +70,7 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-function openSqlite(url: string): DatabaseHandle {
+function openSqlite(url: string, groupCommit: boolean | GroupCommitOptions): DatabaseHandle {
   const file = url.replace(/^(sqlite|file):(\/\/)?/, '');
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const native = new SQLite(file);
@@ -63,11 +79,16 @@ function openSqlite(url: string): DatabaseHandle {
   native.pragma('synchronous = FULL');
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({
-    dialect: withCommitHooks(
-      new SqliteDialect({ database: withStatementCache(native, STATEMENT_CACHE_SIZE) }),
-    ),
-  });
+  let dialect: Dialect = new SqliteDialect({ database: withStatementCache(native, STATEMENT_CACHE_SIZE) });
+  // In memory there is no flush to share: transactions commit one by one as they always did.
+  if (groupCommit !== false && file !== ':memory:' && file !== '')
+    dialect = withSqliteGroupCommit(
+      dialect,
+      () => native.inTransaction,
+      groupCommit === true ? {} : groupCommit,
+    );
+  // Commit hooks wrap group commit: they run at the end of each transaction, before its savepoint is released.
+  const db = new Kysely<Database>({ dialect: withCommitHooks(dialect) });
   const snapshots = sqliteSnapshotReader(file, db);
   return {
     db,

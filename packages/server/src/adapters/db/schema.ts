@@ -28,6 +28,7 @@ export interface Database {
   audit_nodes: AuditNodesTable;
   audit_checkpoints: AuditCheckpointsTable;
   audit_halts: AuditHaltsTable;
+  audit_witnessed: AuditWitnessedTable;
   evidence_uploads: EvidenceUploadsTable;
   fleet_imports: FleetImportsTable;
   fleet_shipments: FleetShipmentsTable;
@@ -490,4 +491,15 @@ export interface WebauthnChallengesTable {
   ip: string | null;
   created_at: number;
   expires_at: number;
+}
+
+/** A checkpoint a trusted device reports it verified (migration 0023): the log's signed note as the device got it. */
+export interface AuditWitnessedTable {
+  device_id: string;
+  size: number;
+  account_id: string;
+  /** Base64 root hash of the note, for listing without reopening it. */
+  root: string;
+  note: string;
+  seen_at: number;
 }
