@@ -1,4 +1,4 @@
-// Concurrent appends (migration 0022): each append claims a seq of its own and writes only its event and leaf; the
+// Concurrent appends (migration 0023): each append claims a seq of its own and writes only its event and leaf; the
 // signer builds the tree over the dense committed prefix and voids the seqs of transactions that rolled back.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -18,7 +18,7 @@ import { createAuditLog, type AuditLog } from './audit.log.ts';
 import { createAuditService, type AuditService } from './audit.service.ts';
 import { treeSize } from './audit.tree.ts';
 import { VERIFIED_MARK } from './audit.verify-mark.ts';
-import { auditConcurrentAppendMigration } from '../adapters/db/migrations/0022-audit-concurrent-append.ts';
+import { auditConcurrentAppendMigration } from '../adapters/db/migrations/0023-audit-concurrent-append.ts';
 import { appendBatch, deviceAudit, openAuditTestDb, resetAuditLog, upload } from './audit.test-support.ts';
 
 const clock = { now: () => Date.now() };
@@ -148,7 +148,7 @@ describe.each(DIALECTS)('concurrent audit appends on %s', (dialect) => {
   it('migrates an existing log: its nodes stay valid, the tree size and the next seq come from its rows', async () => {
     await appendBatch(db, log, [alice, bob], 37);
     await checkpointer.signNow();
-    // As before migration 0022: no stored tree size, no sequence.
+    // As before migration 0023: no stored tree size, no sequence.
     if (dialect === 'postgres') await sql`drop sequence audit_seq cascade`.execute(db.db);
     await sql`drop table audit_tree`.execute(db.db);
     await auditConcurrentAppendMigration(dialect).up(db.db);

@@ -16,7 +16,7 @@ import { createDeferredAppends } from './audit.deferred.ts';
 
 export interface AuditLogDeps {
   /** The claim (seq, key and their locks) and the writes; batching when the database has commit hooks. */
-  features: Pick<DbFeatures, 'auditClaim' | 'auditInsert'> &
+  features: Pick<DbFeatures, 'auditClaim' | 'auditClaimMany' | 'auditInsert'> &
     Partial<Pick<DbFeatures, 'auditAppendBatch' | 'beforeCommit' | 'isUniqueViolation'>>;
   clock: Clock;
   store?: AuditStore;
@@ -62,6 +62,59 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     return { seq };
   }
 
+  async function recordManyNow(trx: Tx, inputs: readonly AuditInput[]): Promise<{ seq: number }[]> {
+    if (inputs.length === 0) return [];
+    const at = clock.now();
+    const candidates = new Map<string, Buffer>();
+    for (const input of inputs) {
+      const owner = input.accountId ?? SERVER_KEY_ID;
+      if (!candidates.has(owner)) candidates.set(owner, randomBytes(KEY_BYTES));
+    }
+    const { seqs, keys } = await features.auditClaimMany(
+      trx,
+      candidates,
+      at,
+      inputs.length,
+      claimed.get(trx) ?? null,
+    );
+    const rows = inputs.map((input, i): AuditEventRow => {
+      const seq = seqs[i] ?? NaN;
+      const key = keys.get(input.accountId ?? SERVER_KEY_ID);
+      if (!key) throw new Error(`no audit key claimed for ${input.accountId ?? SERVER_KEY_ID}`);
+      const event = eventText(seq, at, input);
+      const salt = randomBytes(SALT_BYTES);
+      return {
+        seq,
+        accountId: input.accountId,
+        kind: input.kind,
+        body: event,
+        salt,
+        at,
+        leaf: makeLeaf(key, seq, salt, event),
+      };
+    });
+    claimed.set(trx, seqs[seqs.length - 1] ?? NaN);
+    try {
+      if (features.auditAppendBatch) await features.auditAppendBatch(trx, { events: rows });
+      else for (const row of rows) await features.auditInsert(trx, row);
+    } catch (err) {
+      throw failed(err);
+    }
+    return seqs.map((seq) => ({ seq }));
+  }
+
+  /** Calls on one transaction run one after the other (one connection; SQLite numbers after the previous one). */
+  function queued<T>(trx: Tx, what: string, run: () => Promise<T>): Promise<T> {
+    if (!trx.isTransaction)
+      throw new TypeError(`audit ${what}() needs the transaction of the action it records`);
+    const next = (queues.get(trx) ?? Promise.resolve()).then(run);
+    queues.set(
+      trx,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
   return {
     /**
      * Appends one event in `trx` and returns its sequence number (its leaf index). Call it last in the transaction:
@@ -71,15 +124,19 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
      * Seqs of one transaction increase but need not be consecutive.
      */
     async record(trx: Tx, input: AuditInput): Promise<{ seq: number }> {
-      if (!trx.isTransaction)
-        throw new TypeError('audit record() needs the transaction of the action it records');
-      // Calls on one transaction run one after the other (one connection; SQLite numbers after the previous one).
-      const run = (queues.get(trx) ?? Promise.resolve()).then(() => recordNow(trx, input));
-      queues.set(
-        trx,
-        run.catch(() => undefined),
-      );
-      return run;
+      return queued(trx, 'record', () => recordNow(trx, input));
+    },
+
+    /**
+     * Appends the events in `trx` as record() would one by one, in two round trips whatever their number: one claim
+     * of all their seqs (and their owners' keys, created if missing) and one write of all their rows, at once (they
+     * can be read back in the transaction). The seqs are returned in the order of `inputs` and increase, not
+     * necessarily consecutively on PostgreSQL. The same rules as record(): last in the transaction, no rolling back
+     * to a savepoint taken before it. On PostgreSQL each seq holds an advisory lock until the transaction ends (as
+     * with record()), so keep a transaction to some thousands of events.
+     */
+    async recordMany(trx: Tx, inputs: readonly AuditInput[]): Promise<{ seq: number }[]> {
+      return queued(trx, 'recordMany', () => recordManyNow(trx, inputs));
     },
 
     /** Destroys the account's key and blanks its events; its leaves stay in the tree, unopenable. */

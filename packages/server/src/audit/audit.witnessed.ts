@@ -1,5 +1,5 @@
 // What the account's trusted devices report they verified of the log: after a witness round accepts a checkpoint,
-// the device posts its signed note; the server keeps one row per device and size (migration 0023) and lists them,
+// the device posts its signed note; the server keeps one row per device and size (migration 0022) and lists them,
 // so an export carries the checkpoints every device of the account saw, each checked offline against the export's
 // leaves. Only notes that verify with this log's key are taken: a row is the log's own signature, never the
 // server's word, and an export that leaves some out or whose leaves disagree with one cannot pass as complete.

@@ -1,6 +1,6 @@
 // Audit appends that do not serialise commits (the audit log's hot path). An appender claims a seq of its own and
 // writes only its event and leaf; the checkpoint signer builds the tree over the dense committed prefix
-// (audit/audit.extend.ts). PostgreSQL: migration 0022's audit_claim() takes nextval of the log's sequence and, in the
+// (audit/audit.extend.ts). PostgreSQL: migration 0023's audit_claim() takes nextval of the log's sequence and, in the
 // same call, a per-seq advisory transaction lock (so the signer can tell a seq still in flight from one whose
 // transaction rolled back), and share-locks the owner's key row (creating the key if there is none) so that a
 // concurrent forget waits for this transaction. SQLite (one writer, in-process): the seq is max + 1 in the writer's
@@ -8,9 +8,9 @@
 import { sql } from 'kysely';
 import type { Queryable } from './database.ts';
 
-/** The advisory lock that ordered audit appends before migration 0022 ("5e0b a0d1" ~ shoebox audit); unused since. */
+/** The advisory lock that ordered audit appends before migration 0023 ("5e0b a0d1" ~ shoebox audit); unused since. */
 export const AUDIT_LOG_LOCK = 0x5e0ba0d1;
-/** The PostgreSQL sequence of audit seqs (migration 0022), owned by audit_events.seq. */
+/** The PostgreSQL sequence of audit seqs (migration 0023), owned by audit_events.seq. */
 export const AUDIT_SEQ_SEQUENCE = 'audit_seq';
 
 export interface AuditClaim {
@@ -31,6 +31,25 @@ export type AuditClaimSeq = (
   after: number | null,
 ) => Promise<AuditClaim>;
 
+export interface AuditClaims {
+  /** n seqs, increasing (not necessarily consecutive on PostgreSQL). */
+  seqs: number[];
+  /** Each owner's stored key (its candidate if it had none), share-locked on PostgreSQL until the transaction ends. */
+  keys: Map<string, Buffer>;
+}
+
+/**
+ * Claims `n` seqs at once for events of the owners in `candidates` (each distinct owner with the key to create if it
+ * has none): what AuditClaimSeq does n times, in one round trip. `after` as for AuditClaimSeq.
+ */
+export type AuditClaimSeqs = (
+  trx: Queryable,
+  candidates: ReadonlyMap<string, Buffer>,
+  at: number,
+  n: number,
+  after: number | null,
+) => Promise<AuditClaims>;
+
 export interface AuditEventRow {
   seq: number;
   accountId: string | null;
@@ -50,6 +69,54 @@ export const postgresAuditClaim: AuditClaimSeq = async (trx, owner, candidate, a
   const row = rows[0];
   if (!row?.key) throw new Error(`audit key of ${owner} vanished`);
   return { seq: Number(row.seq), key: Buffer.from(row.key) };
+};
+
+export const postgresAuditClaimMany: AuditClaimSeqs = async (trx, candidates, at, n) => {
+  const owners = [...candidates.keys()];
+  const { rows } = await sql<{ seqs: (string | number)[]; keys: (Uint8Array | null)[] }>`select seqs, keys
+    from audit_claim_many(${owners}::text[], ${[...candidates.values()]}::bytea[], ${at}::bigint,
+      ${n}::integer)`.execute(trx);
+  const row = rows[0];
+  if (!row || row.seqs.length !== n) throw new Error('audit_claim_many returned no seqs');
+  const keys = new Map<string, Buffer>();
+  owners.forEach((owner, i) => {
+    const key = row.keys[i];
+    if (!key) throw new Error(`audit key of ${owner} vanished`);
+    keys.set(owner, Buffer.from(key));
+  });
+  return { seqs: row.seqs.map(Number), keys };
+};
+
+/** Owners per SQLite key lookup, below its bound-variable limit. */
+const SQLITE_OWNER_CHUNK = 1000;
+
+export const sqliteAuditClaimMany: AuditClaimSeqs = async (trx, candidates, at, n, after) => {
+  const { rows } = await sql<{
+    seq: number | null;
+  }>`select seq from audit_events order by seq desc limit 1`.execute(trx);
+  const owners = [...candidates.keys()];
+  const keys = new Map<string, Buffer>();
+  for (let i = 0; i < owners.length; i += SQLITE_OWNER_CHUNK) {
+    const stored = await trx
+      .selectFrom('audit_keys')
+      .select(['account_id', 'key'])
+      .where('account_id', 'in', owners.slice(i, i + SQLITE_OWNER_CHUNK))
+      .execute();
+    for (const k of stored) keys.set(k.account_id, Buffer.from(k.key));
+  }
+  const missing = owners.filter((o) => !keys.has(o));
+  for (let i = 0; i < missing.length; i += SQLITE_OWNER_CHUNK) {
+    const chunk = missing.slice(i, i + SQLITE_OWNER_CHUNK);
+    await trx
+      .insertInto('audit_keys')
+      .values(
+        chunk.map((o) => ({ account_id: o, key: candidates.get(o) ?? Buffer.alloc(0), created_at: at })),
+      )
+      .execute();
+    for (const o of chunk) keys.set(o, candidates.get(o) ?? Buffer.alloc(0));
+  }
+  const first = Math.max((rows[0]?.seq ?? -1) + 1, after === null ? 0 : after + 1);
+  return { seqs: Array.from({ length: n }, (_, i) => first + i), keys };
 };
 
 export const sqliteAuditClaim: AuditClaimSeq = async (trx, owner, candidate, at, after) => {

@@ -3,11 +3,14 @@ import type { DialectName, Queryable } from './database.ts';
 import type { Database } from './schema.ts';
 import {
   postgresAuditClaim,
+  postgresAuditClaimMany,
   postgresAuditInsert,
   postgresAuditSeqReleased,
   sqliteAuditClaim,
+  sqliteAuditClaimMany,
   sqliteAuditInsert,
   type AuditClaimSeq,
+  type AuditClaimSeqs,
   type AuditInsert,
   type AuditSeqReleased,
 } from './audit-append.ts';
@@ -47,6 +50,8 @@ export interface DbFeatures {
    * appenders never wait for each other's commits. SQLite: max + 1 under its single writer.
    */
   auditClaim: AuditClaimSeq;
+  /** auditClaim for n events at once, in one round trip (PostgreSQL: audit_claim_many()). */
+  auditClaimMany: AuditClaimSeqs;
   /** Writes one claimed event and its leaf (one round trip on PostgreSQL). */
   auditInsert: AuditInsert;
   /**
@@ -71,7 +76,7 @@ export interface DbFeatures {
 // Advisory locks belong to the whole database, not a schema: each is keyed by (hash of the schema, lock), so
 // deployments (and test files) sharing one database in different schemas never wait on each other's locks.
 const CHANGE_FEED_LOCK = 0x5e0b0c5;
-// Audit seqs are claimed under single-bigint advisory locks (migration 0022's audit_seq_lock_key), a key space apart
+// Audit seqs are claimed under single-bigint advisory locks (migration 0023's audit_seq_lock_key), a key space apart
 // from these (int, int) ones.
 // "5e0b 5c4d" ~ shoebox schedule.
 const JOB_SCHEDULE_LOCK = 0x5e0b5c4d;
@@ -88,6 +93,7 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
         await sql`select 1 from audit_keys where account_id = ${owner} for update`.execute(trx);
       },
       auditClaim: postgresAuditClaim,
+      auditClaimMany: postgresAuditClaimMany,
       auditInsert: postgresAuditInsert,
       auditAppendBatch: postgresAuditAppendBatch,
       auditSeqReleased: postgresAuditSeqReleased,
@@ -107,6 +113,7 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
       hasProp(err, 'code', 'SQLITE_CONSTRAINT_PRIMARYKEY'),
     auditKeyLock: () => Promise.resolve(),
     auditClaim: sqliteAuditClaim,
+    auditClaimMany: sqliteAuditClaimMany,
     auditInsert: sqliteAuditInsert,
     auditAppendBatch: sqliteAuditAppendBatch,
     auditSeqReleased: () => Promise.resolve(true),

@@ -493,7 +493,7 @@ export interface WebauthnChallengesTable {
   expires_at: number;
 }
 
-/** A checkpoint a trusted device reports it verified (migration 0023): the log's signed note as the device got it. */
+/** A checkpoint a trusted device reports it verified (migration 0022): the log's signed note as the device got it. */
 export interface AuditWitnessedTable {
   device_id: string;
   size: number;

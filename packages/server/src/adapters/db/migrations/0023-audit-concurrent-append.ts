@@ -13,6 +13,10 @@ import { AUDIT_SEQ_SEQUENCE } from '../audit-append.ts';
  * - PostgreSQL: seqs come from a sequence owned by audit_events.seq (its column default, so copies and restores move
  *   it past every seq), and audit_claim() hands one out under a per-seq advisory transaction lock in the same call,
  *   so the signer can tell a seq whose transaction is still running from one that rolled back (a hole it voids).
+ *   audit_claim_many() does the same for n events of distinct owners `p_owners` in one call (AuditLog.recordMany):
+ *   n seqs, each locked as it is taken, increasing; the owners' key rows share-locked in owner order (so two
+ *   claimers creating keys for the same owners never deadlock), created from `p_candidates` where missing; `keys`
+ *   follows `p_owners`.
  */
 export function auditConcurrentAppendMigration(dialect: DialectName): Migration {
   return {
@@ -44,6 +48,30 @@ begin
       on conflict (account_id) do nothing;
     select k.key into key from audit_keys k where k.account_id = p_owner for share;
   end if;
+end
+$$;
+create or replace function audit_claim_many(p_owners text[], p_candidates bytea[], p_at bigint, p_n integer,
+  out seqs bigint[], out keys bytea[])
+language plpgsql volatile as $$
+declare
+  v_seq bigint;
+begin
+  seqs := '{}';
+  for i in 1 .. p_n loop
+    v_seq := nextval('${AUDIT_SEQ_SEQUENCE}');
+    perform pg_advisory_xact_lock(audit_seq_lock_key(v_seq));
+    seqs := seqs || v_seq;
+  end loop;
+  perform 1 from audit_keys k where k.account_id = any(p_owners) order by k.account_id for share;
+  if exists (select 1 from unnest(p_owners) o where not exists (select 1 from audit_keys k where k.account_id = o))
+  then
+    insert into audit_keys (account_id, key, created_at)
+      select u.o, u.c, p_at from unnest(p_owners, p_candidates) as u(o, c) order by u.o
+      on conflict (account_id) do nothing;
+    perform 1 from audit_keys k where k.account_id = any(p_owners) order by k.account_id for share;
+  end if;
+  select array_agg(k.key order by u.i) into keys
+    from unnest(p_owners) with ordinality as u(o, i) left join audit_keys k on k.account_id = u.o;
 end
 $$;`,
         )
