@@ -166,4 +166,31 @@ describe('audit export download in Chromium', () => {
       await page.getByLabel('语言').selectOption('en');
     }
   }, 60_000);
+
+  it('waits for a log whose first checkpoint is not signed yet instead of giving up', async () => {
+    // A brand-new log has no checkpoint for up to a second: the first two answers say so, as the server does.
+    let refused = 0;
+    const notYet = async (route: Route) => {
+      if (refused >= 2) return route.continue();
+      refused += 1;
+      return route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'https://shoebox.dev/problems/unavailable',
+          title: 'Unavailable',
+          status: 503,
+          code: 'unavailable',
+          detail: 'No audit checkpoint has been signed yet; try again in a second.',
+        }),
+      });
+    };
+    await page.route('**/api/audit/checkpoint', notYet);
+    try {
+      await openSecurity();
+      expect(refused).toBe(2);
+    } finally {
+      await page.unroute('**/api/audit/checkpoint', notYet);
+    }
+  }, 60_000);
 });

@@ -65,6 +65,18 @@ describe('the witness classifies a checkpoint as the CLI and the browser both do
     expect(main.proofs.asked.at(-1)).toEqual([20, 33]);
   });
 
+  it('accepts any checkpoint after a kept empty log without asking for a proof (servers refuse from=0)', async () => {
+    const asked = main.proofs.asked.length;
+    const verdict = await classifyCheckpoint(
+      main.checkpoint(7).note,
+      vkey,
+      keep(main.checkpoint(0)),
+      main.proofs,
+    );
+    expect(verdict).toMatchObject({ ok: true, previous: { size: 0 } });
+    expect(main.proofs.asked.length).toBe(asked);
+  });
+
   it('accepts the same checkpoint again without a proof', async () => {
     const asked = main.proofs.asked.length;
     const verdict = await classifyCheckpoint(

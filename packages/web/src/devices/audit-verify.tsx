@@ -3,7 +3,7 @@
 // kept, and the inclusion of each shown entry, recomputed from the committed event text.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, leafHash, tryFromBase64, verifyInclusion } from '@shoebox/shared/merkle/index';
-import { api, call, eachLimited, type Schemas } from '../api/client.tsx';
+import { api, ApiError, call, eachLimited, type Schemas } from '../api/client.tsx';
 import { checkCheckpoint, keepAndReport, type AlarmCode } from './audit-checkpoint.ts';
 import { keptCheckpoints } from './audit-witness-store.ts';
 
@@ -56,9 +56,26 @@ async function eventAt(seq: number): Promise<AuditEvent | undefined> {
   return page.items.find((e) => e.seq === seq);
 }
 
+/** Tries before the log's first checkpoint is signed (within a second of the first entry) are asked again. */
+const FIRST_CHECKPOINT_TRIES = 8;
+const FIRST_CHECKPOINT_WAIT_MS = 500;
+
+/** The latest checkpoint; a brand-new log (first sign-up) has none for up to a second, so that answer is retried. */
+async function latestCheckpoint() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(api.GET('/audit/checkpoint'));
+    } catch (err) {
+      const unsigned = err instanceof ApiError && err.code === 'unavailable';
+      if (!unsigned || attempt >= FIRST_CHECKPOINT_TRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, FIRST_CHECKPOINT_WAIT_MS));
+    }
+  }
+}
+
 /** Verifies the latest checkpoint against the kept one, then each entry; keeps the checkpoint only if all pass. */
 export async function verifyAudit(entries: readonly Entry[]): Promise<AuditVerdict> {
-  const reply = await call(api.GET('/audit/checkpoint'));
+  const reply = await latestCheckpoint();
   const kept = keptCheckpoints();
   const verdict: AuditVerdict = {
     size: reply.size,
