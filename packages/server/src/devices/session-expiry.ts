@@ -29,20 +29,18 @@ export function createSessionExpiry(deps: {
         // Each ended session is on its account's record, committed with the marking (no end without its entry).
         const ended = await db.transaction().execute(async (trx) => {
           const rows = await store.markExpired(trx, clock.now(), BATCH);
-          await audit.recordMany(
-            trx,
-            rows.map((s) => ({
+          for (const s of rows)
+            await audit.record(trx, {
               accountId: s.account_id,
-              kind: 'session.ended' as const,
+              kind: 'session.ended',
               body: {
                 deviceId: null,
                 sessionId: null,
                 endedSessionId: s.id,
                 endedDeviceId: s.device_id,
-                reason: 'expired' as const,
+                reason: 'expired',
               },
-            })),
-          );
+            });
           return rows;
         });
         for (const s of ended)

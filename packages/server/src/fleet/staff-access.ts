@@ -43,14 +43,13 @@ export function createStaffAccess({ db, audit }: { db: Db; audit: AuditRecorder 
     const stated = requireStaffReason(actor, reason);
     const targets = typeof accountId === 'string' || accountId === null ? [accountId] : accountId;
     await db.transaction().execute(async (trx) => {
-      await audit.recordMany(
-        trx,
-        (targets.length > 0 ? targets : [null]).map((target) => ({
+      for (const target of targets.length > 0 ? targets : [null]) {
+        await audit.record(trx, {
           accountId: target,
-          kind: 'staff.accessed' as const,
+          kind: 'staff.accessed',
           body: { staffAccountId: actor.account.id, reason: stated, scope, ip: actor.ip },
-        })),
-      );
+        });
+      }
     });
   };
 }

@@ -99,14 +99,12 @@ export function createAlbumSharingService({
             now,
           );
         }
-        await audit.recordMany(
-          trx,
-          [actor.account.id, grantee.id].map((accountId) => ({
+        for (const accountId of [actor.account.id, grantee.id])
+          await audit.record(trx, {
             accountId,
-            kind: 'album.share-granted' as const,
+            kind: 'album.share-granted',
             body: { ...recordOf(actor, grantee.id), albumId, role: input.role },
-          })),
-        );
+          });
         return { audience, changeId, created: !existing };
       });
       if (changeId) feed.announce(audience, changeId);
@@ -172,14 +170,8 @@ export function createAlbumSharingService({
       const body = actor
         ? { ...recordOf(actor, accountId), albumId }
         : { deviceId: null, sessionId: null, ip: null, granteeAccountId: accountId, albumId };
-      await audit.recordMany(
-        trx,
-        [...new Set([ownerId, accountId])].map((account) => ({
-          accountId: account,
-          kind: 'album.share-revoked' as const,
-          body,
-        })),
-      );
+      for (const account of new Set([ownerId, accountId]))
+        await audit.record(trx, { accountId: account, kind: 'album.share-revoked', body });
       return { audience, changeId };
     });
     feed.announce(audience, changeId);
