@@ -18,6 +18,20 @@ import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } 
 const EMAIL = 'ada@example.com';
 const FILE_NAME = /^shoebox-audit-ada@example\.com-\d{4}-\d{2}-\d{2}\.json$/;
 
+/** Answers as the server does when it cannot serve now: 503 problem+json with the code `unavailable`. */
+const unavailable = (route: Route, detail: string) =>
+  route.fulfill({
+    status: 503,
+    contentType: 'application/problem+json',
+    body: JSON.stringify({
+      type: 'https://shoebox.dev/problems/unavailable',
+      title: 'Unavailable',
+      status: 503,
+      code: 'unavailable',
+      detail,
+    }),
+  });
+
 describe('audit export download in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
@@ -138,18 +152,7 @@ describe('audit export download in Chromium', () => {
 
   it('says why when the export cannot be built, in English and Chinese', async () => {
     await openSecurity();
-    const refuse = (route: Route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({
-          type: 'about:blank',
-          title: 'x',
-          status: 503,
-          code: 'unavailable',
-          detail: 'Down for maintenance',
-        }),
-      });
+    const refuse = (route: Route) => unavailable(route, 'Down for maintenance');
     await page.route('**/api/audit/key', refuse);
     try {
       await exportButton().click();
@@ -173,17 +176,7 @@ describe('audit export download in Chromium', () => {
     const notYet = async (route: Route) => {
       if (refused >= 2) return route.continue();
       refused += 1;
-      return route.fulfill({
-        status: 503,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({
-          type: 'https://shoebox.dev/problems/unavailable',
-          title: 'Unavailable',
-          status: 503,
-          code: 'unavailable',
-          detail: 'No audit checkpoint has been signed yet; try again in a second.',
-        }),
-      });
+      return unavailable(route, 'No audit checkpoint has been signed yet; try again in a second.');
     };
     await page.route('**/api/audit/checkpoint', notYet);
     try {
