@@ -8,15 +8,16 @@ import { BIN, Device, REPO_ROOT, cliEnv, type Run } from './support/cli.ts';
 
 /**
  * Two trusted devices of one account, signed in through the API (approval through the CLI is tested in
- * devices-trust): each process start costs a second or more, and these tests are about syncing.
+ * devices-trust): each process start costs a second or more, and these tests are about syncing. B may reach the
+ * server through another address (a test proxy).
  */
-export async function trustedPair(server: string, email: string) {
+export async function trustedPair(server: string, email: string, serverForB = server) {
   const first = await adminSession(server, email);
   const second = await approvedDevice(server, first.client, email);
   // `trusted` is A's API session, for letting further devices in.
   return {
     a: deviceFor(server, 'device-a', first),
-    b: deviceFor(server, 'device-b', second),
+    b: deviceFor(serverForB, 'device-b', second),
     trusted: first.client,
   };
 }

@@ -10,11 +10,14 @@ import {
   type ServerProcess,
 } from '../../server/test/support/server-process.ts';
 import { cleanUp, tempDir, type Device } from './support/cli.ts';
+import { startGateProxy, type GateProxy } from './support/gate-proxy.ts';
 import { sha256 } from './support/photos.ts';
 import { api, listFiles, startAgent, syncOnce, trustedPair, until, type SyncJson } from './sync-helpers.ts';
 
 // A real `shoebox serve` process on SQLite that is killed and started again on the same port and data folder,
-// and an agent that is killed (no chance to tidy up) and started again, both in the middle of downloading.
+// and an agent that is killed (no chance to tidy up) and started again, both in the middle of downloading. B
+// reaches the server through a gate that lets one download request through and holds the rest, so "the middle"
+// is certain rather than a race against a fast machine.
 const SOURCES = [
   'phones/apple-iphone11-IMG_5813.JPG',
   'phones/google-pixel5-PXL_20210518_214224624.jpg',
@@ -31,6 +34,7 @@ describe('shoebox sync: restarts in the middle of a sync', { timeout: 300_000 },
   let dataDir: string;
   let a: Device;
   let b: Device;
+  let gate: GateProxy;
   const dirB = tempDir('restart-b');
   /** SHA-256 of every photo in the library. */
   const library = new Set<string>();
@@ -63,23 +67,31 @@ describe('shoebox sync: restarts in the middle of a sync', { timeout: 300_000 },
     dataDir = tempDir('server-data');
     port = await freePort();
     server = await serve();
-    ({ a, b } = await trustedPair(server.url, 'rio@example.com'));
+    gate = await startGateProxy(server.url);
+    ({ a, b } = await trustedPair(server.url, 'rio@example.com', gate.url));
   }, 120_000);
   afterAll(async () => {
+    await gate.close();
     await server.kill('SIGKILL');
     cleanUp();
   });
 
   it('waits out a server crash mid-download, then finishes without fetching anything twice', async () => {
-    // Three batches: downloads land a request's worth at a time, several requests at once, so one batch could
-    // land whole between two looks at the folder.
+    // Three batches (about 180 MB): more than one download request (48 MB each), so the gate holds some.
     for (const from of [0, BATCH, 2 * BATCH]) await uploadBatch(from);
+    gate.arm(1);
     const agent = startAgent(b, dirB, ['--interval', '600']);
     try {
-      await until(() => listFiles(dirB).length >= 3 || undefined, 90_000, 'the first downloads');
+      await until(
+        () => (listFiles(dirB).length > 0 && gate.held > 0) || undefined,
+        90_000,
+        'the first downloads',
+      );
       await server.kill('SIGKILL');
       const atCrash = listFiles(dirB).length;
       expect(atCrash).toBeLessThan(3 * BATCH);
+      // The held requests now meet a dead server, as they would have without the gate.
+      gate.open();
       // The socket dropped and a pass found the server gone: the agent says so and backs off.
       await agent.waitFor('Retrying in', 20_000);
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -100,11 +112,17 @@ describe('shoebox sync: restarts in the middle of a sync', { timeout: 300_000 },
   it('resumes after being killed mid-download: no re-download of finished files, no duplicates', async () => {
     for (const from of [3 * BATCH, 4 * BATCH, 5 * BATCH]) await uploadBatch(from);
     const total = 6 * BATCH;
+    gate.arm(1);
     const agent = startAgent(b, dirB, ['--interval', '600']);
-    await until(() => listFiles(dirB).length > BATCH || undefined, 90_000, 'downloads of the new batch');
+    await until(
+      () => (listFiles(dirB).length > 3 * BATCH && gate.held > 0) || undefined,
+      90_000,
+      'downloads of the new batches',
+    );
     await agent.stop('SIGKILL');
     const done = listFiles(dirB);
     expect(done.length).toBeLessThan(total);
+    gate.open();
     const inodes = new Map(done.map((f) => [f, fs.statSync(path.join(dirB, f)).ino]));
 
     const report = await syncOnce(b, dirB);
