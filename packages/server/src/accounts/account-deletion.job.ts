@@ -21,7 +21,7 @@ export const PHOTOS_PER_RUN = 500;
 
 export interface AccountDeletionJobDeps {
   db: Db;
-  features: Pick<DbFeatures, 'serializeChangeFeed' | 'auditSequenceLock'>;
+  features: Pick<DbFeatures, 'serializeChangeFeed' | 'auditKeyLock'>;
   accounts: Pick<AccountsStore, 'findById'>;
   store: AccountDeletionStore;
   jobs: Pick<JobsStore, 'enqueue'>;
@@ -63,7 +63,9 @@ export function createAccountDeletionJob(deps: AccountDeletionJobDeps) {
       // The feed's lock first, as every library change takes it: an upload that authenticated before the sessions
       // ended waits for this commit and then fails on the missing account, instead of slipping in after the count.
       await features.serializeChangeFeed(trx);
-      await features.auditSequenceLock(trx);
+      // Then the account's audit key row: appenders share-lock it from their claim to their commit, so the forget
+      // below waits for every in-flight record of this account, and later ones wait for this commit.
+      await features.auditKeyLock(trx, accountId);
       if ((await store.photoCount(trx, accountId)) > 0) return null;
       const row = await accounts.findById(trx, accountId);
       await store.erase(trx, accountId, row ? emailHash(row.email) : null);

@@ -7,7 +7,7 @@ import { STORED_LEVEL, consistencyProof, inclusionProof, nodeRowId, rootAt, tree
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Fills audit_leaves/audit_nodes with `size` random leaves directly (no events): the proof-time store. */
+/** Fills audit_leaves/audit_nodes (and the stored tree size) with `size` random leaves directly (no events). */
 export async function synthesise(db: AuditDb, size: number, dir: string): Promise<void> {
   const have = await treeSize(db);
   if (have === size) {
@@ -31,7 +31,13 @@ export async function synthesise(db: AuditDb, size: number, dir: string): Promis
           nodes.push({ id: nodeRowId(n.level, n.index), hash: Buffer.from(n.hash) });
       }
     }
+    const stored = Math.min(size, from + CHUNK);
     await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('audit_tree')
+        .values({ id: 1, size: stored })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ size: stored }))
+        .execute();
       for (let i = 0; i < leaves.length; i += 400)
         await trx
           .insertInto('audit_leaves')

@@ -1,7 +1,8 @@
 // Micro-benchmark of the audit log (not a test): npx tsx packages/server/src/audit/audit.bench.ts
 // Env: AUDIT_BENCH_SIZE (default 10000000) for the synthesised proof tree (0 skips it), AUDIT_BENCH_DIR to keep
 // and reuse it between runs, SHOEBOX_TEST_POSTGRES to also measure PostgreSQL (skipped if down),
-// AUDIT_BENCH_DB=sqlite|postgres to measure appends on one database only.
+// AUDIT_BENCH_DB=sqlite|postgres to measure appends on one database only, AUDIT_BENCH_TXNS (default 2000) for the
+// one-commit-per-action figures.
 import { dbFeatures } from '../adapters/db/features.ts';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,10 +13,11 @@ import { openDatabase, type DatabaseHandle } from '../adapters/db/database.ts';
 import { auditMigration } from '../adapters/db/migrations/0006-audit.ts';
 import { evidenceMigration } from '../adapters/db/migrations/0011-evidence.ts';
 import { auditAppendMigration } from '../adapters/db/migrations/0018-audit-append.ts';
+import { auditConcurrentAppendMigration } from '../adapters/db/migrations/0023-audit-concurrent-append.ts';
+import { createTreeExtender } from './audit.extend.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
 import { createAuditLog } from './audit.log.ts';
-import { appendBatch } from './audit.test-support.ts';
-import { treeSize } from './audit.tree.ts';
+import { appendBatch, upload } from './audit.test-support.ts';
 import { proofTimes, synthesise } from './audit.bench-tree.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -32,30 +34,103 @@ async function open(url: string, schema?: string): Promise<DatabaseHandle> {
   try {
     await auditDb(handle.db).selectFrom('audit_keys').select('account_id').limit(1).execute();
   } catch {
-    // The audit tables as deployed: 0006, the explain index of 0011 and the append guard of 0018.
-    for (const m of [auditMigration, evidenceMigration, auditAppendMigration])
+    // The audit tables as deployed: 0006, the explain index of 0011, 0018 and the concurrent appends of 0023.
+    for (const m of [auditMigration, evidenceMigration, auditAppendMigration, auditConcurrentAppendMigration])
       await m(handle.dialect).up(handle.db);
   }
   return handle;
 }
 
-/** Events/s appending `total` events, `perTxn` per transaction. */
+/**
+ * Events/s appending `total` events, `perTxn` per transaction: 'many' in one recordMany() per transaction (one claim,
+ * one write), 'deferred' as record() in a loop (a claim each; rows after the first written together at commit),
+ * 'immediate' as record() in a loop without the commit hook (every append written at once, as before migration 0021).
+ */
 async function appendRate(
   handle: DatabaseHandle,
   total: number,
   perTxn: number,
-  deferred = true,
+  mode: 'many' | 'deferred' | 'immediate' = 'deferred',
 ): Promise<number> {
-  // Without the commit hook every append is written at once, as before migration 0021 (for an A/B on one machine).
   const { beforeCommit, ...immediate } = dbFeatures(handle.dialect);
   const log = createAuditLog({
-    features: deferred ? { ...immediate, beforeCommit } : immediate,
+    features: mode === 'immediate' ? immediate : { ...immediate, beforeCommit },
     clock: { now: () => Date.now() },
   });
   const db = { ...handle, url: '', schema: undefined };
   const started = performance.now();
-  for (let done = 0; done < total; done += perTxn) await appendBatch(db, log, accounts, perTxn);
+  for (let done = 0; done < total; done += perTxn) {
+    if (mode !== 'many') await appendBatch(db, log, accounts, perTxn);
+    else
+      await handle.db.transaction().execute((trx) =>
+        log.recordMany(
+          trx,
+          Array.from({ length: perTxn }, (_, i) => upload(accounts[(done + i) % accounts.length] ?? null, i)),
+        ),
+      );
+  }
   return total / ((performance.now() - started) / 1000);
+}
+
+const TXNS = Number(process.env['AUDIT_BENCH_TXNS'] ?? 2000);
+const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** Transactions/s running `txn` TXNS times over `workers` concurrent loops (each its own transaction). */
+async function concurrentRate(workers: number, txn: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let i = next++; i < TXNS; i = next++) await txn(i);
+    }),
+  );
+  return TXNS / ((performance.now() - started) / 1000);
+}
+
+/**
+ * One commit per action, W actions at once: each action is its own transaction with one record(), while the signer
+ * extends the tree and signs every 200 ms as in production (its rounds are included). Beside it the ceiling: plain
+ * single-row inserts committed one by one, W at once (the commit-flush limit of this machine).
+ */
+async function perActionFigures(label: string, handle: DatabaseHandle): Promise<void> {
+  const log = createAuditLog({ features: handle.features, clock: { now: () => Date.now() } });
+  const extender = createTreeExtender({
+    db: handle.db,
+    features: handle.features,
+    clock: { now: () => Date.now() },
+  });
+  // Catch the tree up with what the earlier figures appended, so each line measures only its own appends.
+  await extender.extend();
+  for (const workers of [1, 8, 16]) {
+    const plain = await concurrentRate(workers, (i) =>
+      handle.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('settings')
+          .values({ key: `bench-${workers}-${i}-${randomBytes(4).toString('hex')}`, value: 'x' })
+          .execute();
+      }),
+    );
+    let signing = true;
+    const signer = (async () => {
+      while (signing) {
+        await extender.extend();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    const audit = await concurrentRate(workers, (i) =>
+      handle.db.transaction().execute(async (trx) => {
+        await log.record(trx, upload(accounts[i % accounts.length] ?? null, i));
+      }),
+    );
+    signing = false;
+    await signer;
+    const t0 = performance.now();
+    const { size } = await extender.extend();
+    out(
+      `${label}: one commit per action, ${workers} at once: ${audit.toFixed(0)} events/s (target 2000); plain insert ceiling ${plain.toFixed(0)}/s; tree caught up to ${size} in ${(performance.now() - t0).toFixed(0)} ms (load ${loadavg()})`,
+    );
+  }
+  await handle.db.deleteFrom('settings').where('key', 'like', 'bench-%').execute();
 }
 
 /** Single-row Kysely inserts/s on the same database: the yardstick for how loaded the machine is. */
@@ -111,19 +186,26 @@ async function pgBytes(db: AuditDb): Promise<Sizes> {
 
 async function sqlitePart(): Promise<void> {
   const sqlite = await open(`sqlite:${path.join(dir, 'appends.db')}`);
-  for (const t of ['audit_events', 'audit_leaves', 'audit_nodes', 'audit_checkpoints'] as const)
+  for (const t of ['audit_events', 'audit_leaves', 'audit_nodes', 'audit_checkpoints', 'audit_tree'] as const)
     await auditDb(sqlite.db).deleteFrom(t).execute();
   out(`sqlite baseline: ${(await insertRate(sqlite)).toFixed(0)} plain single-row inserts/s in one txn`);
   for (const mode of ['FULL', 'NORMAL'] as const) {
     await sql.raw(`pragma synchronous = ${mode}`).execute(sqlite.db);
     out(
-      `sqlite synchronous=${mode}: batched (256/txn) ${(await appendRate(sqlite, 51_200, 256)).toFixed(0)} events/s (target 5000)`,
+      `sqlite synchronous=${mode}: batched (256/txn, one recordMany) ${(await appendRate(sqlite, 51_200, 256, 'many')).toFixed(0)} events/s (target 5000)`,
+    );
+    out(
+      `sqlite synchronous=${mode}: batched (256/txn, record() in a loop) ${(await appendRate(sqlite, 51_200, 256)).toFixed(0)} events/s`,
     );
     out(
       `sqlite synchronous=${mode}: one per txn ${(await appendRate(sqlite, 5_000, 1)).toFixed(0)} events/s (target 2000)`,
     );
   }
-  const appended = await treeSize(auditDb(sqlite.db));
+  await sql.raw('pragma synchronous = FULL').execute(sqlite.db);
+  await perActionFigures('sqlite synchronous=FULL', sqlite);
+  const appended = await createTreeExtender({ db: sqlite.db, clock: { now: () => Date.now() } })
+    .extend()
+    .then((r) => r.size);
   report('sqlite (typical upload event)', await sqliteBytes(auditDb(sqlite.db)), appended);
   await sqlite.close();
 }
@@ -139,13 +221,23 @@ async function postgresPart(): Promise<void> {
   try {
     out(`postgres baseline: ${(await insertRate(pg)).toFixed(0)} plain single-row inserts/s in one txn`);
     out(
-      `postgres: batched (256/txn) ${(await appendRate(pg, 51_200, 256)).toFixed(0)} events/s (target 5000)`,
+      `postgres: batched (256/txn, one recordMany) ${(await appendRate(pg, 51_200, 256, 'many')).toFixed(0)} events/s (target 5000)`,
+    );
+    out(
+      `postgres: batched (256/txn, record() in a loop) ${(await appendRate(pg, 25_600, 256)).toFixed(0)} events/s`,
     );
     out(`postgres: one per txn ${(await appendRate(pg, 5_000, 1)).toFixed(0)} events/s (target 2000)`);
     out(
-      `postgres: batched (256/txn), each append written at once (before 0021) ${(await appendRate(pg, 25_600, 256, false)).toFixed(0)} events/s`,
+      `postgres: batched (256/txn, record() in a loop), each append written at once ${(await appendRate(pg, 25_600, 256, 'immediate')).toFixed(0)} events/s`,
     );
-    const size = await treeSize(auditDb(pg.db));
+    await perActionFigures('postgres', pg);
+    const size = await createTreeExtender({
+      db: pg.db,
+      features: pg.features,
+      clock: { now: () => Date.now() },
+    })
+      .extend()
+      .then((r) => r.size);
     report('postgres (typical upload event)', await pgBytes(auditDb(pg.db)), size);
     await proofTimes(auditDb(pg.db), size, 200);
   } finally {

@@ -5,14 +5,16 @@
 // dies its lease runs out and another takes over, first checking the last head its predecessor signed.
 import { signCheckpoint, toHex, verifyConsistency } from '@shoebox/shared/merkle/index';
 import type { Queryable } from '../adapters/db/database.ts';
+import type { DbFeatures } from '../adapters/db/features.ts';
 import { createLeaseHolder } from '../jobs/lease.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { auditDb } from './audit.db.ts';
+import { createTreeExtender } from './audit.extend.ts';
 import { createAuditHalts } from './audit.halt.ts';
 import { loadOrCreateSigner } from './audit.keyfile.ts';
 import { createAuditStore, type StoredCheckpoint } from './audit.store.ts';
-import { AuditIntegrityError, consistencyProof, rootAt, treeSize } from './audit.tree.ts';
+import { AuditIntegrityError, consistencyProof, rootAt } from './audit.tree.ts';
 import { verifyEverything, verifyHead, type DerivedCheck } from './audit.verify.ts';
 import { readMark, writeMark, type VerifiedHead } from './audit.verify-mark.ts';
 
@@ -31,6 +33,11 @@ export interface CheckpointerDeps {
    * whenever the log grows (one process, tools and tests).
    */
   lease?: { holder: string; ttlMs: number };
+  /**
+   * Lets the signer tell a seq still in flight from one whose transaction rolled back, and void the latter
+   * (audit.extend.ts). Without it the tree waits at the first hole (tools and tests that make none).
+   */
+  features?: Pick<DbFeatures, 'auditSeqReleased'>;
 }
 
 export const CHECKPOINT_LEASE = 'audit-checkpointer';
@@ -43,6 +50,7 @@ export function createCheckpointer({
   clock,
   pollMs = 200,
   lease,
+  features,
 }: CheckpointerDeps) {
   const db = auditDb(q);
   const store = createAuditStore();
@@ -54,6 +62,18 @@ export function createCheckpointer({
   // Halts are shared through the database: one instance's failed check stops every instance's signing.
   const halts = createAuditHalts({ db: q, signer, log, clock });
   const leaseHolder = lease && createLeaseHolder({ db: q, name: CHECKPOINT_LEASE, ...lease, clock, log });
+  // Appenders write only events and leaves: the signer builds the tree over what committed before signing it.
+  const extender = createTreeExtender({ db: q, features, clock });
+
+  /**
+   * Extends the stored tree. Rows it needs that are missing or damaged fail the round (logged, as a proof that cannot
+   * be built does), without halting: the full check is what judges the log.
+   */
+  async function extend(): Promise<number> {
+    const { size, voided } = await extender.extend();
+    if (voided.length > 0) log.warn({ voided }, 'audit seqs of rolled-back transactions voided');
+    return size;
+  }
 
   /**
    * Another holder signed since this instance last did: check that head (its signature, that the stored tree
@@ -81,7 +101,15 @@ export function createCheckpointer({
     return true;
   }
 
-  async function tick(): Promise<StoredCheckpoint | undefined> {
+  // Rounds never overlap (the timer's and signNow()'s): each builds on the `trusted` head the previous one left.
+  let rounds: Promise<unknown> = Promise.resolve();
+  function tick(): Promise<StoredCheckpoint | undefined> {
+    const round = rounds.then(tickOnce);
+    rounds = round.catch(() => undefined);
+    return round;
+  }
+
+  async function tickOnce(): Promise<StoredCheckpoint | undefined> {
     if (await halts.refresh()) return undefined;
     if (leaseHolder && !(await leaseHolder.hold())) return undefined;
     // Started without verifyOnStart (tests, tools): at least stay consistent with the stored head.
@@ -90,7 +118,7 @@ export function createCheckpointer({
       const latest = await store.latestCheckpoint(db);
       if (latest && trusted && latest.size > trusted.size && !(await adopt(latest))) return undefined;
     }
-    const size = await treeSize(db);
+    const size = await extend();
     if (trusted && size <= trusted.size) {
       if (size < trusted.size) await halt(`the log shrank from ${trusted.size} to ${size} entries`);
       return undefined;
@@ -187,6 +215,9 @@ export function createCheckpointer({
     },
 
     poke: run,
+
+    /** Extends the stored tree without signing (tests, tools); resolves with its size. */
+    extendTree: extend,
 
     start(): void {
       if (timer) return;

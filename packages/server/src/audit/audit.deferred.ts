@@ -1,74 +1,56 @@
-// Batched audit appends: a transaction's first record() writes at once (guarded, taking the log's order lock on
-// PostgreSQL, so its seq is final), and every later record() in it only computes its rows, which are written
-// together just before the transaction commits. Under the lock, this transaction's view of the log's end is exact,
-// so the batch cannot be refused unless something wrote around the lock; if it is, the transaction rolls back with
-// every seq it handed out. Without commit hooks (a database not opened by openDatabase) every record writes at once.
+// Batched audit appends: a transaction's first record() writes its rows at once, and every later record() in it only
+// claims its seq and computes its rows, which are written together just before the transaction commits. Each event
+// has its own claimed seq (PostgreSQL holds each claim's lock until the transaction ends, so the signer never voids
+// them), so a batch needs no checks; if one of its seqs was voided after all, the insert fails and the transaction
+// rolls back with every seq it claimed. Without commit hooks (a database not opened by openDatabase) every record
+// writes at once.
 import type { Tx } from '../adapters/db/database.ts';
-import type { AuditBatchRows } from '../adapters/db/audit-append-batch.ts';
+import type { AuditEventRow } from '../adapters/db/audit-append.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
 
-export type DeferredEvent = AuditBatchRows['events'][number];
-export type DeferredNode = AuditBatchRows['nodes'][number];
-
-interface Pending {
-  prevLeaf: Buffer;
-  keys: Map<string, Buffer>;
-  events: DeferredEvent[];
-  nodes: DeferredNode[];
-}
+export type DeferredEvent = AuditEventRow;
 
 export interface DeferredAppends {
-  /**
-   * Queues the event's rows for `trx`'s commit; false (nothing queued) when this transaction cannot defer, and the
-   * caller must write at once. `prevLeaf` is the leaf just before the transaction's first queued event.
-   */
-  add(
-    trx: Tx,
-    prevLeaf: Buffer,
-    owner: string,
-    key: Buffer,
-    event: DeferredEvent,
-    nodes: DeferredNode[],
-  ): Promise<boolean>;
+  /** Queues the event's rows for `trx`'s commit; false (nothing queued) when this transaction cannot defer. */
+  add(trx: Tx, event: DeferredEvent): Promise<boolean>;
 }
 
 export function createDeferredAppends(
   features: Partial<Pick<DbFeatures, 'auditAppendBatch' | 'beforeCommit'>>,
-  /** Called when a batch was refused: the appender's guesses about the log are wrong. */
-  onRefused: () => void,
+  /** Turns a failed write into the error the action fails with. */
+  failed: (err: unknown) => unknown,
 ): DeferredAppends | undefined {
   if (!features.auditAppendBatch || !features.beforeCommit) return undefined;
   const writeBatch = features.auditAppendBatch;
   const beforeCommit = features.beforeCommit;
-  const batches = new WeakMap<Tx, Pending>();
+  const batches = new WeakMap<Tx, DeferredEvent[]>();
   // Transactions that registered no hook (false from beforeCommit): they write at once for the rest of their life.
   const cannot = new WeakSet<Tx>();
 
   async function flush(trx: Tx): Promise<void> {
-    const batch = batches.get(trx);
+    const events = batches.get(trx);
     batches.delete(trx);
-    if (!batch || batch.events.length === 0) return;
-    if (!(await writeBatch(trx, batch))) {
-      onRefused();
-      throw new Error('audit batch refused at commit: the log or a key changed under the lock');
+    if (!events || events.length === 0) return;
+    try {
+      await writeBatch(trx, { events });
+    } catch (err) {
+      throw failed(err);
     }
   }
 
   return {
-    async add(trx, prevLeaf, owner, key, event, nodes) {
+    async add(trx, event) {
       if (cannot.has(trx)) return false;
-      let batch = batches.get(trx);
-      if (!batch) {
+      let events = batches.get(trx);
+      if (!events) {
         if (!(await beforeCommit(trx, () => flush(trx)))) {
           cannot.add(trx);
           return false;
         }
-        batch = { prevLeaf, keys: new Map(), events: [], nodes: [] };
-        batches.set(trx, batch);
+        events = [];
+        batches.set(trx, events);
       }
-      batch.keys.set(owner, key);
-      batch.events.push(event);
-      batch.nodes.push(...nodes);
+      events.push(event);
       return true;
     },
   };

@@ -3,6 +3,9 @@
 //   tag        = HMAC-SHA256(K_account, u64be(seq))      — only the key holder can attribute it
 //   commitment = SHA-256(salt ‖ event), salt 16 random bytes — hides low-entropy content
 //   leaf       = tag ‖ commitment (64 bytes, public); the Merkle leaf hash is SHA-256(0x00 ‖ leaf)
+// A void leaf fills the seq of a transaction that claimed it and rolled back (audit.extend.ts):
+//   tag = SHA-256("shoebox/void" ‖ u64be(seq)), commitment = 32 zero bytes; its event row has kind VOID_KIND and
+//   no account, body or salt. It carries no account's tag (an HMAC under a secret key never equals it in practice).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from '@shoebox/shared/canonical-json';
 import type { AuditInput } from './audit.kinds.ts';
@@ -34,6 +37,18 @@ export function commitment(salt: Uint8Array, event: string): Buffer {
 
 export function makeLeaf(key: Uint8Array, seq: number, salt: Uint8Array, event: string): Buffer {
   return Buffer.concat([leafTag(key, seq), commitment(salt, event)]);
+}
+
+/** audit_events.kind of a void entry: a seq claimed by a transaction that rolled back (never an AuditInput kind). */
+export const VOID_KIND = 'audit.void';
+const VOID_DOMAIN = Buffer.from('shoebox/void', 'utf8');
+
+/** The leaf of a voided seq: deterministic, so anyone can recompute it. */
+export function voidLeaf(seq: number): Buffer {
+  return Buffer.concat([
+    createHash('sha256').update(VOID_DOMAIN).update(seqBytes(seq)).digest(),
+    Buffer.alloc(32),
+  ]);
 }
 
 /** Whether `key` attributes the leaf at `seq` (its tag is ours). */

@@ -8,8 +8,8 @@ import { auditDb } from './audit.db.ts';
 import { tagMatches } from './audit.leaf.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
 import { SERVER_KEY_ID } from './audit.store.ts';
-import { rootAt, storedNodeCount, treeSize } from './audit.tree.ts';
-import { appendBatch, openAuditTestDb, upload } from './audit.test-support.ts';
+import { rootAt, storedNodeCount } from './audit.tree.ts';
+import { appendBatch, extendTree, openAuditTestDb, resetAuditLog, upload } from './audit.test-support.ts';
 
 const clock = { now: () => Date.now() };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,15 +26,7 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    for (const t of [
-      'audit_keys',
-      'audit_events',
-      'audit_leaves',
-      'audit_nodes',
-      'audit_checkpoints',
-    ] as const) {
-      await q().deleteFrom(t).execute();
-    }
+    await resetAuditLog(db);
     log = createAuditLog({ features: dbFeatures(dialect), clock });
   });
 
@@ -57,6 +49,9 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
   }
 
   async function expectTreeMatchesLeaves() {
+    // The signer's rounds: holes left by rolled-back claims (PostgreSQL) are voided in the second.
+    await extendTree(db);
+    expect(await extendTree(db)).toBe((await counts()).leaves);
     const leaves = await q().selectFrom('audit_leaves').selectAll().orderBy('seq').execute();
     expect(leaves.map((l) => Number(l.seq))).toEqual(leaves.map((_, i) => i));
     const reference = rootFromLeafHashes(leaves.map((l) => leafHash(l.leaf)));
@@ -72,11 +67,12 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
       }),
     ).rejects.toThrow('the action failed');
     expect(await counts()).toEqual({ keys: 0, events: 0, leaves: 0, nodes: 0 });
-    expect(await appendBatch(db, log, [alice], 1)).toEqual([0]);
+    // SQLite numbers from the stored rows; PostgreSQL's sequence moved on (the signer voids 0..39).
+    expect(await appendBatch(db, log, [alice], 1)).toEqual([dialect === 'sqlite' ? 0 : 40]);
     await expectTreeMatchesLeaves();
   });
 
-  it('keeps seq dense and the tree right across commits and rollbacks', async () => {
+  it('keeps the tree right across commits and rollbacks', async () => {
     expect(await appendBatch(db, log, [alice, bob, null], 37)).toEqual([...Array(37).keys()]);
     await expect(
       db.db.transaction().execute(async (trx) => {
@@ -84,10 +80,11 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
         throw new Error('rollback');
       }),
     ).rejects.toThrow();
-    // A fresh log object (another instance) must pick up where the database is.
+    const next = dialect === 'sqlite' ? 37 : 38;
+    // A fresh log object (another instance) picks up where the database is.
     const other = createAuditLog({ features: dbFeatures(dialect), clock });
-    expect(await appendBatch(db, other, [bob], 5)).toEqual([37, 38, 39, 40, 41]);
-    expect(await appendBatch(db, log, [alice], 30)).toEqual([...Array(30).keys()].map((i) => 42 + i));
+    expect(await appendBatch(db, other, [bob], 5)).toEqual([...Array(5).keys()].map((i) => next + i));
+    expect(await appendBatch(db, log, [alice], 30)).toEqual([...Array(30).keys()].map((i) => next + 5 + i));
     await expectTreeMatchesLeaves();
   });
 
@@ -118,52 +115,14 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     await expectTreeMatchesLeaves();
   });
 
-  it('guards each write: a stale end of log or a changed key writes nothing', async () => {
-    await appendBatch(db, log, [alice], 2);
-    const last = await q()
-      .selectFrom('audit_leaves')
-      .select('leaf')
-      .where('seq', '=', 1)
-      .executeTakeFirstOrThrow();
-    const key = (
-      await q()
-        .selectFrom('audit_keys')
-        .select('key')
-        .where('account_id', '=', alice)
-        .executeTakeFirstOrThrow()
-    ).key;
-    const rows = {
-      seq: 2,
-      prevLeaf: Buffer.from(last.leaf),
-      owner: alice,
-      key: Buffer.from(key),
-      accountId: alice,
-      kind: 'photo.uploaded',
-      body: '{}',
-      salt: Buffer.alloc(16),
-      at: 1,
-      leaf: Buffer.alloc(64, 7),
-      nodes: [],
-    };
-    const append = (r: typeof rows) =>
-      db.db.transaction().execute((trx) => dbFeatures(dialect).auditAppend(trx, r));
-    expect(await append({ ...rows, seq: 1 })).toBe(false);
-    expect(await append({ ...rows, prevLeaf: Buffer.alloc(64) })).toBe(false);
-    expect(await append({ ...rows, key: Buffer.alloc(32) })).toBe(false);
-    expect(await append({ ...rows, owner: bob })).toBe(false);
-    expect(await counts()).toMatchObject({ events: 2, leaves: 2 });
-    expect(await append(rows)).toBe(true);
-    expect(await counts()).toMatchObject({ events: 3, leaves: 3 });
-  });
-
-  it('numbers concurrent transactions densely, in commit order', async () => {
+  it('numbers concurrent transactions densely; the tree never covers a seq not yet committed', async () => {
     const committed: number[][] = [];
     let done = false;
     const reader = (async () => {
       const seen: string[] = [];
       while (!done) {
         // A reader must never see seq n+1 committed before n.
-        const size = await treeSize(q());
+        const size = await extendTree(db);
         const n = Number(
           (
             await q()
@@ -195,8 +154,9 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     );
     done = true;
     expect(await reader).toEqual([]);
-    // Each transaction got a contiguous run, and runs were committed in seq order.
-    expect(committed.flat()).toEqual([...Array(24).keys()]);
+    // Each transaction's seqs increase; together they are dense.
+    for (const run of committed) expect([...run].sort((a, b) => a - b)).toEqual(run);
+    expect(committed.flat().sort((a, b) => a - b)).toEqual([...Array(24).keys()]);
     await expectTreeMatchesLeaves();
   });
 

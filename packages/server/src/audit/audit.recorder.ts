@@ -7,6 +7,8 @@ import type { AuditInput, AuditPlace } from './audit.kinds.ts';
 
 export interface AuditRecorder {
   record(trx: Tx, input: AuditInput): Promise<{ seq: number }>;
+  /** Several records of one transaction in one claim and one write; seqs in the order of `inputs`. */
+  recordMany(trx: Tx, inputs: readonly AuditInput[]): Promise<{ seq: number }[]>;
 }
 
 /** The place as recorded: a copy with exactly the committed fields, whatever else a Place grows. */

@@ -1,11 +1,17 @@
 // Row types of the audit tables, as the audit code sees them (they live in adapters/db/schema.ts).
 import type { Database } from '../adapters/db/schema.ts';
 
-/** Tables created by migration 0006-audit. */
+/** How many leaves the stored tree covers (migration 0023): one row, id 1; no row means 0. */
+export interface AuditTreeTable {
+  id: number;
+  size: number;
+}
+
+/** Tables created by migrations 0006-audit and 0023-audit-concurrent-append. */
 export type AuditTables = Pick<
   Database,
   'audit_keys' | 'audit_events' | 'audit_leaves' | 'audit_nodes' | 'audit_checkpoints'
->;
+> & { audit_tree: AuditTreeTable };
 export type {
   AuditKeysTable,
   AuditEventsTable,

@@ -18,6 +18,7 @@ import {
   change,
   deviceAudit,
   openAuditTestDb,
+  resetAuditLog,
   swap,
   trustedPrincipal,
 } from './audit.test-support.ts';
@@ -170,18 +171,17 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {
-    for (const t of [
-      'audit_keys',
-      'audit_events',
-      'audit_leaves',
-      'audit_nodes',
-      'audit_checkpoints',
-    ] as const)
-      await q().deleteFrom(t).execute();
+    await resetAuditLog(db);
     await db.db.deleteFrom('settings').where('key', '=', VERIFIED_MARK).execute();
     log = createAuditLog({ features: dbFeatures(dialect), clock });
     const signerKeyFile = path.join(dir, 'log.key');
-    checkpointer = createCheckpointer({ db: db.db, log: createLogger('silent'), signerKeyFile, clock });
+    checkpointer = createCheckpointer({
+      db: db.db,
+      log: createLogger('silent'),
+      signerKeyFile,
+      clock,
+      features: db.features,
+    });
     service = createAuditService({ db: db.db, log, checkpointer });
     await appendBatch(db, log, [alice, bob, null], 60);
     await checkpointer.signNow();
@@ -251,6 +251,7 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
 
     it('refuses a mark moved forward by someone without the log key', async () => {
       await appendBatch(db, log, [alice], 1);
+      await checkpointer.extendTree();
       await checkpointer.verifyOnStart({ incremental: true });
       const signed = (await mark()) ?? '';
       await appendBatch(db, log, [alice, bob], 10);
@@ -267,6 +268,7 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
 
     it('refuses when the tree no longer hashes to the verified head', async () => {
       await appendBatch(db, log, [alice], 5);
+      await checkpointer.extendTree();
       await checkpointer.verifyOnStart({ incremental: true });
       // Leaf SIZE+1 is under the verified edge at SIZE+5 but above the last checkpoint (SIZE): only the mark covers it.
       await change(q(), 'audit_leaves', SIZE + 1);

@@ -8,9 +8,11 @@ import {
   verifyInclusion,
   type Checkpoint,
 } from '@shoebox/shared/merkle/index';
+import { sql } from 'kysely';
 import type { DialectName } from '../adapters/db/database.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
-import type { AuditDb } from './audit.db.ts';
+import { auditDb, type AuditDb } from './audit.db.ts';
+import { createTreeExtender, type TreeExtender } from './audit.extend.ts';
 import type { AuditInput } from './audit.kinds.ts';
 import type { AuditLog } from './audit.log.ts';
 import type { AuditEvent, AuditInclusionProof } from './audit.schemas.ts';
@@ -20,6 +22,36 @@ import type { Principal } from '../platform/principal.ts';
 /** A fresh, migrated database (the audit tables come with the regular migrations). */
 export function openAuditTestDb(dialect: DialectName): Promise<TestDatabase> {
   return openTestDatabase(dialect);
+}
+
+/** Empties the log: its tables, the stored tree size and (PostgreSQL) the seq sequence, so seqs start at 0 again. */
+export async function resetAuditLog(db: TestDatabase): Promise<void> {
+  const q = auditDb(db.db);
+  for (const t of [
+    'audit_keys',
+    'audit_events',
+    'audit_leaves',
+    'audit_nodes',
+    'audit_checkpoints',
+    'audit_tree',
+  ] as const)
+    await q.deleteFrom(t).execute();
+  if (db.dialect === 'postgres') await sql`select setval('audit_seq', 0, false)`.execute(db.db);
+}
+
+const extenders = new WeakMap<object, TreeExtender>();
+
+/**
+ * One round of the checkpoint signer's tree extension (one extender per database, so that a hole is voided in the
+ * second round that sees it free); returns the stored tree size.
+ */
+export async function extendTree(db: TestDatabase): Promise<number> {
+  let extender = extenders.get(db.db);
+  if (!extender) {
+    extender = createTreeExtender({ db: db.db, features: db.features, clock: { now: () => Date.now() } });
+    extenders.set(db.db, extender);
+  }
+  return (await extender.extend()).size;
 }
 
 export function upload(accountId: string | null, n = 0): AuditInput {

@@ -56,15 +56,13 @@ function trailingOnes(n: number): number {
   return count;
 }
 
-/** Leaf count: seq is dense from 0, so the last seq + 1. */
+/**
+ * Leaves the stored tree covers: the dense prefix the checkpoint signer last built nodes for (audit.extend.ts).
+ * Leaves above it are appended but not in the tree yet; proofs and pages answer only below it.
+ */
 export async function treeSize(db: AuditDb): Promise<number> {
-  const row = await db
-    .selectFrom('audit_leaves')
-    .select('seq')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? Number(row.seq) + 1 : 0;
+  const row = await db.selectFrom('audit_tree').select('size').where('id', '=', 1).executeTakeFirst();
+  return row ? Number(row.size) : 0;
 }
 
 /** Serves NodeIds from audit_nodes and audit_leaves in one query each. */

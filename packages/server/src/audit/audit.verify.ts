@@ -3,7 +3,7 @@
 // the openable events in one pass: O(n) from the start, or only the entries after the last verified head.
 import { Frontier, bytesEqual, leafHash, openCheckpoint, toHex } from '@shoebox/shared/merkle/index';
 import type { AuditDb } from './audit.db.ts';
-import { opensLeaf } from './audit.leaf.ts';
+import { VOID_KIND, opensLeaf, voidLeaf } from './audit.leaf.ts';
 import { SERVER_KEY_ID, type StoredCheckpoint } from './audit.store.ts';
 import type { VerifiedHead } from './audit.verify-mark.ts';
 import {
@@ -146,8 +146,9 @@ export async function verifyEverything(
     }
     await derived?.page(from, to, events);
   }
-  await checkNothingBeyond(db, size);
-  await derived?.end(size);
+  // Entries appended beyond the tree are checked too, and derived data may name them.
+  const end = await checkPending(db, size, keys, derived);
+  await derived?.end(end);
   if (next < checkpoints.length)
     throw new AuditIntegrityError(`audit checkpoint beyond the ${size} stored leaves`);
   return { size, root: frontier.root() };
@@ -163,6 +164,12 @@ export type EventRow = {
 };
 
 function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, keys: Map<string, Uint8Array>): void {
+  if (row.kind === VOID_KIND) {
+    // A seq whose transaction rolled back, filled by the signer: no account, nothing to open, a fixed leaf.
+    if (row.account_id !== null || row.body !== null || row.salt !== null || !bytesEqual(leaf, voidLeaf(seq)))
+      throw new AuditIntegrityError(`audit entry ${seq} is not a valid void entry`);
+    return;
+  }
   const key = keys.get(row.account_id ?? SERVER_KEY_ID);
   if (row.body === null || row.salt === null || row.kind === null) {
     // Forgotten (crypto-shredded): only legitimate when the key is gone too.
@@ -179,12 +186,50 @@ function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, keys: Map<stri
   }
 }
 
-async function checkNothingBeyond(db: AuditDb, size: number): Promise<void> {
-  const [leaf, event, node] = await Promise.all([
-    db.selectFrom('audit_leaves').select('seq').where('seq', '>=', size).executeTakeFirst(),
-    db.selectFrom('audit_events').select('seq').where('seq', '>=', size).executeTakeFirst(),
+/**
+ * Above the tree size: appended entries the signer has not taken into the tree yet. No node may be there; every event
+ * must have its leaf and open it, and every leaf its event (one statement each: an append commits both at once).
+ * `derived` sees them page by page (a seq still in flight is a hole in its page). Returns one past the last entry.
+ */
+async function checkPending(
+  db: AuditDb,
+  size: number,
+  keys: Map<string, Uint8Array>,
+  derived: DerivedCheck | undefined,
+): Promise<number> {
+  const [orphanLeaf, node] = await Promise.all([
+    db
+      .selectFrom('audit_leaves as l')
+      .leftJoin('audit_events as e', 'e.seq', 'l.seq')
+      .select('l.seq')
+      .where('l.seq', '>=', size)
+      .where('e.seq', 'is', null)
+      .executeTakeFirst(),
     db.selectFrom('audit_nodes').select('id').where('id', '>=', storedNodeCount(size)).executeTakeFirst(),
   ]);
-  if (leaf || event || node)
-    throw new AuditIntegrityError(`audit rows found beyond the ${size} stored leaves`);
+  if (orphanLeaf) throw new AuditIntegrityError(`audit event ${Number(orphanLeaf.seq)} is missing`);
+  if (node) throw new AuditIntegrityError(`audit node rows found beyond the ${size} leaves of the tree`);
+  for (let after = size - 1; ;) {
+    const rows = await db
+      .selectFrom('audit_events as e')
+      .leftJoin('audit_leaves as l', 'l.seq', 'e.seq')
+      .select(['e.seq', 'e.account_id', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
+      .where('e.seq', '>', after)
+      .orderBy('e.seq')
+      .limit(PAGE)
+      .execute();
+    const last = rows.at(-1);
+    if (!last) return after + 1;
+    const page: EventRow[] = new Array<EventRow>(Number(last.seq) - after);
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (row.leaf === null) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
+      const event = { ...row, seq, created_at: Number(row.created_at) };
+      checkEvent(seq, event, row.leaf, keys);
+      page[seq - after - 1] = event;
+    }
+    await derived?.page(after + 1, Number(last.seq) + 1, page);
+    after = Number(last.seq);
+    if (rows.length < PAGE) return after + 1;
+  }
 }

@@ -29,18 +29,20 @@ export function createSessionExpiry(deps: {
         // Each ended session is on its account's record, committed with the marking (no end without its entry).
         const ended = await db.transaction().execute(async (trx) => {
           const rows = await store.markExpired(trx, clock.now(), BATCH);
-          for (const s of rows)
-            await audit.record(trx, {
+          await audit.recordMany(
+            trx,
+            rows.map((s) => ({
               accountId: s.account_id,
-              kind: 'session.ended',
+              kind: 'session.ended' as const,
               body: {
                 deviceId: null,
                 sessionId: null,
                 endedSessionId: s.id,
                 endedDeviceId: s.device_id,
-                reason: 'expired',
+                reason: 'expired' as const,
               },
-            });
+            })),
+          );
           return rows;
         });
         for (const s of ended)

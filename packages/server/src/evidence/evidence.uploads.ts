@@ -25,6 +25,16 @@ export function withEvidenceIndex(inner: AuditRecorder): AuditRecorder {
         await indexUpload(trx, input.accountId, result.seq, input.body);
       return result;
     },
+    async recordMany(trx: Tx, inputs) {
+      // recordMany writes its rows at once, so the entries are there to read.
+      const results = await inner.recordMany(trx, inputs);
+      for (const [i, input] of inputs.entries()) {
+        const seq = results[i]?.seq;
+        if (input.kind === 'photo.uploaded' && input.accountId !== null && seq !== undefined)
+          await indexUpload(trx, input.accountId, seq, input.body);
+      }
+      return results;
+    },
   };
 }
 

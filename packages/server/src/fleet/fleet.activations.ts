@@ -33,6 +33,15 @@ export function withFleetActivations(inner: AuditRecorder, deps: FleetActivation
       if (change) await apply(trx, change, recorded.seq);
       return recorded;
     },
+    async recordMany(trx, inputs) {
+      const recorded = await inner.recordMany(trx, inputs);
+      for (const [i, input] of inputs.entries()) {
+        const change = changeOf(trx, input, store);
+        const seq = recorded[i]?.seq;
+        if (change && seq !== undefined) await apply(trx, change, seq);
+      }
+      return recorded;
+    },
   };
 
   async function apply(trx: Tx, change: Change, seq: number): Promise<void> {

@@ -43,13 +43,14 @@ export function createStaffAccess({ db, audit }: { db: Db; audit: AuditRecorder 
     const stated = requireStaffReason(actor, reason);
     const targets = typeof accountId === 'string' || accountId === null ? [accountId] : accountId;
     await db.transaction().execute(async (trx) => {
-      for (const target of targets.length > 0 ? targets : [null]) {
-        await audit.record(trx, {
+      await audit.recordMany(
+        trx,
+        (targets.length > 0 ? targets : [null]).map((target) => ({
           accountId: target,
-          kind: 'staff.accessed',
+          kind: 'staff.accessed' as const,
           body: { staffAccountId: actor.account.id, reason: stated, scope, ip: actor.ip },
-        });
-      }
+        })),
+      );
     });
   };
 }

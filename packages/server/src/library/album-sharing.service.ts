@@ -99,12 +99,14 @@ export function createAlbumSharingService({
             now,
           );
         }
-        for (const accountId of [actor.account.id, grantee.id])
-          await audit.record(trx, {
+        await audit.recordMany(
+          trx,
+          [actor.account.id, grantee.id].map((accountId) => ({
             accountId,
-            kind: 'album.share-granted',
+            kind: 'album.share-granted' as const,
             body: { ...recordOf(actor, grantee.id), albumId, role: input.role },
-          });
+          })),
+        );
         return { audience, changeId, created: !existing };
       });
       if (changeId) feed.announce(audience, changeId);
@@ -170,8 +172,14 @@ export function createAlbumSharingService({
       const body = actor
         ? { ...recordOf(actor, accountId), albumId }
         : { deviceId: null, sessionId: null, ip: null, granteeAccountId: accountId, albumId };
-      for (const account of new Set([ownerId, accountId]))
-        await audit.record(trx, { accountId: account, kind: 'album.share-revoked', body });
+      await audit.recordMany(
+        trx,
+        [...new Set([ownerId, accountId])].map((account) => ({
+          accountId: account,
+          kind: 'album.share-revoked' as const,
+          body,
+        })),
+      );
       return { audience, changeId };
     });
     feed.announce(audience, changeId);

@@ -1,7 +1,19 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DialectName, Queryable } from './database.ts';
 import type { Database } from './schema.ts';
-import { AUDIT_LOG_LOCK, postgresAuditAppend, sqliteAuditAppend, type AuditAppend } from './audit-append.ts';
+import {
+  postgresAuditClaim,
+  postgresAuditClaimMany,
+  postgresAuditInsert,
+  postgresAuditSeqReleased,
+  sqliteAuditClaim,
+  sqliteAuditClaimMany,
+  sqliteAuditInsert,
+  type AuditClaimSeq,
+  type AuditClaimSeqs,
+  type AuditInsert,
+  type AuditSeqReleased,
+} from './audit-append.ts';
 import {
   postgresAuditAppendBatch,
   sqliteAuditAppendBatch,
@@ -27,21 +39,28 @@ export interface DbFeatures {
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
   /**
-   * Makes audit sequence numbers commit in order for the rest of this transaction: the next appender waits until
-   * this transaction ends, so seq is dense and a reader never sees seq n+1 before n. SQLite has one writer already.
+   * Locks the audit key row of `owner` against appenders for the rest of this transaction (forgetting an account):
+   * every appender share-locks its owner's key row from its claim to its commit, so this waits for them, and later
+   * ones wait for this transaction. SQLite has one writer already.
    */
-  auditSequenceLock(trx: Queryable): Promise<void>;
+  auditKeyLock(trx: Queryable, owner: string): Promise<void>;
   /**
-   * One audit append, guarded: takes the same order lock, and writes only if the log still ends with the leaf the
-   * appender built on and the owner's key is unchanged (false otherwise, nothing written). One round trip on
-   * PostgreSQL (migration 0018's guard function).
+   * Claims the next audit seq (and the owner's key, created if missing) for this transaction. PostgreSQL: from the
+   * log's sequence, under a per-seq advisory lock held until the transaction ends, and with the key row share-locked;
+   * appenders never wait for each other's commits. SQLite: max + 1 under its single writer.
    */
-  auditAppend: AuditAppend;
+  auditClaim: AuditClaimSeq;
+  /** auditClaim for n events at once, in one round trip (PostgreSQL: audit_claim_many()). */
+  auditClaimMany: AuditClaimSeqs;
+  /** Writes one claimed event and its leaf (one round trip on PostgreSQL). */
+  auditInsert: AuditInsert;
   /**
-   * The events a transaction recorded after its first, in one write (one round trip on PostgreSQL, migration 0021),
-   * with the same checks as auditAppend. Meant to run in a beforeCommit hook, under the lock the first append took.
+   * The events a transaction recorded after its first, in one write (one round trip on PostgreSQL). Meant to run in
+   * a beforeCommit hook.
    */
   auditAppendBatch: AuditAppendBatch;
+  /** Whether no transaction holds `seq`'s claim (PostgreSQL: a try-lock in `trx`; SQLite: always, it has no holes). */
+  auditSeqReleased: AuditSeqReleased;
   /**
    * Runs the hook inside the transaction just before it commits (a hook that throws rolls it back). Resolves false,
    * registering nothing, for a transaction of a database not opened by openDatabase: write at once then.
@@ -57,7 +76,8 @@ export interface DbFeatures {
 // Advisory locks belong to the whole database, not a schema: each is keyed by (hash of the schema, lock), so
 // deployments (and test files) sharing one database in different schemas never wait on each other's locks.
 const CHANGE_FEED_LOCK = 0x5e0b0c5;
-// The audit log's lock (AUDIT_LOG_LOCK, audit-append.ts) is distinct from the change feed's.
+// Audit seqs are claimed under single-bigint advisory locks (migration 0023's audit_seq_lock_key), a key space apart
+// from these (int, int) ones.
 // "5e0b 5c4d" ~ shoebox schedule.
 const JOB_SCHEDULE_LOCK = 0x5e0b5c4d;
 
@@ -69,11 +89,14 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
         await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${CHANGE_FEED_LOCK})`.execute(trx);
       },
       isUniqueViolation: (err) => hasProp(err, 'code', '23505'),
-      auditSequenceLock: async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${AUDIT_LOG_LOCK})`.execute(trx);
+      auditKeyLock: async (trx, owner) => {
+        await sql`select 1 from audit_keys where account_id = ${owner} for update`.execute(trx);
       },
-      auditAppend: postgresAuditAppend,
+      auditClaim: postgresAuditClaim,
+      auditClaimMany: postgresAuditClaimMany,
+      auditInsert: postgresAuditInsert,
       auditAppendBatch: postgresAuditAppendBatch,
+      auditSeqReleased: postgresAuditSeqReleased,
       beforeCommit,
       jobScheduleLock: async (trx) => {
         await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${JOB_SCHEDULE_LOCK})`.execute(
@@ -88,9 +111,12 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
     isUniqueViolation: (err) =>
       hasProp(err, 'code', 'SQLITE_CONSTRAINT_UNIQUE') ||
       hasProp(err, 'code', 'SQLITE_CONSTRAINT_PRIMARYKEY'),
-    auditSequenceLock: () => Promise.resolve(),
-    auditAppend: sqliteAuditAppend,
+    auditKeyLock: () => Promise.resolve(),
+    auditClaim: sqliteAuditClaim,
+    auditClaimMany: sqliteAuditClaimMany,
+    auditInsert: sqliteAuditInsert,
     auditAppendBatch: sqliteAuditAppendBatch,
+    auditSeqReleased: () => Promise.resolve(true),
     beforeCommit,
     jobScheduleLock: () => Promise.resolve(),
   };

@@ -21,6 +21,7 @@ import { auditHaltMigration } from './migrations/0019-audit-halt.ts';
 import { deviceCredentialsMigration } from './migrations/0020-device-credentials.ts';
 import { auditAppendBatchMigration } from './migrations/0021-audit-append-batch.ts';
 import { auditWitnessedMigration } from './migrations/0022-audit-witnessed.ts';
+import { auditConcurrentAppendMigration } from './migrations/0023-audit-concurrent-append.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0020-device-credentials': deviceCredentialsMigration,
   '0021-audit-append-batch': auditAppendBatchMigration,
   '0022-audit-witnessed': auditWitnessedMigration,
+  '0023-audit-concurrent-append': auditConcurrentAppendMigration,
 };
 
 class InCodeProvider implements MigrationProvider {
