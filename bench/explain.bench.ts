@@ -9,10 +9,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Frontier, leafHash } from '@shoebox/shared/merkle/index';
 import { openDatabase, type DatabaseHandle } from '../packages/server/src/adapters/db/database.ts';
 import { migrateToLatest } from '../packages/server/src/adapters/db/migrate.ts';
-import { backfill as backfillEvidenceUploads } from '../packages/server/src/adapters/db/migrations/0015-evidence-uploads.ts';
-import { KEY_BYTES, SALT_BYTES, eventText, makeLeaf } from '../packages/server/src/audit/audit.leaf.ts';
+import { sql } from 'kysely';
+import { encodeBody } from '../packages/server/src/audit/audit.codec.ts';
+import { kindCode } from '../packages/server/src/audit/audit.kind-codes.ts';
+import { KEY_BYTES, derivedSalt, eventText, makeLeaf } from '../packages/server/src/audit/audit.leaf.ts';
 import { STORED_LEVEL, nodeRowId } from '../packages/server/src/audit/audit.tree.ts';
-import type { AuditInput } from '../packages/server/src/audit/audit.kinds.ts';
+import type { AuditBodies, AuditInput } from '../packages/server/src/audit/audit.kinds.ts';
+import type { EvidenceUploadsTable } from '../packages/server/src/adapters/db/schema.ts';
 import { upload } from '../packages/server/src/audit/audit.test-support.ts';
 import { createEvidenceService } from '../packages/server/src/evidence/evidence.service.ts';
 import type { Principal } from '../packages/server/src/platform/principal.ts';
@@ -31,6 +34,7 @@ const ACCOUNT = '00000000-0000-7000-8000-00000000a000';
 const OTHERS = Array.from({ length: 49 }, (_, i) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`);
 const [D1, D2, S1, S2] = ['dev-1', 'dev-2', 'ses-1', 'ses-2'];
 const CHUNK = 400;
+type UploadRow = Omit<EvidenceUploadsTable, 'added_change'>;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-explain-bench-'));
 const keep = flags.str('keep');
@@ -178,19 +182,21 @@ async function seedLog(): Promise<void> {
     .insertInto('audit_keys')
     .values([...keys].map(([account_id, key]) => ({ account_id, key, created_at: 0 })))
     .execute();
+  await db
+    .insertInto('audit_owners')
+    .values([...keys.keys()].map((account_id) => ({ account_id })))
+    .execute();
+  const owners = new Map(
+    (await db.selectFrom('audit_owners').selectAll().execute()).map((o) => [o.account_id, Number(o.no)]),
+  );
   const every = ENTRIES / ours.length;
   const frontier = Frontier.empty();
   let next = 0;
   const started = performance.now();
   for (let seq = 0; seq < ENTRIES;) {
-    const events: {
-      seq: number;
-      account_id: string | null;
-      kind: string;
-      body: string;
-      salt: Buffer;
-      created_at: number;
-    }[] = [];
+    const events: { seq: number; owner: number | null; kind: number; body: Buffer; created_at: number }[] =
+      [];
+    const uploads: UploadRow[] = [];
     const leaves: { seq: number; leaf: Buffer }[] = [];
     const nodes: { id: number; hash: Buffer }[] = [];
     for (let k = 0; k < 2000 && seq < ENTRIES; k++, seq++) {
@@ -198,10 +204,13 @@ async function seedLog(): Promise<void> {
       const input = mine ? ours[next++] : upload(OTHERS[seq % OTHERS.length] ?? null, seq);
       if (!input) throw new Error('no input');
       const at = Date.now();
-      const event = eventText(seq, at, input);
-      const salt = randomBytes(SALT_BYTES);
-      const leaf = makeLeaf(keys.get(input.accountId ?? '') ?? Buffer.alloc(32), seq, salt, event);
-      events.push({ seq, account_id: input.accountId, kind: input.kind, body: event, salt, created_at: at });
+      // As the log writes rows since migration 0024: packed body, salt derived from the key (none stored).
+      const key = keys.get(input.accountId ?? '') ?? Buffer.alloc(32);
+      const leaf = makeLeaf(key, seq, derivedSalt(key, seq), eventText(seq, at, input));
+      const owner = owners.get(input.accountId ?? '') ?? null;
+      events.push({ seq, owner, kind: kindCode(input.kind), body: encodeBody(input.body), created_at: at });
+      if (input.kind === 'photo.uploaded' && input.accountId !== null)
+        uploads.push(uploadRow(input.accountId, input.body, seq, at));
       leaves.push({ seq, leaf });
       for (const n of frontier.append(leafHash(leaf)))
         if (n.level >= STORED_LEVEL)
@@ -218,6 +227,11 @@ async function seedLog(): Promise<void> {
           .values(leaves.slice(i, i + 500))
           .execute();
       }
+      for (let i = 0; i < uploads.length; i += 500)
+        await trx
+          .insertInto('evidence_uploads')
+          .values(uploads.slice(i, i + 500))
+          .execute();
       for (let i = 0; i < nodes.length; i += 500)
         await trx
           .insertInto('audit_nodes')
@@ -228,14 +242,44 @@ async function seedLog(): Promise<void> {
       log(`  ${seq} entries (${Math.round(seq / ((performance.now() - started) / 1000))}/s)`);
   }
   log(`  log: ${ENTRIES} entries, ${ours.length} of them the account's`);
+  // The change at which each photo entered the feed, as migration 0015's backfill sets it.
+  await sql`
+    UPDATE evidence_uploads SET added_change = (
+      SELECT max(c.id) FROM changes c
+      WHERE c.entity_id = evidence_uploads.photo_id AND c.account_id = evidence_uploads.account_id
+        AND c.kind = 'photo.added'
+    )`.execute(db);
+}
+
+/**
+ * The narrow upload index row of a logged upload, as the upload transaction writes it (migration 0015's backfill
+ * cannot be reused: it reads the log's rows as they were before migration 0024).
+ */
+function uploadRow(
+  accountId: string,
+  body: AuditBodies['photo.uploaded'],
+  seq: number,
+  at: number,
+): UploadRow {
+  const { place } = body;
+  return {
+    photo_id: body.photoId,
+    account_id: accountId,
+    seq,
+    at,
+    device_id: body.deviceId,
+    session_id: body.sessionId,
+    sha256: body.sha256,
+    ip: body.ip,
+    place: place ? JSON.stringify(place) : null,
+    place_label: place?.label ?? null,
+  };
 }
 
 log(`seeding ${PHOTOS} photos and ${ENTRIES} audit entries on ${handle.dialect} in ${dir}`);
 if (!reuse) {
   await seedRows();
   await seedLog();
-  // The narrow upload index, as the upload transactions would have written it (migration 0015's copy).
-  await backfillEvidenceUploads(db as never);
 }
 const device = await db.selectFrom('devices').selectAll().where('id', '=', D1).executeTakeFirstOrThrow();
 const account = await db

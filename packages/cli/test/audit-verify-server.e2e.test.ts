@@ -5,6 +5,8 @@ import { TestClient } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { auditDb } from '../../server/src/audit/audit.db.ts';
+import { encodeBody } from '../../server/src/audit/audit.codec.ts';
+import { openRow } from '../../server/src/audit/audit.event-row.ts';
 import { treeSize } from '../../server/src/audit/audit.tree.ts';
 import { ALARM_EXIT } from '../src/audit-alarm.ts';
 import { Device, cleanUp, createAccount, failed, ok } from './support/cli.ts';
@@ -50,12 +52,15 @@ describe('shoebox audit verify-server', { timeout: 120_000 }, () => {
     const db = auditDb(server.database.db);
     const row = await db
       .selectFrom('audit_events')
-      .select('body')
+      .select(['seq', 'kind', 'body', 'created_at'])
       .where('seq', '=', 1)
       .executeTakeFirstOrThrow();
+    // A well-formed body with one more field: it decodes, but the text it rebuilds is not the committed one.
+    const event = openRow(row);
+    if (!event) throw new Error('entry 1 has no body to rewrite');
     await db
       .updateTable('audit_events')
-      .set({ body: `${row.body} ` })
+      .set({ body: encodeBody({ ...event.body, note: 'rewritten' }) })
       .where('seq', '=', 1)
       .execute();
     const run = await admin.run(['audit', 'verify-server']);

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { createAccount, deviceDescription, signIn, type SignedIn } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
+import { encodeBody } from '../../server/src/audit/audit.codec.ts';
+import { openRow } from '../../server/src/audit/audit.event-row.ts';
+import { kindCode } from '../../server/src/audit/audit.kind-codes.ts';
 import { cleanUp, ok, shoebox, tempDir } from './support/cli.ts';
 
 const SHENZHEN = '210.39.1.1';
@@ -123,12 +126,16 @@ describe('shoebox explain (sqlite)', () => {
     const db = server.database.db;
     const upload = await db
       .selectFrom('audit_events')
-      .select(['seq', 'body'])
-      .where('kind', '=', 'photo.uploaded')
+      .select(['seq', 'kind', 'body', 'created_at'])
+      .where('kind', '=', kindCode('photo.uploaded'))
       .executeTakeFirstOrThrow();
+    // Another address, well-formed: the row still opens, but no longer to the text its leaf commits to.
+    const event = openRow(upload);
+    if (event?.body['ip'] !== SHENZHEN)
+      throw new Error(`entry ${upload.seq} was not logged from ${SHENZHEN}`);
     await db
       .updateTable('audit_events')
-      .set({ body: (upload.body ?? '').replace(SHENZHEN, '198.51.100.7') })
+      .set({ body: encodeBody({ ...event.body, ip: '198.51.100.7' }) })
       .where('seq', '=', upload.seq)
       .execute();
     const result = await run('explain');
@@ -144,7 +151,7 @@ describe('shoebox explain (sqlite)', () => {
     const upload = await db
       .selectFrom('audit_events')
       .select('seq')
-      .where('kind', '=', 'photo.uploaded')
+      .where('kind', '=', kindCode('photo.uploaded'))
       .executeTakeFirstOrThrow();
     await db.deleteFrom('audit_leaves').where('seq', '=', upload.seq).execute();
     const result = await run('explain');

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceHistory } from '@shoebox/shared';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
+import { readRow } from '../../server/src/audit/audit.event-row.ts';
+import { kindCode } from '../../server/src/audit/audit.kind-codes.ts';
 import { Device, cleanUp, createAccount, failed, ok, tempDir } from './support/cli.ts';
 
 // Device history through the CLI: an admin imports the records, the owner reads their phone's history, and
@@ -116,12 +118,13 @@ describe('fleet records through the CLI', { timeout: 180_000 }, () => {
     expect(seen.findings).toHaveLength(2);
     expect(failed(noSuch, 1)).toBe('No account with e-mail nobody@example.com.');
     const looks = await server.database.db
-      .selectFrom('audit_events')
-      .innerJoin('accounts', 'accounts.id', 'audit_events.account_id')
-      .select(['accounts.email', 'audit_events.body'])
-      .where('audit_events.kind', '=', 'staff.accessed')
+      .selectFrom('audit_events as e')
+      .innerJoin('audit_owners as o', 'o.no', 'e.owner')
+      .innerJoin('accounts', 'accounts.id', 'o.account_id')
+      .select(['accounts.email', 'e.seq', 'e.kind', 'e.body', 'e.created_at'])
+      .where('e.kind', '=', kindCode('staff.accessed'))
       .execute();
     expect(looks.map((l) => l.email)).toEqual(['buyer@example.com']);
-    expect(looks[0]?.body).toContain('"reason":"ticket 88"');
+    expect(looks[0] && readRow(looks[0])?.text).toContain('"reason":"ticket 88"');
   });
 });

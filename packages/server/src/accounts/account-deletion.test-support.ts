@@ -1,5 +1,6 @@
 // What the deletion tests count: every row that names an account, table by table.
 import type { Queryable } from '../adapters/db/database.ts';
+import { ownerOf } from '../audit/audit.event-row.ts';
 import { emailHash } from '../devices/sign-in-throttle.ts';
 
 const BY_ACCOUNT = [
@@ -13,7 +14,7 @@ const BY_ACCOUNT = [
   'enrolments',
   'sign_in_failures',
   'audit_keys',
-  'audit_events',
+  'audit_owners',
   'evidence_uploads',
   'audit_witnessed',
   'totp_factors',
@@ -40,6 +41,14 @@ export async function accountRowCounts(
       .executeTakeFirstOrThrow();
     counts[table] = count(row);
   }
+  // The log names its owner by number (audit_owners.no).
+  counts['audit_events'] = count(
+    await db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('owner', '=', ownerOf(accountId))
+      .executeTakeFirstOrThrow(),
+  );
   const devices = (
     await db.selectFrom('devices').select('id').where('account_id', '=', accountId).execute()
   ).map((d) => d.id);

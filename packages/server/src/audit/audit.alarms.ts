@@ -9,6 +9,8 @@ import { requireTrusted } from '../devices/devices.service.ts';
 import type { EventBus } from '../platform/events.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
+import { ownerOf, readRow } from './audit.event-row.ts';
+import { kindCode } from './audit.kind-codes.ts';
 import type { AuditRecorder } from './audit.recorder.ts';
 
 /** What a witness can catch; `rolled-back` is also what the server says of itself after a restore. */
@@ -72,15 +74,17 @@ export function createAuditAlarms({ db, audit, events, verifierKey, clock }: Aud
     const result = await db.transaction().execute(async (trx) => {
       // A witness stops on every round until someone acts, and each report grows the log, so the next round sees
       // a new pair: one alarm per device and checkpoint it held is the news; the rest would be noise.
-      const seen = await trx
+      const alarms = await trx
         .selectFrom('audit_events')
-        .select(['seq', 'created_at'])
-        .where('account_id', '=', accountId)
-        .where('kind', '=', 'audit.alarm')
-        .where('body', 'like', `%"deviceId":${JSON.stringify(deviceId)}%`)
-        .where('body', 'like', `%"held":"${held}"%`)
+        .select(['seq', 'kind', 'body', 'created_at'])
+        .where('owner', '=', ownerOf(accountId))
+        .where('kind', '=', kindCode('audit.alarm'))
         .orderBy('seq')
-        .executeTakeFirst();
+        .execute();
+      const seen = alarms.find((row) => {
+        const body = readRow(row)?.body;
+        return body?.['deviceId'] === deviceId && body['held'] === held;
+      });
       if (seen) return { seq: Number(seen.seq), at: Number(seen.created_at), recorded: false };
       const { seq } = await audit.record(trx, {
         accountId,

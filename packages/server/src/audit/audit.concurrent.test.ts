@@ -13,11 +13,17 @@ import { AppError } from '../errors.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
 import { auditDb } from './audit.db.ts';
-import { VOID_KIND, tagMatches, voidLeaf } from './audit.leaf.ts';
+import { tagMatches, voidLeaf } from './audit.leaf.ts';
+import { ownerOf } from './audit.event-row.ts';
+import { VOID_KIND_CODE } from './audit.kind-codes.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
 import { createAuditService, type AuditService } from './audit.service.ts';
 import { treeSize } from './audit.tree.ts';
 import { VERIFIED_MARK } from './audit.verify-mark.ts';
+import {
+  auditClaimFunctions,
+  dropClaimFunctions,
+} from '../adapters/db/migrations/0024-audit-claim-functions.ts';
 import { auditConcurrentAppendMigration } from '../adapters/db/migrations/0023-audit-concurrent-append.ts';
 import { appendBatch, deviceAudit, openAuditTestDb, resetAuditLog, upload } from './audit.test-support.ts';
 
@@ -99,9 +105,13 @@ describe.each(DIALECTS)('concurrent audit appends on %s', (dialect) => {
     expect((await checkpointer.signNow())?.size).toBe(4);
     // Second round: still free and empty, so voided; the tree goes on over it.
     expect((await checkpointer.signNow())?.size).toBe(9);
-    const voids = await q().selectFrom('audit_events').selectAll().where('kind', '=', VOID_KIND).execute();
+    const voids = await q()
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('kind', '=', VOID_KIND_CODE)
+      .execute();
     expect(voids.map((v) => Number(v.seq))).toEqual([4, 5, 6]);
-    expect(voids.every((v) => v.account_id === null && v.body === null && v.salt === null)).toBe(true);
+    expect(voids.every((v) => v.owner === null && v.body === null && v.salt === null)).toBe(true);
     for (const seq of [4, 5, 6]) {
       const row = await q()
         .selectFrom('audit_leaves')
@@ -112,7 +122,11 @@ describe.each(DIALECTS)('concurrent audit appends on %s', (dialect) => {
     }
     await expectVerifiable(9);
     // A void entry rewritten into someone's, or a void leaf changed, is caught.
-    await q().updateTable('audit_events').set({ account_id: alice }).where('seq', '=', 5).execute();
+    await q()
+      .updateTable('audit_events')
+      .set({ owner: ownerOf(alice) })
+      .where('seq', '=', 5)
+      .execute();
     await expect(checkpointer.verifyOnStart({ full: true })).rejects.toThrow(/not a valid void entry/);
   });
 
@@ -149,9 +163,14 @@ describe.each(DIALECTS)('concurrent audit appends on %s', (dialect) => {
     await appendBatch(db, log, [alice, bob], 37);
     await checkpointer.signNow();
     // As before migration 0023: no stored tree size, no sequence.
-    if (dialect === 'postgres') await sql`drop sequence audit_seq cascade`.execute(db.db);
+    if (dialect === 'postgres') {
+      await sql`drop sequence audit_seq cascade`.execute(db.db);
+      await sql.raw(dropClaimFunctions).execute(db.db);
+    }
     await sql`drop table audit_tree`.execute(db.db);
     await auditConcurrentAppendMigration(dialect).up(db.db);
+    // And migration 0024's claim functions, which replaced 0023's.
+    if (dialect === 'postgres') await sql.raw(auditClaimFunctions).execute(db.db);
     expect(await treeSize(q())).toBe(37);
     expect(await appendBatch(db, log, [alice], 2)).toEqual([37, 38]);
     expect((await checkpointer.signNow())?.size).toBe(39);
@@ -236,7 +255,7 @@ describe('concurrent audit appends on postgres: in-flight seqs and forgets', () 
     expect(await appendBatch(db, log, [bob], 2)).toEqual([4, 5]);
     for (let round = 0; round < 5; round++) expect((await checkpointer.signNow())?.size ?? 3).toBe(3);
     expect(
-      await q().selectFrom('audit_events').select('seq').where('kind', '=', VOID_KIND).execute(),
+      await q().selectFrom('audit_events').select('seq').where('kind', '=', VOID_KIND_CODE).execute(),
     ).toEqual([]);
     slow.release();
     await slow.done;
@@ -261,7 +280,11 @@ describe('concurrent audit appends on postgres: in-flight seqs and forgets', () 
     append.release();
     await append.done;
     await forget;
-    const rows = await q().selectFrom('audit_events').selectAll().where('account_id', '=', alice).execute();
+    const rows = await q()
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('owner', '=', ownerOf(alice))
+      .execute();
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.body === null && r.kind === null && r.salt === null)).toBe(true);
     expect((await checkpointer.signNow())?.size).toBe(5);

@@ -5,14 +5,15 @@
 // Holes: a seq with no row while higher seqs are committed. Its transaction is still running (it holds the seq's
 // claim lock until it ends), or it rolled back or died. A hole whose lock is free and that is still empty in two
 // rounds (closing the tiny window between a claim's nextval and its lock) is filled with a void entry
-// (audit.leaf.ts voidLeaf, an event row of VOID_KIND and no account). An appender whose rows then arrive at that
+// (audit.leaf.ts voidLeaf, an event row of kind code 0 (VOID_KIND) and no owner). An appender whose rows then arrive at that
 // seq fails with a unique violation and its action rolls back.
 import { leafHash, type Frontier } from '@shoebox/shared/merkle/index';
 import type { Queryable } from '../adapters/db/database.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
 import type { Clock } from '../platform/clock.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
-import { VOID_KIND, voidLeaf } from './audit.leaf.ts';
+import { VOID_KIND_CODE } from './audit.kind-codes.ts';
+import { voidLeaf } from './audit.leaf.ts';
 import { STORED_LEVEL, loadFrontier, nodeRowId, treeSize } from './audit.tree.ts';
 
 const PAGE = 5000;
@@ -65,7 +66,7 @@ export function createTreeExtender({ db: q, features, clock }: TreeExtenderDeps)
         }
         await t
           .insertInto('audit_events')
-          .values({ seq, account_id: null, kind: VOID_KIND, body: null, salt: null, created_at: clock.now() })
+          .values({ seq, owner: null, kind: VOID_KIND_CODE, body: null, salt: null, created_at: clock.now() })
           .execute();
         await t
           .insertInto('audit_leaves')

@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from '../../test/support/test-server
 import { HOUSEKEEPING } from '../jobs/housekeeping.ts';
 import type { Job } from '../jobs/jobs.schemas.ts';
 import { auditDb } from './audit.db.ts';
+import { alteredBody } from './audit.test-support.ts';
 import { treeSize } from './audit.tree.ts';
 import { VERIFIED_MARK } from './audit.verify-mark.ts';
 
@@ -102,7 +103,7 @@ describe.each(DIALECTS)('full audit verification while serving (%s)', (dialect) 
     expect(row.body).not.toBeNull();
     await db
       .updateTable('audit_events')
-      .set({ body: `${row.body} ` })
+      .set({ body: alteredBody(row.body ?? new Uint8Array()) })
       .where('seq', '=', 1)
       .execute();
 

@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient, adminSession, eventually, signIn, type SignedIn } from '../../test/support/api.ts';
 import { DIALECTS, openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { decodeBody } from './audit.codec.ts';
 import { auditDb } from './audit.db.ts';
+import { kindCode } from './audit.kind-codes.ts';
+import { alteredBody } from './audit.test-support.ts';
 import { treeSize } from './audit.tree.ts';
 
 interface Health {
@@ -31,7 +34,7 @@ describe.each(DIALECTS)('shared audit signing halt (%s)', (dialect) => {
   let signer: TestServer;
   let checker: TestServer;
   let admin: SignedIn;
-  let original: string;
+  let original: Buffer;
   const start = () =>
     startTestServer(dialect, {
       database,
@@ -62,7 +65,7 @@ describe.each(DIALECTS)('shared audit signing halt (%s)', (dialect) => {
       .select('body')
       .where('seq', '=', 1)
       .executeTakeFirstOrThrow();
-    original = row.body ?? '';
+    original = Buffer.from(row.body ?? []);
   });
   afterAll(async () => {
     await checker.close();
@@ -74,7 +77,7 @@ describe.each(DIALECTS)('shared audit signing halt (%s)', (dialect) => {
   it('a failed check on one instance stops the other instance signing within its next round', async () => {
     await auditDb(database.db)
       .updateTable('audit_events')
-      .set({ body: `${original} ` })
+      .set({ body: alteredBody(original) })
       .where('seq', '=', 1)
       .execute();
     const reply = await new TestClient(checker.url, admin.client.token).post<VerifyResult>(
@@ -180,12 +183,13 @@ describe.each(DIALECTS)('shared audit signing halt (%s)', (dialect) => {
     expect(reply.body).toMatchObject({ ok: true, cleared: { id: Number(open?.id), reason: open?.reason } });
     expect(reply.body.halted).toBeUndefined();
     const entry = await auditDb(database.db)
-      .selectFrom('audit_events')
-      .select(['account_id', 'body'])
-      .where('kind', '=', 'audit.halt-cleared')
+      .selectFrom('audit_events as e')
+      .innerJoin('audit_owners as o', 'o.no', 'e.owner')
+      .select(['o.account_id', 'e.body'])
+      .where('e.kind', '=', kindCode('audit.halt-cleared'))
       .executeTakeFirstOrThrow();
     expect(entry.account_id).toBe(admin.account.id);
-    expect(JSON.parse(entry.body ?? '{}')).toMatchObject({ body: { haltId: Number(open?.id) } });
+    expect(decodeBody(entry.body ?? new Uint8Array())).toMatchObject({ haltId: Number(open?.id) });
     expect((await halts()).at(-1)?.cleared_by).toBe(admin.account.id);
 
     // Every instance signs again (the lease may have moved meanwhile): the log, clearing entry included, is covered.

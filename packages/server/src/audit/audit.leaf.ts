@@ -1,14 +1,15 @@
 // Leaf format (server side; a device recomputes the same with WebCrypto or @noble/hashes):
 //   event      = RFC 8785 canonical JSON {v:1, seq, kind, at, body}
 //   tag        = HMAC-SHA256(K_account, u64be(seq))      — only the key holder can attribute it
-//   commitment = SHA-256(salt ‖ event), salt 16 random bytes — hides low-entropy content
+//   commitment = SHA-256(salt ‖ event), salt 16 bytes — hides low-entropy content: since migration 0024 derived as
+//                the first 16 bytes of HMAC-SHA256(K_account, "salt" ‖ u64be(seq)) instead of stored (older entries
+//                keep their random stored salt); destroying the key still leaves nothing to open an entry with
 //   leaf       = tag ‖ commitment (64 bytes, public); the Merkle leaf hash is SHA-256(0x00 ‖ leaf)
 // A void leaf fills the seq of a transaction that claimed it and rolled back (audit.extend.ts):
 //   tag = SHA-256("shoebox/void" ‖ u64be(seq)), commitment = 32 zero bytes; its event row has kind VOID_KIND and
 //   no account, body or salt. It carries no account's tag (an HMAC under a secret key never equals it in practice).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from '@shoebox/shared/canonical-json';
-import type { AuditInput } from './audit.kinds.ts';
 
 export const KEY_BYTES = 32;
 export const SALT_BYTES = 16;
@@ -16,7 +17,7 @@ export const LEAF_BYTES = 64;
 export const EVENT_VERSION = 1;
 
 /** The committed text of an event. seq and time are inside so neither can be moved undetected. */
-export function eventText(seq: number, at: number, input: Pick<AuditInput, 'kind' | 'body'>): string {
+export function eventText(seq: number, at: number, input: { kind: string; body: unknown }): string {
   return canonicalJson({ v: EVENT_VERSION, seq, kind: input.kind, at, body: input.body });
 }
 
@@ -25,6 +26,13 @@ export function seqBytes(seq: number): Buffer {
   const out = Buffer.alloc(8);
   out.writeBigUInt64BE(BigInt(seq));
   return out;
+}
+
+const SALT_DOMAIN = Buffer.from('salt', 'utf8');
+
+/** The salt of the entry at `seq` under `key` (entries written since migration 0024 store none). */
+export function derivedSalt(key: Uint8Array, seq: number): Buffer {
+  return createHmac('sha256', key).update(SALT_DOMAIN).update(seqBytes(seq)).digest().subarray(0, SALT_BYTES);
 }
 
 export function leafTag(key: Uint8Array, seq: number): Buffer {

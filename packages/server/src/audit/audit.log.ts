@@ -10,7 +10,9 @@ import type { DbFeatures } from '../adapters/db/features.ts';
 import { AppError } from '../errors.ts';
 import { auditDb } from './audit.db.ts';
 import type { AuditInput } from './audit.kinds.ts';
-import { KEY_BYTES, SALT_BYTES, eventText, makeLeaf } from './audit.leaf.ts';
+import { encodeBody } from './audit.codec.ts';
+import { kindCode } from './audit.kind-codes.ts';
+import { KEY_BYTES, derivedSalt, eventText, makeLeaf } from './audit.leaf.ts';
 import { SERVER_KEY_ID, createAuditStore, type AuditStore } from './audit.store.ts';
 import { createDeferredAppends } from './audit.deferred.ts';
 
@@ -20,6 +22,20 @@ export interface AuditLogDeps {
     Partial<Pick<DbFeatures, 'auditAppendBatch' | 'beforeCommit' | 'isUniqueViolation'>>;
   clock: Clock;
   store?: AuditStore;
+}
+
+/** The stored row of `input` at `seq`: a packed body, no stored salt (derived from the key), and its leaf. */
+function eventRow(input: AuditInput, seq: number, at: number, owner: number, key: Buffer): AuditEventRow {
+  const salt = derivedSalt(key, seq);
+  return {
+    seq,
+    owner,
+    kind: kindCode(input.kind),
+    body: encodeBody(input.body),
+    salt: null,
+    at,
+    leaf: makeLeaf(key, seq, salt, eventText(seq, at, input)),
+  };
 }
 
 export function createAuditLog({ features, clock, store = createAuditStore() }: AuditLogDeps) {
@@ -40,19 +56,10 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     const at = clock.now();
     const owner = input.accountId ?? SERVER_KEY_ID;
     const before = claimed.get(trx);
-    const { seq, key } = await features.auditClaim(trx, owner, randomBytes(KEY_BYTES), at, before ?? null);
-    claimed.set(trx, seq);
-    const event = eventText(seq, at, input);
-    const salt = randomBytes(SALT_BYTES);
-    const row: AuditEventRow = {
-      seq,
-      accountId: input.accountId,
-      kind: input.kind,
-      body: event,
-      salt,
-      at,
-      leaf: makeLeaf(key, seq, salt, event),
-    };
+    const claim = await features.auditClaim(trx, owner, randomBytes(KEY_BYTES), at, before ?? null);
+    claimed.set(trx, claim.seq);
+    const { seq } = claim;
+    const row = eventRow(input, seq, at, claim.owner, claim.key);
     if (before !== undefined && (await deferred?.add(trx, row))) return { seq };
     try {
       await features.auditInsert(trx, row);
@@ -70,7 +77,7 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
       const owner = input.accountId ?? SERVER_KEY_ID;
       if (!candidates.has(owner)) candidates.set(owner, randomBytes(KEY_BYTES));
     }
-    const { seqs, keys } = await features.auditClaimMany(
+    const { seqs, keys, owners } = await features.auditClaimMany(
       trx,
       candidates,
       at,
@@ -78,20 +85,11 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
       claimed.get(trx) ?? null,
     );
     const rows = inputs.map((input, i): AuditEventRow => {
-      const seq = seqs[i] ?? NaN;
-      const key = keys.get(input.accountId ?? SERVER_KEY_ID);
-      if (!key) throw new Error(`no audit key claimed for ${input.accountId ?? SERVER_KEY_ID}`);
-      const event = eventText(seq, at, input);
-      const salt = randomBytes(SALT_BYTES);
-      return {
-        seq,
-        accountId: input.accountId,
-        kind: input.kind,
-        body: event,
-        salt,
-        at,
-        leaf: makeLeaf(key, seq, salt, event),
-      };
+      const owner = input.accountId ?? SERVER_KEY_ID;
+      const key = keys.get(owner);
+      const no = owners.get(owner);
+      if (!key || no === undefined) throw new Error(`no audit key claimed for ${owner}`);
+      return eventRow(input, seqs[i] ?? NaN, at, no, key);
     });
     claimed.set(trx, seqs[seqs.length - 1] ?? NaN);
     try {

@@ -3,6 +3,8 @@
 // the server, that a later rewrite cannot match.
 import type { Queryable } from '../adapters/db/database.ts';
 import { auditDb } from './audit.db.ts';
+import { ownerOf, readRow } from './audit.event-row.ts';
+import { kindCodes } from './audit.kind-codes.ts';
 import type { AuditKind } from './audit.kinds.ts';
 
 export interface NoticeEvidence {
@@ -33,6 +35,9 @@ const ENTRY_OF: Record<string, { kinds: AuditKind[]; device?: string }> = {
   'audit.alarm': { kinds: ['audit.alarm'] },
 };
 
+/** Entries of the notice's kinds looked through for its device: a notice is sent right after what it reports. */
+const RECENT = 500;
+
 export interface NoticeEvidenceDeps {
   db: Queryable;
   checkpointer: {
@@ -52,15 +57,21 @@ export function createNoticeEvidence({ db: raw, checkpointer, waitMs = 10_000 }:
     if (!match) return null;
     const device = data['device'] as { id?: unknown } | undefined;
     const deviceId = device?.id ?? data['deviceId'];
-    let q = db
+    const rows = await db
       .selectFrom('audit_events')
-      .select(['seq', 'kind'])
-      .where('account_id', '=', accountId)
-      .where('kind', 'in', match.kinds);
-    if (match.device && typeof deviceId === 'string')
-      q = q.where('body', 'like', `%${JSON.stringify(match.device)}:${JSON.stringify(deviceId)}%`);
-    const row = await q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    return row && row.kind !== null ? { seq: Number(row.seq), kind: row.kind } : null;
+      .select(['seq', 'kind', 'body', 'created_at'])
+      .where('owner', '=', ownerOf(accountId))
+      .where('kind', 'in', kindCodes(match.kinds))
+      .orderBy('seq', 'desc')
+      .limit(RECENT)
+      .execute();
+    for (const row of rows) {
+      const opened = readRow(row);
+      if (!opened) continue;
+      if (match.device && typeof deviceId === 'string' && opened.body[match.device] !== deviceId) continue;
+      return { seq: Number(row.seq), kind: opened.kind };
+    }
+    return null;
   }
 
   /** The evidence for a notice about `event`, sent after its transaction committed; null before any checkpoint. */

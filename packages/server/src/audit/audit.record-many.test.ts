@@ -12,7 +12,9 @@ import type { Tx } from '../adapters/db/database.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
 import { auditDb, auditTx } from './audit.db.ts';
-import { VOID_KIND, tagMatches, voidLeaf } from './audit.leaf.ts';
+import { tagMatches, voidLeaf } from './audit.leaf.ts';
+import { ownerOf } from './audit.event-row.ts';
+import { VOID_KIND_CODE } from './audit.kind-codes.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
 import { createAuditService, type AuditService } from './audit.service.ts';
 import { SERVER_KEY_ID } from './audit.store.ts';
@@ -97,11 +99,12 @@ describe.each(DIALECTS)('audit recordMany on %s', (dialect) => {
     const rows = await q()
       .selectFrom('audit_events as e')
       .innerJoin('audit_leaves as l', 'l.seq', 'e.seq')
-      .select(['e.seq', 'e.account_id', 'l.leaf'])
+      .innerJoin('audit_owners as o', 'o.no', 'e.owner')
+      .select(['e.seq', 'o.account_id', 'l.leaf'])
       .orderBy('e.seq')
       .execute();
     for (const r of rows) {
-      const key = keys.get(r.account_id ?? SERVER_KEY_ID) ?? new Uint8Array();
+      const key = keys.get(r.account_id) ?? new Uint8Array();
       expect(tagMatches(r.leaf, key, Number(r.seq))).toBe(true);
     }
     expect((await checkpointer.signNow())?.size).toBe(306);
@@ -153,7 +156,11 @@ describe.each(DIALECTS)('audit recordMany on %s', (dialect) => {
     expect(after).toEqual([23, 24, 25, 26]);
     expect((await checkpointer.signNow())?.size).toBe(3);
     expect((await checkpointer.signNow())?.size).toBe(27);
-    const voids = await q().selectFrom('audit_events').selectAll().where('kind', '=', VOID_KIND).execute();
+    const voids = await q()
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('kind', '=', VOID_KIND_CODE)
+      .execute();
     expect(voids.map((v) => Number(v.seq))).toEqual(Array.from({ length: 20 }, (_, i) => 3 + i));
     const leaves = await q()
       .selectFrom('audit_leaves')
@@ -256,12 +263,12 @@ describe('audit recordMany on postgres: in-flight seqs and forgets', () => {
     await sleep(200);
     expect(forgotten).toBe(false); // bob's key row is share-locked by the batch
     expect(
-      await q().selectFrom('audit_events').select('seq').where('kind', '=', VOID_KIND).execute(),
+      await q().selectFrom('audit_events').select('seq').where('kind', '=', VOID_KIND_CODE).execute(),
     ).toEqual([]);
     slow.release();
     await slow.done;
     await forget;
-    const bobs = await q().selectFrom('audit_events').selectAll().where('account_id', '=', bob).execute();
+    const bobs = await q().selectFrom('audit_events').selectAll().where('owner', '=', ownerOf(bob)).execute();
     expect(bobs).toHaveLength(4);
     expect(bobs.every((r) => r.body === null && r.kind === null && r.salt === null)).toBe(true);
     expect((await checkpointer.signNow())?.size).toBe(8);

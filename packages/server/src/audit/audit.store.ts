@@ -1,7 +1,8 @@
 // Queries on the audit tables. Blobs go in as Buffers (what better-sqlite3 binds) and come back
 // as Buffers from both drivers.
 import type { AuditDb } from './audit.db.ts';
-import { asBuffer } from './audit.leaf.ts';
+import { openRow, ownerOf } from './audit.event-row.ts';
+import { asBuffer, derivedSalt } from './audit.leaf.ts';
 import { AuditIntegrityError } from './audit.tree.ts';
 
 /** audit_keys.account_id of the key for events that concern no account. Never a UUID. */
@@ -10,6 +11,7 @@ export const SERVER_KEY_ID = 'server';
 export interface StoredEvent {
   seq: number;
   kind: string;
+  /** The committed text. */
   event: string;
   salt: Uint8Array;
   leaf: Uint8Array;
@@ -39,6 +41,11 @@ export function createAuditStore() {
     /** Stores `candidate` unless the owner has a key already; returns the stored key either way. */
     async ensureKey(db: AuditDb, accountId: string, candidate: Uint8Array, now: number): Promise<Uint8Array> {
       await db
+        .insertInto('audit_owners')
+        .values({ account_id: accountId })
+        .onConflict((oc) => oc.column('account_id').doNothing())
+        .execute();
+      await db
         .insertInto('audit_keys')
         .values({ account_id: accountId, key: asBuffer(candidate), created_at: now })
         .onConflict((oc) => oc.column('account_id').doNothing())
@@ -58,33 +65,34 @@ export function createAuditStore() {
       return row && { seq: Number(row.seq), leaf: row.leaf };
     },
 
-    /** The account's events after `afterSeq`, with their leaves, oldest first. */
+    /**
+     * The account's events after `afterSeq`, with their leaves and salts, oldest first. Throws AuditIntegrityError when
+     * a row cannot be opened (altered bytes, an unknown kind): an export must not skip it quietly.
+     */
     async eventsOf(db: AuditDb, accountId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
       const rows = await db
         .selectFrom('audit_events as e')
         .leftJoin('audit_leaves as l', 'l.seq', 'e.seq')
         .select(['e.seq', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
-        .where('e.account_id', '=', accountId)
+        .where('e.owner', '=', ownerOf(accountId))
         .where('e.seq', '>', afterSeq)
         .orderBy('e.seq')
         .limit(limit)
         .execute();
-      return rows.flatMap((r) =>
-        r.kind === null || r.body === null || r.salt === null
-          ? []
-          : r.leaf === null
-            ? missingLeaf(Number(r.seq))
-            : [
-                {
-                  seq: Number(r.seq),
-                  kind: r.kind,
-                  event: r.body,
-                  salt: r.salt,
-                  leaf: r.leaf,
-                  createdAt: Number(r.created_at),
-                },
-              ],
-      );
+      const accountKey = rows.some((r) => r.salt === null && r.body !== null)
+        ? await key(db, accountId)
+        : undefined;
+      return rows.flatMap((r): StoredEvent[] => {
+        const seq = Number(r.seq);
+        const opened = opened_(r);
+        if (opened === null) return [];
+        if (r.leaf === null) return missingLeaf(seq);
+        const salt = r.salt ?? (accountKey && derivedSalt(accountKey, seq));
+        if (!salt) throw new AuditIntegrityError(`audit entry ${seq} has no salt and its account no key`);
+        return [
+          { seq, kind: opened.kind, event: opened.text, salt, leaf: r.leaf, createdAt: Number(r.created_at) },
+        ];
+      });
     },
 
     /** Raw leaves with from <= seq < to, in order; throws AuditIntegrityError when one is missing. */
@@ -136,13 +144,22 @@ export function createAuditStore() {
       await db
         .updateTable('audit_events')
         .set({ kind: null, body: null, salt: null })
-        .where('account_id', '=', accountId)
+        .where('owner', '=', ownerOf(accountId))
         .execute();
     },
   };
 }
 
 export type AuditStore = ReturnType<typeof createAuditStore>;
+
+/** A row's event; a row that cannot be opened is an integrity failure here. */
+function opened_(row: Parameters<typeof openRow>[0]) {
+  try {
+    return openRow(row);
+  } catch (err) {
+    throw new AuditIntegrityError(`audit entry ${row.seq} cannot be read: ${(err as Error).message}`);
+  }
+}
 
 function missingLeaf(seq: number): never {
   throw new AuditIntegrityError(`audit leaf ${seq} is missing`);

@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
+import { encodeBody } from './audit.codec.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
+import { ownerOf } from './audit.event-row.ts';
+import { kindCode } from './audit.kind-codes.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
 import { VERIFIED_MARK } from './audit.verify-mark.ts';
 import { createAuditService, type AuditService } from './audit.service.ts';
@@ -47,7 +50,8 @@ const CASES: Case[] = [
   {
     name: 'reorder two events',
     tamper: (db) => swap(db, 'audit_events', 3, 6),
-    device: '3: event text does not match',
+    // The stored row carries no seq of its own any more: event 6's body rebuilt at seq 3 opens no leaf.
+    device: '3: leaf does not open',
   },
   {
     name: 'insert an event',
@@ -56,12 +60,44 @@ const CASES: Case[] = [
         .insertInto('audit_events')
         .values({
           seq: SIZE,
-          account_id: alice,
-          kind: 'photo.deleted',
-          body: '{}',
-          salt: Buffer.alloc(16),
+          owner: ownerOf(alice),
+          kind: kindCode('photo.deleted'),
+          body: encodeBody({}),
+          salt: null,
           created_at: 0,
         })
+        .execute()
+        .then(),
+  },
+  {
+    name: "change an event's kind",
+    tamper: (db) =>
+      db
+        .updateTable('audit_events')
+        .set({ kind: kindCode('photo.trashed') })
+        .where('seq', '=', 6)
+        .execute()
+        .then(),
+    device: '6: leaf does not open',
+  },
+  {
+    name: 'move an event to another account',
+    tamper: (db) =>
+      db
+        .updateTable('audit_events')
+        .set({ owner: ownerOf(bob) })
+        .where('seq', '=', 6)
+        .execute()
+        .then(),
+    device: '6: undisclosed',
+  },
+  {
+    name: "garble an event's stored bytes",
+    tamper: (db) =>
+      db
+        .updateTable('audit_events')
+        .set({ body: Buffer.from([1, 99]) })
+        .where('seq', '=', 6)
         .execute()
         .then(),
   },

@@ -11,6 +11,8 @@ import {
 import { sql } from 'kysely';
 import type { DialectName } from '../adapters/db/database.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import type { JsonObject } from '@shoebox/shared/canonical-json';
+import { decodeBody, encodeBody } from './audit.codec.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
 import { createTreeExtender, type TreeExtender } from './audit.extend.ts';
 import type { AuditInput } from './audit.kinds.ts';
@@ -30,6 +32,7 @@ export async function resetAuditLog(db: TestDatabase): Promise<void> {
   for (const t of [
     'audit_keys',
     'audit_events',
+    'audit_owners',
     'audit_leaves',
     'audit_nodes',
     'audit_checkpoints',
@@ -192,7 +195,19 @@ export async function swap(db: AuditDb, table: Table, a: number, b: number): Pro
     .execute();
 }
 
-/** Flips one bit of a row's data (or rewrites an IP in an event's text). */
+/** An event's stored body with `from` replaced by `to` in its JSON; throws if it does not contain `from`. */
+export function rewrittenBody(stored: Uint8Array, from: string, to: string): Buffer {
+  const text = JSON.stringify(decodeBody(stored));
+  if (!text.includes(from)) throw new Error(`the event body does not contain ${from}`);
+  return encodeBody(JSON.parse(text.replace(from, to)) as JsonObject);
+}
+
+/** An event's stored body with one more field: still a well-formed body, but not the committed one. */
+export function alteredBody(stored: Uint8Array): Buffer {
+  return encodeBody({ ...decodeBody(stored), altered: true });
+}
+
+/** Flips one bit of a row's data (or rewrites an IP in an event's body, re-encoded as the log stores bodies). */
 export async function change(db: AuditDb, table: Table, at: number): Promise<void> {
   const key = keyOf[table];
   const data = dataOf[table];
@@ -203,8 +218,8 @@ export async function change(db: AuditDb, table: Table, at: number): Promise<voi
     .executeTakeFirstOrThrow()) as Record<string, unknown>;
   const value = row[data];
   const changed =
-    typeof value === 'string'
-      ? value.replace('203.0.113.77', '198.51.100.1')
+    table === 'audit_events'
+      ? rewrittenBody(value as Uint8Array, '203.0.113.77', '198.51.100.1')
       : Buffer.from(value as Uint8Array).map((b, i) => (i === 20 ? b ^ 1 : b));
   await db
     .updateTable(table)

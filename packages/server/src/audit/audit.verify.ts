@@ -3,8 +3,10 @@
 // the openable events in one pass: O(n) from the start, or only the entries after the last verified head.
 import { Frontier, bytesEqual, leafHash, openCheckpoint, toHex } from '@shoebox/shared/merkle/index';
 import type { AuditDb } from './audit.db.ts';
-import { VOID_KIND, opensLeaf, voidLeaf } from './audit.leaf.ts';
-import { SERVER_KEY_ID, type StoredCheckpoint } from './audit.store.ts';
+import { openRow } from './audit.event-row.ts';
+import { VOID_KIND_CODE } from './audit.kind-codes.ts';
+import { derivedSalt, opensLeaf, voidLeaf } from './audit.leaf.ts';
+import type { StoredCheckpoint } from './audit.store.ts';
 import type { VerifiedHead } from './audit.verify-mark.ts';
 import {
   AuditIntegrityError,
@@ -80,9 +82,7 @@ export async function verifyEverything(
     .where('size', '>=', start)
     .orderBy('size')
     .execute();
-  const keys = new Map(
-    (await db.selectFrom('audit_keys').selectAll().execute()).map((k) => [k.account_id, k.key]),
-  );
+  const keys = await ownerKeys(db);
   let next = 0;
   const checkRoot = () => {
     while (checkpoints[next] && Number(checkpoints[next]?.size) === frontier.size) {
@@ -116,7 +116,8 @@ export async function verifyEverything(
         .where('seq', '>=', from)
         .where('seq', '<', to)
         .orderBy('seq')
-        .execute(),
+        .execute()
+        .then((rows) => rows.map((r) => withAccount(r, keys))),
       db
         .selectFrom('audit_nodes')
         .selectAll()
@@ -154,34 +155,66 @@ export async function verifyEverything(
   return { size, root: frontier.root() };
 }
 
+/** A stored event row as the full check hands it on: with its owner's account id resolved. */
 export type EventRow = {
   seq: number;
+  owner: number | null;
+  /** The owner's account id (SERVER_KEY_ID for the server's own entries); null for a void entry or no such owner. */
   account_id: string | null;
-  kind: string | null;
-  body: string | null;
+  kind: number | null;
+  body: Uint8Array | null;
   salt: Uint8Array | null;
   created_at: number;
 };
 
-function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, keys: Map<string, Uint8Array>): void {
-  if (row.kind === VOID_KIND) {
-    // A seq whose transaction rolled back, filled by the signer: no account, nothing to open, a fixed leaf.
-    if (row.account_id !== null || row.body !== null || row.salt !== null || !bytesEqual(leaf, voidLeaf(seq)))
+/** Every owner number, with its account id and its key (none once forgotten). */
+type OwnerKeys = Map<number, { accountId: string; key: Uint8Array | undefined }>;
+
+async function ownerKeys(db: AuditDb): Promise<OwnerKeys> {
+  const rows = await db
+    .selectFrom('audit_owners as o')
+    .leftJoin('audit_keys as k', 'k.account_id', 'o.account_id')
+    .select(['o.no', 'o.account_id', 'k.key'])
+    .execute();
+  return new Map(rows.map((r) => [Number(r.no), { accountId: r.account_id, key: r.key ?? undefined }]));
+}
+
+function withAccount(row: Omit<EventRow, 'account_id'>, owners: OwnerKeys): EventRow {
+  const owner = row.owner === null ? null : Number(row.owner);
+  const accountId = owner === null ? null : (owners.get(owner)?.accountId ?? null);
+  return { ...row, seq: Number(row.seq), owner, account_id: accountId, created_at: Number(row.created_at) };
+}
+
+function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, owners: OwnerKeys): void {
+  if (row.kind === VOID_KIND_CODE) {
+    // A seq whose transaction rolled back, filled by the signer: no owner, nothing to open, a fixed leaf.
+    if (row.owner !== null || row.body !== null || row.salt !== null || !bytesEqual(leaf, voidLeaf(seq)))
       throw new AuditIntegrityError(`audit entry ${seq} is not a valid void entry`);
     return;
   }
-  const key = keys.get(row.account_id ?? SERVER_KEY_ID);
-  if (row.body === null || row.salt === null || row.kind === null) {
+  const owner = row.owner === null ? undefined : owners.get(row.owner);
+  if (owner === undefined) throw new AuditIntegrityError(`audit event ${seq} names no known owner`);
+  const { key } = owner;
+  if (row.body === null || row.kind === null) {
     // Forgotten (crypto-shredded): only legitimate when the key is gone too.
     if (key !== undefined)
       throw new AuditIntegrityError(`audit event ${seq} was blanked but its account was not forgotten`);
     return;
   }
-  if (key === undefined || !opensLeaf(leaf, key, seq, row.salt, row.body)) {
+  if (key === undefined) throw new AuditIntegrityError(`audit event ${seq} does not open its leaf`);
+  let text = '';
+  let kind = '';
+  try {
+    ({ text, kind } = openRow(row) ?? { text, kind });
+  } catch (err) {
+    throw new AuditIntegrityError(`audit event ${seq} cannot be read: ${(err as Error).message}`);
+  }
+  if (!opensLeaf(leaf, key, seq, row.salt ?? derivedSalt(key, seq), text)) {
     throw new AuditIntegrityError(`audit event ${seq} does not open its leaf`);
   }
-  const parsed = JSON.parse(row.body) as { seq?: unknown; kind?: unknown; at?: unknown };
-  if (parsed.seq !== seq || parsed.kind !== row.kind || parsed.at !== Number(row.created_at)) {
+  // Rows kept verbatim from before migration 0024 carry seq, kind and time twice: both copies must agree.
+  const parsed = JSON.parse(text) as { seq?: unknown; kind?: unknown; at?: unknown };
+  if (parsed.seq !== seq || parsed.kind !== kind || parsed.at !== Number(row.created_at)) {
     throw new AuditIntegrityError(`audit event ${seq} columns do not match its committed text`);
   }
 }
@@ -194,7 +227,7 @@ function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, keys: Map<stri
 async function checkPending(
   db: AuditDb,
   size: number,
-  keys: Map<string, Uint8Array>,
+  keys: OwnerKeys,
   derived: DerivedCheck | undefined,
 ): Promise<number> {
   const [orphanLeaf, node] = await Promise.all([
@@ -213,7 +246,7 @@ async function checkPending(
     const rows = await db
       .selectFrom('audit_events as e')
       .leftJoin('audit_leaves as l', 'l.seq', 'e.seq')
-      .select(['e.seq', 'e.account_id', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
+      .select(['e.seq', 'e.owner', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
       .where('e.seq', '>', after)
       .orderBy('e.seq')
       .limit(PAGE)
@@ -224,7 +257,8 @@ async function checkPending(
     for (const row of rows) {
       const seq = Number(row.seq);
       if (row.leaf === null) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
-      const event = { ...row, seq, created_at: Number(row.created_at) };
+      const { leaf: _leaf, ...stored } = row;
+      const event = withAccount(stored, keys);
       checkEvent(seq, event, row.leaf, keys);
       page[seq - after - 1] = event;
     }

@@ -9,6 +9,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { adminSession, approvedDevice, type SignedIn } from '../../test/support/api.ts';
 import { corpusFile } from '../../test/support/corpus.ts';
+import { kindCode } from '../audit/audit.kind-codes.ts';
 
 const base = fs.readFileSync(corpusFile('phones/xiaomi-mi9t.jpg'));
 const photoBytes = () => Buffer.concat([base, randomBytes(32)]);
@@ -38,7 +39,7 @@ describe.each(DIALECTS)('delivery evidence follows the sync rule (%s)', (dialect
     const [entry] = await server.database.db
       .selectFrom('audit_events')
       .select(['seq', 'created_at'])
-      .where('kind', '=', 'sync.delivered')
+      .where('kind', '=', kindCode('sync.delivered'))
       .orderBy('seq', 'desc')
       .limit(1)
       .execute();

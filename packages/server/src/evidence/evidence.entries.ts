@@ -3,6 +3,8 @@ import type { EvidenceEntries } from '@shoebox/shared';
 import { toBase64 } from '@shoebox/shared/merkle/index';
 import type { Db } from '../adapters/db/database.ts';
 import { auditDb } from '../audit/audit.db.ts';
+import { openRow } from '../audit/audit.event-row.ts';
+import { derivedSalt } from '../audit/audit.leaf.ts';
 import { createAuditStore } from '../audit/audit.store.ts';
 import { AuditIntegrityError, inclusionProof, treeSize } from '../audit/audit.tree.ts';
 import { AppError } from '../errors.ts';
@@ -29,19 +31,34 @@ export async function citedEntries(
   }
   const wanted = [...new Set(seqs)].filter((s) => s < size);
   const rows = wanted.length ? await store.entries(db, accountId, wanted) : [];
+  // Entries written since migration 0024 store no salt: it is derived from the account's key.
+  const key = rows.some((r) => r.salt === null) ? await auditStore.key(adb, accountId) : undefined;
   const items = [];
   for (const r of rows) {
-    if (r.kind === null || r.body === null || r.salt === null) continue;
-    if (r.leaf === null) throw new AuditIntegrityError(`audit leaf ${Number(r.seq)} is missing`);
-    const proof = await inclusionProof(adb, Number(r.seq), size);
+    const seq = Number(r.seq);
+    const event = opened(r);
+    if (event === null) continue; // forgotten (crypto-shredded)
+    if (r.leaf === null) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
+    const salt = r.salt ?? (key && derivedSalt(key, seq));
+    if (!salt) throw new AuditIntegrityError(`audit entry ${seq} has no salt and its account no key`);
+    const proof = await inclusionProof(adb, seq, size);
     items.push({
-      seq: Number(r.seq),
-      kind: r.kind,
-      event: r.body,
-      salt: toBase64(r.salt),
+      seq,
+      kind: event.kind,
+      event: event.text,
+      salt: toBase64(salt),
       leaf: toBase64(r.leaf),
       proof: proof.map(toBase64),
     });
   }
   return { size, items };
+}
+
+/** A cited entry must open: one that cannot (altered bytes, an unknown kind) is an integrity failure, not a gap. */
+function opened(row: Parameters<typeof openRow>[0]) {
+  try {
+    return openRow(row);
+  } catch (err) {
+    throw new AuditIntegrityError(`audit entry ${Number(row.seq)} cannot be read: ${(err as Error).message}`);
+  }
 }

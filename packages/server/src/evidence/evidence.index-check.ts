@@ -3,14 +3,15 @@
 // logged upload to another photo (or name another device, session or address) without touching the log.
 import type { Queryable } from '../adapters/db/database.ts';
 import type { EvidenceUploadsTable } from '../adapters/db/schema.ts';
+import { openRow, type StoredRow } from '../audit/audit.event-row.ts';
 import { AuditIntegrityError } from '../audit/audit.tree.ts';
-import type { DerivedCheck, EventRow } from '../audit/audit.verify.ts';
+import type { DerivedCheck } from '../audit/audit.verify.ts';
 
 const PAGE = 5000;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Key order does not matter: the log holds RFC 8785 text, the index what JSON.stringify wrote. */
+/** Key order does not matter: the log commits to RFC 8785 text, the index holds what JSON.stringify wrote. */
 function sameJson(a: Json | undefined, b: Json | undefined): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
@@ -24,16 +25,28 @@ function sameJson(a: Json | undefined, b: Json | undefined): boolean {
 }
 
 type IndexRow = Omit<EvidenceUploadsTable, 'added_change'>;
-type Entry = Pick<EventRow, 'account_id' | 'kind' | 'body' | 'created_at'>;
+/** A stored event row with its owner's account id (audit_owners.account_id). */
+type Entry = StoredRow & { account_id: string | null };
+
+/** The entry's event; null when forgotten. A row no release could have written is itself an alteration. */
+function open(e: Entry): { event: ReturnType<typeof openRow> } | { problem: string } {
+  try {
+    return { event: openRow(e) };
+  } catch (err) {
+    return { problem: `its audit entry cannot be read (${(err as Error).message})` };
+  }
+}
 
 /** What differs between an index row and the entry it names, or null when they agree. */
 function mismatch(r: IndexRow, e: Entry | undefined): string | null {
   if (!e) return 'its audit entry does not exist';
   if (e.account_id !== r.account_id) return 'its audit entry belongs to another account';
+  const opened = open(e);
+  if ('problem' in opened) return opened.problem;
   // A forgotten account's entry (the full audit verification refuses any other blank one): nothing to compare.
-  if (e.body === null || e.kind === null) return null;
-  if (e.kind !== 'photo.uploaded') return `its audit entry is a ${e.kind}`;
-  const body = (JSON.parse(e.body) as { body?: Record<string, Json> }).body ?? {};
+  if (opened.event === null) return null;
+  if (opened.event.kind !== 'photo.uploaded') return `its audit entry is a ${opened.event.kind}`;
+  const body = opened.event.body as Record<string, Json>;
   const place = body['place'] ?? null;
   const label = place && typeof place === 'object' && !Array.isArray(place) ? (place['label'] ?? null) : null;
   const logged = r.place === null ? null : (JSON.parse(r.place) as Json);
@@ -108,8 +121,9 @@ export async function verifyUploadIndex(db: Queryable): Promise<{ rows: number }
     const page = await db
       .selectFrom('evidence_uploads as u')
       .leftJoin('audit_events as e', 'e.seq', 'u.seq')
+      .leftJoin('audit_owners as o', 'o.no', 'e.owner')
       .select(COLUMNS.map((c) => `u.${c}` as const))
-      .select(['e.account_id as event_account', 'e.kind', 'e.body', 'e.created_at'])
+      .select(['o.account_id as event_account', 'e.kind', 'e.body', 'e.created_at'])
       .where('u.seq', '>', after)
       .orderBy('u.seq')
       .limit(PAGE)

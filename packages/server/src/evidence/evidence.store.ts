@@ -2,6 +2,9 @@
 // explain over 100,000 photos must stay well under a second (see bench/explain.bench.ts).
 import type { Queryable } from '../adapters/db/database.ts';
 import type { DeviceRow } from '../adapters/db/schema.ts';
+import { mayContain } from '../audit/audit.codec.ts';
+import { ownerOf, readRow, type StoredRow } from '../audit/audit.event-row.ts';
+import { kindCode, kindCodes } from '../audit/audit.kind-codes.ts';
 
 export interface EvidencePhotoRow {
   id: string;
@@ -44,11 +47,13 @@ export interface SharedPhotoRow extends EvidencePhotoRow {
   contributor_granted_at: number | null;
 }
 
-function parse(rows: { seq: number; kind: string | null; body: string | null; created_at: number }[]) {
+function parse(rows: StoredRow[]) {
   return rows.flatMap((r): LoggedEvent[] => {
-    if (r.kind === null || r.body === null) return []; // forgotten (crypto-shredded)
-    const { body } = JSON.parse(r.body) as { body: Record<string, unknown> };
-    return [{ seq: Number(r.seq), kind: r.kind, at: Number(r.created_at), body }];
+    // Forgotten (crypto-shredded), or unreadable: the full audit verification reports the latter.
+    const event = readRow(r);
+    return event
+      ? [{ seq: Number(r.seq), kind: event.kind, at: Number(r.created_at), body: event.body }]
+      : [];
   });
 }
 
@@ -146,25 +151,29 @@ export function createEvidenceStore() {
       const rows = await db
         .selectFrom('audit_events')
         .select(['seq', 'kind', 'body', 'created_at'])
-        .where('account_id', '=', accountId)
-        .where('kind', 'in', [...kinds])
+        .where('owner', '=', ownerOf(accountId))
+        .where('kind', 'in', kindCodes(kinds))
         .execute();
       // Sorted here: asked to order by seq, SQLite walks all of the account's entries in seq order instead of
-      // the few ranges of (account_id, kind, seq), which took 150 ms for 100,000 uploads.
+      // the few ranges of (owner, kind, seq), which took 150 ms for 100,000 uploads.
       return parse(rows).sort((a, b) => a.seq - b.seq);
     },
 
-    /** The upload entries of one photo (normally one); the text match is narrowed by the account+kind index. */
+    /**
+     * The upload entries of one photo (normally one). Bodies are stored packed, so SQL cannot match the photo id:
+     * the account's uploads are read by the (owner, kind, seq) index and matched once decoded.
+     */
     async uploadsOf(db: Queryable, accountId: string, photoId: string): Promise<LoggedEvent[]> {
       const rows = await db
         .selectFrom('audit_events')
         .select(['seq', 'kind', 'body', 'created_at'])
-        .where('account_id', '=', accountId)
-        .where('kind', '=', 'photo.uploaded')
-        .where('body', 'like', `%"photoId":${JSON.stringify(photoId)}%`)
+        .where('owner', '=', ownerOf(accountId))
+        .where('kind', '=', kindCode('photo.uploaded'))
         .orderBy('seq')
         .execute();
-      return parse(rows).filter((e) => e.body['photoId'] === photoId);
+      // Only bodies that can hold the id are decoded: an account may have logged 100,000 uploads.
+      const candidates = rows.filter((r) => r.body !== null && mayContain(r.body, photoId));
+      return parse(candidates).filter((e) => e.body['photoId'] === photoId);
     },
 
     /** The account's own entries among `seqs`, with their leaves (null: the leaf row is gone). */
@@ -172,8 +181,8 @@ export function createEvidenceStore() {
       return db
         .selectFrom('audit_events as e')
         .leftJoin('audit_leaves as l', 'l.seq', 'e.seq')
-        .select(['e.seq', 'e.kind', 'e.body', 'e.salt', 'l.leaf'])
-        .where('e.account_id', '=', accountId)
+        .select(['e.seq', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
+        .where('e.owner', '=', ownerOf(accountId))
         .where('e.seq', 'in', [...seqs])
         .orderBy('e.seq')
         .execute();

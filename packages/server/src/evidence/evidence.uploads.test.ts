@@ -2,11 +2,12 @@
 // log by migration 0015 for uploads made before it, and unable to lend one logged upload to a second photo.
 import type { ExplainReport } from '@shoebox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backfill } from '../adapters/db/migrations/0015-evidence-uploads.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { adminSession, approvedDevice, type SignedIn } from '../../test/support/api.ts';
 import { corpusFile } from '../../test/support/corpus.ts';
+import { kindCode } from '../audit/audit.kind-codes.ts';
+import { rebuildUploadIndex } from './evidence.rebuild.ts';
 
 describe.each(DIALECTS)('upload index for explain (%s)', (dialect) => {
   let server: TestServer;
@@ -33,7 +34,7 @@ describe.each(DIALECTS)('upload index for explain (%s)', (dialect) => {
     const logged = await db
       .selectFrom('audit_events')
       .select(['seq', 'created_at'])
-      .where('kind', '=', 'photo.uploaded')
+      .where('kind', '=', kindCode('photo.uploaded'))
       .orderBy('seq')
       .execute();
     expect(rows.map((r) => [Number(r.seq), Number(r.at)])).toEqual(
@@ -73,7 +74,7 @@ describe.each(DIALECTS)('upload index for explain (%s)', (dialect) => {
       ['no-upload-entry'],
       ['no-upload-entry'],
     ]);
-    await backfill(db as never);
+    await rebuildUploadIndex(db);
     expect(await library()).toEqual(before);
   });
 

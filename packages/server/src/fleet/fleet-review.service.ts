@@ -3,6 +3,9 @@
 import type { FleetImportKind, FleetImportRecord, StaffLook, StaffLookPage } from '@shoebox/shared';
 import type { Db, Queryable } from '../adapters/db/database.ts';
 import { requireAdmin } from '../accounts/accounts.service.ts';
+import { readRow } from '../audit/audit.event-row.ts';
+import { kindCode } from '../audit/audit.kind-codes.ts';
+import { SERVER_KEY_ID } from '../audit/audit.store.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -54,18 +57,21 @@ export function createFleetReviewService({ db }: { db: Db }) {
     async staffLooks(actor: Principal, limit: number, before?: number): Promise<StaffLookPage> {
       adminOnTrustedDevice(actor);
       let query = db
-        .selectFrom('audit_events')
-        .select(['seq', 'account_id', 'body', 'created_at'])
-        .where('kind', '=', 'staff.accessed')
-        .orderBy('seq', 'desc')
+        .selectFrom('audit_events as e')
+        .leftJoin('audit_owners as o', 'o.no', 'e.owner')
+        .select(['e.seq', 'e.kind', 'e.body', 'e.created_at', 'o.account_id'])
+        .where('e.kind', '=', kindCode('staff.accessed'))
+        .orderBy('e.seq', 'desc')
         .limit(limit + 1);
-      if (before !== undefined) query = query.where('seq', '<', before);
+      if (before !== undefined) query = query.where('e.seq', '<', before);
       const rows = await query.execute();
       const page = rows.slice(0, limit).flatMap((r) => {
-        if (r.body === null) return []; // forgotten with its account
-        const body = (JSON.parse(r.body) as { body: Record<string, unknown> }).body;
+        const body = readRow(r)?.body;
+        if (!body) return []; // forgotten with its account
         const text = (k: string) => (typeof body[k] === 'string' ? body[k] : null);
-        return [{ seq: Number(r.seq), at: Number(r.created_at), accountId: r.account_id, body, text }];
+        // A look at no particular account is logged under the server's own key.
+        const accountId = r.account_id === SERVER_KEY_ID ? null : r.account_id;
+        return [{ seq: Number(r.seq), at: Number(r.created_at), accountId, body, text }];
       });
       const emails = await emailsOf(db, [
         ...page.flatMap((p) => (p.accountId ? [p.accountId] : [])),

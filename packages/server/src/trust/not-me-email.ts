@@ -1,4 +1,6 @@
 import type { Tx } from '../adapters/db/database.ts';
+import { ownerOf, readRow } from '../audit/audit.event-row.ts';
+import { kindCode } from '../audit/audit.kind-codes.ts';
 import type { AuditRecorder } from '../audit/audit.recorder.ts';
 
 type By = { deviceId: string | null; sessionId: string | null; ip: string | null };
@@ -18,14 +20,13 @@ export async function restoreEmailChangedBy(
 ): Promise<string | null> {
   const last = await trx
     .selectFrom('audit_events')
-    .select('body')
-    .where('account_id', '=', accountId)
-    .where('kind', '=', 'account.email-changed')
+    .select(['seq', 'kind', 'body', 'created_at'])
+    .where('owner', '=', ownerOf(accountId))
+    .where('kind', '=', kindCode('account.email-changed'))
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!last?.body) return null;
-  const b = (JSON.parse(last.body) as { body?: Record<string, unknown> }).body ?? {};
+  const b: Record<string, unknown> = (last && readRow(last)?.body) ?? {};
   const { previousEmail, newEmail } = b;
   if (b['deviceId'] !== deviceId || typeof previousEmail !== 'string' || typeof newEmail !== 'string')
     return null;

@@ -5,7 +5,7 @@
 // limit.
 import { sql } from 'kysely';
 import type { Queryable } from './database.ts';
-import type { AuditEventRow } from './audit-append.ts';
+import { eventValues, type AuditEventRow } from './audit-append.ts';
 
 export interface AuditBatchRows {
   events: readonly AuditEventRow[];
@@ -17,9 +17,9 @@ export type AuditAppendBatch = (trx: Queryable, rows: AuditBatchRows) => Promise
 export const postgresAuditAppendBatch: AuditAppendBatch = async (trx, r) => {
   const e = r.events;
   if (e.length === 0) return;
-  await sql`with e as (insert into audit_events (seq, account_id, kind, body, salt, created_at)
-      select * from unnest(${e.map((x) => x.seq)}::bigint[], ${e.map((x) => x.accountId)}::text[],
-        ${e.map((x) => x.kind)}::text[], ${e.map((x) => x.body)}::text[], ${e.map((x) => x.salt)}::bytea[],
+  await sql`with e as (insert into audit_events (seq, owner, kind, body, salt, created_at)
+      select * from unnest(${e.map((x) => x.seq)}::bigint[], ${e.map((x) => x.owner)}::integer[],
+        ${e.map((x) => x.kind)}::smallint[], ${e.map((x) => x.body)}::bytea[], ${e.map((x) => x.salt)}::bytea[],
         ${e.map((x) => x.at)}::bigint[]) returning seq)
     insert into audit_leaves (seq, leaf)
       select * from unnest(${e.map((x) => x.seq)}::bigint[], ${e.map((x) => x.leaf)}::bytea[])`.execute(trx);
@@ -31,19 +31,7 @@ const SQLITE_CHUNK = 1000;
 export const sqliteAuditAppendBatch: AuditAppendBatch = async (trx, r) => {
   for (let i = 0; i < r.events.length; i += SQLITE_CHUNK) {
     const chunk = r.events.slice(i, i + SQLITE_CHUNK);
-    await trx
-      .insertInto('audit_events')
-      .values(
-        chunk.map((x) => ({
-          seq: x.seq,
-          account_id: x.accountId,
-          kind: x.kind,
-          body: x.body,
-          salt: x.salt,
-          created_at: x.at,
-        })),
-      )
-      .execute();
+    await trx.insertInto('audit_events').values(chunk.map(eventValues)).execute();
     await trx
       .insertInto('audit_leaves')
       .values(chunk.map((x) => ({ seq: x.seq, leaf: x.leaf })))

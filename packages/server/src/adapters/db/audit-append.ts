@@ -15,6 +15,8 @@ export const AUDIT_SEQ_SEQUENCE = 'audit_seq';
 
 export interface AuditClaim {
   seq: number;
+  /** The owner's number (audit_owners.no), created with its key when missing. */
+  owner: number;
   /** The owner's stored key (the candidate if it had none), share-locked on PostgreSQL until the transaction ends. */
   key: Buffer;
 }
@@ -36,6 +38,8 @@ export interface AuditClaims {
   seqs: number[];
   /** Each owner's stored key (its candidate if it had none), share-locked on PostgreSQL until the transaction ends. */
   keys: Map<string, Buffer>;
+  /** Each owner's number (audit_owners.no). */
+  owners: Map<string, number>;
 }
 
 /**
@@ -50,12 +54,17 @@ export type AuditClaimSeqs = (
   after: number | null,
 ) => Promise<AuditClaims>;
 
+/** One stored event (migration 0024's compact form) and its leaf. */
 export interface AuditEventRow {
   seq: number;
-  accountId: string | null;
-  kind: string;
-  body: string;
-  salt: Buffer;
+  /** audit_owners.no; null only for a void entry. */
+  owner: number | null;
+  /** The kind's stored code (audit/audit.kind-codes.ts). */
+  kind: number;
+  /** The stored body (audit/audit.codec.ts); null for a void entry. */
+  body: Buffer | null;
+  /** Null when derived from the owner's key (every entry since migration 0024). */
+  salt: Buffer | null;
   at: number;
   leaf: Buffer;
 }
@@ -64,99 +73,125 @@ export interface AuditEventRow {
 export type AuditInsert = (trx: Queryable, row: AuditEventRow) => Promise<void>;
 
 export const postgresAuditClaim: AuditClaimSeq = async (trx, owner, candidate, at) => {
-  const { rows } = await sql<{ seq: string | number; key: Uint8Array | null }>`select seq, key
-    from audit_claim(${owner}::text, ${candidate}::bytea, ${at}::bigint)`.execute(trx);
+  const { rows } = await sql<{
+    seq: string | number;
+    key: Uint8Array | null;
+    owner_no: number | null;
+  }>`select seq, key, owner_no from audit_claim(${owner}::text, ${candidate}::bytea, ${at}::bigint)`.execute(
+    trx,
+  );
   const row = rows[0];
-  if (!row?.key) throw new Error(`audit key of ${owner} vanished`);
-  return { seq: Number(row.seq), key: Buffer.from(row.key) };
+  if (!row?.key || row.owner_no === null) throw new Error(`audit key of ${owner} vanished`);
+  return { seq: Number(row.seq), key: Buffer.from(row.key), owner: row.owner_no };
 };
 
 export const postgresAuditClaimMany: AuditClaimSeqs = async (trx, candidates, at, n) => {
   const owners = [...candidates.keys()];
-  const { rows } = await sql<{ seqs: (string | number)[]; keys: (Uint8Array | null)[] }>`select seqs, keys
-    from audit_claim_many(${owners}::text[], ${[...candidates.values()]}::bytea[], ${at}::bigint,
+  const { rows } = await sql<{
+    seqs: (string | number)[];
+    keys: (Uint8Array | null)[];
+    owner_nos: (number | null)[];
+  }>`select seqs, keys, owner_nos from audit_claim_many(${owners}::text[], ${[...candidates.values()]}::bytea[], ${at}::bigint,
       ${n}::integer)`.execute(trx);
   const row = rows[0];
   if (!row || row.seqs.length !== n) throw new Error('audit_claim_many returned no seqs');
   const keys = new Map<string, Buffer>();
+  const numbers = new Map<string, number>();
   owners.forEach((owner, i) => {
     const key = row.keys[i];
-    if (!key) throw new Error(`audit key of ${owner} vanished`);
+    const no = row.owner_nos[i];
+    if (!key || no === null || no === undefined) throw new Error(`audit key of ${owner} vanished`);
     keys.set(owner, Buffer.from(key));
+    numbers.set(owner, no);
   });
-  return { seqs: row.seqs.map(Number), keys };
+  return { seqs: row.seqs.map(Number), keys, owners: numbers };
 };
 
 /** Owners per SQLite key lookup, below its bound-variable limit. */
 const SQLITE_OWNER_CHUNK = 1000;
 
-export const sqliteAuditClaimMany: AuditClaimSeqs = async (trx, candidates, at, n, after) => {
-  const { rows } = await sql<{
-    seq: number | null;
-  }>`select seq from audit_events order by seq desc limit 1`.execute(trx);
+/** SQLite: each owner's key and number, both created (from its candidate key) where missing. */
+async function sqliteOwners(trx: Queryable, candidates: ReadonlyMap<string, Buffer>, at: number) {
   const owners = [...candidates.keys()];
   const keys = new Map<string, Buffer>();
-  for (let i = 0; i < owners.length; i += SQLITE_OWNER_CHUNK) {
-    const stored = await trx
-      .selectFrom('audit_keys')
-      .select(['account_id', 'key'])
-      .where('account_id', 'in', owners.slice(i, i + SQLITE_OWNER_CHUNK))
-      .execute();
-    for (const k of stored) keys.set(k.account_id, Buffer.from(k.key));
-  }
+  const numbers = new Map<string, number>();
+  const lookUp = async () => {
+    for (let i = 0; i < owners.length; i += SQLITE_OWNER_CHUNK) {
+      const stored = await trx
+        .selectFrom('audit_keys as k')
+        .innerJoin('audit_owners as o', 'o.account_id', 'k.account_id')
+        .select(['k.account_id', 'k.key', 'o.no'])
+        .where('k.account_id', 'in', owners.slice(i, i + SQLITE_OWNER_CHUNK))
+        .execute();
+      for (const k of stored) {
+        keys.set(k.account_id, Buffer.from(k.key));
+        numbers.set(k.account_id, k.no);
+      }
+    }
+  };
+  await lookUp();
   const missing = owners.filter((o) => !keys.has(o));
+  if (missing.length === 0) return { keys, owners: numbers };
   for (let i = 0; i < missing.length; i += SQLITE_OWNER_CHUNK) {
     const chunk = missing.slice(i, i + SQLITE_OWNER_CHUNK);
+    await trx
+      .insertInto('audit_owners')
+      .values(chunk.map((o) => ({ account_id: o })))
+      .onConflict((oc) => oc.column('account_id').doNothing())
+      .execute();
     await trx
       .insertInto('audit_keys')
       .values(
         chunk.map((o) => ({ account_id: o, key: candidates.get(o) ?? Buffer.alloc(0), created_at: at })),
       )
+      .onConflict((oc) => oc.column('account_id').doNothing())
       .execute();
-    for (const o of chunk) keys.set(o, candidates.get(o) ?? Buffer.alloc(0));
   }
-  const first = Math.max((rows[0]?.seq ?? -1) + 1, after === null ? 0 : after + 1);
-  return { seqs: Array.from({ length: n }, (_, i) => first + i), keys };
+  await lookUp();
+  return { keys, owners: numbers };
+}
+
+async function sqliteNextSeq(trx: Queryable, after: number | null): Promise<number> {
+  const { rows } = await sql<{
+    seq: number | null;
+  }>`select seq from audit_events order by seq desc limit 1`.execute(trx);
+  return Math.max((rows[0]?.seq ?? -1) + 1, after === null ? 0 : after + 1);
+}
+
+export const sqliteAuditClaimMany: AuditClaimSeqs = async (trx, candidates, at, n, after) => {
+  const first = await sqliteNextSeq(trx, after);
+  const { keys, owners } = await sqliteOwners(trx, candidates, at);
+  return { seqs: Array.from({ length: n }, (_, i) => first + i), keys, owners };
 };
 
 export const sqliteAuditClaim: AuditClaimSeq = async (trx, owner, candidate, at, after) => {
-  const { rows } = await sql<{ seq: number | null; key: Uint8Array | null }>`select
-      (select seq from audit_events order by seq desc limit 1) as seq,
-      (select key from audit_keys where account_id = ${owner}) as key`.execute(trx);
-  const head = rows[0];
-  let key: Buffer;
-  if (head?.key) key = Buffer.from(head.key);
-  else {
-    await trx
-      .insertInto('audit_keys')
-      .values({ account_id: owner, key: candidate, created_at: at })
-      .onConflict((oc) => oc.column('account_id').doNothing())
-      .execute();
-    key = candidate;
-  }
-  const seq = Math.max((head?.seq ?? -1) + 1, after === null ? 0 : after + 1);
-  return { seq, key };
+  const seq = await sqliteNextSeq(trx, after);
+  const { keys, owners } = await sqliteOwners(trx, new Map([[owner, candidate]]), at);
+  const key = keys.get(owner);
+  const no = owners.get(owner);
+  if (!key || no === undefined) throw new Error(`audit key of ${owner} vanished`);
+  return { seq, key, owner: no };
 };
 
+/** A row as both drivers bind it. */
+export const eventValues = (r: AuditEventRow) => ({
+  seq: r.seq,
+  owner: r.owner,
+  kind: r.kind,
+  body: r.body,
+  salt: r.salt,
+  created_at: r.at,
+});
+
 export const postgresAuditInsert: AuditInsert = async (trx, r) => {
-  await sql`with e as (insert into audit_events (seq, account_id, kind, body, salt, created_at)
-      values (${r.seq}::bigint, ${r.accountId}::text, ${r.kind}::text, ${r.body}::text, ${r.salt}::bytea,
+  await sql`with e as (insert into audit_events (seq, owner, kind, body, salt, created_at)
+      values (${r.seq}::bigint, ${r.owner}::integer, ${r.kind}::smallint, ${r.body}::bytea, ${r.salt}::bytea,
         ${r.at}::bigint) returning seq)
     insert into audit_leaves (seq, leaf) select seq, ${r.leaf}::bytea from e`.execute(trx);
 };
 
 export const sqliteAuditInsert: AuditInsert = async (trx, r) => {
-  await trx
-    .insertInto('audit_events')
-    .values({
-      seq: r.seq,
-      account_id: r.accountId,
-      kind: r.kind,
-      body: r.body,
-      salt: r.salt,
-      created_at: r.at,
-    })
-    .execute();
+  await trx.insertInto('audit_events').values(eventValues(r)).execute();
   await trx.insertInto('audit_leaves').values({ seq: r.seq, leaf: r.leaf }).execute();
 };
 

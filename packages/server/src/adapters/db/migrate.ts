@@ -22,6 +22,7 @@ import { deviceCredentialsMigration } from './migrations/0020-device-credentials
 import { auditAppendBatchMigration } from './migrations/0021-audit-append-batch.ts';
 import { auditWitnessedMigration } from './migrations/0022-audit-witnessed.ts';
 import { auditConcurrentAppendMigration } from './migrations/0023-audit-concurrent-append.ts';
+import { auditCompactMigration } from './migrations/0024-audit-compact.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0021-audit-append-batch': auditAppendBatchMigration,
   '0022-audit-witnessed': auditWitnessedMigration,
   '0023-audit-concurrent-append': auditConcurrentAppendMigration,
+  '0024-audit-compact': auditCompactMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -24,6 +24,7 @@ export interface Database {
   sign_in_successes: SignInSuccessesTable;
   audit_keys: AuditKeysTable;
   audit_events: AuditEventsTable;
+  audit_owners: AuditOwnersTable;
   audit_leaves: AuditLeavesTable;
   audit_nodes: AuditNodesTable;
   audit_checkpoints: AuditCheckpointsTable;
@@ -313,14 +314,26 @@ export interface AuditKeysTable {
 }
 
 /** The openable record of each leaf. kind/body/salt become null when the account is forgotten. */
+/**
+ * One logged event (migration 0024's compact form). The committed text, canonical JSON {v, seq, kind, at, body}, is
+ * rebuilt from seq, kind, created_at and body (audit/audit.codec.ts; older rows hold it verbatim).
+ */
 export interface AuditEventsTable {
   seq: number;
-  account_id: string | null;
-  kind: string | null;
-  /** The committed event: canonical JSON {v, seq, kind, at, body}. */
-  body: string | null;
-  salt: Uint8Array | null;
   created_at: number;
+  /** audit_owners.no of the account (or the server) it belongs to; null for a void entry. */
+  owner: number | null;
+  /** Stored kind code (audit/audit.kind-codes.ts); null once the owner was forgotten. */
+  kind: number | null;
+  body: Uint8Array | null;
+  /** Null when derived from the owner's key. */
+  salt: Uint8Array | null;
+}
+
+/** Every account (and the server) that ever had an audit key, numbered; rows are never deleted. */
+export interface AuditOwnersTable {
+  no: Generated<number>;
+  account_id: string;
 }
 
 /** What explain needs of each logged upload, one row per photo, derived from its photo.uploaded entry. */

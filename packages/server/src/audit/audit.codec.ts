@@ -1,0 +1,230 @@
+// Stored form of an event body (audit_events.body since migration 0024). The committed text is still the RFC 8785
+// canonical JSON of {v, seq, kind, at, body}; only its storage is compact: seq, kind and at are columns, and the body
+// is a binary encoding that packs what events are made of (UUIDs in 16 bytes, hex SHA-256 in 32, IPv4 addresses in
+// 4, decimals as integers, known keys as one byte). Decoding gives back a value whose canonical JSON is the original
+// text, so leaves, proofs and exports do not change, and editing any stored byte still changes the rebuilt text
+// (verification fails). An encoding that would not rebuild the exact text is never stored: encodeBody() checks the
+// round trip and falls back to the canonical text itself.
+import type { JsonObject, JsonValue } from '@shoebox/shared/canonical-json';
+import { canonicalJson } from '@shoebox/shared/canonical-json';
+import { BodyReader, BodyWriter } from './audit.codec-bytes.ts';
+
+/** Body formats (first byte). */
+const TEXT = 0x00;
+const PACKED = 0x01;
+/** A row written before migration 0024: the whole committed event text, verbatim (never written since). */
+const VERBATIM_EVENT = 0x02;
+
+/** What a stored body holds: the body alone, or (older rows) the whole committed event text. */
+export type StoredBody = { body: JsonObject } | { eventText: string };
+
+/** Value tags. */
+const enum Tag {
+  Null = 0,
+  False = 1,
+  True = 2,
+  Uint = 3,
+  NegInt = 4,
+  Float = 5,
+  Decimal = 6,
+  String = 7,
+  Uuid = 8,
+  Sha256Hex = 9,
+  Ipv4 = 10,
+  Array = 11,
+  Object = 12,
+}
+
+/**
+ * Keys by code. Append only: stored bodies name keys by their index here, so an entry may never move or change.
+ * Keys not listed are stored as text.
+ */
+export const BODY_KEYS: readonly string[] = [
+  'ip', 'place', 'label', 'city', 'region', 'country', 'countryCode', 'latitude', 'longitude', 'accuracyKm',
+  'deviceId', 'sessionId', 'factors', 'riskFlags', 'claimedDeviceId', 'failedFactor', 'reason', 'enrolmentId',
+  'deviceName', 'enrolledDeviceId', 'factor', 'passkey', 'userVerified', 'backupEligible', 'backedUp',
+  'removedDeviceId', 'endedSessionId', 'endedDeviceId', 'previousEmail', 'newEmail', 'proof', 'factorId',
+  'remaining', 'photoId', 'sha256', 'albumId', 'granteeAccountId', 'role', 'fromChange', 'toChange', 'servedHead',
+  'count', 'digest', 'source', 'previousRole', 'adminAccountId', 'endedSessions', 'deletedAccountId', 'by',
+  'inviteId', 'email', 'staffAccountId', 'scope', 'problem', 'detail', 'earlier', 'later', 'earlierSigned',
+  'laterSigned', 'fork', 'held', 'haltId', 'verifiedSize', 'root',
+]; // prettier-ignore
+const KEY_CODES = new Map(BODY_KEYS.map((k, i) => [k, i]));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/** Decimal places tried for a number that is not an integer (coordinates have up to 4-6). */
+const MAX_DECIMALS = 9;
+
+/** The stored bytes of `body`. */
+export function encodeBody(body: JsonObject): Buffer {
+  const text = canonicalJson(body);
+  try {
+    const w = new BodyWriter();
+    w.byte(PACKED);
+    writeValue(w, body);
+    const packed = w.done();
+    if (canonicalJson(decodeBody(packed)) === text) return packed;
+  } catch {
+    // Defence in depth: every value canonical JSON accepts packs exactly today; should one ever not, the text is
+    // stored instead of a body that would rebuild another text.
+  }
+  const w = new BodyWriter();
+  w.byte(TEXT);
+  w.raw(Buffer.from(text, 'utf8'));
+  return w.done();
+}
+
+/** What `bytes` hold. Throws on bytes that no release wrote. */
+export function decodeStored(bytes: Uint8Array): StoredBody {
+  if (bytes[0] !== VERBATIM_EVENT) return { body: decodeBody(bytes) };
+  return {
+    eventText: Buffer.from(bytes.buffer, bytes.byteOffset + 1, bytes.byteLength - 1).toString('utf8'),
+  };
+}
+
+/** The body stored as `bytes` by encodeBody(). Throws on bytes encodeBody() could not have written. */
+export function decodeBody(bytes: Uint8Array): JsonObject {
+  const r = new BodyReader(bytes);
+  const format = r.byte();
+  let value: JsonValue;
+  if (format === TEXT) value = JSON.parse(r.rest().toString('utf8')) as JsonValue;
+  else if (format === PACKED) {
+    value = readValue(r);
+    r.end();
+  } else throw new RangeError(`unknown audit body format ${format}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new RangeError('an audit body is not an object');
+  return value as JsonObject;
+}
+
+function writeValue(w: BodyWriter, v: JsonValue): void {
+  if (v === null) return w.byte(Tag.Null);
+  if (typeof v === 'boolean') return w.byte(v ? Tag.True : Tag.False);
+  if (typeof v === 'number') return writeNumber(w, v);
+  if (typeof v === 'string') return writeString(w, v);
+  if (Array.isArray(v)) {
+    w.byte(Tag.Array);
+    w.varint(v.length);
+    for (const item of v as readonly JsonValue[]) writeValue(w, item);
+    return;
+  }
+  const entries = Object.entries(v as JsonObject);
+  w.byte(Tag.Object);
+  w.varint(entries.length);
+  for (const [key, value] of entries) {
+    const code = KEY_CODES.get(key);
+    if (code === undefined) {
+      const bytes = Buffer.from(key, 'utf8');
+      w.varint(BODY_KEYS.length + bytes.length);
+      w.raw(bytes);
+    } else w.varint(code);
+    writeValue(w, value);
+  }
+}
+
+function writeNumber(w: BodyWriter, v: number): void {
+  if (Number.isSafeInteger(v)) {
+    w.byte(v >= 0 ? Tag.Uint : Tag.NegInt);
+    return w.varint(v >= 0 ? v : -v - 1);
+  }
+  for (let k = 1; k <= MAX_DECIMALS; k++) {
+    const m = Math.round(v * 10 ** k);
+    if (Math.abs(m) < 2 ** 51 && Number.isInteger(m) && m / 10 ** k === v) {
+      w.byte(Tag.Decimal);
+      w.varint(k);
+      return w.varint(m >= 0 ? m * 2 : -m * 2 - 1);
+    }
+  }
+  w.byte(Tag.Float);
+  w.float(v);
+}
+
+function writeString(w: BodyWriter, v: string): void {
+  if (UUID.test(v)) {
+    w.byte(Tag.Uuid);
+    return w.raw(Buffer.from(v.replaceAll('-', ''), 'hex'));
+  }
+  if (SHA256_HEX.test(v)) {
+    w.byte(Tag.Sha256Hex);
+    return w.raw(Buffer.from(v, 'hex'));
+  }
+  if (IPV4.test(v)) {
+    w.byte(Tag.Ipv4);
+    return w.raw(Buffer.from(v.split('.').map(Number)));
+  }
+  const bytes = Buffer.from(v, 'utf8');
+  w.byte(Tag.String);
+  w.varint(bytes.length);
+  w.raw(bytes);
+}
+
+function readValue(r: BodyReader): JsonValue {
+  const tag = r.byte() as Tag;
+  switch (tag) {
+    case Tag.Null:
+      return null;
+    case Tag.False:
+      return false;
+    case Tag.True:
+      return true;
+    case Tag.Uint:
+      return r.varint();
+    case Tag.NegInt:
+      return -r.varint() - 1;
+    case Tag.Float:
+      return r.float();
+    case Tag.Decimal: {
+      const k = r.varint();
+      const z = r.varint();
+      return (z % 2 === 0 ? z / 2 : -(z + 1) / 2) / 10 ** k;
+    }
+    case Tag.String:
+      return r.bytes(r.varint()).toString('utf8');
+    case Tag.Uuid: {
+      const h = r.bytes(16).toString('hex');
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    }
+    case Tag.Sha256Hex:
+      return r.bytes(32).toString('hex');
+    case Tag.Ipv4:
+      return [...r.bytes(4)].join('.');
+    case Tag.Array:
+      return Array.from({ length: r.count() }, () => readValue(r));
+    case Tag.Object: {
+      const out: Record<string, JsonValue> = {};
+      for (let n = r.count(); n > 0; n--) {
+        const code = r.varint();
+        const key =
+          code < BODY_KEYS.length
+            ? (BODY_KEYS[code] as string)
+            : r.bytes(code - BODY_KEYS.length).toString('utf8');
+        if (Object.hasOwn(out, key)) throw new RangeError(`audit body repeats key ${key}`);
+        // defineProperty: a key such as "__proto__" must become a property, not a prototype.
+        Object.defineProperty(out, key, {
+          value: readValue(r),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    }
+    default:
+      throw new RangeError(`unknown audit body tag ${String(tag)}`);
+  }
+}
+
+/**
+ * Whether stored bytes may hold the string `value` somewhere: a quick test before decoding (false means certainly
+ * not; true still needs the decoded body checked). For scanning many bodies for one id.
+ */
+export function mayContain(stored: Uint8Array, value: string): boolean {
+  const bytes = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+  if (bytes.includes(value, 0, 'utf8')) return true;
+  if (UUID.test(value)) return bytes.includes(Buffer.from(value.replaceAll('-', ''), 'hex'));
+  if (SHA256_HEX.test(value)) return bytes.includes(Buffer.from(value, 'hex'));
+  if (IPV4.test(value)) return bytes.includes(Buffer.from(value.split('.').map(Number)));
+  return false;
+}

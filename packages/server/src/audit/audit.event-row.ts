@@ -1,0 +1,55 @@
+// Reading stored events (migration 0024's compact rows) back as what was committed: the kind's name, the body, and
+// the exact canonical text the leaf commits to. Every reader of audit_events goes through here.
+import { sql, type RawBuilder } from 'kysely';
+import type { JsonObject } from '@shoebox/shared/canonical-json';
+import { decodeStored } from './audit.codec.ts';
+import { kindName } from './audit.kind-codes.ts';
+import { eventText } from './audit.leaf.ts';
+
+export interface StoredRow {
+  seq: number;
+  kind: number | null;
+  body: Uint8Array | null;
+  created_at: number;
+}
+
+export interface OpenedEvent {
+  kind: string;
+  body: JsonObject;
+  /** The committed text: canonical JSON {v, seq, kind, at, body}. */
+  text: string;
+}
+
+/**
+ * The event a row holds, or null when its owner was forgotten (no kind or body left). Throws RangeError for a row no
+ * release could have written (an unknown kind code, undecodable bytes): a tampered row.
+ */
+export function openRow(row: StoredRow): OpenedEvent | null {
+  if (row.kind === null || row.body === null) return null;
+  const kind = kindName(row.kind);
+  if (kind === undefined) throw new RangeError(`audit entry ${row.seq} has unknown kind code ${row.kind}`);
+  const stored = decodeStored(row.body);
+  if ('body' in stored) {
+    return {
+      kind,
+      body: stored.body,
+      text: eventText(Number(row.seq), Number(row.created_at), { kind, body: stored.body }),
+    };
+  }
+  const parsed = JSON.parse(stored.eventText) as { body?: JsonObject };
+  return { kind, body: parsed.body ?? {}, text: stored.eventText };
+}
+
+/** Like openRow, but a row that cannot be opened for any reason reads as forgotten (for listings, not checks). */
+export function readRow(row: StoredRow): OpenedEvent | null {
+  try {
+    return openRow(row);
+  } catch {
+    return null;
+  }
+}
+
+/** Subquery for `.where('owner', '=', ownerOf(id))`: the stored number of `accountId` (null if it never had a key). */
+export function ownerOf(accountId: string): RawBuilder<number> {
+  return sql<number>`(select no from audit_owners where account_id = ${accountId})`;
+}
