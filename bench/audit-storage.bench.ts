@@ -12,7 +12,6 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../packages/server/src/adapters/db/database.ts';
 import { openGeoLocator } from '../packages/server/src/adapters/geo/mmdb-locator.ts';
-import { auditDb } from '../packages/server/src/audit/audit.db.ts';
 import { createTreeExtender } from '../packages/server/src/audit/audit.extend.ts';
 import type { AuditInput } from '../packages/server/src/audit/audit.kinds.ts';
 import { createAuditLog } from '../packages/server/src/audit/audit.log.ts';
