@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoDelivery } from '@shoebox/shared';
 import { distinctCopy } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
+import { forward, listenOnLoopback } from '../../server/test/support/loopback-proxy.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { ApiClient } from '../src/api-client.ts';
 import { pullRemote } from '../src/sync/remote.ts';
@@ -25,38 +25,21 @@ async function startProxy(target: string) {
     state.counts.set(route, (state.counts.get(route) ?? 0) + 1);
     const cut = route === 'POST /api/sync/originals' ? state.cutAfter : 0;
     if (cut) state.cutAfter = 0;
-    const out = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (reply) => {
-        res.writeHead(reply.statusCode ?? 502, reply.headers);
-        let sent = 0;
-        reply.on('data', (chunk: Buffer) => {
-          sent += chunk.length;
-          // The connection breaks in the middle of the batch, as when the agent or the link dies.
-          if (cut && sent > cut) {
-            res.socket?.destroy();
-            reply.destroy();
-          } else res.write(chunk);
-        });
-        reply.on('end', () => res.end());
-      },
-    );
-    out.on('error', () => res.destroy());
-    req.pipe(out);
+    forward(upstream, req, res, (reply) => {
+      res.writeHead(reply.statusCode ?? 502, reply.headers);
+      let sent = 0;
+      reply.on('data', (chunk: Buffer) => {
+        sent += chunk.length;
+        // The connection breaks in the middle of the batch, as when the agent or the link dies.
+        if (cut && sent > cut) {
+          res.socket?.destroy();
+          reply.destroy();
+        } else res.write(chunk);
+      });
+      reply.on('end', () => res.end());
+    });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    state,
-    close: () =>
-      new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
+  return { ...(await listenOnLoopback(server)), state };
 }
 
 const COUNT = 24;

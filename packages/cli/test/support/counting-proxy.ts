@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { forward, listenOnLoopback, passThrough } from '../../../server/test/support/loopback-proxy.ts';
 
 export interface CountingProxy {
   url: string;
@@ -29,52 +29,23 @@ export async function startCountingProxy(
     waiting = [];
     for (const go of ready) go();
   };
-  const proxy: CountingProxy = {
-    url: '',
-    maxInFlight: 0,
-    expected,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const proxy: CountingProxy = { url: '', maxInFlight: 0, expected, close: () => Promise.resolve() };
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, done: () => void) => {
-    const out = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (reply) => {
-        res.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(res);
-        reply.on('end', done);
-      },
-    );
-    out.on('error', () => {
-      res.destroy();
-      done();
-    });
-    req.pipe(out);
-  };
+  const pass = (req: http.IncomingMessage, res: http.ServerResponse, done: () => void) =>
+    forward(upstream, req, res, passThrough(res, done));
 
   const server = http.createServer((req, res) => {
-    if (req.method !== 'POST' || req.url !== '/api/photos') return forward(req, res, () => {});
+    if (req.method !== 'POST' || req.url !== '/api/photos') return pass(req, res, () => {});
     inFlight++;
     proxy.maxInFlight = Math.max(proxy.maxInFlight, inFlight);
     const done = () => inFlight--;
     const timer = setTimeout(releaseAll, holdMs);
     waiting.push(() => {
       clearTimeout(timer);
-      forward(req, res, done);
+      pass(req, res, done);
     });
     if (inFlight >= proxy.expected) releaseAll();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  Object.assign(proxy, await listenOnLoopback(server));
   return proxy;
 }

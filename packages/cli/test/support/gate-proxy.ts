@@ -1,10 +1,10 @@
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { forward, listenOnLoopback, passThrough } from '../../../server/test/support/loopback-proxy.ts';
 
 export interface GateProxy {
   url: string;
-  /** Download requests (`POST /api/sync/originals`, `GET /api/photos/:id/original`) answered so far. */
+  /** Download requests (`POST /api/sync/originals`, `GET /api/photos/:id/original`) let through and finished. */
   downloadsPassed: number;
   /** Download requests waiting at the gate. */
   readonly held: number;
@@ -29,38 +29,26 @@ const isDownload = (req: http.IncomingMessage) =>
 export async function startGateProxy(target: string): Promise<GateProxy> {
   const upstream = new URL(target);
   let gated = false;
-  let pass = 0;
+  let allowance = 0;
   let waiting: (() => void)[] = [];
   const sockets = new Set<net.Socket>();
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, counted: boolean) => {
-    const out = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (reply) => {
-        res.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(res);
-        if (counted) reply.on('end', () => proxy.downloadsPassed++);
-      },
+  const pass = (req: http.IncomingMessage, res: http.ServerResponse, counted: boolean) =>
+    forward(
+      upstream,
+      req,
+      res,
+      passThrough(res, () => counted && proxy.downloadsPassed++),
     );
-    // The server is gone: the client sees its connection drop, as it would without the proxy.
-    out.on('error', () => res.destroy());
-    req.pipe(out);
-  };
 
   const server = http.createServer((req, res) => {
-    if (!isDownload(req)) return forward(req, res, false);
-    if (!gated || pass > 0) {
-      pass--;
-      return forward(req, res, true);
+    if (!isDownload(req)) return pass(req, res, false);
+    if (!gated || allowance > 0) {
+      allowance--;
+      return pass(req, res, true);
     }
     // A client that gave up while held (a killed agent) is not replayed.
-    waiting.push(() => (req.socket.destroyed ? undefined : forward(req, res, true)));
+    waiting.push(() => (req.socket.destroyed ? undefined : pass(req, res, true)));
   });
 
   // The live socket: the upgrade request is replayed upstream and the two connections are spliced.
@@ -92,7 +80,7 @@ export async function startGateProxy(target: string): Promise<GateProxy> {
     },
     arm(n) {
       gated = true;
-      pass = n;
+      allowance = n;
     },
     open() {
       gated = false;
@@ -100,14 +88,13 @@ export async function startGateProxy(target: string): Promise<GateProxy> {
       waiting = [];
       for (const go of ready) go();
     },
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => Promise.resolve(),
   };
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  proxy.url = listening.url;
+  proxy.close = () => {
+    for (const socket of sockets) socket.destroy();
+    return listening.close();
+  };
   return proxy;
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SyncChangesPage } from '@shoebox/shared';
+import { forward, listenOnLoopback } from './loopback-proxy.ts';
 
 /** What a sync agent did through the proxy, in the order it happened. */
 export type SyncProxyEvent =
@@ -46,14 +46,10 @@ export async function startCountingProxy(
           kind: 'ack',
           cursor: (JSON.parse(sent.toString()) as { cursor: string }).cursor,
         });
-      const out = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
+      forward(
+        upstream,
+        req,
+        res,
         (reply) => {
           res.writeHead(reply.statusCode ?? 502, reply.headers);
           const got: Buffer[] = [];
@@ -81,16 +77,9 @@ export async function startCountingProxy(
             res.end();
           });
         },
+        sent,
       );
-      out.on('error', () => res.destroy());
-      out.end(sent);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    state,
-    close: () =>
-      new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
+  return { ...(await listenOnLoopback(server)), state };
 }
