@@ -9,14 +9,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Frontier, leafHash } from '@shoebox/shared/merkle/index';
 import { openDatabase, type DatabaseHandle } from '../packages/server/src/adapters/db/database.ts';
 import { migrateToLatest } from '../packages/server/src/adapters/db/migrate.ts';
-import { sql } from 'kysely';
 import { encodeBody } from '../packages/server/src/audit/audit.codec.ts';
 import { kindCode } from '../packages/server/src/audit/audit.kind-codes.ts';
 import { KEY_BYTES, derivedSalt, eventText, makeLeaf } from '../packages/server/src/audit/audit.leaf.ts';
 import { STORED_LEVEL, nodeRowId } from '../packages/server/src/audit/audit.tree.ts';
-import type { AuditBodies, AuditInput } from '../packages/server/src/audit/audit.kinds.ts';
-import type { EvidenceUploadsTable } from '../packages/server/src/adapters/db/schema.ts';
+import type { AuditInput } from '../packages/server/src/audit/audit.kinds.ts';
 import { upload } from '../packages/server/src/audit/audit.test-support.ts';
+import { rebuildUploadIndex } from '../packages/server/src/evidence/evidence.rebuild.ts';
 import { createEvidenceService } from '../packages/server/src/evidence/evidence.service.ts';
 import type { Principal } from '../packages/server/src/platform/principal.ts';
 import { readFlags } from './lib/args.ts';
@@ -34,7 +33,6 @@ const ACCOUNT = '00000000-0000-7000-8000-00000000a000';
 const OTHERS = Array.from({ length: 49 }, (_, i) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`);
 const [D1, D2, S1, S2] = ['dev-1', 'dev-2', 'ses-1', 'ses-2'];
 const CHUNK = 400;
-type UploadRow = Omit<EvidenceUploadsTable, 'added_change'>;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-explain-bench-'));
 const keep = flags.str('keep');
@@ -196,7 +194,6 @@ async function seedLog(): Promise<void> {
   for (let seq = 0; seq < ENTRIES;) {
     const events: { seq: number; owner: number | null; kind: number; body: Buffer; created_at: number }[] =
       [];
-    const uploads: UploadRow[] = [];
     const leaves: { seq: number; leaf: Buffer }[] = [];
     const nodes: { id: number; hash: Buffer }[] = [];
     for (let k = 0; k < 2000 && seq < ENTRIES; k++, seq++) {
@@ -209,8 +206,6 @@ async function seedLog(): Promise<void> {
       const leaf = makeLeaf(key, seq, derivedSalt(key, seq), eventText(seq, at, input));
       const owner = owners.get(input.accountId ?? '') ?? null;
       events.push({ seq, owner, kind: kindCode(input.kind), body: encodeBody(input.body), created_at: at });
-      if (input.kind === 'photo.uploaded' && input.accountId !== null)
-        uploads.push(uploadRow(input.accountId, input.body, seq, at));
       leaves.push({ seq, leaf });
       for (const n of frontier.append(leafHash(leaf)))
         if (n.level >= STORED_LEVEL)
@@ -227,11 +222,6 @@ async function seedLog(): Promise<void> {
           .values(leaves.slice(i, i + 500))
           .execute();
       }
-      for (let i = 0; i < uploads.length; i += 500)
-        await trx
-          .insertInto('evidence_uploads')
-          .values(uploads.slice(i, i + 500))
-          .execute();
       for (let i = 0; i < nodes.length; i += 500)
         await trx
           .insertInto('audit_nodes')
@@ -242,38 +232,9 @@ async function seedLog(): Promise<void> {
       log(`  ${seq} entries (${Math.round(seq / ((performance.now() - started) / 1000))}/s)`);
   }
   log(`  log: ${ENTRIES} entries, ${ours.length} of them the account's`);
-  // The change at which each photo entered the feed, as migration 0015's backfill sets it.
-  await sql`
-    UPDATE evidence_uploads SET added_change = (
-      SELECT max(c.id) FROM changes c
-      WHERE c.entity_id = evidence_uploads.photo_id AND c.account_id = evidence_uploads.account_id
-        AND c.kind = 'photo.added'
-    )`.execute(db);
-}
-
-/**
- * The narrow upload index row of a logged upload, as the upload transaction writes it (migration 0015's backfill
- * cannot be reused: it reads the log's rows as they were before migration 0024).
- */
-function uploadRow(
-  accountId: string,
-  body: AuditBodies['photo.uploaded'],
-  seq: number,
-  at: number,
-): UploadRow {
-  const { place } = body;
-  return {
-    photo_id: body.photoId,
-    account_id: accountId,
-    seq,
-    at,
-    device_id: body.deviceId,
-    session_id: body.sessionId,
-    sha256: body.sha256,
-    ip: body.ip,
-    place: place ? JSON.stringify(place) : null,
-    place_label: place?.label ?? null,
-  };
+  // The upload index, derived from the log as the upload transaction would have written it.
+  await rebuildUploadIndex(db);
+  log('  upload index rebuilt from the log');
 }
 
 log(`seeding ${PHOTOS} photos and ${ENTRIES} audit entries on ${handle.dialect} in ${dir}`);

@@ -12,6 +12,7 @@ import { openDatabase, type DatabaseHandle } from '../packages/server/src/adapte
 import type { GroupCommitStats } from '../packages/server/src/adapters/db/sqlite-group-commit.ts';
 import { createAuditLog } from '../packages/server/src/audit/audit.log.ts';
 import { upload } from '../packages/server/src/audit/audit.test-support.ts';
+import { concurrentRate } from './lib/concurrent-rate.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const TXNS = Number(process.env['BENCH_TXNS'] ?? 3000);
@@ -24,17 +25,6 @@ const accounts = Array.from(
 const load = () => fs.readFileSync('/proc/loadavg', 'utf8').trim().split(' ').slice(0, 3).join(' ');
 
 /** Transactions/s running `txn` TXNS times over `workers` concurrent loops. */
-async function rate(workers: number, txn: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let i = next++; i < TXNS; i = next++) await txn(i);
-    }),
-  );
-  return TXNS / ((performance.now() - started) / 1000);
-}
-
 interface Subject {
   label: string;
   h: DatabaseHandle;
@@ -78,7 +68,7 @@ async function main(): Promise<void> {
         for (const s of subjects) {
           round++;
           const before = { ...(s.stats ?? { commits: 0, transactions: 0 }) };
-          const perSecond = await rate(w, s[what]);
+          const perSecond = await concurrentRate(w, TXNS, s[what]);
           const commits = (s.stats?.commits ?? 0) - before.commits;
           const group = commits
             ? (((s.stats?.transactions ?? 0) - before.transactions) / commits).toFixed(1)

@@ -13,6 +13,7 @@ import { openDatabase, type DatabaseHandle } from '../adapters/db/database.ts';
 import { createAuditLog } from './audit.log.ts';
 import { upload } from './audit.test-support.ts';
 import { auditDb } from './audit.db.ts';
+import { concurrentRate } from '../../../../bench/lib/concurrent-rate.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const WORKERS = Number(process.env['AUDIT_BENCH_WORKERS'] ?? 8);
@@ -23,17 +24,6 @@ const accounts = Array.from(
 );
 
 /** Transactions/s running `txn` TXNS times over `workers` concurrent loops. */
-async function rate(workers: number, txn: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let i = next++; i < TXNS; i = next++) await txn(i);
-    }),
-  );
-  return TXNS / ((performance.now() - started) / 1000);
-}
-
 async function plainInsert(h: DatabaseHandle, i: number): Promise<void> {
   await h.db.transaction().execute(async (trx) => {
     await trx
@@ -63,7 +53,9 @@ async function main(): Promise<void> {
   out(`node ${process.version}, ${os.cpus().length} cpu, load ${load()}, ${TXNS} transactions per line`);
   try {
     const line = async (label: string, workers: number, txn: (i: number) => Promise<void>) =>
-      out(`${label}, ${workers} at once: ${(await rate(workers, txn)).toFixed(0)}/s (load ${load()})`);
+      out(
+        `${label}, ${workers} at once: ${(await concurrentRate(workers, TXNS, txn)).toFixed(0)}/s (load ${load()})`,
+      );
     await line('plain single-row insert, one commit each', 1, (i) => plainInsert(h, i));
     await line('plain single-row insert, one commit each', WORKERS, (i) => plainInsert(h, i));
     await line('plain single-row insert, one commit each', 4 * WORKERS, (i) => plainInsert(h, i));

@@ -19,6 +19,7 @@ import { auditDb, type AuditDb } from './audit.db.ts';
 import { createAuditLog } from './audit.log.ts';
 import { appendBatch, upload } from './audit.test-support.ts';
 import { proofTimes, synthesise } from './audit.bench-tree.ts';
+import { concurrentRate } from '../../../../bench/lib/concurrent-rate.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const SIZE = Number(process.env['AUDIT_BENCH_SIZE'] ?? 10_000_000);
@@ -76,17 +77,6 @@ const TXNS = Number(process.env['AUDIT_BENCH_TXNS'] ?? 2000);
 const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 /** Transactions/s running `txn` TXNS times over `workers` concurrent loops (each its own transaction). */
-async function concurrentRate(workers: number, txn: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let i = next++; i < TXNS; i = next++) await txn(i);
-    }),
-  );
-  return TXNS / ((performance.now() - started) / 1000);
-}
-
 /**
  * One commit per action, W actions at once: each action is its own transaction with one record(), while the signer
  * extends the tree and signs every 200 ms as in production (its rounds are included). Beside it the ceiling: plain
@@ -102,7 +92,7 @@ async function perActionFigures(label: string, handle: DatabaseHandle): Promise<
   // Catch the tree up with what the earlier figures appended, so each line measures only its own appends.
   await extender.extend();
   for (const workers of [1, 8, 16]) {
-    const plain = await concurrentRate(workers, (i) =>
+    const plain = await concurrentRate(workers, TXNS, (i) =>
       handle.db.transaction().execute(async (trx) => {
         await trx
           .insertInto('settings')
@@ -117,7 +107,7 @@ async function perActionFigures(label: string, handle: DatabaseHandle): Promise<
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    const audit = await concurrentRate(workers, (i) =>
+    const audit = await concurrentRate(workers, TXNS, (i) =>
       handle.db.transaction().execute(async (trx) => {
         await log.record(trx, upload(accounts[i % accounts.length] ?? null, i));
       }),

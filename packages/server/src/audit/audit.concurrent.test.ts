@@ -1,66 +1,41 @@
 // Concurrent appends (migration 0023): each append claims a seq of its own and writes only its event and leaf; the
 // signer builds the tree over the dense committed prefix and voids the seqs of transactions that rolled back.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { bytesEqual, leafHash, rootFromLeafHashes } from '@shoebox/shared/merkle/index';
 import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import type { Tx } from '../adapters/db/database.ts';
 import { AppError } from '../errors.ts';
-import { createLogger } from '../platform/logger.ts';
-import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
+import type { Checkpointer } from './audit.checkpointer.ts';
 import { auditDb } from './audit.db.ts';
 import { tagMatches, voidLeaf } from './audit.leaf.ts';
 import { ownerOf } from './audit.event-row.ts';
 import { VOID_KIND_CODE } from './audit.kind-codes.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
-import { createAuditService, type AuditService } from './audit.service.ts';
+import type { AuditService } from './audit.service.ts';
 import { treeSize } from './audit.tree.ts';
-import { VERIFIED_MARK } from './audit.verify-mark.ts';
 import {
   auditClaimFunctions,
   dropClaimFunctions,
 } from '../adapters/db/migrations/0024-audit-claim-functions.ts';
 import { auditConcurrentAppendMigration } from '../adapters/db/migrations/0023-audit-concurrent-append.ts';
-import { appendBatch, deviceAudit, openAuditTestDb, resetAuditLog, upload } from './audit.test-support.ts';
+import { auditFixture, openTransaction as openTx } from './audit.test-fixture.ts';
+import { appendBatch, deviceAudit, upload } from './audit.test-support.ts';
 
 const clock = { now: () => Date.now() };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(DIALECTS)('concurrent audit appends on %s', (dialect) => {
+  const fx = auditFixture(dialect);
   let db: TestDatabase;
-  let dir: string;
   let log: AuditLog;
   let checkpointer: Checkpointer;
   let service: AuditService;
+  beforeEach(() => ({ db, log, checkpointer, service } = fx));
   const alice = randomUUID();
   const bob = randomUUID();
   const q = () => auditDb(db.db);
-
-  beforeAll(async () => {
-    db = await openAuditTestDb(dialect);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-audit-concurrent-'));
-  });
-  afterAll(async () => {
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await resetAuditLog(db);
-    await db.db.deleteFrom('settings').where('key', '=', VERIFIED_MARK).execute();
-    log = createAuditLog({ features: db.features, clock });
-    checkpointer = createCheckpointer({
-      db: db.db,
-      log: createLogger('silent'),
-      signerKeyFile: path.join(dir, 'log.key'),
-      clock,
-      features: db.features,
-    });
-    service = createAuditService({ db: db.db, log, checkpointer });
-  });
 
   const leafCount = async () =>
     Number(
@@ -203,49 +178,16 @@ describe.each(DIALECTS)('concurrent audit appends on %s', (dialect) => {
 });
 
 describe('concurrent audit appends on postgres: in-flight seqs and forgets', () => {
+  const fx = auditFixture('postgres');
   let db: TestDatabase;
-  let dir: string;
   let log: AuditLog;
   let checkpointer: Checkpointer;
+  beforeEach(() => ({ db, log, checkpointer } = fx));
   const alice = randomUUID();
   const bob = randomUUID();
   const q = () => auditDb(db.db);
 
-  beforeAll(async () => {
-    db = await openAuditTestDb('postgres');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-audit-inflight-'));
-  });
-  afterAll(async () => {
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await resetAuditLog(db);
-    await db.db.deleteFrom('settings').where('key', '=', VERIFIED_MARK).execute();
-    log = createAuditLog({ features: db.features, clock });
-    checkpointer = createCheckpointer({
-      db: db.db,
-      log: createLogger('silent'),
-      signerKeyFile: path.join(dir, 'log.key'),
-      clock,
-      features: db.features,
-    });
-  });
-
-  /** Runs `body` in a transaction that stays open until `release()` is called. */
-  function openTransaction<T>(body: (trx: Tx) => Promise<T>) {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (release = r));
-    let started: (value: T) => void = () => undefined;
-    const ready = new Promise<T>((r) => (started = r));
-    const done = db.db.transaction().execute(async (trx) => {
-      const value = await body(trx);
-      started(value);
-      await gate;
-      return value;
-    });
-    return { ready, done, release };
-  }
+  const openTransaction = <T>(body: (trx: Tx) => Promise<T>) => openTx(db, body);
 
   it('never voids the seq of a transaction still in flight, however many rounds pass', async () => {
     await appendBatch(db, log, [alice], 3);

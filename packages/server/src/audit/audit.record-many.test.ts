@@ -1,60 +1,35 @@
 // recordMany(): n events of one transaction in one claim (PostgreSQL: audit_claim_many(), migration 0023) and one
 // write. Its seqs must behave exactly like n record() calls: dense once committed, voided when rolled back, each leaf
 // tagged with its owner's key, and every verifier accepting the result.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { bytesEqual, leafHash, rootFromLeafHashes } from '@shoebox/shared/merkle/index';
 import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import type { Tx } from '../adapters/db/database.ts';
-import { createLogger } from '../platform/logger.ts';
-import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
+import type { Checkpointer } from './audit.checkpointer.ts';
 import { auditDb, auditTx } from './audit.db.ts';
 import { tagMatches, voidLeaf } from './audit.leaf.ts';
 import { ownerOf } from './audit.event-row.ts';
 import { VOID_KIND_CODE } from './audit.kind-codes.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
-import { createAuditService, type AuditService } from './audit.service.ts';
+import type { AuditService } from './audit.service.ts';
 import { SERVER_KEY_ID } from './audit.store.ts';
-import { VERIFIED_MARK } from './audit.verify-mark.ts';
-import { appendBatch, deviceAudit, openAuditTestDb, resetAuditLog, upload } from './audit.test-support.ts';
+import { auditFixture, openTransaction as openTx } from './audit.test-fixture.ts';
+import { appendBatch, deviceAudit, upload } from './audit.test-support.ts';
 
 const clock = { now: () => Date.now() };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(DIALECTS)('audit recordMany on %s', (dialect) => {
+  const fx = auditFixture(dialect);
   let db: TestDatabase;
-  let dir: string;
   let log: AuditLog;
   let checkpointer: Checkpointer;
   let service: AuditService;
+  beforeEach(() => ({ db, log, checkpointer, service } = fx));
   const alice = randomUUID();
   const bob = randomUUID();
   const q = () => auditDb(db.db);
-
-  beforeAll(async () => {
-    db = await openAuditTestDb(dialect);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-audit-many-'));
-  });
-  afterAll(async () => {
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await resetAuditLog(db);
-    await db.db.deleteFrom('settings').where('key', '=', VERIFIED_MARK).execute();
-    log = createAuditLog({ features: db.features, clock });
-    checkpointer = createCheckpointer({
-      db: db.db,
-      log: createLogger('silent'),
-      signerKeyFile: path.join(dir, 'log.key'),
-      clock,
-      features: db.features,
-    });
-    service = createAuditService({ db: db.db, log, checkpointer });
-  });
 
   const many = (trx: Tx, owners: readonly (string | null)[], n: number, from = 0) =>
     log.recordMany(
@@ -196,49 +171,16 @@ describe.each(DIALECTS)('audit recordMany on %s', (dialect) => {
 });
 
 describe('audit recordMany on postgres: in-flight seqs and forgets', () => {
+  const fx = auditFixture('postgres');
   let db: TestDatabase;
-  let dir: string;
   let log: AuditLog;
   let checkpointer: Checkpointer;
+  beforeEach(() => ({ db, log, checkpointer } = fx));
   const alice = randomUUID();
   const bob = randomUUID();
   const q = () => auditDb(db.db);
 
-  beforeAll(async () => {
-    db = await openAuditTestDb('postgres');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-audit-many-pg-'));
-  });
-  afterAll(async () => {
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await resetAuditLog(db);
-    await db.db.deleteFrom('settings').where('key', '=', VERIFIED_MARK).execute();
-    log = createAuditLog({ features: db.features, clock });
-    checkpointer = createCheckpointer({
-      db: db.db,
-      log: createLogger('silent'),
-      signerKeyFile: path.join(dir, 'log.key'),
-      clock,
-      features: db.features,
-    });
-  });
-
-  /** Runs `body` in a transaction that stays open until `release()` is called. */
-  function openTransaction<T>(body: (trx: Tx) => Promise<T>) {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (release = r));
-    let started: (value: T) => void = () => undefined;
-    const ready = new Promise<T>((r) => (started = r));
-    const done = db.db.transaction().execute(async (trx) => {
-      const value = await body(trx);
-      started(value);
-      await gate;
-      return value;
-    });
-    return { ready, done, release };
-  }
+  const openTransaction = <T>(body: (trx: Tx) => Promise<T>) => openTx(db, body);
 
   it('holds every claimed seq until commit: none is voided in flight, and a forget of an owner waits', async () => {
     // bob's key exists and is committed, so the batch share-locks it (a key the batch creates is its own row).
