@@ -5,6 +5,7 @@ import type { JsonObject } from '@shoebox/shared/canonical-json';
 import { decodeStored } from './audit.codec.ts';
 import { kindName } from './audit.kind-codes.ts';
 import { eventText } from './audit.leaf.ts';
+import { AuditIntegrityError } from './audit.tree.ts';
 
 export interface StoredRow {
   seq: number;
@@ -38,6 +39,15 @@ export function openRow(row: StoredRow): OpenedEvent | null {
   }
   const parsed = JSON.parse(stored.eventText) as { body?: JsonObject };
   return { kind, body: parsed.body ?? {}, text: stored.eventText };
+}
+
+/** Like openRow, but a row that cannot be opened is an AuditIntegrityError (the log is damaged): for checks and proofs. */
+export function openOrFail(row: StoredRow): OpenedEvent | null {
+  try {
+    return openRow(row);
+  } catch (err) {
+    throw new AuditIntegrityError(`audit entry ${Number(row.seq)} cannot be read: ${(err as Error).message}`);
+  }
 }
 
 /** Like openRow, but a row that cannot be opened for any reason reads as forgotten (for listings, not checks). */

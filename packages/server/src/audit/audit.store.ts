@@ -1,7 +1,7 @@
 // Queries on the audit tables. Blobs go in as Buffers (what better-sqlite3 binds) and come back
 // as Buffers from both drivers.
 import type { AuditDb } from './audit.db.ts';
-import { openRow, ownerOf } from './audit.event-row.ts';
+import { openOrFail, ownerOf } from './audit.event-row.ts';
 import { asBuffer, derivedSalt } from './audit.leaf.ts';
 import { AuditIntegrityError } from './audit.tree.ts';
 
@@ -84,7 +84,7 @@ export function createAuditStore() {
         : undefined;
       return rows.flatMap((r): StoredEvent[] => {
         const seq = Number(r.seq);
-        const opened = opened_(r);
+        const opened = openOrFail(r);
         if (opened === null) return [];
         if (r.leaf === null) return missingLeaf(seq);
         const salt = r.salt ?? (accountKey && derivedSalt(accountKey, seq));
@@ -151,15 +151,6 @@ export function createAuditStore() {
 }
 
 export type AuditStore = ReturnType<typeof createAuditStore>;
-
-/** A row's event; a row that cannot be opened is an integrity failure here. */
-function opened_(row: Parameters<typeof openRow>[0]) {
-  try {
-    return openRow(row);
-  } catch (err) {
-    throw new AuditIntegrityError(`audit entry ${row.seq} cannot be read: ${(err as Error).message}`);
-  }
-}
 
 function missingLeaf(seq: number): never {
   throw new AuditIntegrityError(`audit leaf ${seq} is missing`);

@@ -3,7 +3,7 @@
 // the openable events in one pass: O(n) from the start, or only the entries after the last verified head.
 import { Frontier, bytesEqual, leafHash, openCheckpoint, toHex } from '@shoebox/shared/merkle/index';
 import type { AuditDb } from './audit.db.ts';
-import { openRow } from './audit.event-row.ts';
+import { openOrFail } from './audit.event-row.ts';
 import { VOID_KIND_CODE } from './audit.kind-codes.ts';
 import { derivedSalt, opensLeaf, voidLeaf } from './audit.leaf.ts';
 import type { StoredCheckpoint } from './audit.store.ts';
@@ -202,13 +202,7 @@ function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, owners: OwnerK
     return;
   }
   if (key === undefined) throw new AuditIntegrityError(`audit event ${seq} does not open its leaf`);
-  let text = '';
-  let kind = '';
-  try {
-    ({ text, kind } = openRow(row) ?? { text, kind });
-  } catch (err) {
-    throw new AuditIntegrityError(`audit event ${seq} cannot be read: ${(err as Error).message}`);
-  }
+  const { text, kind } = openOrFail(row) ?? { text: '', kind: '' };
   if (!opensLeaf(leaf, key, seq, row.salt ?? derivedSalt(key, seq), text)) {
     throw new AuditIntegrityError(`audit event ${seq} does not open its leaf`);
   }

@@ -3,7 +3,7 @@ import type { EvidenceEntries } from '@shoebox/shared';
 import { toBase64 } from '@shoebox/shared/merkle/index';
 import type { Db } from '../adapters/db/database.ts';
 import { auditDb } from '../audit/audit.db.ts';
-import { openRow } from '../audit/audit.event-row.ts';
+import { openOrFail } from '../audit/audit.event-row.ts';
 import { derivedSalt } from '../audit/audit.leaf.ts';
 import { createAuditStore } from '../audit/audit.store.ts';
 import { AuditIntegrityError, inclusionProof, treeSize } from '../audit/audit.tree.ts';
@@ -36,7 +36,8 @@ export async function citedEntries(
   const items = [];
   for (const r of rows) {
     const seq = Number(r.seq);
-    const event = opened(r);
+    // A cited entry must open: one that cannot (altered bytes, an unknown kind) is damage, not a gap.
+    const event = openOrFail(r);
     if (event === null) continue; // forgotten (crypto-shredded)
     if (r.leaf === null) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
     const salt = r.salt ?? (key && derivedSalt(key, seq));
@@ -52,13 +53,4 @@ export async function citedEntries(
     });
   }
   return { size, items };
-}
-
-/** A cited entry must open: one that cannot (altered bytes, an unknown kind) is an integrity failure, not a gap. */
-function opened(row: Parameters<typeof openRow>[0]) {
-  try {
-    return openRow(row);
-  } catch (err) {
-    throw new AuditIntegrityError(`audit entry ${Number(row.seq)} cannot be read: ${(err as Error).message}`);
-  }
 }
