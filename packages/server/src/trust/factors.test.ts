@@ -353,18 +353,25 @@ describe.each(DIALECTS)('password change, "This wasn\'t me" and activity, on %s'
     const stranger = await signIn(server.url, email, deviceDescription('Half'), '81.2.69.160');
     expect(await server.app.services.trust.noticeHalfFinished()).toBe(0);
     clock.skew += 3 * 60_000 + 1000;
+    const passes: number[] = [];
     try {
-      expect(await server.app.services.trust.noticeHalfFinished()).toBe(1);
-      expect(await server.app.services.trust.noticeHalfFinished()).toBe(0);
+      passes.push(await server.app.services.trust.noticeHalfFinished());
+      passes.push(await server.app.services.trust.noticeHalfFinished());
     } finally {
       clock.skew -= 3 * 60_000 + 1000;
     }
-    const notice = await eventually(
-      async () => Promise.resolve(live.messages.find((m) => m.event === 'sign-in.half-finished')),
-      5000,
-      'the notice',
-    );
-    expect(JSON.stringify(notice)).toContain(stranger.deviceId);
+    // The first pass tells the owner, unless the running housekeeping (it polls every second) swept during the move
+    // and told them first. Once either way.
+    expect([
+      [1, 0],
+      [0, 0],
+    ]).toContainEqual(passes);
+    const about = () =>
+      live.messages.filter(
+        (m) => m.event === 'sign-in.half-finished' && JSON.stringify(m).includes(stranger.deviceId),
+      );
+    await eventually(async () => Promise.resolve(about()[0]), 5000, 'the notice');
+    expect(about()).toHaveLength(1);
     live.socket.close();
   });
 
@@ -381,14 +388,29 @@ describe.each(DIALECTS)('password change, "This wasn\'t me" and activity, on %s'
       if (m.event === 'sign-in.half-finished') told.push(m.data);
     });
     clock.skew += 3 * 60_000 + 1000;
+    const passes: number[] = [];
     try {
-      expect(await restarted.app.services.trust.noticeHalfFinished()).toBe(1);
-      expect(await server.app.services.trust.noticeHalfFinished()).toBe(0);
+      passes.push(await restarted.app.services.trust.noticeHalfFinished());
+      passes.push(await server.app.services.trust.noticeHalfFinished());
     } finally {
       clock.skew -= 3 * 60_000 + 1000;
       off();
       await restarted.close();
     }
-    expect(JSON.stringify(told)).toContain(stranger.deviceId);
+    // The other instance tells the owner and the first one no more, unless the running housekeeping (of either; it
+    // polls every second) swept during the move and told them first. Once either way: the claim is on the row.
+    expect([
+      [1, 0],
+      [0, 0],
+    ]).toContainEqual(passes);
+    if (passes[0] === 1) expect(JSON.stringify(told)).toContain(stranger.deviceId);
+    else {
+      const attempt = await server.database.db
+        .selectFrom('enrolments')
+        .select('half_notice_at')
+        .where('device_id', '=', stranger.deviceId)
+        .executeTakeFirstOrThrow();
+      expect(attempt.half_notice_at).not.toBeNull();
+    }
   });
 });
