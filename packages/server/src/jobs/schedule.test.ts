@@ -91,6 +91,9 @@ describe.each(DIALECTS)('periodic jobs in the durable queue on %s', (dialect) =>
     try {
       const doneCount = async () => (await rowsOf(sweep.kind)).filter((r) => r.state === 'done').length;
       await waitUntil(() => runs.length === 1, 10_000, 'the first run');
+      // Its completion queues the next run from the clock it reads: move the clock only once it is written (moved
+      // before, the next run lands a period later and "run 2" never comes: a CI failure under load).
+      await waitUntilAsync(async () => (await doneCount()) === 1);
       for (let period = 1; period <= 6; period++) {
         if (period === 3) {
           // A restart: the first instance goes away and comes back; the queued run is not queued twice.
