@@ -36,6 +36,25 @@ describe('explainFailure', () => {
     expect(said).toMatch(/truncated/);
   });
 
+  it('calls a PNG without its IEND truncated, even when the decoder spoke of its structure', async () => {
+    // Regression: CI saw a half PNG reported as "structure is damaged" (another decode's words, per-thread buffer).
+    const png: MediaType = { family: 'png', ext: 'png', mime: 'image/png' };
+    const cut = await fileWith(Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(40, 7)]));
+    expect(await explainFailure(new Error('VipsForeignLoad: file structure error'), cut, png)).toMatch(
+      /^The file is truncated/,
+    );
+    const whole = await fileWith(
+      Buffer.concat([
+        Buffer.from('89504e470d0a1a0a', 'hex'),
+        Buffer.alloc(40, 7),
+        Buffer.from('IEND\xaeB`\x82'),
+      ]),
+    );
+    expect(await explainFailure(new Error('VipsForeignLoad: file structure error'), whole, png)).toBe(
+      'The PNG structure is damaged, so the image cannot be located in the file.',
+    );
+  });
+
   it('keeps the decoder words when it has nothing better to say', async () => {
     const path = await fileWith(Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
     const said = await explainFailure(new Error('something odd.'), path, jpeg);

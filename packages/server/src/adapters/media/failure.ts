@@ -39,11 +39,15 @@ const EXPLANATIONS: [RegExp, (type: MediaType) => string][] = [
     /unsupported image format|unknown file format/i,
     () => 'The file is not in an image format Shoebox can decode.',
   ],
-  [
-    /corrupt header|file structure|contains no image|bad seek|invalid (input|box|atom)/i,
-    (t) => `The ${formatName(t)} structure is damaged, so the image cannot be located in the file.`,
-  ],
 ];
+
+/**
+ * Words that say the file's structure is damaged. Checked after the file's own end marker: libvips keeps the
+ * decoder's words in a per-thread buffer, and under concurrent decodes a PNG cut in half was once reported with these
+ * (CI), where its missing IEND says for certain that it is truncated.
+ */
+const DAMAGED_STRUCTURE =
+  /corrupt header|file structure|contains no image|bad seek|invalid (input|box|atom)/i;
 
 /**
  * One sentence for the user on why `err` stopped the decoder. When the decoder's words are vague ("libpng read
@@ -55,6 +59,8 @@ export async function explainFailure(err: unknown, path: string, type: MediaType
   const known = EXPLANATIONS.find(([pattern]) => pattern.test(message));
   if (known) return known[1](type);
   if (await lacksEndMarker(path, type)) return truncated(type).message;
+  if (DAMAGED_STRUCTURE.test(message))
+    return `The ${formatName(type)} structure is damaged, so the image cannot be located in the file.`;
   // libvips keeps the decoder's own words in a per-thread buffer; under concurrent decodes they are sometimes
   // gone and only this generic line is left. A warning the decoder raised on a complete file is damaged data.
   if (/warning treated as error/i.test(message)) return `The ${formatName(type)} image data is corrupt.`;
