@@ -1,8 +1,8 @@
 // Before the CLI repeats any claim of an evidence report it checks the audit entries the claim
 // cites: each must be this account's (it opens with the account key), say what the citation says
 // (its kind), and be included in the checkpoint this device witnessed.
-import { createHash, createHmac } from 'node:crypto';
 import type { AuditCitation, EvidenceEntries } from '@shoebox/shared';
+import { auditLeaf } from '@shoebox/shared/audit-leaf/index';
 import { bytesEqual, fromBase64, leafHash, verifyInclusion } from '@shoebox/shared/merkle/index';
 import type { ApiClient } from './api-client.ts';
 import { AuditAlarm, witnessCheckpoint } from './audit-witness.ts';
@@ -54,15 +54,11 @@ export async function verifyCitations(
         failures.push(`${seq}: not an entry of this account`);
         continue;
       }
-      const seqBytes = Buffer.alloc(8);
-      seqBytes.writeBigUInt64BE(BigInt(seq));
-      const tag = createHmac('sha256', key).update(seqBytes).digest();
-      const commitment = createHash('sha256').update(fromBase64(e.salt)).update(e.event, 'utf8').digest();
-      const leaf = Buffer.concat([tag, commitment]);
+      const served = fromBase64(e.leaf);
+      const leaf = auditLeaf(key, seq, fromBase64(e.salt), e.event, served);
       const parsed = JSON.parse(e.event) as { seq?: unknown; kind?: unknown; body?: Record<string, unknown> };
       const subject = Object.entries(subjects.get(seq) ?? {}).find(([k, v]) => parsed.body?.[k] !== v);
-      if (!bytesEqual(leaf, fromBase64(e.leaf)))
-        failures.push(`${seq}: does not open with this account's key`);
+      if (!bytesEqual(leaf, served)) failures.push(`${seq}: does not open with this account's key`);
       else if (parsed.seq !== seq || parsed.kind !== kinds.get(seq))
         failures.push(`${seq}: is a ${String(parsed.kind)} entry, cited as ${kinds.get(seq)}`);
       else if (subject)

@@ -1,6 +1,6 @@
 // `shoebox audit export` and `shoebox audit verify`. The file's format and how it is built are shared with the
-// web app (packages/shared/src/audit-export); checking it offline, with Node's crypto, stays here.
-import { createHash, createHmac } from 'node:crypto';
+// web app (packages/shared/src/audit-export); checking it offline stays here.
+import { LEAF_LENGTHS, auditLeaf, carriesTag } from '@shoebox/shared/audit-leaf/index';
 import {
   Frontier,
   bytesEqual,
@@ -38,12 +38,6 @@ export interface VerifyReport {
   problems: string[];
 }
 
-function tagOf(key: Uint8Array, seq: number): Buffer {
-  const bytes = Buffer.alloc(8);
-  bytes.writeBigUInt64BE(BigInt(seq));
-  return createHmac('sha256', key).update(bytes).digest();
-}
-
 /** Everything checked offline; every failure is named, not just the first. */
 export function verifyExport(doc: AuditExport): VerifyReport {
   const problems: string[] = [];
@@ -61,7 +55,7 @@ export function verifyExport(doc: AuditExport): VerifyReport {
   const { size, rootHash } = opened.checkpoint;
   const leaves = (doc.leaves ?? []).map((b64, seq) => {
     const leaf = tryFromBase64(b64);
-    if (!leaf || leaf.length !== 64) fail(`leaf ${seq} is not 64 bytes of base64`);
+    if (!leaf || !LEAF_LENGTHS.includes(leaf.length)) fail(`leaf ${seq} is not 48 or 64 bytes of base64`);
     return leaf ?? new Uint8Array(64);
   });
   if (leaves.length !== size)
@@ -118,9 +112,8 @@ export function verifyExport(doc: AuditExport): VerifyReport {
     if (parsed.seq !== e.seq || parsed.kind !== e.kind)
       fail(`event ${e.seq} text does not match its seq and kind`);
     const salt = tryFromBase64(e.salt) ?? new Uint8Array();
-    const commitment = createHash('sha256').update(salt).update(e.event, 'utf8').digest();
-    const leaf = key ? Buffer.concat([tagOf(key, e.seq), commitment]) : Buffer.alloc(0);
     const logged = leaves[e.seq];
+    const leaf = key ? auditLeaf(key, e.seq, salt, e.event, logged) : new Uint8Array();
     if (!logged || !bytesEqual(leaf, logged)) {
       fail(`event ${e.seq} (${e.kind}) does not open the log's leaf ${e.seq}: it was changed or moved`);
       continue;
@@ -131,7 +124,7 @@ export function verifyExport(doc: AuditExport): VerifyReport {
   }
   if (key) {
     leaves.forEach((leaf, seq) => {
-      if (!disclosed.has(seq) && bytesEqual(leaf.subarray(0, 32), tagOf(key, seq)))
+      if (!disclosed.has(seq) && carriesTag(leaf, key, seq))
         fail(`entry ${seq} belongs to this account but was not disclosed`);
     });
   }

@@ -12,14 +12,20 @@ import { corpusFile } from '../../server/test/support/corpus.ts';
 import { auditDb, type AuditDb } from '../../server/src/audit/audit.db.ts';
 import { swap, type Table } from '../../server/src/audit/audit.test-support.ts';
 import { encodeBody } from '../../server/src/audit/audit.codec.ts';
-import { openRow, ownerOf, type StoredRow } from '../../server/src/audit/audit.event-row.ts';
+import { loadTerms, openRow, ownerOf, type StoredRow } from '../../server/src/audit/audit.event-row.ts';
 import { kindCode } from '../../server/src/audit/audit.kind-codes.ts';
 import { ApiClient } from '../src/api-client.ts';
 import { buildExport, verifyExport, type AuditExport } from '../src/audit-export.ts';
 import { AuditAlarm, loadWitness, witnessCheckpoint, witnessFile } from '../src/audit-witness.ts';
 import { cleanUp, shoebox, tempDir } from './support/cli.ts';
 
-const KEY = { audit_events: 'seq', audit_leaves: 'seq', audit_nodes: 'id' } as const;
+const KEY = { audit_events: 'seq', audit_leaves: 'seq', audit_nodes: 'id', audit_terms: 'no' } as const;
+const DATA = {
+  audit_events: 'body',
+  audit_leaves: 'leaf',
+  audit_nodes: 'hash',
+  audit_terms: 'value',
+} as const;
 type Row = Record<string, unknown>;
 
 async function rowOf(db: AuditDb, table: Table, at: number): Promise<Row> {
@@ -52,12 +58,12 @@ async function tamper(
       await db.insertInto(table).values(original).execute();
     };
   }
-  const data = table === 'audit_events' ? 'body' : table === 'audit_leaves' ? 'leaf' : 'hash';
+  const data = DATA[table];
   const value = original[data];
   const changed =
     table === 'audit_events'
-      ? changedIp(original as unknown as StoredRow)
-      : Buffer.from(value as Uint8Array).map((x, i) => (i === 20 ? x ^ 1 : x));
+      ? await changedIp(db, original as unknown as StoredRow)
+      : Buffer.from(value as Uint8Array).map((x, i, all) => (i === Math.min(20, all.length - 1) ? x ^ 1 : x));
   if (changed === null) throw new Error(`nothing to change in ${table} ${a}`);
   await (
     where(db.updateTable(table).set({ [data]: changed } as never), a) as {
@@ -77,8 +83,8 @@ async function tamper(
  * The stored body of `row` with another address: well-formed (it decodes and opens), so only the leaf can tell.
  * Null when the entry logs no address.
  */
-function changedIp(row: StoredRow): Buffer | null {
-  const event = openRow(row);
+async function changedIp(db: AuditDb, row: StoredRow): Promise<Buffer | null> {
+  const event = openRow(row, await loadTerms(db, [row]));
   if (typeof event?.body['ip'] !== 'string') return null;
   return encodeBody({ ...event.body, ip: '198.51.100.1' });
 }
@@ -92,6 +98,7 @@ describe.each(DIALECTS)('audit witness, export and offline verification (%s)', (
   let home: string;
   let db: AuditDb;
   let mine: number[];
+  let terms: [number, number];
 
   beforeAll(async () => {
     server = await startTestServer(dialect);
@@ -112,6 +119,14 @@ describe.each(DIALECTS)('audit witness, export and offline verification (%s)', (
       .orderBy('seq')
       .execute();
     mine = rows.map((r) => Number(r.seq));
+    const named = await db
+      .selectFrom('audit_terms')
+      .select('no')
+      .where('owner', '=', ownerOf(owner.account.id))
+      .orderBy('no')
+      .execute();
+    terms = [Number(named[0]?.no), Number(named[1]?.no)];
+    expect(terms.every(Number.isInteger)).toBe(true);
   });
   afterAll(() => server.close());
 
@@ -148,10 +163,19 @@ describe.each(DIALECTS)('audit witness, export and offline verification (%s)', (
     ['audit_nodes', 'change'],
     ['audit_nodes', 'delete'],
     ['audit_nodes', 'reorder'],
+    // The account's device id and session id, named by every entry its device wrote.
+    ['audit_terms', 'change'],
+    ['audit_terms', 'delete'],
+    ['audit_terms', 'reorder'],
   ];
   it.each(cases)('fails when a row of %s is tampered with (%s)', async (table, how) => {
     // Rows of this account's own entries late in the log (their proofs use the stored nodes).
-    const [a, b] = table === 'audit_nodes' ? [0, 1] : [mine.at(-3) ?? 0, mine.at(-2) ?? 0];
+    const [a, b] =
+      table === 'audit_nodes'
+        ? [0, 1]
+        : table === 'audit_terms'
+          ? terms
+          : [mine.at(-3) ?? 0, mine.at(-2) ?? 0];
     const undo = await tamper(db, table, how, a, b);
     try {
       const outcome = await buildExport(client, home).then(verifyExport, (err: Error) => err);

@@ -6,7 +6,7 @@ import { corpusFile } from '../../server/test/support/corpus.ts';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { auditDb } from '../../server/src/audit/audit.db.ts';
 import { encodeBody } from '../../server/src/audit/audit.codec.ts';
-import { openRow } from '../../server/src/audit/audit.event-row.ts';
+import { loadTerms, openRow } from '../../server/src/audit/audit.event-row.ts';
 import { treeSize } from '../../server/src/audit/audit.tree.ts';
 import { ALARM_EXIT } from '../src/audit-alarm.ts';
 import { Device, cleanUp, createAccount, failed, ok } from './support/cli.ts';
@@ -56,7 +56,7 @@ describe('shoebox audit verify-server', { timeout: 120_000 }, () => {
       .where('seq', '=', 1)
       .executeTakeFirstOrThrow();
     // A well-formed body with one more field: it decodes, but the text it rebuilds is not the committed one.
-    const event = openRow(row);
+    const event = openRow(row, await loadTerms(db, [row]));
     if (!event) throw new Error('entry 1 has no body to rewrite');
     await db
       .updateTable('audit_events')

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '../../server/test/support/test
 import { createAccount, deviceDescription, signIn, type SignedIn } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
 import { encodeBody } from '../../server/src/audit/audit.codec.ts';
-import { openRow } from '../../server/src/audit/audit.event-row.ts';
+import { loadTerms, openRow } from '../../server/src/audit/audit.event-row.ts';
 import { kindCode } from '../../server/src/audit/audit.kind-codes.ts';
 import { cleanUp, ok, shoebox, tempDir } from './support/cli.ts';
 
@@ -130,7 +130,7 @@ describe('shoebox explain (sqlite)', () => {
       .where('kind', '=', kindCode('photo.uploaded'))
       .executeTakeFirstOrThrow();
     // Another address, well-formed: the row still opens, but no longer to the text its leaf commits to.
-    const event = openRow(upload);
+    const event = openRow(upload, await loadTerms(db, [upload]));
     if (event?.body['ip'] !== SHENZHEN)
       throw new Error(`entry ${upload.seq} was not logged from ${SHENZHEN}`);
     await db

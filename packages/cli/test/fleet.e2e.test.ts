@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceHistory } from '@shoebox/shared';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
-import { readRow } from '../../server/src/audit/audit.event-row.ts';
+import { loadTerms, readRow } from '../../server/src/audit/audit.event-row.ts';
 import { kindCode } from '../../server/src/audit/audit.kind-codes.ts';
 import { Device, cleanUp, createAccount, failed, ok, tempDir } from './support/cli.ts';
 
@@ -125,6 +125,7 @@ describe('fleet records through the CLI', { timeout: 180_000 }, () => {
       .where('e.kind', '=', kindCode('staff.accessed'))
       .execute();
     expect(looks.map((l) => l.email)).toEqual(['buyer@example.com']);
-    expect(looks[0] && readRow(looks[0])?.text).toContain('"reason":"ticket 88"');
+    const terms = await loadTerms(server.database.db, looks);
+    expect(looks[0] && readRow(looks[0], terms)?.text).toContain('"reason":"ticket 88"');
   });
 });

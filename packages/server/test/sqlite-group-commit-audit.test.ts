@@ -10,7 +10,7 @@ import { openDatabase, type DatabaseHandle } from '../src/adapters/db/database.t
 import { beforeCommit } from '../src/adapters/db/commit-hooks.ts';
 import { auditDb } from '../src/audit/audit.db.ts';
 import { createAuditLog } from '../src/audit/audit.log.ts';
-import { openRow } from '../src/audit/audit.event-row.ts';
+import { loadTerms, openRow } from '../src/audit/audit.event-row.ts';
 import { derivedSalt, makeLeaf } from '../src/audit/audit.leaf.ts';
 import { SERVER_KEY_ID } from '../src/audit/audit.store.ts';
 import { upload } from '../src/audit/audit.test-support.ts';
@@ -90,7 +90,7 @@ describe('the audit log under SQLite group commit', () => {
     expect(leaves.map((l) => Number(l.seq))).toEqual([0, 1, 2, 3, 4, 5, 6]);
     for (const [i, e] of events.entries()) {
       const seq = Number(e.seq);
-      const event = openRow(e);
+      const event = openRow(e, await loadTerms(q, [e]));
       expect((JSON.parse(event?.text ?? '{}') as { seq: number }).seq).toBe(seq);
       const key = e.account_id === null ? undefined : keys.get(e.account_id);
       if (!key || !event) throw new Error(`event ${seq} cannot be opened`);

@@ -24,7 +24,7 @@ import { corpusFile } from '../../test/support/corpus.ts';
 import { startSmtp } from '../../test/support/smtp.ts';
 import { SoftwareAuthenticator, addPasskey } from '../../test/support/software-authenticator.ts';
 import { deviceAudit, scanTags } from '../audit/audit.test-support.ts';
-import { openRow, ownerOf } from '../audit/audit.event-row.ts';
+import { loadTerms, openRow, ownerOf } from '../audit/audit.event-row.ts';
 import { kindCode } from '../audit/audit.kind-codes.ts';
 import { SERVER_KEY_ID } from '../audit/audit.store.ts';
 import type * as AuditApi from '../audit/audit.schemas.ts';
@@ -272,8 +272,9 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
       .select(['e.seq', 'e.kind', 'e.body', 'e.created_at', 'o.account_id'])
       .where('e.kind', '=', kindCode('account.deleted'))
       .execute();
+    const terms = await loadTerms(server.database.db, entry);
     const mine = entry
-      .map((e) => ({ account_id: e.account_id, text: openRow(e)?.text }))
+      .map((e) => ({ account_id: e.account_id, text: openRow(e, terms)?.text }))
       .find((e) => e.text?.includes(alice.account.id));
     // Logged under the server's own key (an entry with no account), not hers.
     expect(mine?.account_id).toBe(SERVER_KEY_ID);

@@ -9,7 +9,7 @@ import { requireTrusted } from '../devices/devices.service.ts';
 import type { EventBus } from '../platform/events.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
-import { ownerOf, readRow } from './audit.event-row.ts';
+import { loadTerms, ownerOf, readRow } from './audit.event-row.ts';
 import { kindCode } from './audit.kind-codes.ts';
 import type { AuditRecorder } from './audit.recorder.ts';
 
@@ -81,8 +81,9 @@ export function createAuditAlarms({ db, audit, events, verifierKey, clock }: Aud
         .where('kind', '=', kindCode('audit.alarm'))
         .orderBy('seq')
         .execute();
+      const terms = await loadTerms(trx, alarms);
       const seen = alarms.find((row) => {
-        const body = readRow(row)?.body;
+        const body = readRow(row, terms)?.body;
         return body?.['deviceId'] === deviceId && body['held'] === held;
       });
       if (seen) return { seq: Number(seen.seq), at: Number(seen.created_at), recorded: false };

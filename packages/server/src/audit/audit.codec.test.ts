@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type JsonObject } from '@shoebox/shared/canonical-json';
-import { decodeBody, decodeStored, encodeBody, mayContain } from './audit.codec.ts';
+import type { JsonValue } from '@shoebox/shared/canonical-json';
+import {
+  decodeBody,
+  decodeStored,
+  decodeTerm,
+  encodeBody,
+  encodeTerm,
+  mayContain,
+  termRefs,
+} from './audit.codec.ts';
 
 const upload: JsonObject = {
   ip: '203.0.113.77',
@@ -109,5 +118,57 @@ describe('audit body codec', () => {
     expect(mayContain(stored, '0b6e1f0c-51a4-4a3b-9a55-2f7d1f4f0c12')).toBe(false);
     const verbatim = Buffer.concat([Buffer.from([0x02]), Buffer.from(canonicalJson(upload), 'utf8')]);
     expect(mayContain(verbatim, upload['photoId'] as string)).toBe(true);
+  });
+
+  describe('terms (values stored once per account)', () => {
+    const place = upload['place'] as JsonValue;
+    const deviceId = upload['deviceId'] as JsonValue;
+    // Numbers as audit_terms would give them; the big one takes a three-byte varint.
+    const numbers = new Map([
+      [canonicalJson(place), 7],
+      [canonicalJson(deviceId), 70_000],
+    ]);
+    const values = new Map<number, JsonValue>([
+      [7, place],
+      [70_000, deviceId],
+    ]);
+    const term = (no: number): JsonValue => {
+      const v = values.get(no);
+      if (v === undefined) throw new RangeError(`no term ${no}`);
+      return v;
+    };
+
+    it('names a top-level value by its number and rebuilds the exact text with it', () => {
+      const stored = encodeBody(upload, numbers);
+      expect(canonicalJson(decodeBody(stored, term))).toBe(canonicalJson(upload));
+      expect(stored.length).toBeLessThan(encodeBody(upload).length - 90);
+      expect(termRefs(stored).sort()).toEqual([7, 70_000]);
+      expect(termRefs(encodeBody(upload))).toEqual([]);
+    });
+
+    it('cannot be read without its terms, or with a term of another value', () => {
+      const stored = encodeBody(upload, numbers);
+      expect(() => decodeBody(stored)).toThrow(/names term/);
+      const other = decodeBody(stored, (no) => (no === 7 ? { label: 'Elsewhere' } : term(no)));
+      expect(canonicalJson(other)).not.toBe(canonicalJson(upload));
+    });
+
+    it('never stands below the top level', () => {
+      const nested = { factors: [deviceId], place };
+      const stored = encodeBody(nested, numbers);
+      expect(termRefs(stored)).toEqual([7]);
+      // A term tag inside an array or a nested object: bytes no release writes.
+      expect(() => decodeBody(Buffer.from([0x01, 0x0c, 0x01, 0x0c, 0x0b, 0x01, 0x0d, 0x07]), term)).toThrow(
+        /stands where none may/,
+      );
+      expect(() => decodeBody(Buffer.from([0x01, 0x0d, 0x07]), term)).toThrow(/stands where none may/);
+    });
+
+    it('stores a term value in the body packing, and refuses trailing bytes', () => {
+      for (const v of [place, deviceId, 'session-1', { nested: [1, 'x'] }])
+        expect(canonicalJson(decodeTerm(encodeTerm(v)))).toBe(canonicalJson(v));
+      expect(encodeTerm(deviceId)).toHaveLength(17);
+      expect(() => decodeTerm(Buffer.concat([encodeTerm(deviceId), Buffer.from([0])]))).toThrow(/trailing/);
+    });
   });
 });

@@ -18,6 +18,19 @@ const VERBATIM_EVENT = 0x02;
 /** What a stored body holds: the body alone, or (older rows) the whole committed event text. */
 export type StoredBody = { body: JsonObject } | { eventText: string };
 
+/**
+ * The value of the owner's term `no` (audit/audit.terms.ts), for bodies that name terms. Throws when there is no such
+ * term: the row cannot be opened.
+ */
+export type TermValue = (no: number) => JsonValue;
+
+/** Term numbers of a body being written, by the canonical JSON of their value. */
+export type TermNumbers = ReadonlyMap<string, number>;
+
+const noTerms: TermValue = (no) => {
+  throw new RangeError(`audit body names term ${no} but no terms were loaded`);
+};
+
 /** Value tags. */
 const enum Tag {
   Null = 0,
@@ -33,6 +46,8 @@ const enum Tag {
   Ipv4 = 10,
   Array = 11,
   Object = 12,
+  /** A value stored once in audit_terms, by its number (since migration 0025; only as a top-level value). */
+  Term = 13,
 }
 
 /**
@@ -57,15 +72,20 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1
 /** Decimal places tried for a number that is not an integer (coordinates have up to 4-6). */
 const MAX_DECIMALS = 9;
 
-/** The stored bytes of `body`. */
-export function encodeBody(body: JsonObject): Buffer {
+/**
+ * The stored bytes of `body`. A top-level value whose canonical JSON is in `terms` is stored as that term's number
+ * (audit/audit.terms.ts decides which values are terms and numbers them).
+ */
+export function encodeBody(body: JsonObject, terms: TermNumbers = new Map()): Buffer {
   const text = canonicalJson(body);
   try {
     const w = new BodyWriter();
     w.byte(PACKED);
-    writeValue(w, body);
+    writeTopLevel(w, body, terms);
     const packed = w.done();
-    if (canonicalJson(decodeBody(packed)) === text) return packed;
+    const byNo = new Map([...terms].map(([value, no]) => [no, value]));
+    const termValue: TermValue = (no) => JSON.parse(byNo.get(no) ?? 'null') as JsonValue;
+    if (canonicalJson(decodeBody(packed, termValue)) === text) return packed;
   } catch {
     // Defence in depth: every value canonical JSON accepts packs exactly today; should one ever not, the text is
     // stored instead of a body that would rebuild another text.
@@ -77,26 +97,77 @@ export function encodeBody(body: JsonObject): Buffer {
 }
 
 /** What `bytes` hold. Throws on bytes that no release wrote. */
-export function decodeStored(bytes: Uint8Array): StoredBody {
-  if (bytes[0] !== VERBATIM_EVENT) return { body: decodeBody(bytes) };
+export function decodeStored(bytes: Uint8Array, term: TermValue = noTerms): StoredBody {
+  if (bytes[0] !== VERBATIM_EVENT) return { body: decodeBody(bytes, term) };
   return {
     eventText: Buffer.from(bytes.buffer, bytes.byteOffset + 1, bytes.byteLength - 1).toString('utf8'),
   };
 }
 
 /** The body stored as `bytes` by encodeBody(). Throws on bytes encodeBody() could not have written. */
-export function decodeBody(bytes: Uint8Array): JsonObject {
+export function decodeBody(bytes: Uint8Array, term: TermValue = noTerms): JsonObject {
   const r = new BodyReader(bytes);
   const format = r.byte();
   let value: JsonValue;
   if (format === TEXT) value = JSON.parse(r.rest().toString('utf8')) as JsonValue;
   else if (format === PACKED) {
-    value = readValue(r);
+    value = readValue(r, term, 'body');
     r.end();
   } else throw new RangeError(`unknown audit body format ${format}`);
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new RangeError('an audit body is not an object');
   return value as JsonObject;
+}
+
+/** The body object: like writeValue, but a value that is a term is written as its number. */
+function writeTopLevel(w: BodyWriter, body: JsonObject, terms: TermNumbers): void {
+  const entries = Object.entries(body);
+  w.byte(Tag.Object);
+  w.varint(entries.length);
+  for (const [key, value] of entries) {
+    writeKey(w, key);
+    const no = terms.size > 0 && value !== null ? terms.get(canonicalJson(value)) : undefined;
+    if (no === undefined) writeValue(w, value);
+    else {
+      w.byte(Tag.Term);
+      w.varint(no);
+    }
+  }
+}
+
+function writeKey(w: BodyWriter, key: string): void {
+  const code = KEY_CODES.get(key);
+  if (code === undefined) {
+    const bytes = Buffer.from(key, 'utf8');
+    w.varint(BODY_KEYS.length + bytes.length);
+    w.raw(bytes);
+  } else w.varint(code);
+}
+
+/** The stored bytes of a term's value (audit_terms.value): the same packing, no format byte, no nested terms. */
+export function encodeTerm(value: JsonValue): Buffer {
+  const w = new BodyWriter();
+  writeValue(w, value);
+  return w.done();
+}
+
+/** The value of a stored term. Throws on bytes encodeTerm() could not have written. */
+export function decodeTerm(bytes: Uint8Array): JsonValue {
+  const r = new BodyReader(bytes);
+  const value = readValue(r, noTerms, 'nested');
+  r.end();
+  return value;
+}
+
+/** The term numbers a stored body names (none for bodies written before migration 0025). */
+export function termRefs(bytes: Uint8Array): number[] {
+  const refs: number[] = [];
+  if (bytes[0] !== PACKED) return refs;
+  decodeBody(bytes, (no) => {
+    refs.push(no);
+    return null;
+  });
+  return refs;
 }
 
 function writeValue(w: BodyWriter, v: JsonValue): void {
@@ -114,12 +185,7 @@ function writeValue(w: BodyWriter, v: JsonValue): void {
   w.byte(Tag.Object);
   w.varint(entries.length);
   for (const [key, value] of entries) {
-    const code = KEY_CODES.get(key);
-    if (code === undefined) {
-      const bytes = Buffer.from(key, 'utf8');
-      w.varint(BODY_KEYS.length + bytes.length);
-      w.raw(bytes);
-    } else w.varint(code);
+    writeKey(w, key);
     writeValue(w, value);
   }
 }
@@ -160,7 +226,12 @@ function writeString(w: BodyWriter, v: string): void {
   w.raw(bytes);
 }
 
-function readValue(r: BodyReader): JsonValue {
+/**
+ * Where a value stands: the body object itself, one of its own values (the only place a term may stand), or deeper.
+ */
+type Level = 'body' | 'top' | 'nested';
+
+function readValue(r: BodyReader, term: TermValue, level: Level): JsonValue {
   const tag = r.byte() as Tag;
   switch (tag) {
     case Tag.Null:
@@ -191,8 +262,12 @@ function readValue(r: BodyReader): JsonValue {
     case Tag.Ipv4:
       return [...r.bytes(4)].join('.');
     case Tag.Array:
-      return Array.from({ length: r.count() }, () => readValue(r));
+      return Array.from({ length: r.count() }, () => readValue(r, term, 'nested'));
+    case Tag.Term:
+      if (level !== 'top') throw new RangeError('an audit term stands where none may');
+      return term(r.varint());
     case Tag.Object: {
+      const inner: Level = level === 'body' ? 'top' : 'nested';
       const out: Record<string, JsonValue> = {};
       for (let n = r.count(); n > 0; n--) {
         const code = r.varint();
@@ -203,7 +278,7 @@ function readValue(r: BodyReader): JsonValue {
         if (Object.hasOwn(out, key)) throw new RangeError(`audit body repeats key ${key}`);
         // defineProperty: a key such as "__proto__" must become a property, not a prototype.
         Object.defineProperty(out, key, {
-          value: readValue(r),
+          value: readValue(r, term, inner),
           enumerable: true,
           writable: true,
           configurable: true,
@@ -218,7 +293,8 @@ function readValue(r: BodyReader): JsonValue {
 
 /**
  * Whether stored bytes may hold the string `value` somewhere: a quick test before decoding (false means certainly
- * not; true still needs the decoded body checked). For scanning many bodies for one id.
+ * not; true still needs the decoded body checked). For scanning many bodies for one id — never one that may be stored
+ * as a term (audit/audit.terms.ts TERM_KEYS): the body holds only the term's number.
  */
 export function mayContain(stored: Uint8Array, value: string): boolean {
   const bytes = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);

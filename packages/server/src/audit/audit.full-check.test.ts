@@ -103,7 +103,7 @@ describe.each(DIALECTS)('full audit verification while serving (%s)', (dialect) 
     expect(row.body).not.toBeNull();
     await db
       .updateTable('audit_events')
-      .set({ body: alteredBody(row.body ?? new Uint8Array()) })
+      .set({ body: await alteredBody(db, row.body ?? new Uint8Array()) })
       .where('seq', '=', 1)
       .execute();
 

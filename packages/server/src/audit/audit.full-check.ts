@@ -67,8 +67,8 @@ export function createAuditFullCheck(deps: FullCheckDeps) {
     let longestBlockMs = 0;
     let size = 0;
     const yielding = (inner?: DerivedCheck): DerivedCheck => ({
-      async page(from, to, events) {
-        await inner?.page(from, to, events);
+      async page(from, to, events, terms) {
+        await inner?.page(from, to, events, terms);
         size = to;
         longestBlockMs = Math.max(longestBlockMs, performance.now() - mark);
         await yieldToLoop();

@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from '../../test/support/test-server
 import { decodeBody } from './audit.codec.ts';
 import { auditDb } from './audit.db.ts';
 import { kindCode } from './audit.kind-codes.ts';
+import { loadTerms } from './audit.terms.ts';
 import { alteredBody } from './audit.test-support.ts';
 import { treeSize } from './audit.tree.ts';
 
@@ -77,7 +78,7 @@ describe.each(DIALECTS)('shared audit signing halt (%s)', (dialect) => {
   it('a failed check on one instance stops the other instance signing within its next round', async () => {
     await auditDb(database.db)
       .updateTable('audit_events')
-      .set({ body: alteredBody(original) })
+      .set({ body: await alteredBody(auditDb(database.db), original) })
       .where('seq', '=', 1)
       .execute();
     const reply = await new TestClient(checker.url, admin.client.token).post<VerifyResult>(
@@ -189,7 +190,9 @@ describe.each(DIALECTS)('shared audit signing halt (%s)', (dialect) => {
       .where('e.kind', '=', kindCode('audit.halt-cleared'))
       .executeTakeFirstOrThrow();
     expect(entry.account_id).toBe(admin.account.id);
-    expect(decodeBody(entry.body ?? new Uint8Array())).toMatchObject({ haltId: Number(open?.id) });
+    const stored = entry.body ?? new Uint8Array();
+    const terms = await loadTerms(database.db, [{ body: stored }]);
+    expect(decodeBody(stored, terms)).toMatchObject({ haltId: Number(open?.id) });
     expect((await halts()).at(-1)?.cleared_by).toBe(admin.account.id);
 
     // Every instance signs again (the lease may have moved meanwhile): the log, clearing entry included, is covered.

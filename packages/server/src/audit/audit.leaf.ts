@@ -4,7 +4,10 @@
 //   commitment = SHA-256(salt ‖ event), salt 16 bytes — hides low-entropy content: since migration 0024 derived as
 //                the first 16 bytes of HMAC-SHA256(K_account, "salt" ‖ u64be(seq)) instead of stored (older entries
 //                keep their random stored salt); destroying the key still leaves nothing to open an entry with
-//   leaf       = tag ‖ commitment (64 bytes, public); the Merkle leaf hash is SHA-256(0x00 ‖ leaf)
+//   leaf       = tag ‖ commitment (public); the Merkle leaf hash is SHA-256(0x00 ‖ leaf). Since migration 0025 the
+//                tag is the HMAC's first 16 bytes (48-byte leaves: attribution needs 128 bits, not 256, and every
+//                entry stores a leaf); leaves written before keep their 32-byte tag, and their length says which.
+//                Devices and offline verifiers recompute the same (@shoebox/shared/audit-leaf).
 // A void leaf fills the seq of a transaction that claimed it and rolled back (audit.extend.ts):
 //   tag = SHA-256("shoebox/void" ‖ u64be(seq)), commitment = 32 zero bytes; its event row has kind VOID_KIND and
 //   no account, body or salt. It carries no account's tag (an HMAC under a secret key never equals it in practice).
@@ -13,7 +16,13 @@ import { canonicalJson } from '@shoebox/shared/canonical-json';
 
 export const KEY_BYTES = 32;
 export const SALT_BYTES = 16;
-export const LEAF_BYTES = 64;
+/** Tag bytes of a leaf written now (older leaves and void leaves carry 32). */
+export const TAG_BYTES = 16;
+export const COMMITMENT_BYTES = 32;
+/** A leaf written now; older ones are 64 bytes (full tags). */
+export const LEAF_BYTES = TAG_BYTES + COMMITMENT_BYTES;
+/** Tag lengths a stored leaf may have: 16 since migration 0025, 32 before and in void leaves. */
+const TAG_LENGTHS = [TAG_BYTES, 32];
 export const EVENT_VERSION = 1;
 
 /** The committed text of an event. seq and time are inside so neither can be moved undetected. */
@@ -44,7 +53,7 @@ export function commitment(salt: Uint8Array, event: string): Buffer {
 }
 
 export function makeLeaf(key: Uint8Array, seq: number, salt: Uint8Array, event: string): Buffer {
-  return Buffer.concat([leafTag(key, seq), commitment(salt, event)]);
+  return Buffer.concat([leafTag(key, seq).subarray(0, TAG_BYTES), commitment(salt, event)]);
 }
 
 /** audit_events.kind of a void entry: a seq claimed by a transaction that rolled back (never an AuditInput kind). */
@@ -59,10 +68,11 @@ export function voidLeaf(seq: number): Buffer {
   ]);
 }
 
-/** Whether `key` attributes the leaf at `seq` (its tag is ours). */
+/** Whether `key` attributes the leaf at `seq` (its tag is ours, in the leaf's own tag length). */
 export function tagMatches(leaf: Uint8Array, key: Uint8Array, seq: number): boolean {
-  if (leaf.length !== LEAF_BYTES) return false;
-  return timingSafeEqual(leaf.subarray(0, 32), leafTag(key, seq));
+  const n = leaf.length - COMMITMENT_BYTES;
+  if (!TAG_LENGTHS.includes(n)) return false;
+  return timingSafeEqual(leaf.subarray(0, n), leafTag(key, seq).subarray(0, n));
 }
 
 /** Whether the leaf at `seq` is exactly this event under this key and salt. */
@@ -73,7 +83,10 @@ export function opensLeaf(
   salt: Uint8Array,
   event: string,
 ): boolean {
-  return tagMatches(leaf, key, seq) && Buffer.from(leaf.subarray(32)).equals(commitment(salt, event));
+  return (
+    tagMatches(leaf, key, seq) &&
+    Buffer.from(leaf.subarray(leaf.length - COMMITMENT_BYTES)).equals(commitment(salt, event))
+  );
 }
 
 /** Uint8Array → Buffer without copying (better-sqlite3 binds Buffers only). */

@@ -5,7 +5,7 @@ import { bytesEqual, leafHash, rootFromLeafHashes } from '@shoebox/shared/merkle
 import { DIALECTS } from '../../test/support/databases.ts';
 import type { TestDatabase } from '../../test/support/databases.ts';
 import { auditDb } from './audit.db.ts';
-import { tagMatches } from './audit.leaf.ts';
+import { LEAF_BYTES, tagMatches } from './audit.leaf.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
 import { SERVER_KEY_ID } from './audit.store.ts';
 import { rootAt, storedNodeCount } from './audit.tree.ts';
@@ -177,7 +177,7 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     for (const [i, { leaf }] of leaves.entries()) {
       const text = Buffer.from(leaf).toString('latin1');
       const event = events[i];
-      expect(leaf.length).toBe(64);
+      expect(leaf.length).toBe(LEAF_BYTES);
       for (const secret of [alice, bob, '203.0.113.77', 'device-secret-name', 'photo.uploaded']) {
         expect(text).not.toContain(secret);
       }

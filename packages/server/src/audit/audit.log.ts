@@ -2,7 +2,7 @@
 // or roll back together ("no action without its record"). An append claims a seq of its own and writes only its event
 // and leaf: appenders never wait for each other's commits. The checkpoint signer builds the tree over the dense
 // committed prefix (audit.extend.ts), voiding the seqs of transactions that rolled back.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable, Tx } from '../adapters/db/database.ts';
 import type { AuditEventRow } from '../adapters/db/audit-append.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -15,30 +15,47 @@ import { kindCode } from './audit.kind-codes.ts';
 import { KEY_BYTES, derivedSalt, eventText, makeLeaf } from './audit.leaf.ts';
 import { SERVER_KEY_ID, createAuditStore, type AuditStore } from './audit.store.ts';
 import { createDeferredAppends } from './audit.deferred.ts';
+import type { TermNumbers } from './audit.codec.ts';
+import { createTermDictionary, termValues } from './audit.terms.ts';
 
 export interface AuditLogDeps {
   /** The claim (seq, key and their locks) and the writes; batching when the database has commit hooks. */
   features: Pick<DbFeatures, 'auditClaim' | 'auditClaimMany' | 'auditInsert'> &
-    Partial<Pick<DbFeatures, 'auditAppendBatch' | 'beforeCommit' | 'isUniqueViolation'>>;
+    Partial<Pick<DbFeatures, 'auditAppendBatch' | 'beforeCommit' | 'afterCommit' | 'isUniqueViolation'>>;
   clock: Clock;
   store?: AuditStore;
 }
 
-/** The stored row of `input` at `seq`: a packed body, no stored salt (derived from the key), and its leaf. */
-function eventRow(input: AuditInput, seq: number, at: number, owner: number, key: Buffer): AuditEventRow {
+/**
+ * The stored row of `input` at `seq`: a packed body naming the owner's terms, no stored salt (derived from the key),
+ * and its leaf.
+ */
+function eventRow(
+  input: AuditInput,
+  seq: number,
+  at: number,
+  owner: number,
+  key: Buffer,
+  terms: TermNumbers,
+): AuditEventRow {
   const salt = derivedSalt(key, seq);
   return {
     seq,
     owner,
     kind: kindCode(input.kind),
-    body: encodeBody(input.body),
+    body: encodeBody(input.body, terms),
     salt: null,
     at,
     leaf: makeLeaf(key, seq, salt, eventText(seq, at, input)),
   };
 }
 
+/** Names an owner's key in the term cache without holding its bytes (a new key after a forget starts afresh). */
+const keyId = (key: Buffer): string => createHash('sha256').update(key).digest('base64').slice(0, 16);
+
 export function createAuditLog({ features, clock, store = createAuditStore() }: AuditLogDeps) {
+  const dictionary = createTermDictionary(features.afterCommit ? { afterCommit: features.afterCommit } : {});
+  const noTerms: TermNumbers = new Map();
   const queues = new WeakMap<object, Promise<unknown>>();
   // The last seq each transaction claimed (its rows may still wait for commit).
   const claimed = new WeakMap<object, number>();
@@ -59,7 +76,11 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     const claim = await features.auditClaim(trx, owner, randomBytes(KEY_BYTES), at, before ?? null);
     claimed.set(trx, claim.seq);
     const { seq } = claim;
-    const row = eventRow(input, seq, at, claim.owner, claim.key);
+    const terms =
+      termValues(input.body).length === 0
+        ? noTerms
+        : await dictionary.numbers(trx, claim.owner, keyId(claim.key), [input.body]);
+    const row = eventRow(input, seq, at, claim.owner, claim.key, terms);
     if (before !== undefined && (await deferred?.add(trx, row))) return { seq };
     try {
       await features.auditInsert(trx, row);
@@ -84,12 +105,22 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
       inputs.length,
       claimed.get(trx) ?? null,
     );
-    const rows = inputs.map((input, i): AuditEventRow => {
-      const owner = input.accountId ?? SERVER_KEY_ID;
+    const claimOf = (owner: string) => {
       const key = keys.get(owner);
       const no = owners.get(owner);
       if (!key || no === undefined) throw new Error(`no audit key claimed for ${owner}`);
-      return eventRow(input, seqs[i] ?? NaN, at, no, key);
+      return { key, no };
+    };
+    const termsOf = new Map<string, TermNumbers>();
+    for (const owner of candidates.keys()) {
+      const bodies = inputs.filter((i) => (i.accountId ?? SERVER_KEY_ID) === owner).map((i) => i.body);
+      const { key, no } = claimOf(owner);
+      termsOf.set(owner, await dictionary.numbers(trx, no, keyId(key), bodies));
+    }
+    const rows = inputs.map((input, i): AuditEventRow => {
+      const owner = input.accountId ?? SERVER_KEY_ID;
+      const { key, no } = claimOf(owner);
+      return eventRow(input, seqs[i] ?? NaN, at, no, key, termsOf.get(owner) ?? noTerms);
     });
     claimed.set(trx, seqs[seqs.length - 1] ?? NaN);
     try {

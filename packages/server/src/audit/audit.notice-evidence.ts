@@ -3,7 +3,7 @@
 // the server, that a later rewrite cannot match.
 import type { Queryable } from '../adapters/db/database.ts';
 import { auditDb } from './audit.db.ts';
-import { ownerOf, readRow } from './audit.event-row.ts';
+import { loadTerms, ownerOf, readRow } from './audit.event-row.ts';
 import { kindCodes } from './audit.kind-codes.ts';
 import type { AuditKind } from './audit.kinds.ts';
 
@@ -65,8 +65,9 @@ export function createNoticeEvidence({ db: raw, checkpointer, waitMs = 10_000 }:
       .orderBy('seq', 'desc')
       .limit(RECENT)
       .execute();
+    const terms = await loadTerms(db, rows);
     for (const row of rows) {
-      const opened = readRow(row);
+      const opened = readRow(row, terms);
       if (!opened) continue;
       if (match.device && typeof deviceId === 'string' && opened.body[match.device] !== deviceId) continue;
       return { seq: Number(row.seq), kind: opened.kind };

@@ -31,7 +31,9 @@ export const AuditEvent = z
     event: z.string().meta({ description: 'The committed RFC 8785 text {v, seq, kind, at, body}' }),
     body: z.record(z.string(), z.unknown()),
     salt: b64('16-byte salt'),
-    tag: b64('HMAC-SHA256(account key, u64be(seq))'),
+    tag: b64(
+      'HMAC-SHA256(account key, u64be(seq)): its first 16 bytes in entries written since migration 0025, all 32 before',
+    ),
     commitment: b64('SHA-256(salt ‖ event)'),
     leaf: b64('tag ‖ commitment'),
   })

@@ -10,6 +10,7 @@ import type { Checkpointer } from './audit.checkpointer.ts';
 import { auditDb } from './audit.db.ts';
 import type { AuditLog } from './audit.log.ts';
 import type * as Api from './audit.schemas.ts';
+import { COMMITMENT_BYTES } from './audit.leaf.ts';
 import { createAuditStore } from './audit.store.ts';
 import { AuditIntegrityError, consistencyProof, inclusionProof, treeSize } from './audit.tree.ts';
 
@@ -84,8 +85,8 @@ export function createAuditService({ db: raw, log, checkpointer }: AuditServiceD
         event: r.event,
         body: (JSON.parse(r.event) as { body: Record<string, unknown> }).body,
         salt: toBase64(r.salt),
-        tag: toBase64(r.leaf.subarray(0, 32)),
-        commitment: toBase64(r.leaf.subarray(32)),
+        tag: toBase64(r.leaf.subarray(0, r.leaf.length - COMMITMENT_BYTES)),
+        commitment: toBase64(r.leaf.subarray(r.leaf.length - COMMITMENT_BYTES)),
         leaf: toBase64(r.leaf),
       }));
       const last = items.at(-1);

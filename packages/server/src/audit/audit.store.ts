@@ -1,7 +1,7 @@
 // Queries on the audit tables. Blobs go in as Buffers (what better-sqlite3 binds) and come back
 // as Buffers from both drivers.
 import type { AuditDb } from './audit.db.ts';
-import { openOrFail, ownerOf } from './audit.event-row.ts';
+import { loadTerms, openOrFail, ownerOf } from './audit.event-row.ts';
 import { asBuffer, derivedSalt } from './audit.leaf.ts';
 import { AuditIntegrityError } from './audit.tree.ts';
 
@@ -82,9 +82,10 @@ export function createAuditStore() {
       const accountKey = rows.some((r) => r.salt === null && r.body !== null)
         ? await key(db, accountId)
         : undefined;
+      const terms = await loadTerms(db, rows);
       return rows.flatMap((r): StoredEvent[] => {
         const seq = Number(r.seq);
-        const opened = openOrFail(r);
+        const opened = openOrFail(r, terms);
         if (opened === null) return [];
         if (r.leaf === null) return missingLeaf(seq);
         const salt = r.salt ?? (accountKey && derivedSalt(accountKey, seq));
@@ -135,7 +136,7 @@ export function createAuditStore() {
     },
 
     /**
-     * Crypto-shredding: the key goes and the openable records are blanked; leaves stay (the tree
+     * Crypto-shredding: the key goes and the openable records (bodies and their terms) are blanked; leaves stay (the tree
      * must not change) but nobody can attribute or open them any more. The event rows remain as
      * tombstones so a full verification can tell forgotten leaves from injected ones.
      */
@@ -146,6 +147,8 @@ export function createAuditStore() {
         .set({ kind: null, body: null, salt: null })
         .where('owner', '=', ownerOf(accountId))
         .execute();
+      // The values its bodies named (device and session ids, places) go with them.
+      await db.deleteFrom('audit_terms').where('owner', '=', ownerOf(accountId)).execute();
     },
   };
 }

@@ -7,10 +7,16 @@ export interface AuditTreeTable {
   size: number;
 }
 
-/** Tables created by migrations 0006-audit, 0023-audit-concurrent-append and 0024-audit-compact. */
+/** Tables created by migrations 0006-audit, 0023-audit-concurrent-append, 0024-audit-compact and 0025-audit-terms. */
 export type AuditTables = Pick<
   Database,
-  'audit_keys' | 'audit_owners' | 'audit_events' | 'audit_leaves' | 'audit_nodes' | 'audit_checkpoints'
+  | 'audit_keys'
+  | 'audit_owners'
+  | 'audit_terms'
+  | 'audit_events'
+  | 'audit_leaves'
+  | 'audit_nodes'
+  | 'audit_checkpoints'
 > & { audit_tree: AuditTreeTable };
 export type {
   AuditKeysTable,

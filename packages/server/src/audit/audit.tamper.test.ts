@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
-import { encodeBody } from './audit.codec.ts';
+import { encodeBody, encodeTerm } from './audit.codec.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
 import { ownerOf } from './audit.event-row.ts';
 import { kindCode } from './audit.kind-codes.ts';
@@ -166,6 +166,66 @@ const CASES: Case[] = [
   },
 ];
 
+/** alice's terms (her device and session ids in every event of hers), oldest first. */
+async function termsOf(db: AuditDb, accountId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('audit_terms')
+    .select('no')
+    .where('owner', '=', ownerOf(accountId))
+    .orderBy('no')
+    .execute();
+  if (rows.length < 2) throw new Error(`expected terms for ${accountId}`);
+  return rows.map((r) => Number(r.no));
+}
+
+const TERM_CASES: Case[] = [
+  {
+    name: 'change a term',
+    tamper: async (db) => change(db, 'audit_terms', (await termsOf(db, alice))[0] ?? -1),
+    device: '6: leaf does not open',
+  },
+  {
+    name: 'delete a term',
+    tamper: async (db) =>
+      db
+        .deleteFrom('audit_terms')
+        .where('no', '=', (await termsOf(db, alice))[0] ?? -1)
+        .execute()
+        .then(),
+    serverRefuses: /audit entry 0 cannot be read: audit term \d+ is missing/,
+  },
+  {
+    name: 'reorder two terms',
+    tamper: async (db) => {
+      const [a = -1, b = -1] = await termsOf(db, alice);
+      await swap(db, 'audit_terms', a, b);
+    },
+    device: '6: leaf does not open',
+  },
+  {
+    name: 'move a term to another account',
+    tamper: async (db) => {
+      // An account that logged nothing of the same value (bob's events name the same test device id).
+      const carol = randomUUID();
+      await db.insertInto('audit_owners').values({ account_id: carol }).execute();
+      await db
+        .updateTable('audit_terms')
+        .set({ owner: ownerOf(carol) })
+        .where('no', '=', (await termsOf(db, alice))[0] ?? -1)
+        .execute();
+    },
+  },
+  {
+    name: 'insert a term',
+    tamper: (db) =>
+      db
+        .insertInto('audit_terms')
+        .values({ owner: ownerOf(alice), value: encodeTerm('a device she never had') })
+        .execute()
+        .then(),
+  },
+];
+
 /** Deleted rows: every proof, page or event that needs them must say the log is damaged, never a bare 500. */
 const DELETIONS: { name: string; tamper: (db: AuditDb) => Promise<void> }[] = [
   { name: 'a leaf', tamper: (db) => db.deleteFrom('audit_leaves').where('seq', '=', 7).execute().then() },
@@ -234,7 +294,7 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
     expect(await deviceAudit(service, alice)).toEqual([]);
   });
 
-  it.each(CASES)('detects: $name', async ({ tamper, quick, device, serverRefuses }) => {
+  it.each([...CASES, ...TERM_CASES])('detects: $name', async ({ tamper, quick, device, serverRefuses }) => {
     await tamper(q());
     // Never verified before: the incremental start-up check starts from the first entry, like the full one.
     const first = checkpointer.verifyOnStart({ incremental: true });

@@ -1,6 +1,6 @@
 // Helpers for the audit tests: a migrated database, sample events, and a device-side verifier
 // written only against the public API shapes and the shared verifiers, as a client would be.
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   fromBase64,
   leafHash,
@@ -12,8 +12,10 @@ import { sql } from 'kysely';
 import type { DialectName } from '../adapters/db/database.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
 import type { JsonObject } from '@shoebox/shared/canonical-json';
+import { auditLeaf, carriesTag } from '@shoebox/shared/audit-leaf/index';
 import { decodeBody, encodeBody } from './audit.codec.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
+import { loadTerms } from './audit.terms.ts';
 import { createTreeExtender, type TreeExtender } from './audit.extend.ts';
 import type { AuditInput } from './audit.kinds.ts';
 import type { AuditLog } from './audit.log.ts';
@@ -33,6 +35,7 @@ export async function resetAuditLog(db: TestDatabase): Promise<void> {
     'audit_keys',
     'audit_events',
     'audit_owners',
+    'audit_terms',
     'audit_leaves',
     'audit_nodes',
     'audit_checkpoints',
@@ -98,14 +101,11 @@ export function deviceCheck(
   const opened = openCheckpoint(note, vkey);
   if (!opened.ok) return opened.reason;
   const cp: Checkpoint = opened.checkpoint;
-  const seqBytes = Buffer.alloc(8);
-  seqBytes.writeBigUInt64BE(BigInt(item.seq));
-  const tag = createHmac('sha256', key).update(seqBytes).digest();
-  const commit = createHash('sha256').update(fromBase64(item.salt)).update(item.event, 'utf8').digest();
-  const leaf = Buffer.concat([tag, commit]);
+  const served = fromBase64(item.leaf);
+  const leaf = Buffer.from(auditLeaf(key, item.seq, fromBase64(item.salt), item.event, served));
   const parsed = JSON.parse(item.event) as { seq: number; kind: string };
   if (parsed.seq !== item.seq || parsed.kind !== item.kind) return 'event text does not match its seq/kind';
-  if (!leaf.equals(fromBase64(item.leaf))) return 'leaf does not open';
+  if (!leaf.equals(served)) return 'leaf does not open';
   if (proof.seq !== item.seq || proof.size !== cp.size) return 'proof is for another entry or size';
   const ok = verifyInclusion(leafHash(leaf), item.seq, cp.size, proof.proof.map(fromBase64), cp.rootHash);
   return ok.ok ? undefined : ok.reason;
@@ -115,10 +115,7 @@ export function deviceCheck(
 export function scanTags(leaves: readonly string[], from: number, key: Uint8Array): number[] {
   const mine: number[] = [];
   leaves.forEach((b64, i) => {
-    const seqBytes = Buffer.alloc(8);
-    seqBytes.writeBigUInt64BE(BigInt(from + i));
-    const tag = createHmac('sha256', key).update(seqBytes).digest();
-    if (Buffer.from(fromBase64(b64).subarray(0, 32)).equals(tag)) mine.push(from + i);
+    if (carriesTag(fromBase64(b64), key, from + i)) mine.push(from + i);
   });
   return mine;
 }
@@ -167,11 +164,16 @@ export async function deviceAudit(service: AuditService, accountId: string): Pro
   return problems;
 }
 
-export type Table = 'audit_events' | 'audit_leaves' | 'audit_nodes';
-const keyOf = { audit_events: 'seq', audit_leaves: 'seq', audit_nodes: 'id' } as const;
-const dataOf = { audit_events: 'body', audit_leaves: 'leaf', audit_nodes: 'hash' } as const;
+export type Table = 'audit_events' | 'audit_leaves' | 'audit_nodes' | 'audit_terms';
+const keyOf = { audit_events: 'seq', audit_leaves: 'seq', audit_nodes: 'id', audit_terms: 'no' } as const;
+const dataOf = {
+  audit_events: 'body',
+  audit_leaves: 'leaf',
+  audit_nodes: 'hash',
+  audit_terms: 'value',
+} as const;
 
-/** Swaps the contents of two rows (keeps their keys): a reordering. */
+/** Swaps the contents of two rows (keeps their keys): a reordering. Rows are re-inserted (terms' values are unique). */
 export async function swap(db: AuditDb, table: Table, a: number, b: number): Promise<void> {
   const key = keyOf[table];
   const rows = (await db
@@ -184,27 +186,33 @@ export async function swap(db: AuditDb, table: Table, a: number, b: number): Pro
   const { [key]: _a, ...va } = ra;
   const { [key]: _b, ...vb } = rb;
   await db
-    .updateTable(table)
-    .set(vb as never)
-    .where(key as never, '=', a as never)
+    .deleteFrom(table)
+    .where(key as never, 'in', [a, b] as never)
     .execute();
   await db
-    .updateTable(table)
-    .set(va as never)
-    .where(key as never, '=', b as never)
+    .insertInto(table)
+    .values([
+      { ...vb, [key]: a },
+      { ...va, [key]: b },
+    ] as never)
     .execute();
 }
 
 /** An event's stored body with `from` replaced by `to` in its JSON; throws if it does not contain `from`. */
-export function rewrittenBody(stored: Uint8Array, from: string, to: string): Buffer {
-  const text = JSON.stringify(decodeBody(stored));
+export async function rewrittenBody(
+  db: AuditDb,
+  stored: Uint8Array,
+  from: string,
+  to: string,
+): Promise<Buffer> {
+  const text = JSON.stringify(decodeBody(stored, await loadTerms(db, [{ body: stored }])));
   if (!text.includes(from)) throw new Error(`the event body does not contain ${from}`);
   return encodeBody(JSON.parse(text.replace(from, to)) as JsonObject);
 }
 
 /** An event's stored body with one more field: still a well-formed body, but not the committed one. */
-export function alteredBody(stored: Uint8Array): Buffer {
-  return encodeBody({ ...decodeBody(stored), altered: true });
+export async function alteredBody(db: AuditDb, stored: Uint8Array): Promise<Buffer> {
+  return encodeBody({ ...decodeBody(stored, await loadTerms(db, [{ body: stored }])), altered: true });
 }
 
 /** Flips one bit of a row's data (or rewrites an IP in an event's body, re-encoded as the log stores bodies). */
@@ -219,8 +227,8 @@ export async function change(db: AuditDb, table: Table, at: number): Promise<voi
   const value = row[data];
   const changed =
     table === 'audit_events'
-      ? rewrittenBody(value as Uint8Array, '203.0.113.77', '198.51.100.1')
-      : Buffer.from(value as Uint8Array).map((b, i) => (i === 20 ? b ^ 1 : b));
+      ? await rewrittenBody(db, value as Uint8Array, '203.0.113.77', '198.51.100.1')
+      : Buffer.from(value as Uint8Array).map((b, i, all) => (i === Math.min(20, all.length - 1) ? b ^ 1 : b));
   await db
     .updateTable(table)
     .set({ [data]: changed } as never)

@@ -3,7 +3,8 @@
 // the openable events in one pass: O(n) from the start, or only the entries after the last verified head.
 import { Frontier, bytesEqual, leafHash, openCheckpoint, toHex } from '@shoebox/shared/merkle/index';
 import type { AuditDb } from './audit.db.ts';
-import { openOrFail } from './audit.event-row.ts';
+import { openOrFail, type TermValue } from './audit.event-row.ts';
+import { createTermCheck } from './audit.verify-terms.ts';
 import { VOID_KIND_CODE } from './audit.kind-codes.ts';
 import { derivedSalt, opensLeaf, voidLeaf } from './audit.leaf.ts';
 import type { StoredCheckpoint } from './audit.store.ts';
@@ -25,7 +26,7 @@ const PAGE = 5000;
  * `page` sees each page of verified events, `end` the final size. Either throws AuditIntegrityError to refuse.
  */
 export interface DerivedCheck {
-  page(from: number, to: number, events: readonly EventRow[]): Promise<void>;
+  page(from: number, to: number, events: readonly EventRow[], terms: TermValue): Promise<void>;
   end(size: number): Promise<void>;
 }
 
@@ -83,6 +84,7 @@ export async function verifyEverything(
     .orderBy('size')
     .execute();
   const keys = await ownerKeys(db);
+  const termCheck = createTermCheck(db, start === 0);
   let next = 0;
   const checkRoot = () => {
     while (checkpoints[next] && Number(checkpoints[next]?.size) === frontier.size) {
@@ -126,6 +128,7 @@ export async function verifyEverything(
         .orderBy('id')
         .execute(),
     ]);
+    const terms = await termCheck.page(events);
     const storedNodes = new Map(nodes.map((n) => [Number(n.id), n.hash]));
     if (nodes.length !== storedNodes.size) throw new AuditIntegrityError('duplicate audit node rows');
     for (let seq = from; seq < to; seq++) {
@@ -133,7 +136,7 @@ export async function verifyEverything(
       const event = events[seq - from];
       if (!leaf || Number(leaf.seq) !== seq) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
       if (!event || Number(event.seq) !== seq) throw new AuditIntegrityError(`audit event ${seq} is missing`);
-      checkEvent(seq, event, leaf.leaf, keys);
+      checkEvent(seq, event, leaf.leaf, keys, terms);
       for (const node of frontier.append(leafHash(leaf.leaf))) {
         if (node.level < STORED_LEVEL) continue;
         const stored = storedNodes.get(nodeRowId(node.level, node.index));
@@ -145,10 +148,11 @@ export async function verifyEverything(
       }
       checkRoot();
     }
-    await derived?.page(from, to, events);
+    await derived?.page(from, to, events, terms);
   }
   // Entries appended beyond the tree are checked too, and derived data may name them.
-  const end = await checkPending(db, size, keys, derived);
+  const end = await checkPending(db, size, keys, termCheck, derived);
+  await termCheck.end(end);
   await derived?.end(end);
   if (next < checkpoints.length)
     throw new AuditIntegrityError(`audit checkpoint beyond the ${size} stored leaves`);
@@ -185,7 +189,7 @@ function withAccount(row: Omit<EventRow, 'account_id'>, owners: OwnerKeys): Even
   return { ...row, seq: Number(row.seq), owner, account_id: accountId, created_at: Number(row.created_at) };
 }
 
-function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, owners: OwnerKeys): void {
+function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, owners: OwnerKeys, terms: TermValue): void {
   if (row.kind === VOID_KIND_CODE) {
     // A seq whose transaction rolled back, filled by the signer: no owner, nothing to open, a fixed leaf.
     if (row.owner !== null || row.body !== null || row.salt !== null || !bytesEqual(leaf, voidLeaf(seq)))
@@ -202,7 +206,7 @@ function checkEvent(seq: number, row: EventRow, leaf: Uint8Array, owners: OwnerK
     return;
   }
   if (key === undefined) throw new AuditIntegrityError(`audit event ${seq} does not open its leaf`);
-  const { text, kind } = openOrFail(row) ?? { text: '', kind: '' };
+  const { text, kind } = openOrFail(row, terms) ?? { text: '', kind: '' };
   if (!opensLeaf(leaf, key, seq, row.salt ?? derivedSalt(key, seq), text)) {
     throw new AuditIntegrityError(`audit event ${seq} does not open its leaf`);
   }
@@ -222,6 +226,7 @@ async function checkPending(
   db: AuditDb,
   size: number,
   keys: OwnerKeys,
+  termCheck: ReturnType<typeof createTermCheck>,
   derived: DerivedCheck | undefined,
 ): Promise<number> {
   const [orphanLeaf, node] = await Promise.all([
@@ -248,15 +253,16 @@ async function checkPending(
     const last = rows.at(-1);
     if (!last) return after + 1;
     const page: EventRow[] = new Array<EventRow>(Number(last.seq) - after);
-    for (const row of rows) {
+    const events = rows.map(({ leaf: _leaf, ...stored }) => withAccount(stored, keys));
+    const terms = await termCheck.page(events);
+    rows.forEach((row, i) => {
       const seq = Number(row.seq);
       if (row.leaf === null) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
-      const { leaf: _leaf, ...stored } = row;
-      const event = withAccount(stored, keys);
-      checkEvent(seq, event, row.leaf, keys);
+      const event = events[i] as EventRow;
+      checkEvent(seq, event, row.leaf, keys, terms);
       page[seq - after - 1] = event;
-    }
-    await derived?.page(after + 1, Number(last.seq) + 1, page);
+    });
+    await derived?.page(after + 1, Number(last.seq) + 1, page, terms);
     after = Number(last.seq);
     if (rows.length < PAGE) return after + 1;
   }

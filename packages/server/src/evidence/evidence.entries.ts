@@ -3,7 +3,7 @@ import type { EvidenceEntries } from '@shoebox/shared';
 import { toBase64 } from '@shoebox/shared/merkle/index';
 import type { Db } from '../adapters/db/database.ts';
 import { auditDb } from '../audit/audit.db.ts';
-import { openOrFail } from '../audit/audit.event-row.ts';
+import { loadTerms, openOrFail } from '../audit/audit.event-row.ts';
 import { derivedSalt } from '../audit/audit.leaf.ts';
 import { createAuditStore } from '../audit/audit.store.ts';
 import { AuditIntegrityError, inclusionProof, treeSize } from '../audit/audit.tree.ts';
@@ -33,11 +33,12 @@ export async function citedEntries(
   const rows = wanted.length ? await store.entries(db, accountId, wanted) : [];
   // Entries written since migration 0024 store no salt: it is derived from the account's key.
   const key = rows.some((r) => r.salt === null) ? await auditStore.key(adb, accountId) : undefined;
+  const terms = await loadTerms(db, rows);
   const items = [];
   for (const r of rows) {
     const seq = Number(r.seq);
     // A cited entry must open: one that cannot (altered bytes, an unknown kind) is damage, not a gap.
-    const event = openOrFail(r);
+    const event = openOrFail(r, terms);
     if (event === null) continue; // forgotten (crypto-shredded)
     if (r.leaf === null) throw new AuditIntegrityError(`audit leaf ${seq} is missing`);
     const salt = r.salt ?? (key && derivedSalt(key, seq));

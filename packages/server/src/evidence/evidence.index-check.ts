@@ -3,7 +3,7 @@
 // logged upload to another photo (or name another device, session or address) without touching the log.
 import type { Queryable } from '../adapters/db/database.ts';
 import type { EvidenceUploadsTable } from '../adapters/db/schema.ts';
-import { openRow, type StoredRow } from '../audit/audit.event-row.ts';
+import { loadTerms, openRow, type StoredRow, type TermValue } from '../audit/audit.event-row.ts';
 import { AuditIntegrityError } from '../audit/audit.tree.ts';
 import type { DerivedCheck } from '../audit/audit.verify.ts';
 
@@ -29,19 +29,19 @@ type IndexRow = Omit<EvidenceUploadsTable, 'added_change'>;
 type Entry = StoredRow & { account_id: string | null };
 
 /** The entry's event; null when forgotten. A row no release could have written is itself an alteration. */
-function open(e: Entry): { event: ReturnType<typeof openRow> } | { problem: string } {
+function open(e: Entry, terms: TermValue): { event: ReturnType<typeof openRow> } | { problem: string } {
   try {
-    return { event: openRow(e) };
+    return { event: openRow(e, terms) };
   } catch (err) {
     return { problem: `its audit entry cannot be read (${(err as Error).message})` };
   }
 }
 
 /** What differs between an index row and the entry it names, or null when they agree. */
-function mismatch(r: IndexRow, e: Entry | undefined): string | null {
+function mismatch(r: IndexRow, e: Entry | undefined, terms: TermValue): string | null {
   if (!e) return 'its audit entry does not exist';
   if (e.account_id !== r.account_id) return 'its audit entry belongs to another account';
-  const opened = open(e);
+  const opened = open(e, terms);
   if ('problem' in opened) return opened.problem;
   // A forgotten account's entry (the full audit verification refuses any other blank one): nothing to compare.
   if (opened.event === null) return null;
@@ -88,7 +88,7 @@ const COLUMNS = [
  */
 export function uploadIndexCheck(db: Queryable): DerivedCheck {
   return {
-    async page(from, to, events) {
+    async page(from, to, events, terms) {
       const rows = await db
         .selectFrom('evidence_uploads')
         .select(COLUMNS)
@@ -96,7 +96,7 @@ export function uploadIndexCheck(db: Queryable): DerivedCheck {
         .where('seq', '<', to)
         .execute();
       for (const r of rows) {
-        const problem = mismatch(r, events[Number(r.seq) - from]);
+        const problem = mismatch(r, events[Number(r.seq) - from], terms);
         if (problem) refuse(r, problem);
       }
     },
@@ -128,10 +128,11 @@ export async function verifyUploadIndex(db: Queryable): Promise<{ rows: number }
       .orderBy('u.seq')
       .limit(PAGE)
       .execute();
+    const terms = await loadTerms(db, page);
     for (const r of page) {
       const entry =
         r.created_at === null ? undefined : { ...r, account_id: r.event_account, created_at: r.created_at };
-      const problem = mismatch(r, entry);
+      const problem = mismatch(r, entry, terms);
       if (problem) refuse(r, problem);
     }
     rows += page.length;

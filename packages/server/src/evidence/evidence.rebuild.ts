@@ -2,7 +2,7 @@
 // 0015 did for uploads logged before the index existed, on the log's storage of that time).
 import { sql } from 'kysely';
 import type { Queryable } from '../adapters/db/database.ts';
-import { readRow } from '../audit/audit.event-row.ts';
+import { loadTerms, readRow } from '../audit/audit.event-row.ts';
 import { kindCode } from '../audit/audit.kind-codes.ts';
 
 const PAGE = 2000;
@@ -22,8 +22,9 @@ export async function rebuildUploadIndex(db: Queryable): Promise<void> {
       .execute();
     if (rows.length === 0) break;
     after = Number(rows.at(-1)?.seq);
+    const terms = await loadTerms(db, rows);
     const values = rows.flatMap((r) => {
-      const body = readRow(r)?.body;
+      const body = readRow(r, terms)?.body;
       if (!body) return [];
       const place = typeof body['place'] === 'object' ? (body['place'] as { label?: string } | null) : null;
       return [

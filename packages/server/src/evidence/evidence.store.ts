@@ -3,7 +3,7 @@
 import type { Queryable } from '../adapters/db/database.ts';
 import type { DeviceRow } from '../adapters/db/schema.ts';
 import { mayContain } from '../audit/audit.codec.ts';
-import { ownerOf, readRow, type StoredRow } from '../audit/audit.event-row.ts';
+import { loadTerms, ownerOf, readRow, type StoredRow } from '../audit/audit.event-row.ts';
 import { kindCode, kindCodes } from '../audit/audit.kind-codes.ts';
 
 export interface EvidencePhotoRow {
@@ -47,10 +47,11 @@ export interface SharedPhotoRow extends EvidencePhotoRow {
   contributor_granted_at: number | null;
 }
 
-function parse(rows: StoredRow[]) {
+async function parse(db: Queryable, rows: StoredRow[]): Promise<LoggedEvent[]> {
+  const terms = await loadTerms(db, rows);
   return rows.flatMap((r): LoggedEvent[] => {
     // Forgotten (crypto-shredded), or unreadable: the full audit verification reports the latter.
-    const event = readRow(r);
+    const event = readRow(r, terms);
     return event
       ? [{ seq: Number(r.seq), kind: event.kind, at: Number(r.created_at), body: event.body }]
       : [];
@@ -156,7 +157,7 @@ export function createEvidenceStore() {
         .execute();
       // Sorted here: asked to order by seq, SQLite walks all of the account's entries in seq order instead of
       // the few ranges of (owner, kind, seq), which took 150 ms for 100,000 uploads.
-      return parse(rows).sort((a, b) => a.seq - b.seq);
+      return (await parse(db, rows)).sort((a, b) => a.seq - b.seq);
     },
 
     /**
@@ -173,7 +174,7 @@ export function createEvidenceStore() {
         .execute();
       // Only bodies that can hold the id are decoded: an account may have logged 100,000 uploads.
       const candidates = rows.filter((r) => r.body !== null && mayContain(r.body, photoId));
-      return parse(candidates).filter((e) => e.body['photoId'] === photoId);
+      return (await parse(db, candidates)).filter((e) => e.body['photoId'] === photoId);
     },
 
     /** The account's own entries among `seqs`, with their leaves (null: the leaf row is gone). */

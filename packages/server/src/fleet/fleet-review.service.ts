@@ -3,7 +3,7 @@
 import type { FleetImportKind, FleetImportRecord, StaffLook, StaffLookPage } from '@shoebox/shared';
 import type { Db, Queryable } from '../adapters/db/database.ts';
 import { requireAdmin } from '../accounts/accounts.service.ts';
-import { readRow } from '../audit/audit.event-row.ts';
+import { loadTerms, readRow } from '../audit/audit.event-row.ts';
 import { kindCode } from '../audit/audit.kind-codes.ts';
 import { SERVER_KEY_ID } from '../audit/audit.store.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
@@ -65,8 +65,9 @@ export function createFleetReviewService({ db }: { db: Db }) {
         .limit(limit + 1);
       if (before !== undefined) query = query.where('e.seq', '<', before);
       const rows = await query.execute();
+      const terms = await loadTerms(db, rows.slice(0, limit));
       const page = rows.slice(0, limit).flatMap((r) => {
-        const body = readRow(r)?.body;
+        const body = readRow(r, terms)?.body;
         if (!body) return []; // forgotten with its account
         const text = (k: string) => (typeof body[k] === 'string' ? body[k] : null);
         // A look at no particular account is logged under the server's own key.

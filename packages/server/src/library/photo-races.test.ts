@@ -7,7 +7,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { adminSession, type SignedIn } from '../../test/support/api.ts';
 import { corpusFile } from '../../test/support/corpus.ts';
-import { readRow } from '../audit/audit.event-row.ts';
+import { loadTerms, readRow } from '../audit/audit.event-row.ts';
 import { kindCode } from '../audit/audit.kind-codes.ts';
 
 const tiny = fs.readFileSync(corpusFile('cameras/nikon-e775-8x8.jpg'));
@@ -44,13 +44,13 @@ describe.each(DIALECTS)('racing changes to one photo (%s)', (dialect) => {
       expect(changes.filter((c) => c.kind === 'photo.deleted')).toHaveLength(1);
       expect(changes.at(-1)?.kind).toBe('photo.deleted');
       // Bodies are stored packed: matched on the opened text, as the SQL LIKE on it did.
-      const deletions = (
-        await server.database.db
-          .selectFrom('audit_events')
-          .select(['seq', 'kind', 'body', 'created_at'])
-          .where('kind', '=', kindCode('photo.deleted'))
-          .execute()
-      ).filter((r) => readRow(r)?.text.includes(photo.id));
+      const rows = await server.database.db
+        .selectFrom('audit_events')
+        .select(['seq', 'kind', 'body', 'created_at'])
+        .where('kind', '=', kindCode('photo.deleted'))
+        .execute();
+      const terms = await loadTerms(server.database.db, rows);
+      const deletions = rows.filter((r) => readRow(r, terms)?.text.includes(photo.id));
       expect(deletions).toHaveLength(1);
     }
   });

@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
 import { ACTIVITY_KINDS } from '@shoebox/shared/api/activity-kinds';
-import { ownerOf, readRow } from '../audit/audit.event-row.ts';
+import { loadTerms, ownerOf, readRow } from '../audit/audit.event-row.ts';
 import { kindCodes } from '../audit/audit.kind-codes.ts';
 
 type Body = Record<string, unknown>;
@@ -70,9 +70,10 @@ export function createActivityService({ db }: { db: Db }) {
         .limit(limit + 1)
         .execute();
       const page = rows.slice(0, limit);
+      const terms = await loadTerms(db, page);
       const parsed = page.map((r) => {
         // A listing: a row that cannot be read shows as an empty entry (the audit verification reports it).
-        const event = readRow(r);
+        const event = readRow(r, terms);
         return {
           seq: Number(r.seq),
           kind: event?.kind ?? '',

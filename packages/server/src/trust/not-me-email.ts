@@ -1,5 +1,5 @@
 import type { Tx } from '../adapters/db/database.ts';
-import { ownerOf, readRow } from '../audit/audit.event-row.ts';
+import { loadTerms, ownerOf, readRow } from '../audit/audit.event-row.ts';
 import { kindCode } from '../audit/audit.kind-codes.ts';
 import type { AuditRecorder } from '../audit/audit.recorder.ts';
 
@@ -26,7 +26,7 @@ export async function restoreEmailChangedBy(
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const b: Record<string, unknown> = (last && readRow(last)?.body) ?? {};
+  const b: Record<string, unknown> = (last && readRow(last, await loadTerms(trx, [last]))?.body) ?? {};
   const { previousEmail, newEmail } = b;
   if (b['deviceId'] !== deviceId || typeof previousEmail !== 'string' || typeof newEmail !== 'string')
     return null;

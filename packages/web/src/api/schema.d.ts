@@ -8232,7 +8232,7 @@ export interface components {
       };
       /** @description 16-byte salt, base64 */
       salt: string;
-      /** @description HMAC-SHA256(account key, u64be(seq)), base64 */
+      /** @description HMAC-SHA256(account key, u64be(seq)): its first 16 bytes in entries written since migration 0025, all 32 before, base64 */
       tag: string;
       /** @description SHA-256(salt ‖ event), base64 */
       commitment: string;

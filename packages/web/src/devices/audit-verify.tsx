@@ -38,14 +38,15 @@ function leafOf(entry: Entry, event: AuditEvent | undefined): Uint8Array | null 
   const salt = tryFromBase64(event.salt);
   const tag = tryFromBase64(event.tag);
   const leaf = tryFromBase64(event.leaf);
-  if (!salt || !tag || !leaf || tag.length !== 32) return null;
+  // 16-byte tags since migration 0025, 32 before.
+  if (!salt || !tag || !leaf || (tag.length !== 16 && tag.length !== 32)) return null;
   const text = new TextEncoder().encode(event.event);
   const joined = new Uint8Array(salt.length + text.length);
   joined.set(salt);
   joined.set(text, salt.length);
-  const computed = new Uint8Array(64);
+  const computed = new Uint8Array(tag.length + 32);
   computed.set(tag);
-  computed.set(sha256(joined), 32);
+  computed.set(sha256(joined), tag.length);
   return bytesEqual(computed, leaf) ? computed : null;
 }
 

@@ -2,8 +2,7 @@
 // (packages/cli/src/audit-citations.ts): each cited entry must open with the account's audit key, be of the kind
 // the citation says, and be included in the latest checkpoint, which must extend the one this browser verified
 // before (the activity log's witness: pinned key, consistency proof).
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { auditLeaf } from '@shoebox/shared/audit-leaf/index';
 import { bytesEqual, leafHash, tryFromBase64, verifyInclusion } from '@shoebox/shared/merkle/index';
 import { api, call } from '../api/client.tsx';
 import { checkCheckpoint } from '../devices/audit-checkpoint.ts';
@@ -27,23 +26,6 @@ export interface CiteCheck {
 }
 
 const PAGE = 1000;
-
-function tagOf(key: Uint8Array, seq: number): Uint8Array {
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(seq));
-  return hmac(sha256, key, bytes);
-}
-
-function leafOf(key: Uint8Array, seq: number, salt: Uint8Array, event: string): Uint8Array {
-  const text = new TextEncoder().encode(event);
-  const joined = new Uint8Array(salt.length + text.length);
-  joined.set(salt);
-  joined.set(text, salt.length);
-  const leaf = new Uint8Array(64);
-  leaf.set(tagOf(key, seq));
-  leaf.set(sha256(joined), 32);
-  return leaf;
-}
 
 function parse(event: string): { seq?: unknown; kind?: unknown; at?: unknown } {
   try {
@@ -82,7 +64,7 @@ export async function checkCitations(citations: readonly Citation[]): Promise<Ci
       const served = tryFromBase64(e.leaf);
       const path = e.proof.map(tryFromBase64);
       if (!salt || !served || path.some((h) => h === undefined)) continue;
-      const leaf = leafOf(key, e.seq, salt, e.event);
+      const leaf = auditLeaf(key, e.seq, salt, e.event, served);
       if (!bytesEqual(leaf, served) || parsed.seq !== e.seq || parsed.kind !== kinds.get(e.seq)) {
         mark(e.seq, 'failed', at);
         continue;

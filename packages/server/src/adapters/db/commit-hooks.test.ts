@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS, openTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
-import { beforeCommit } from './commit-hooks.ts';
+import { afterCommit, beforeCommit } from './commit-hooks.ts';
 
 describe.each(DIALECTS)('commit hooks on %s', (dialect) => {
   let db: TestDatabase;
@@ -62,5 +62,35 @@ describe.each(DIALECTS)('commit hooks on %s', (dialect) => {
     for (let i = 0; i < 12; i++) await db.db.transaction().execute((trx) => sql`select 1`.execute(trx));
     expect(ran).toBe(0);
     expect(await count()).toBe(2);
+  });
+
+  it('runs after-commit hooks once the transaction committed, and never for one that rolled back', async () => {
+    const seen: string[] = [];
+    await db.db.transaction().execute(async (trx) => {
+      await put(trx, 'hook-after');
+      expect(await afterCommit(trx, () => void seen.push('committed'))).toBe(true);
+      // Registered by a before-commit hook: still after the commit.
+      await beforeCommit(trx, async () => {
+        await afterCommit(trx, () => void seen.push('from a hook'));
+      });
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual(['committed', 'from a hook']);
+    expect(await count()).toBe(3);
+
+    await expect(
+      db.db.transaction().execute(async (trx) => {
+        await afterCommit(trx, () => void seen.push('rolled back'));
+        await beforeCommit(trx, () => Promise.reject(new Error('refused')));
+      }),
+    ).rejects.toThrow('refused');
+    await expect(
+      db.db.transaction().execute(async (trx) => {
+        await afterCommit(trx, () => void seen.push('rolled back'));
+        throw new Error('the action failed');
+      }),
+    ).rejects.toThrow('the action failed');
+    for (let i = 0; i < 12; i++) await db.db.transaction().execute((trx) => sql`select 1`.execute(trx));
+    expect(seen).toEqual(['committed', 'from a hook']);
   });
 });

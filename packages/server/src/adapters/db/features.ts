@@ -19,7 +19,7 @@ import {
   sqliteAuditAppendBatch,
   type AuditAppendBatch,
 } from './audit-append-batch.ts';
-import { beforeCommit } from './commit-hooks.ts';
+import { afterCommit, beforeCommit } from './commit-hooks.ts';
 
 /**
  * The few behaviours that differ between SQLite and PostgreSQL, behind names that say what they are for.
@@ -66,6 +66,8 @@ export interface DbFeatures {
    * registering nothing, for a transaction of a database not opened by openDatabase: write at once then.
    */
   beforeCommit: typeof beforeCommit;
+  /** Runs a hook once the transaction committed (commit-hooks.ts); false when it cannot. */
+  afterCommit: typeof afterCommit;
   /**
    * Serialises enqueueing periodic jobs for the rest of this transaction, so instances checking "is the next run
    * already queued?" at once queue it once. SQLite has one writer already.
@@ -98,6 +100,7 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
       auditAppendBatch: postgresAuditAppendBatch,
       auditSeqReleased: postgresAuditSeqReleased,
       beforeCommit,
+      afterCommit,
       jobScheduleLock: async (trx) => {
         await sql`select pg_advisory_xact_lock(hashtext(current_schema()), ${JOB_SCHEDULE_LOCK})`.execute(
           trx,
@@ -118,6 +121,7 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
     auditAppendBatch: sqliteAuditAppendBatch,
     auditSeqReleased: () => Promise.resolve(true),
     beforeCommit,
+    afterCommit,
     jobScheduleLock: () => Promise.resolve(),
   };
 }

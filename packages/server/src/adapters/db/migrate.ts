@@ -23,6 +23,7 @@ import { auditAppendBatchMigration } from './migrations/0021-audit-append-batch.
 import { auditWitnessedMigration } from './migrations/0022-audit-witnessed.ts';
 import { auditConcurrentAppendMigration } from './migrations/0023-audit-concurrent-append.ts';
 import { auditCompactMigration } from './migrations/0024-audit-compact.ts';
+import { auditTermsMigration } from './migrations/0025-audit-terms.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0022-audit-witnessed': auditWitnessedMigration,
   '0023-audit-concurrent-append': auditConcurrentAppendMigration,
   '0024-audit-compact': auditCompactMigration,
+  '0025-audit-terms': auditTermsMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -25,6 +25,7 @@ export interface Database {
   audit_keys: AuditKeysTable;
   audit_events: AuditEventsTable;
   audit_owners: AuditOwnersTable;
+  audit_terms: AuditTermsTable;
   audit_leaves: AuditLeavesTable;
   audit_nodes: AuditNodesTable;
   audit_checkpoints: AuditCheckpointsTable;
@@ -334,6 +335,15 @@ export interface AuditEventsTable {
 export interface AuditOwnersTable {
   no: Generated<number>;
   account_id: string;
+}
+
+/** A value recurring in an owner's audit event bodies, named from them by `no` (audit/audit.terms.ts). */
+export interface AuditTermsTable {
+  no: Generated<number>;
+  /** audit_owners.no */
+  owner: number;
+  /** The value, packed as in an event body (audit/audit.codec.ts encodeTerm). */
+  value: Uint8Array;
 }
 
 /** What explain needs of each logged upload, one row per photo, derived from its photo.uploaded entry. */
