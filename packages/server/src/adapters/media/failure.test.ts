@@ -55,6 +55,14 @@ describe('explainFailure', () => {
     );
   });
 
+  it('believes words about a JPEG’s structure even without its EOI (no SOF at all is damage, not a cut)', async () => {
+    // Regression: the PNG rule above, applied to JPEGs, called the corpus's kim-photo_45-no-sof.jpg truncated.
+    const path = await fileWith(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]));
+    expect(await explainFailure(new Error('VipsJpeg: Corrupt header'), path, jpeg)).toBe(
+      'The JPEG structure is damaged, so the image cannot be located in the file.',
+    );
+  });
+
   it('keeps the decoder words when it has nothing better to say', async () => {
     const path = await fileWith(Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
     const said = await explainFailure(new Error('something odd.'), path, jpeg);

@@ -42,9 +42,10 @@ const EXPLANATIONS: [RegExp, (type: MediaType) => string][] = [
 ];
 
 /**
- * Words that say the file's structure is damaged. Checked after the file's own end marker: libvips keeps the
+ * Words that say the file's structure is damaged. For a PNG they are checked after its end marker: libvips keeps the
  * decoder's words in a per-thread buffer, and under concurrent decodes a PNG cut in half was once reported with these
- * (CI), where its missing IEND says for certain that it is truncated.
+ * (CI), where its missing IEND says for certain that it is truncated. A JPEG without its EOI may be damaged before
+ * the end (no SOF at all, say): there the words come first.
  */
 const DAMAGED_STRUCTURE =
   /corrupt header|file structure|contains no image|bad seek|invalid (input|box|atom)/i;
@@ -58,13 +59,18 @@ export async function explainFailure(err: unknown, path: string, type: MediaType
   const message = messageOf(err);
   const known = EXPLANATIONS.find(([pattern]) => pattern.test(message));
   if (known) return known[1](type);
+  const damaged = DAMAGED_STRUCTURE.test(message);
+  if (damaged && type.family !== 'png') return damagedStructure(type);
   if (await lacksEndMarker(path, type)) return truncated(type).message;
-  if (DAMAGED_STRUCTURE.test(message))
-    return `The ${formatName(type)} structure is damaged, so the image cannot be located in the file.`;
+  if (damaged) return damagedStructure(type);
   // libvips keeps the decoder's own words in a per-thread buffer; under concurrent decodes they are sometimes
   // gone and only this generic line is left. A warning the decoder raised on a complete file is damaged data.
   if (/warning treated as error/i.test(message)) return `The ${formatName(type)} image data is corrupt.`;
   return `The ${formatName(type)} image could not be decoded (${message.replace(/\.$/, '')}).`;
+}
+
+function damagedStructure(type: MediaType): string {
+  return `The ${formatName(type)} structure is damaged, so the image cannot be located in the file.`;
 }
 
 async function lacksEndMarker(path: string, type: MediaType): Promise<boolean> {
