@@ -55,6 +55,13 @@ export class BodyReader {
     return b;
   }
 
+  /** The next byte, not consumed. */
+  peek(): number {
+    const b = this.buf[this.at];
+    if (b === undefined) throw new RangeError('audit body ends early');
+    return b;
+  }
+
   varint(): number {
     let n = 0;
     for (let scale = 1; ; scale *= 0x80) {

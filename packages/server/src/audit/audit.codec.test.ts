@@ -146,6 +146,22 @@ describe('audit body codec', () => {
       expect(termRefs(encodeBody(upload))).toEqual([]);
     });
 
+    it('finds by skipping the same terms that decoding meets, whatever the body holds', () => {
+      const bodies: JsonObject[] = [
+        upload,
+        { ...upload, extra: [1.5, -2, null, true, 'x', { deep: ['0b6e1f0c-51a4-4a3b-9a55-2f7d1f4f0c11'] }] },
+        { ключ: { place }, n: Number.MAX_SAFE_INTEGER, f: 1.5e300, place, deviceId },
+        {},
+      ];
+      for (const body of bodies) {
+        const stored = encodeBody(body, numbers);
+        const met: number[] = [];
+        decodeBody(stored, (no) => (met.push(no), term(no)));
+        expect(termRefs(stored)).toEqual(met);
+      }
+      expect(() => termRefs(Buffer.from([0x01, 0x0c, 0x01, 0x00, 0x63]))).toThrow(/unknown audit body tag/);
+    });
+
     it('cannot be read without its terms, or with a term of another value', () => {
       const stored = encodeBody(upload, numbers);
       expect(() => decodeBody(stored)).toThrow(/names term/);

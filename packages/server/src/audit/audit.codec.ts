@@ -163,11 +163,71 @@ export function decodeTerm(bytes: Uint8Array): JsonValue {
 export function termRefs(bytes: Uint8Array): number[] {
   const refs: number[] = [];
   if (bytes[0] !== PACKED) return refs;
-  decodeBody(bytes, (no) => {
-    refs.push(no);
-    return null;
-  });
+  // Only the body's own values may be terms: the rest is skipped, not decoded (readers call this for every row of
+  // a page before opening it, so it must cost much less than the opening).
+  const r = new BodyReader(bytes);
+  r.byte();
+  if (r.byte() !== (Tag.Object as number)) throw new RangeError('an audit body is not an object');
+  for (let n = r.count(); n > 0; n--) {
+    skipKey(r);
+    if (r.peek() === (Tag.Term as number)) {
+      r.byte();
+      refs.push(r.varint());
+    } else skipValue(r);
+  }
+  r.end();
   return refs;
+}
+
+function skipKey(r: BodyReader): void {
+  const code = r.varint();
+  if (code >= BODY_KEYS.length) r.bytes(code - BODY_KEYS.length);
+}
+
+/** Moves past one value (no nested terms: those are refused when the body is opened). */
+function skipValue(r: BodyReader): void {
+  const tag = r.byte() as Tag;
+  switch (tag) {
+    case Tag.Null:
+    case Tag.False:
+    case Tag.True:
+      return;
+    case Tag.Uint:
+    case Tag.NegInt:
+    case Tag.Term:
+      r.varint();
+      return;
+    case Tag.Decimal:
+      r.varint();
+      r.varint();
+      return;
+    case Tag.Float:
+      r.bytes(8);
+      return;
+    case Tag.String:
+      r.bytes(r.varint());
+      return;
+    case Tag.Uuid:
+      r.bytes(16);
+      return;
+    case Tag.Sha256Hex:
+      r.bytes(32);
+      return;
+    case Tag.Ipv4:
+      r.bytes(4);
+      return;
+    case Tag.Array:
+      for (let n = r.count(); n > 0; n--) skipValue(r);
+      return;
+    case Tag.Object:
+      for (let n = r.count(); n > 0; n--) {
+        skipKey(r);
+        skipValue(r);
+      }
+      return;
+    default:
+      throw new RangeError(`unknown audit body tag ${String(tag)}`);
+  }
 }
 
 function writeValue(w: BodyWriter, v: JsonValue): void {
