@@ -1,8 +1,9 @@
 // Audit log storage per entry with real upload entries (issue 5: at most 200 bytes per entry):
-//   npx tsx bench/audit-storage.bench.ts [--entries 20000] [--db sqlite|postgres]
+//   npx tsx bench/audit-storage.bench.ts [--entries 20000] [--per-session 200] [--db sqlite|postgres]
 // Each entry is what an upload records: a photo UUID, its SHA-256, the uploading device's and session's UUIDs, a
 // public IPv4 address and the place the real IP-geolocation database gives it. 50 accounts with 2 devices each
-// upload through the real AuditLog (recordMany, 500 per transaction) into a freshly migrated database; the signer's
+// upload through the real AuditLog (recordMany, 500 per transaction) into a freshly migrated database, each device
+// signing in afresh (a new session, from another of its two places) every --per-session uploads; the signer's
 // tree extension then stores the nodes. Reported: bytes per entry of every audit table and index (SQLite: dbstat
 // pages; PostgreSQL: relation sizes after VACUUM), besides the session-5 figure of the storage before migration 0024.
 import os from 'node:os';
@@ -22,9 +23,11 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const flags = readFlags('npx tsx bench/audit-storage.bench.ts [flags]', {
   entries: { type: 'string', help: 'upload entries to append (default 20000)' },
   db: { type: 'string', help: 'sqlite or postgres (default both)' },
+  'per-session': { type: 'string', help: 'uploads per session of a device (default 200)' },
 });
 const ENTRIES = flags.int('entries', 20_000);
 const ONLY = flags.str('db') ?? '';
+const PER_SESSION = flags.int('per-session', 200);
 const TARGET = 200;
 /** Session 5, the same kind of entry in the storage before migration 0024 (SQLite): docs/benchmarks.md. */
 const BEFORE_SQLITE = 794;
@@ -35,18 +38,27 @@ const ADDRESSES = ['1.0.16.1', '8.8.8.8', '14.215.177.38', '31.13.64.35', '41.20
 async function uploads(n: number): Promise<AuditInput[]> {
   const geo = await openGeoLocator();
   const places = ADDRESSES.map((ip) => ({ ip, place: auditPlace(geo.locate(ip)) }));
+  const nowhere: { ip: string | null; place: (typeof places)[number]['place'] } = { ip: null, place: null };
   const accounts = Array.from({ length: 50 }, () => ({
     id: randomUUID(),
     devices: [randomUUID(), randomUUID()].map((deviceId, i) => ({
       deviceId,
       sessionId: randomUUID(),
-      from: places[(i * 5 + deviceId.charCodeAt(0)) % places.length] ?? { ip: null, place: null },
+      uploads: 0,
+      // Home and one other place (work, travel): sessions alternate between them.
+      places: [0, 1].map((k) => places[(i * 5 + k * 7 + deviceId.charCodeAt(0)) % places.length]),
+      from: nowhere,
     })),
   }));
   return Array.from({ length: n }, (_, i) => {
     const account = accounts[i % accounts.length];
     const device = account?.devices[Math.floor(i / accounts.length) % 2];
     if (!account || !device) throw new Error('unreachable');
+    if (device.uploads % PER_SESSION === 0) {
+      device.sessionId = randomUUID();
+      device.from = device.places[(device.uploads / PER_SESSION) % 2] ?? nowhere;
+    }
+    device.uploads++;
     return {
       accountId: account.id,
       kind: 'photo.uploaded',
