@@ -11,6 +11,7 @@ import { canonicalJson } from '@shoebox/shared/canonical-json';
 import type { Queryable, Tx } from '../adapters/db/database.ts';
 import type { afterCommit as AfterCommit } from '../adapters/db/commit-hooks.ts';
 import { decodeTerm, encodeTerm, termRefs, type TermNumbers, type TermValue } from './audit.codec.ts';
+import { AppError } from '../errors.ts';
 import { auditDb, type AuditDb } from './audit.db.ts';
 
 /**
@@ -60,7 +61,8 @@ export function createTermDictionary({ afterCommit }: TermDictionaryDeps = {}) {
   /** Numbers for `values` of `owner`, adding the missing ones (in `trx`). Keyed by the value's hex bytes. */
   async function numbersOf(trx: Tx, owner: number, values: Buffer[]): Promise<Map<string, number>> {
     const found = await lookUp(trx, owner, values);
-    const missing = values.filter((v) => !found.has(v.toString('hex')));
+    // In byte order: two transactions adding the same new terms wait for each other in one order, never deadlock.
+    const missing = values.filter((v) => !found.has(v.toString('hex'))).sort((a, b) => Buffer.compare(a, b));
     if (missing.length === 0) return found;
     const added = await auditDb(trx)
       .insertInto('audit_terms')
@@ -73,7 +75,8 @@ export function createTermDictionary({ afterCommit }: TermDictionaryDeps = {}) {
     const late = missing.filter((v) => !found.has(v.toString('hex')));
     if (late.length > 0) for (const [hex, no] of await lookUp(trx, owner, late)) found.set(hex, no);
     const lost = missing.find((v) => !found.has(v.toString('hex')));
-    if (lost) throw new Error(`audit term could not be stored for owner ${owner}`);
+    if (lost)
+      throw new AppError('unavailable', 'The audit log could not record this action in time; try again.');
     return found;
   }
 

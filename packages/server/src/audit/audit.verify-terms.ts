@@ -19,16 +19,14 @@ const PAGE = 5000;
 export function createTermCheck(db: AuditDb, whole: boolean) {
   const named = new Set<number>();
 
-  /** Which terms of `candidates` an event at or after `from` names (those committed after the pass read them). */
-  async function namedLater(candidates: Map<number, number>, from: number): Promise<Set<number>> {
+  /**
+   * Which terms of `candidates` an event of their owners names now: a term committed during the pass came with its
+   * event, whose seq may lie anywhere the pass had already read (a hole another instance's transaction filled since).
+   */
+  async function namedLater(candidates: Map<number, number>): Promise<Set<number>> {
     const found = new Set<number>();
     for (const owner of new Set(candidates.values())) {
-      const rows = await db
-        .selectFrom('audit_events')
-        .select('body')
-        .where('owner', '=', owner)
-        .where('seq', '>=', from)
-        .execute();
+      const rows = await db.selectFrom('audit_events').select('body').where('owner', '=', owner).execute();
       for (const r of rows) if (r.body) for (const no of safeRefs(r.body)) found.add(no);
     }
     return found;
@@ -50,8 +48,8 @@ export function createTermCheck(db: AuditDb, whole: boolean) {
       return termResolver(terms);
     },
 
-    /** After the last page (`end`: one past the last entry read): no stored term may be named by none. */
-    async end(end: number): Promise<void> {
+    /** After the last page: no stored term may be named by none. */
+    async end(): Promise<void> {
       if (!whole) return;
       for (let after = 0; ;) {
         const rows = await db
@@ -65,7 +63,7 @@ export function createTermCheck(db: AuditDb, whole: boolean) {
           rows.filter((t) => !named.has(Number(t.no))).map((t) => [Number(t.no), Number(t.owner)]),
         );
         if (unnamed.size > 0) {
-          const later = await namedLater(unnamed, end);
+          const later = await namedLater(unnamed);
           const stray = [...unnamed.keys()].find((no) => !later.has(no));
           if (stray !== undefined) throw new AuditIntegrityError(`audit term ${stray} is named by no event`);
         }

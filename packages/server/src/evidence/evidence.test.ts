@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../../test/support/test-server
 import {
   adminSession,
   approvedDevice,
+  eventually,
   expectProblem,
   userSession,
   type SignedIn,
@@ -86,7 +87,15 @@ describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
     expectProblem(await owner.client.get(`/api/explain?photo=${theirs}`), 404, 'not_found');
     expectProblem(await owner.client.get(`/api/explain?device=${stranger.deviceId}`), 404, 'not_found');
 
-    const p = (await owner.client.get<PhotoProvenance>(`/api/photos/${mine}/provenance`)).body;
+    // The signer takes new entries into the tree within a second: an entry is provable once the log covers it.
+    const p = await eventually(
+      async () => {
+        const reply = (await owner.client.get<PhotoProvenance>(`/api/photos/${mine}/provenance`)).body;
+        return reply.logSize > (reply.upload.cite?.seq ?? Infinity) ? reply : undefined;
+      },
+      10_000,
+      'the upload in the log',
+    );
     const seq = p.upload.cite?.seq ?? -1;
     const size = p.logSize;
     const own = await owner.client.post<EvidenceEntries>('/api/evidence/entries', { seqs: [seq], size });
