@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../../server/test/support/test
 import { adminSession, type SignedIn } from '../../server/test/support/api.ts';
 import { corpusFile } from '../../server/test/support/corpus.ts';
 import { auditDb, type AuditDb } from '../../server/src/audit/audit.db.ts';
-import { swap, type Table } from '../../server/src/audit/audit.test-support.ts';
+import { dataOf, keyOf, swap, type Table } from '../../server/src/audit/audit.test-support.ts';
 import { encodeBody } from '../../server/src/audit/audit.codec.ts';
 import { loadTerms, openRow, ownerOf, type StoredRow } from '../../server/src/audit/audit.event-row.ts';
 import { kindCode } from '../../server/src/audit/audit.kind-codes.ts';
@@ -19,20 +19,13 @@ import { buildExport, verifyExport, type AuditExport } from '../src/audit-export
 import { AuditAlarm, loadWitness, witnessCheckpoint, witnessFile } from '../src/audit-witness.ts';
 import { cleanUp, shoebox, tempDir } from './support/cli.ts';
 
-const KEY = { audit_events: 'seq', audit_leaves: 'seq', audit_nodes: 'id', audit_terms: 'no' } as const;
-const DATA = {
-  audit_events: 'body',
-  audit_leaves: 'leaf',
-  audit_nodes: 'hash',
-  audit_terms: 'value',
-} as const;
 type Row = Record<string, unknown>;
 
 async function rowOf(db: AuditDb, table: Table, at: number): Promise<Row> {
   return await db
     .selectFrom(table)
     .selectAll()
-    .where(KEY[table] as never, '=', at as never)
+    .where(keyOf[table] as never, '=', at as never)
     .executeTakeFirstOrThrow();
 }
 
@@ -44,7 +37,7 @@ async function tamper(
   a: number,
   b: number,
 ): Promise<() => Promise<void>> {
-  const key = KEY[table];
+  const key = keyOf[table];
   const where = (q: { where: (...args: never[]) => unknown }, at: number) =>
     q.where(key as never, '=' as never, at as never);
   const original = await rowOf(db, table, a);
@@ -58,7 +51,7 @@ async function tamper(
       await db.insertInto(table).values(original).execute();
     };
   }
-  const data = DATA[table];
+  const data = dataOf[table];
   const value = original[data];
   const changed =
     table === 'audit_events'

@@ -6,7 +6,8 @@ import type { AuditTables } from './audit.tables.ts';
 export type AuditDb = Kysely<AuditTables>;
 export type AuditTx = Transaction<AuditTables>;
 
-export function auditDb(q: Queryable): AuditDb {
+/** The audit view of a connection or transaction (an AuditDb already is one). */
+export function auditDb(q: Queryable | AuditDb): AuditDb {
   return q as unknown as AuditDb;
 }
 

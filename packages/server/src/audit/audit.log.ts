@@ -111,9 +111,15 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
       if (!key || no === undefined) throw new Error(`no audit key claimed for ${owner}`);
       return { key, no };
     };
+    const bodiesOf = new Map<string, AuditInput['body'][]>();
+    for (const input of inputs) {
+      const owner = input.accountId ?? SERVER_KEY_ID;
+      const bodies = bodiesOf.get(owner);
+      if (bodies) bodies.push(input.body);
+      else bodiesOf.set(owner, [input.body]);
+    }
     const termsOf = new Map<string, TermNumbers>();
-    for (const owner of candidates.keys()) {
-      const bodies = inputs.filter((i) => (i.accountId ?? SERVER_KEY_ID) === owner).map((i) => i.body);
+    for (const [owner, bodies] of bodiesOf) {
       const { key, no } = claimOf(owner);
       termsOf.set(owner, await dictionary.numbers(trx, no, keyId(key), bodies));
     }

@@ -127,8 +127,7 @@ export async function loadTermRows(
   db: Queryable | AuditDb,
   rows: readonly { body: Uint8Array | null }[],
 ): Promise<Map<number, { owner: number; value: Uint8Array }>> {
-  // Both are the same connection or transaction: AuditDb is the audit code's narrower view of it.
-  const adb = db as unknown as AuditDb;
+  const adb = auditDb(db);
   const wanted = new Set<number>();
   for (const r of rows) {
     if (r.body === null) continue;

@@ -165,8 +165,14 @@ export async function deviceAudit(service: AuditService, accountId: string): Pro
 }
 
 export type Table = 'audit_events' | 'audit_leaves' | 'audit_nodes' | 'audit_terms';
-const keyOf = { audit_events: 'seq', audit_leaves: 'seq', audit_nodes: 'id', audit_terms: 'no' } as const;
-const dataOf = {
+/** Each audit table's key column and the column holding its data (what a tampering test changes). */
+export const keyOf = {
+  audit_events: 'seq',
+  audit_leaves: 'seq',
+  audit_nodes: 'id',
+  audit_terms: 'no',
+} as const;
+export const dataOf = {
   audit_events: 'body',
   audit_leaves: 'leaf',
   audit_nodes: 'hash',
