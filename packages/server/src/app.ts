@@ -500,7 +500,8 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
       await services.checkpointer.verifyOnStart({
         incremental: true,
         full: config.auditVerify === 'full',
-        derived: uploadIndexCheck(deps.database.db),
+        derived: uploadIndexCheck,
+        readSnapshot: deps.database.readSnapshot,
       });
       clearStaging(path.join(config.dataDir, 'tmp'));
       await recoverInterruptedUploads(

@@ -251,7 +251,8 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
     await expect(
       server.app.services.checkpointer.verifyOnStart({
         full: true,
-        derived: uploadIndexCheck(server.database.db),
+        derived: uploadIndexCheck,
+        readSnapshot: server.database.readSnapshot,
       }),
     ).resolves.toBeUndefined();
     const leaves = (await bob.client.get<AuditApi.AuditLeavesPage>(`/api/audit/leaves?from=0&to=${cp2.size}`))
@@ -344,7 +345,8 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
     await expect(
       server.app.services.checkpointer.verifyOnStart({
         full: true,
-        derived: uploadIndexCheck(server.database.db),
+        derived: uploadIndexCheck,
+        readSnapshot: server.database.readSnapshot,
       }),
     ).resolves.toBeUndefined();
     // A second admin may go while the first remains.

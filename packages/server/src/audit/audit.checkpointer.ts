@@ -6,6 +6,7 @@
 import { signCheckpoint, toHex, verifyConsistency } from '@shoebox/shared/merkle/index';
 import type { Queryable } from '../adapters/db/database.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
+import type { ReadSnapshot } from '../adapters/db/snapshot-reader.ts';
 import { createLeaseHolder } from '../jobs/lease.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -176,16 +177,28 @@ export function createCheckpointer({
      * also re-derives the leaves, nodes and checkpoints appended since the last recorded verification (all of them
      * the first time); `full` re-derives everything from the start (O(n)), catching rows rewritten below that
      * mark. Both run `derived` on the entries they read and move the signed mark to the head they verified.
+     * With `readSnapshot` the pass reads one point in time: other instances on the same database keep appending and
+     * forgetting accounts meanwhile, and a forget committed between two of its reads (a key gone, its events not yet
+     * blanked in what the pass read) must not read as tampering and stop this instance from starting.
      */
     async verifyOnStart(
-      options: { full?: boolean; incremental?: boolean; derived?: DerivedCheck } = {},
+      options: {
+        full?: boolean;
+        incremental?: boolean;
+        derived?: (q: Queryable) => DerivedCheck;
+        readSnapshot?: ReadSnapshot;
+      } = {},
     ): Promise<void> {
-      const latest = await store.latestCheckpoint(db);
-      if (latest) await verifyHead(db, latest, signer.vkey);
-      if (options.full || options.incremental) {
-        const since = options.full ? undefined : await readMark(q, signer);
-        await writeMark(q, signer, await verifyEverything(db, signer.vkey, options.derived, since));
-      }
+      const read: ReadSnapshot = options.readSnapshot ?? ((pass) => pass(q));
+      const { latest, head } = await read(async (snapshot) => {
+        const at = auditDb(snapshot);
+        const latest = await store.latestCheckpoint(at);
+        if (latest) await verifyHead(at, latest, signer.vkey);
+        if (!options.full && !options.incremental) return { latest, head: undefined };
+        const since = options.full ? undefined : await readMark(snapshot, signer);
+        return { latest, head: await verifyEverything(at, signer.vkey, options.derived?.(snapshot), since) };
+      });
+      if (head) await writeMark(q, signer, head);
       trusted = latest;
       // A halt still open in the database keeps this instance from signing from its first round on.
       await halts.refresh();

@@ -56,9 +56,7 @@ async function measure(name: string, handle: DatabaseHandle): Promise<void> {
   });
   await checkpointer.signNow();
   const derived = uploadIndexCheck;
-  const start = await longestGap(() =>
-    checkpointer.verifyOnStart({ full: true, derived: derived(handle.db) }),
-  );
+  const start = await longestGap(() => checkpointer.verifyOnStart({ full: true, derived }));
   out(
     `${name}: start-up full pass ${start.ms.toFixed(0)} ms, event loop held up to ${start.gap.toFixed(0)} ms`,
   );
