@@ -3,7 +3,8 @@
 // per request so that answering for 100,000 photos is map lookups, not queries.
 import type { AuditCitation, Place, SignInEvidence } from '@shoebox/shared';
 import { iso } from '../platform/clock.ts';
-import { batchBrought, type FeedRow } from '../sync/delivery-rule.ts';
+import type { FeedRow } from '../sync/delivery-rule.ts';
+import { deliveryIndex, type DeliveryIndex } from './evidence.delivery-index.ts';
 import type { LoggedEvent } from './evidence.store.ts';
 
 export interface Ledger {
@@ -107,8 +108,14 @@ export function deliveryOf(
 ): LoggedEvent | undefined {
   if (rows.length === 0) return undefined;
   const list = ledger.deliveriesByDevice.get(deviceId);
-  return list?.find((d) => batchBrought(rows, d))?.event;
+  if (!list) return undefined;
+  let index = indexes.get(list);
+  if (!index) indexes.set(list, (index = deliveryIndex(list)));
+  return index.firstBringing(rows)?.event;
 }
+
+/** Each device's batch index, built on its first question (a ledger lives for one request). */
+const indexes = new WeakMap<readonly Delivered[], DeliveryIndex<Delivered>>();
 
 /**
  * An own photo's feed rows: its `photo.added` row (or, for a photo that never entered the feed, its latest
