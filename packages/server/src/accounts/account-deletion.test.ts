@@ -349,6 +349,23 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
         readSnapshot: server.database.readSnapshot,
       }),
     ).resolves.toBeUndefined();
+    // Support looking at the deleted account afterwards (an old ticket) finds nothing and records nothing: before,
+    // the look re-keyed the account's closed log, and the next full check read its tombstones as tampering.
+    const look = `/api/explain?account=${carol.account.id}&device=${carol.deviceId}&reason=${encodeURIComponent('Ticket 7 follow-up')}`;
+    expectProblem(await admin.client.get(look), 404, 'not_found');
+    const keys = await server.database.db
+      .selectFrom('audit_keys')
+      .select('account_id')
+      .where('account_id', '=', carol.account.id)
+      .execute();
+    expect(keys).toEqual([]);
+    await server.app.services.checkpointer.signNow();
+    await expect(
+      server.app.services.checkpointer.verifyOnStart({
+        full: true,
+        readSnapshot: server.database.readSnapshot,
+      }),
+    ).resolves.toBeUndefined();
     // A second admin may go while the first remains.
     const second = await admin.client.post<{ id: string }>('/api/accounts', {
       email: 'admin2@example.com',

@@ -9,7 +9,7 @@ import type { Tx } from '../adapters/db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Checkpointer } from './audit.checkpointer.ts';
 import { auditDb } from './audit.db.ts';
-import { tagMatches, voidLeaf } from './audit.leaf.ts';
+import { voidLeaf } from './audit.leaf.ts';
 import { ownerOf } from './audit.event-row.ts';
 import { VOID_KIND_CODE } from './audit.kind-codes.ts';
 import { createAuditLog, type AuditLog } from './audit.log.ts';
@@ -233,31 +233,31 @@ describe('concurrent audit appends on postgres: in-flight seqs and forgets', () 
     await expect(checkpointer.verifyOnStart({ full: true })).resolves.toBeUndefined();
   });
 
-  it('an append waits for a forget in flight, then records under a new key', async () => {
+  it('an append waits for a forget in flight, then finds the account gone: a forgotten log stays closed', async () => {
     await appendBatch(db, log, [alice], 2);
     const forget = openTransaction(async (trx) => {
       await db.features.auditKeyLock(trx, alice);
       await log.forgetAccount(trx, alice);
     });
     await forget.ready;
-    let appended = false;
-    const append = appendBatch(db, log, [alice], 1).then((s) => ((appended = true), s));
+    let settled = false;
+    const append = appendBatch(db, log, [alice], 1).finally(() => (settled = true));
+    const appendMany = db.db
+      .transaction()
+      .execute((trx) => log.recordMany(trx, [upload(bob, 1), upload(alice, 2)]));
     await sleep(300);
-    expect(appended).toBe(false);
+    expect(settled).toBe(false);
     forget.release();
     await forget.done;
-    expect(await append).toEqual([2]);
-    const key = await q()
-      .selectFrom('audit_keys')
-      .select('key')
-      .where('account_id', '=', alice)
-      .executeTakeFirstOrThrow();
-    const leaf = await q()
-      .selectFrom('audit_leaves')
-      .select('leaf')
-      .where('seq', '=', 2)
-      .executeTakeFirstOrThrow();
-    expect(tagMatches(leaf.leaf, key.key, 2)).toBe(true);
-    expect((await checkpointer.signNow())?.size).toBe(3);
+    await expect(append).rejects.toMatchObject({ code: 'not_found' });
+    await expect(appendMany).rejects.toBeInstanceOf(AppError);
+    // No new key beside the tombstones: they still read as forgotten, and the log verifies.
+    expect(
+      await q().selectFrom('audit_keys').select('key').where('account_id', '=', alice).execute(),
+    ).toEqual([]);
+    await expect(log.accountKey(db.db, alice)).rejects.toMatchObject({ code: 'not_found' });
+    expect(await appendBatch(db, log, [bob], 1)).toHaveLength(1);
+    await checkpointer.signNow();
+    await expect(checkpointer.verifyOnStart({ full: true })).resolves.toBeUndefined();
   });
 });

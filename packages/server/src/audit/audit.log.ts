@@ -4,7 +4,7 @@
 // committed prefix (audit.extend.ts), voiding the seqs of transactions that rolled back.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable, Tx } from '../adapters/db/database.ts';
-import type { AuditEventRow } from '../adapters/db/audit-append.ts';
+import { AuditOwnerForgotten, type AuditEventRow } from '../adapters/db/audit-append.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
 import { AppError } from '../errors.ts';
@@ -65,6 +65,15 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     if (!features.isUniqueViolation?.(err)) return err;
     return new AppError('unavailable', 'The audit log could not record this action in time; try again.');
   }
+
+  /** A forgotten account's log is closed (migration 0026): its actions, if any still race in, find no account. */
+  function closed(err: unknown): unknown {
+    return err instanceof AuditOwnerForgotten ? new AppError('not_found', 'Account not found.') : err;
+  }
+  const orClosed = <T>(run: Promise<T>): Promise<T> =>
+    run.catch((err: unknown) => {
+      throw closed(err);
+    });
 
   // A transaction's appends after its first are written together just before it commits (audit.deferred.ts).
   const deferred = createDeferredAppends(features, failed);
@@ -159,7 +168,7 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
      * Seqs of one transaction increase but need not be consecutive.
      */
     async record(trx: Tx, input: AuditInput): Promise<{ seq: number }> {
-      return queued(trx, 'record', () => recordNow(trx, input));
+      return orClosed(queued(trx, 'record', () => recordNow(trx, input)));
     },
 
     /**
@@ -171,7 +180,7 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
      * with record()), so keep a transaction to some thousands of events.
      */
     async recordMany(trx: Tx, inputs: readonly AuditInput[]): Promise<{ seq: number }[]> {
-      return queued(trx, 'recordMany', () => recordManyNow(trx, inputs));
+      return orClosed(queued(trx, 'recordMany', () => recordManyNow(trx, inputs)));
     },
 
     /** Destroys the account's key and blanks its events; its leaves stay in the tree, unopenable. */
@@ -184,7 +193,8 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     async accountKey(db: Queryable, accountId: string): Promise<Uint8Array> {
       const q = auditDb(db);
       return (
-        (await store.key(q, accountId)) ?? store.ensureKey(q, accountId, randomBytes(KEY_BYTES), clock.now())
+        (await store.key(q, accountId)) ??
+        orClosed(store.ensureKey(q, accountId, randomBytes(KEY_BYTES), clock.now()))
       );
     },
   };

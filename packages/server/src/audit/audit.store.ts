@@ -1,6 +1,7 @@
 // Queries on the audit tables. Blobs go in as Buffers (what better-sqlite3 binds) and come back
 // as Buffers from both drivers.
 import type { AuditDb } from './audit.db.ts';
+import { AuditOwnerForgotten } from '../adapters/db/audit-append.ts';
 import { loadTerms, openOrFail, ownerOf } from './audit.event-row.ts';
 import { asBuffer, derivedSalt } from './audit.leaf.ts';
 import { AuditIntegrityError } from './audit.tree.ts';
@@ -40,6 +41,23 @@ export function createAuditStore() {
 
     /** Stores `candidate` unless the owner has a key already; returns the stored key either way. */
     async ensureKey(db: AuditDb, accountId: string, candidate: Uint8Array, now: number): Promise<Uint8Array> {
+      // One statement sees an owner with its key or neither (both are inserted in one transaction).
+      const forgotten = await db
+        .selectFrom('audit_owners as o')
+        .select('o.account_id')
+        .where('o.account_id', '=', accountId)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('audit_keys as k')
+                .select('k.account_id')
+                .whereRef('k.account_id', '=', 'o.account_id'),
+            ),
+          ),
+        )
+        .executeTakeFirst();
+      if (forgotten) throw new AuditOwnerForgotten(accountId);
       await db
         .insertInto('audit_owners')
         .values({ account_id: accountId })

@@ -15,7 +15,7 @@ import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
-import type { StaffAccess } from '../fleet/staff-access.ts';
+import { requireStaffReason, type StaffAccess } from '../fleet/staff-access.ts';
 import { evidenceDevice, explainReport } from './evidence.explain.ts';
 import { problem, uploadProblems } from './evidence.problems.ts';
 import { buildLedger, cite, deliveryOf, ownRows, placeOf, signInEvidence, str } from './evidence.ledger.ts';
@@ -183,6 +183,11 @@ export function createEvidenceService({
       q: ExplainQuery & { deviceId: string },
     ): Promise<ExplainReport> {
       if (!staffAccess) throw new AppError('forbidden', 'Staff access is not available on this server.');
+      // Staff only (and with a reason) learn whether the device exists; a look at nothing is not recorded, and a
+      // deleted account's closed log takes no new entry.
+      requireStaffReason(actor, reason);
+      const device = (await store.devices(db, accountId, [q.deviceId])).find((d) => d.id === q.deviceId);
+      if (device?.account_id !== accountId) throw notFound('Device');
       await staffAccess(actor, accountId, reason, `explain:${q.deviceId}`);
       return explainOf(accountId, q.deviceId, q);
     },

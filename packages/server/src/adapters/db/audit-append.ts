@@ -8,6 +8,31 @@
 import { sql } from 'kysely';
 import type { Queryable } from './database.ts';
 
+/**
+ * A claim for an account whose audit key was destroyed (forgotten): its log is closed, and a new key beside its
+ * blanked entries would read as tampering (migration 0026).
+ */
+export class AuditOwnerForgotten extends Error {
+  constructor(readonly owner: string) {
+    super(`the audit log of ${owner} was closed when the account was forgotten`);
+    this.name = 'AuditOwnerForgotten';
+  }
+}
+
+/**
+ * The message (with SQLSTATE P0002, no_data_found) with which the PostgreSQL claim functions (migration 0026) refuse
+ * an owner whose account was forgotten.
+ */
+export const FORGOTTEN_OWNER_MESSAGE = 'audit owner forgotten';
+
+/** The PostgreSQL claim functions' refusal of a forgotten owner, as AuditOwnerForgotten. */
+function forgottenOr(err: unknown, owner: string): unknown {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e?.code === 'P0002' && typeof e.message === 'string' && e.message.includes(FORGOTTEN_OWNER_MESSAGE))
+    return new AuditOwnerForgotten(owner);
+  return err;
+}
+
 /** The advisory lock that ordered audit appends before migration 0023 ("5e0b a0d1" ~ shoebox audit); unused since. */
 export const AUDIT_LOG_LOCK = 0x5e0ba0d1;
 /** The PostgreSQL sequence of audit seqs (migration 0023), owned by audit_events.seq. */
@@ -77,9 +102,11 @@ export const postgresAuditClaim: AuditClaimSeq = async (trx, owner, candidate, a
     seq: string | number;
     key: Uint8Array | null;
     owner_no: number | null;
-  }>`select seq, key, owner_no from audit_claim(${owner}::text, ${candidate}::bytea, ${at}::bigint)`.execute(
-    trx,
-  );
+  }>`select seq, key, owner_no from audit_claim(${owner}::text, ${candidate}::bytea, ${at}::bigint)`
+    .execute(trx)
+    .catch((err: unknown) => {
+      throw forgottenOr(err, owner);
+    });
   const row = rows[0];
   if (!row?.key || row.owner_no === null) throw new Error(`audit key of ${owner} vanished`);
   return { seq: Number(row.seq), key: Buffer.from(row.key), owner: row.owner_no };
@@ -92,7 +119,11 @@ export const postgresAuditClaimMany: AuditClaimSeqs = async (trx, candidates, at
     keys: (Uint8Array | null)[];
     owner_nos: (number | null)[];
   }>`select seqs, keys, owner_nos from audit_claim_many(${owners}::text[], ${[...candidates.values()]}::bytea[], ${at}::bigint,
-      ${n}::integer)`.execute(trx);
+      ${n}::integer)`
+    .execute(trx)
+    .catch((err: unknown) => {
+      throw forgottenOr(err, owners.join(', '));
+    });
   const row = rows[0];
   if (!row || row.seqs.length !== n) throw new Error('audit_claim_many returned no seqs');
   const keys = new Map<string, Buffer>();
@@ -132,6 +163,15 @@ async function sqliteOwners(trx: Queryable, candidates: ReadonlyMap<string, Buff
   await lookUp();
   const missing = owners.filter((o) => !keys.has(o));
   if (missing.length === 0) return { keys, owners: numbers };
+  for (let i = 0; i < missing.length; i += SQLITE_OWNER_CHUNK) {
+    // An owner row without its key: forgotten, and its log closed (migration 0026).
+    const forgotten = await trx
+      .selectFrom('audit_owners')
+      .select('account_id')
+      .where('account_id', 'in', missing.slice(i, i + SQLITE_OWNER_CHUNK))
+      .executeTakeFirst();
+    if (forgotten) throw new AuditOwnerForgotten(forgotten.account_id);
+  }
   for (let i = 0; i < missing.length; i += SQLITE_OWNER_CHUNK) {
     const chunk = missing.slice(i, i + SQLITE_OWNER_CHUNK);
     await trx

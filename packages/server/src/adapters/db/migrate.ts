@@ -24,6 +24,7 @@ import { auditWitnessedMigration } from './migrations/0022-audit-witnessed.ts';
 import { auditConcurrentAppendMigration } from './migrations/0023-audit-concurrent-append.ts';
 import { auditCompactMigration } from './migrations/0024-audit-compact.ts';
 import { auditTermsMigration } from './migrations/0025-audit-terms.ts';
+import { auditClosedOwnersMigration } from './migrations/0026-audit-closed-owners.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0023-audit-concurrent-append': auditConcurrentAppendMigration,
   '0024-audit-compact': auditCompactMigration,
   '0025-audit-terms': auditTermsMigration,
+  '0026-audit-closed-owners': auditClosedOwnersMigration,
 };
 
 class InCodeProvider implements MigrationProvider {
