@@ -17,7 +17,10 @@ import { loadOrCreateSigner } from './audit.keyfile.ts';
 import { createAuditStore, type StoredCheckpoint } from './audit.store.ts';
 import { AuditIntegrityError, consistencyProof, rootAt } from './audit.tree.ts';
 import { verifyEverything, verifyHead, type DerivedCheck } from './audit.verify.ts';
-import { readMark, writeMark, type VerifiedHead } from './audit.verify-mark.ts';
+import { latestHaltId, readMark, writeMark, type VerifiedHead } from './audit.verify-mark.ts';
+
+/** A head a pass verified, with the latest halt its snapshot held (a later halt keeps its mark from being written). */
+export type SnapshotHead = VerifiedHead & { haltsSeen: number };
 
 export interface CheckpointerDeps {
   db: Queryable;
@@ -196,9 +199,16 @@ export function createCheckpointer({
         if (latest) await verifyHead(at, latest, signer.vkey);
         if (!options.full && !options.incremental) return { latest, head: undefined };
         const since = options.full ? undefined : await readMark(snapshot, signer);
-        return { latest, head: await verifyEverything(at, signer.vkey, options.derived?.(snapshot), since) };
+        const haltsSeen = await latestHaltId(snapshot);
+        return {
+          latest,
+          head: {
+            ...(await verifyEverything(at, signer.vkey, options.derived?.(snapshot), since)),
+            haltsSeen,
+          },
+        };
       });
-      if (head) await writeMark(q, signer, head);
+      if (head) await writeMark(q, signer, head, head.haltsSeen);
       trusted = latest;
       // A halt still open in the database keeps this instance from signing from its first round on.
       await halts.refresh();
@@ -208,15 +218,16 @@ export function createCheckpointer({
      * The full re-derivation on a live log (housekeeping.audit-verify): reads through `snapshot`, one point in
      * time while appends go on, and leaves what this instance trusts alone. Throws AuditIntegrityError.
      */
-    async verifyAll(snapshot: Queryable, derived?: DerivedCheck): Promise<VerifiedHead> {
+    async verifyAll(snapshot: Queryable, derived?: DerivedCheck): Promise<SnapshotHead> {
       const at = auditDb(snapshot);
       const latest = await store.latestCheckpoint(at);
       if (latest) await verifyHead(at, latest, signer.vkey);
-      return verifyEverything(at, signer.vkey, derived);
+      const haltsSeen = await latestHaltId(snapshot);
+      return { ...(await verifyEverything(at, signer.vkey, derived)), haltsSeen };
     },
 
     /** Moves the signed "verified up to" mark to a head verifyAll vouched for. */
-    markVerified: (head: VerifiedHead) => writeMark(q, signer, head),
+    markVerified: (head: SnapshotHead) => writeMark(q, signer, head, head.haltsSeen),
 
     /** Stops signing on every instance until an operator's passing full verification clears it. */
     halt: (reason: string): Promise<void> => halts.raise(reason),

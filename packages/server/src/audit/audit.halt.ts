@@ -13,7 +13,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { clears, signClearance } from './audit.halt-note.ts';
 import type { LogSigner } from './audit.keyfile.ts';
-import { VERIFIED_MARK, type VerifiedHead } from './audit.verify-mark.ts';
+import { VERIFIED_MARK, lockHalts, type VerifiedHead } from './audit.verify-mark.ts';
 
 export interface OpenHalt {
   id: number;
@@ -47,6 +47,8 @@ export function createAuditHalts({ db, signer, log, clock }: AuditHaltsDeps) {
 
   async function record(reason: string): Promise<void> {
     const id = await db.transaction().execute(async (trx) => {
+      // After any mark write in flight (audit.verify-mark.ts writeMark): the mark it writes is deleted below.
+      await lockHalts(trx);
       const row = await trx
         .insertInto('audit_halts')
         .values({ reason, halted_at: clock.now() })

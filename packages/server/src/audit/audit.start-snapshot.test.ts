@@ -35,6 +35,7 @@ describe.each(DIALECTS)('start-up audit pass beside another instance (%s)', (dia
   beforeEach(async () => {
     await resetAuditLog(db);
     await db.db.deleteFrom('settings').where('key', '=', VERIFIED_MARK).execute();
+    await db.db.deleteFrom('audit_halts').execute();
   });
   afterAll(async () => {
     await checkpointer.stop();
@@ -81,6 +82,27 @@ describe.each(DIALECTS)('start-up audit pass beside another instance (%s)', (dia
     await expect(
       checkpointer.verifyOnStart({ full: true, readSnapshot: db.readSnapshot }),
     ).resolves.toBeUndefined();
+  });
+
+  it('does not put back the verified mark that a halt raised during the pass deleted', async () => {
+    await seed();
+    await checkpointer.verifyOnStart({ full: true, readSnapshot: db.readSnapshot });
+    const mark = () => db.db.selectFrom('settings').select('key').where('key', '=', VERIFIED_MARK).execute();
+    expect(await mark()).toHaveLength(1);
+    // Another instance's full check finds a rewritten row while this start-up pass reads its (older) snapshot: the
+    // halt deletes the mark so that the next start-up re-derives everything. The pass passes on what it read, but
+    // must not write the mark back over the halt.
+    let pages = 0;
+    const haltMidPass = (): DerivedCheck => ({
+      async page() {
+        if (pages++ === 0) await checkpointer.halts.raise('a row was rewritten (found by another instance)');
+      },
+      end: () => Promise.resolve(),
+    });
+    const start = { full: true, derived: haltMidPass, readSnapshot: db.readSnapshot };
+    await expect(checkpointer.verifyOnStart(start)).resolves.toBeUndefined();
+    expect(await checkpointer.halts.openIn(db.db)).toBeDefined();
+    expect(await mark()).toEqual([]);
   });
 
   it('through the snapshot, still refuses a rewritten row', async () => {

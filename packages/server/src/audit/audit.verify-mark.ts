@@ -55,20 +55,58 @@ export async function readMark(db: Queryable, signer: LogSigner): Promise<Verifi
   return row ? openMark(row.value, signer) : undefined;
 }
 
-/** Records the head; never moves the mark back (two instances verifying at once may finish in either order). */
-export async function writeMark(db: Queryable, signer: LogSigner, head: VerifiedHead): Promise<void> {
-  const current = await readMark(db, signer).catch(() => undefined);
-  if (current && current.size >= head.size) {
-    if (current.size === head.size && !bytesEqual(current.root, head.root))
-      throw new AuditIntegrityError(
-        `audit log at size ${head.size} hashes differently from its last verification`,
-      );
-    return;
-  }
-  const value = signMark(signer, head);
-  await db
+/** The settings row that orders mark writes and halts (both take it first; see writeMark). */
+export const HALT_LOCK = 'audit-halt-lock';
+
+/** Takes the halt lock in `trx` until it ends: a row lock on PostgreSQL; SQLite has one writer anyway. */
+export async function lockHalts(trx: Queryable): Promise<void> {
+  await trx
     .insertInto('settings')
-    .values({ key: VERIFIED_MARK, value })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .values({ key: HALT_LOCK, value: '' })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: '' }))
     .execute();
+}
+
+/** The id of the latest halt ever raised in `db` (0 when none): what a verifying pass could see. */
+export async function latestHaltId(db: Queryable): Promise<number> {
+  const row = await db
+    .selectFrom('audit_halts')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/**
+ * Records the head a pass verified; never moves the mark back (two instances verifying at once may finish in either
+ * order). `haltsSeen` is the latest halt id in the pass's snapshot: a halt raised since then (another instance found
+ * tampering while this pass read an older point in time) deleted the mark so that the next start-up re-derives
+ * everything, and this pass must not put it back. Halts take the same lock, so neither can slip between the other's
+ * check and write.
+ */
+export async function writeMark(
+  db: Queryable,
+  signer: LogSigner,
+  head: VerifiedHead,
+  haltsSeen: number,
+): Promise<void> {
+  const write = async (trx: Queryable) => {
+    await lockHalts(trx);
+    if ((await latestHaltId(trx)) > haltsSeen) return;
+    const current = await readMark(trx, signer).catch(() => undefined);
+    if (current && current.size >= head.size) {
+      if (current.size === head.size && !bytesEqual(current.root, head.root))
+        throw new AuditIntegrityError(
+          `audit log at size ${head.size} hashes differently from its last verification`,
+        );
+      return;
+    }
+    const value = signMark(signer, { size: head.size, root: head.root });
+    await trx
+      .insertInto('settings')
+      .values({ key: VERIFIED_MARK, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  };
+  if (db.isTransaction) await write(db);
+  else await db.transaction().execute(write);
 }

@@ -51,6 +51,8 @@ export function deliveryIndex<D extends Range>(list: readonly D[]): DeliveryInde
         first = Math.min(first, r.id);
         last = Math.max(last, r.id);
       }
+      // A row id that is not a number (none today: ids come from integer columns) bounds nothing: ask every batch.
+      if (!Number.isFinite(first) || !Number.isFinite(last)) return list.find((d) => batchBrought(rows, d));
       const orders = [...odd];
       for (let k = firstReaching(first); k < byTo.length && (minFrom[k] ?? Infinity) < last; k++) {
         const b = byTo[k];
