@@ -191,11 +191,12 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
 
     /** The account's key, created if it has none yet (a device asks before any event exists). */
     async accountKey(db: Queryable, accountId: string): Promise<Uint8Array> {
-      const q = auditDb(db);
-      return (
-        (await store.key(q, accountId)) ??
-        orClosed(store.ensureKey(q, accountId, randomBytes(KEY_BYTES), clock.now()))
-      );
+      const found = await store.key(auditDb(db), accountId);
+      if (found) return found;
+      // The owner row and its key commit together: an owner row alone would read as a forgotten account.
+      const ensure = (trx: Queryable) =>
+        store.ensureKey(auditDb(trx), accountId, randomBytes(KEY_BYTES), clock.now());
+      return orClosed(db.isTransaction ? ensure(db) : db.transaction().execute(ensure));
     },
   };
 }

@@ -80,7 +80,10 @@ describe('the delivery index', () => {
     expect(deliveryIndex(list.slice(1)).firstBringing(rows)?.name).toBe('resync');
     expect(deliveryIndex(list).firstBringing([])).toBeUndefined();
     // A row id that is not a number bounds nothing: the rule decides over every batch, as before the index.
-    const odd = [{ id: 5, kind: 'photo.added' }, { id: NaN, kind: 'photo.updated' }];
+    const odd = [
+      { id: 5, kind: 'photo.added' },
+      { id: NaN, kind: 'photo.updated' },
+    ];
     expect(deliveryIndex(list).firstBringing(odd)?.name).toBe(list.find((b) => batchBrought(odd, b))?.name);
     expect(deliveryIndex(list).firstBringing(odd)?.name).toBe('first');
   });

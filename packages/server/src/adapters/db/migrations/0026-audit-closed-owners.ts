@@ -9,15 +9,38 @@ import { AUDIT_SEQ_SEQUENCE, FORGOTTEN_OWNER_MESSAGE } from '../audit-append.ts'
  * rightly reads as events blanked by someone who did not forget the account: a false tamper alarm that halts signing.
  * An owner is forgotten when its audit_owners row (never deleted) has no key (claims insert both in one transaction,
  * so one statement sees both or neither). The claim functions below are migration 0024's with that refusal.
- * SQLite claims in the adapter (adapters/db/audit-append.ts), with the same rule.
+ * SQLite claims in the adapter (adapters/db/audit-append.ts), with the same rule. On both, logs re-opened before
+ * this migration are closed again (closeReopenedLogs).
  */
 export function auditClosedOwnersMigration(dialect: DialectName): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      if (dialect !== 'postgres') return;
-      await sql.raw(claimFunctions).execute(db);
+      if (dialect === 'postgres') await sql.raw(claimFunctions).execute(db);
+      await closeReopenedLogs(db);
     },
   };
+}
+
+/**
+ * Logs re-opened before this migration (a staff look at a deleted account, an action racing its deletion) are closed
+ * again: an owner with a key beside blanked events and no account left is forgotten once more (key deleted, its later
+ * events blanked, its terms deleted), which is what its deletion did. Without this, such a log fails every full
+ * verification, and the halt that raises could never be cleared. Returns how many were closed.
+ */
+export async function closeReopenedLogs(db: Kysely<unknown>): Promise<number> {
+  const { rows } = await sql<{ no: number; account_id: string }>`select o.no, o.account_id from audit_owners o
+    where o.account_id <> 'server'
+      and exists (select 1 from audit_keys k where k.account_id = o.account_id)
+      and not exists (select 1 from accounts a where a.id = o.account_id)
+      and exists (select 1 from audit_events e where e.owner = o.no and e.kind is null and e.body is null)`.execute(
+    db,
+  );
+  for (const { no, account_id } of rows) {
+    await sql`delete from audit_keys where account_id = ${account_id}`.execute(db);
+    await sql`update audit_events set kind = null, body = null, salt = null where owner = ${no}`.execute(db);
+    await sql`delete from audit_terms where owner = ${no}`.execute(db);
+  }
+  return rows.length;
 }
 
 const refuseForgotten = (owners: string) => `
