@@ -134,4 +134,38 @@ describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
       expect.objectContaining({ staffAccountId: owner.account.id, reason: 'ticket 4711' }),
     ]);
   });
+
+  it('lists each photo with its own SHA-256, and flags one whose content no longer matches its logged upload', async () => {
+    const db = server.database.db;
+    const report = (await owner.client.get<ExplainReport>('/api/explain?scope=library')).body;
+    const listed = report.groups.flatMap((g) => g.photos);
+    const stored = await db
+      .selectFrom('photos')
+      .select(['id', 'sha256'])
+      .where(
+        'id',
+        'in',
+        listed.map((p) => p.photoId),
+      )
+      .execute();
+    const pairs = (rows: { id?: string; photoId?: string; sha256: string }[]) =>
+      rows.map((r) => `${r.id ?? r.photoId} ${r.sha256}`).sort();
+    expect(listed.length).toBeGreaterThan(0);
+    expect(pairs(listed)).toEqual(pairs(stored));
+    // A server-side mix-up: the photo row now names other content (another account's file) than its logged upload.
+    const other = await stranger.client.uploadOk(
+      corpusFile('phones/google-pixel5-PXL_20210518_214224624.jpg'),
+    );
+    const original = stored.find((r) => r.id === mine)?.sha256 ?? '';
+    await db.updateTable('photos').set({ sha256: other.sha256 }).where('id', '=', mine).execute();
+    try {
+      const after = (await owner.client.get<ExplainReport>('/api/explain?scope=library')).body;
+      const anomaly = after.groups.find((g) => g.origin === 'anomaly');
+      expect(anomaly?.photos.map((p) => [p.photoId, p.sha256, p.reasonCodes])).toEqual([
+        [mine, other.sha256, ['content-differs']],
+      ]);
+    } finally {
+      await db.updateTable('photos').set({ sha256: original }).where('id', '=', mine).execute();
+    }
+  });
 });
