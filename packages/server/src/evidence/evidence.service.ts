@@ -22,7 +22,7 @@ import { buildLedger, cite, deliveryOf, ownRows, placeOf, signInEvidence, str } 
 import { openGrants, sharedPhotos } from './evidence.shared.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
 import { sharedProvenance } from './evidence.shared-provenance.ts';
-import { indexedPhotos, loggedPlaces, photoHashes } from './evidence.uploads.ts';
+import { indexedPhotos, loggedPlaces } from './evidence.uploads.ts';
 import { citedEntries } from './evidence.entries.ts';
 import { laterRows } from './evidence.feed-rows.ts';
 
@@ -111,14 +111,6 @@ export function createEvidenceService({
       const text = places.get(p.photoId);
       if (text) p.place = JSON.parse(text) as Place;
     }
-    // Nor the hashes (indexedPhotos leaves them out): the listed photos of this account get theirs.
-    const unhashed = report.groups.flatMap((g) => g.photos).filter((p) => p.sha256 === '');
-    const hashes = await photoHashes(
-      db,
-      accountId,
-      unhashed.map((p) => p.photoId),
-    );
-    for (const p of unhashed) p.sha256 = hashes.get(p.photoId) ?? p.sha256;
     const history = fleet && device.serial ? await fleet.historyOf(device.serial, accountId) : null;
     return { ...report, fleet: history, logSize };
   }

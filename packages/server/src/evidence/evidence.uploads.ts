@@ -76,9 +76,7 @@ async function indexUpload(
 /**
  * The account's photos (or one) with their indexed uploads: one query, one row per photo. The logged content,
  * device and session come back only where they differ from the photo's (null otherwise), and one address: the
- * logged one, or the photo's when nothing was logged. Fewer strings per row is most of what this costs: the photo's
- * own SHA-256 is not read at all (`sha256` is ''; the logged one is there only where it differs, so comparing the
- * two still tells a changed content), and explain reads the hashes of the photos it lists (photoHashes).
+ * logged one, or the photo's when nothing was logged. Fewer strings per row is most of what this costs.
  */
 export async function indexedPhotos(
   db: Queryable,
@@ -92,7 +90,7 @@ export async function indexedPhotos(
     .leftJoin('evidence_uploads as e', (j) =>
       j.onRef('e.account_id', '=', 'p.account_id').onRef('e.photo_id', '=', 'p.id'),
     )
-    .select(['p.id', 'p.uploaded_at', 'p.upload_device_id', 'p.upload_session_id', 'p.change_id'])
+    .select(['p.id', 'p.sha256', 'p.uploaded_at', 'p.upload_device_id', 'p.upload_session_id', 'p.change_id'])
     .select(['e.seq', 'e.at', 'e.place_label', 'e.added_change'])
     .select(sql<string | null>`case when e.seq is null then p.upload_ip else e.ip end`.as('ip'))
     .select(differs('e.sha256', 'p.sha256').as('other_sha256'))
@@ -105,7 +103,7 @@ export async function indexedPhotos(
     photo: {
       id: r.id,
       account_id: accountId,
-      sha256: '',
+      sha256: r.sha256,
       uploaded_at: Number(r.uploaded_at),
       upload_device_id: r.upload_device_id,
       upload_session_id: r.upload_session_id,
@@ -122,7 +120,7 @@ export async function indexedPhotos(
             at: Number(r.at),
             body: {
               photoId: r.id,
-              sha256: r.other_sha256 ?? '',
+              sha256: r.other_sha256 ?? r.sha256,
               deviceId: r.other_device ?? r.upload_device_id,
               sessionId: r.other_session ?? r.upload_session_id,
               ip: r.ip,
@@ -131,21 +129,6 @@ export async function indexedPhotos(
           },
     added: r.added_change === null ? null : Number(r.added_change),
   }));
-}
-
-/** The SHA-256 of some of the account's photos (those a report lists). */
-export async function photoHashes(db: Queryable, accountId: string, photoIds: readonly string[]) {
-  const out = new Map<string, string>();
-  for (let i = 0; i < photoIds.length; i += 500) {
-    const rows = await db
-      .selectFrom('photos')
-      .select(['id', 'sha256'])
-      .where('account_id', '=', accountId)
-      .where('id', 'in', photoIds.slice(i, i + 500))
-      .execute();
-    for (const r of rows) out.set(r.id, r.sha256);
-  }
-  return out;
 }
 
 /** The logged places (JSON text) of some of the account's photos: only those a report lists need more than a label. */

@@ -36,9 +36,16 @@ export async function closeReopenedLogs(db: Kysely<unknown>): Promise<number> {
     db,
   );
   for (const { no, account_id } of rows) {
-    await sql`delete from audit_keys where account_id = ${account_id}`.execute(db);
-    await sql`update audit_events set kind = null, body = null, salt = null where owner = ${no}`.execute(db);
-    await sql`delete from audit_terms where owner = ${no}`.execute(db);
+    // One transaction per owner where the migration has none (SQLite migrations run outside one), and the key last:
+    // stopped half-way, a rerun still finds the owner by its key and finishes.
+    const close = async (q: Kysely<unknown>) => {
+      await sql`update audit_events set kind = null, body = null, salt = null
+        where owner = ${no} and (kind is not null or body is not null or salt is not null)`.execute(q);
+      await sql`delete from audit_terms where owner = ${no}`.execute(q);
+      await sql`delete from audit_keys where account_id = ${account_id}`.execute(q);
+    };
+    if (db.isTransaction) await close(db);
+    else await db.transaction().execute(close);
   }
   return rows.length;
 }
