@@ -22,7 +22,7 @@ import { buildLedger, cite, deliveryOf, ownRows, placeOf, signInEvidence, str } 
 import { openGrants, sharedPhotos } from './evidence.shared.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
 import { sharedProvenance } from './evidence.shared-provenance.ts';
-import { indexedPhotos, loggedPlaces } from './evidence.uploads.ts';
+import { UNREAD_SHA256, indexedPhotos, loggedDetails } from './evidence.uploads.ts';
 import { citedEntries } from './evidence.entries.ts';
 import { laterRows } from './evidence.feed-rows.ts';
 
@@ -103,13 +103,19 @@ export function createEvidenceService({
       scope: q.photoId !== undefined ? 'photo' : q.library ? 'library' : 'delivered',
       limit: q.limit ?? EXPLAIN_DEFAULT_LIMIT,
     });
-    // Explain reads only place labels for all photos: the photos listed get the whole logged place.
+    // Explain reads only place labels (and differing hashes) for all photos: the listed ones get the rest.
     const listed = report.groups.flatMap((g) => g.photos).filter((p) => p.cite);
-    const ids = listed.map((p) => p.photoId);
-    const places = await loggedPlaces(db, accountId, ids);
+    const details = await loggedDetails(
+      db,
+      accountId,
+      listed.map((p) => p.photoId),
+    );
     for (const p of listed) {
-      const text = places.get(p.photoId);
-      if (text) p.place = JSON.parse(text) as Place;
+      const detail = details.get(p.photoId);
+      // The index rows go only with the account: it was deleted while this report was being made.
+      if (!detail) throw notFound('Account');
+      if (detail.place !== null) p.place = JSON.parse(detail.place) as Place;
+      if (p.sha256 === UNREAD_SHA256) p.sha256 = detail.sha256;
     }
     const history = fleet && device.serial ? await fleet.historyOf(device.serial, accountId) : null;
     return { ...report, fleet: history, logSize };

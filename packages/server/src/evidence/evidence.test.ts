@@ -168,4 +168,35 @@ describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
       await db.updateTable('photos').set({ sha256: original }).where('id', '=', mine).execute();
     }
   });
+
+  it('flags a logged upload whose hash is empty, and lists an anomaly whose content matches with its own hash', async () => {
+    const db = server.database.db;
+    const own = await db
+      .selectFrom('photos')
+      .select(['sha256', 'upload_session_id'])
+      .where('id', '=', mine)
+      .executeTakeFirstOrThrow();
+    const explained = async () => {
+      const report = (await owner.client.get<ExplainReport>('/api/explain?scope=library')).body;
+      return report.groups
+        .find((g) => g.origin === 'anomaly')
+        ?.photos.map((p) => [p.photoId, p.sha256, p.reasonCodes]);
+    };
+    const index = () => db.updateTable('evidence_uploads').where('photo_id', '=', mine);
+    await index().set({ sha256: '' }).execute();
+    try {
+      expect(await explained()).toEqual([[mine, own.sha256, ['content-differs']]]);
+    } finally {
+      await index().set({ sha256: own.sha256 }).execute();
+    }
+    // Same content, another session logged: the listed anomaly still shows the photo's real hash.
+    await index()
+      .set({ session_id: `${own.upload_session_id}-other` })
+      .execute();
+    try {
+      expect(await explained()).toEqual([[mine, own.sha256, ['upload-names-other-session']]]);
+    } finally {
+      await index().set({ session_id: own.upload_session_id }).execute();
+    }
+  });
 });

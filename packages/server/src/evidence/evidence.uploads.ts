@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Queryable, Tx } from '../adapters/db/database.ts';
 import type { AuditBodies } from '../audit/audit.kinds.ts';
 import type { AuditRecorder } from '../audit/audit.recorder.ts';
+import { notFound } from '../errors.ts';
 import type { EvidencePhotoRow, LoggedEvent } from './evidence.store.ts';
 
 /** A photo with what the index holds of its logged upload (none: the log has no upload for it). */
@@ -74,75 +75,123 @@ async function indexUpload(
 }
 
 /**
- * The account's photos (or one) with their indexed uploads: one query, one row per photo. The logged content,
- * device and session come back only where they differ from the photo's (null otherwise), and one address: the
- * logged one, or the photo's when nothing was logged. Fewer strings per row is most of what this costs.
+ * The account's photos (or one) with their indexed uploads: one query, one row per photo, as few columns as will
+ * do — on SQLite each column of 100,000 rows costs ~40 ms, which is most of what explain costs. So a photo whose
+ * logged upload names its content, device and session comes back without its SHA-256: photo and upload both carry
+ * UNREAD_SHA256 (equal, so no content-differs) and explain reads the listed photos' hashes from the index later
+ * (loggedDetails: the logged hash, which is the photo's, and which purging the photo meanwhile does not remove).
+ * The rare photo whose upload disagrees gets the logged values from the index in a second query. A photo with an
+ * upload is dated by it (`uploaded_at` is the logged time); one without has its own address and hash.
  */
+export const UNREAD_SHA256 = '';
+
 export async function indexedPhotos(
   db: Queryable,
   accountId: string,
   photoId?: string,
 ): Promise<IndexedPhoto[]> {
-  const differs = (logged: 'e.sha256' | 'e.device_id' | 'e.session_id', own: string) =>
-    sql<string | null>`case when ${sql.ref(logged)} = ${sql.ref(own)} then null else ${sql.ref(logged)} end`;
   let q = db
     .selectFrom('photos as p')
     .leftJoin('evidence_uploads as e', (j) =>
       j.onRef('e.account_id', '=', 'p.account_id').onRef('e.photo_id', '=', 'p.id'),
     )
-    .select(['p.id', 'p.sha256', 'p.uploaded_at', 'p.upload_device_id', 'p.upload_session_id', 'p.change_id'])
-    .select(['e.seq', 'e.at', 'e.place_label', 'e.added_change'])
+    .select(['p.id', 'p.upload_device_id', 'p.upload_session_id', 'p.change_id'])
+    .select(['e.seq', 'e.place_label', 'e.added_change'])
+    .select(sql<number>`coalesce(e.at, p.uploaded_at)`.as('at'))
     .select(sql<string | null>`case when e.seq is null then p.upload_ip else e.ip end`.as('ip'))
-    .select(differs('e.sha256', 'p.sha256').as('other_sha256'))
-    .select(differs('e.device_id', 'p.upload_device_id').as('other_device'))
-    .select(differs('e.session_id', 'p.upload_session_id').as('other_session'))
+    // NULL = NULL is not true, so a photo without an indexed upload gets its hash too.
+    .select(
+      sql<string | null>`case when e.sha256 = p.sha256 and e.device_id = p.upload_device_id
+        and e.session_id = p.upload_session_id then null else p.sha256 end`.as('own_sha256'),
+    )
     .where('p.account_id', '=', accountId);
   if (photoId !== undefined) q = q.where('p.id', '=', photoId);
   const rows = await q.execute();
-  return rows.map((r) => ({
-    photo: {
-      id: r.id,
-      account_id: accountId,
-      sha256: r.sha256,
-      uploaded_at: Number(r.uploaded_at),
-      upload_device_id: r.upload_device_id,
-      upload_session_id: r.upload_session_id,
-      upload_ip: r.seq === null ? r.ip : null,
-      upload_place: null,
-      change_id: Number(r.change_id),
-    },
-    upload:
-      r.seq === null
-        ? undefined
-        : {
-            seq: Number(r.seq),
-            kind: 'photo.uploaded',
-            at: Number(r.at),
-            body: {
-              photoId: r.id,
-              sha256: r.other_sha256 ?? r.sha256,
-              deviceId: r.other_device ?? r.upload_device_id,
-              sessionId: r.other_session ?? r.upload_session_id,
-              ip: r.ip,
-              place: r.place_label === null ? null : { label: r.place_label },
+  const disagreeing = rows.filter((r) => r.seq !== null && r.own_sha256 !== null).map((r) => r.id);
+  const logged = await loggedUploads(db, accountId, disagreeing);
+  // A library has a few places: one object per label rather than per photo (less garbage to collect).
+  const places = new Map<string, { label: string }>();
+  const placeOf = (label: string) => {
+    const known = places.get(label);
+    if (known) return known;
+    const place = { label };
+    places.set(label, place);
+    return place;
+  };
+  return rows.map((r) => {
+    const at = Number(r.at);
+    const differs = r.own_sha256 === null ? undefined : logged.get(r.id);
+    if (r.seq !== null && r.own_sha256 !== null && !differs) throw notFound('Account');
+    return {
+      photo: {
+        id: r.id,
+        account_id: accountId,
+        sha256: r.own_sha256 ?? UNREAD_SHA256,
+        uploaded_at: at,
+        upload_device_id: r.upload_device_id,
+        upload_session_id: r.upload_session_id,
+        upload_ip: r.seq === null ? r.ip : null,
+        upload_place: null,
+        change_id: Number(r.change_id),
+      },
+      upload:
+        r.seq === null
+          ? undefined
+          : {
+              seq: Number(r.seq),
+              kind: 'photo.uploaded',
+              at,
+              body: {
+                photoId: r.id,
+                sha256: differs?.sha256 ?? UNREAD_SHA256,
+                deviceId: differs?.device_id ?? r.upload_device_id,
+                sessionId: differs?.session_id ?? r.upload_session_id,
+                ip: r.ip,
+                place: r.place_label === null ? null : placeOf(r.place_label),
+              },
             },
-          },
-    added: r.added_change === null ? null : Number(r.added_change),
-  }));
+      added: r.added_change === null ? null : Number(r.added_change),
+    };
+  });
 }
 
-/** The logged places (JSON text) of some of the account's photos: only those a report lists need more than a label. */
-export async function loggedPlaces(db: Queryable, accountId: string, photoIds: readonly string[]) {
-  const out = new Map<string, string>();
+/**
+ * The logged content, device and session of some of the account’s photos. Shoebox never changes these columns of
+ * an index row (a rebuild sets added_change only), and index rows go only with the account, so a photo missing
+ * here was in an account deleted since the first query.
+ */
+async function loggedUploads(db: Queryable, accountId: string, photoIds: readonly string[]) {
+  const out = new Map<string, { sha256: string; device_id: string; session_id: string }>();
   for (let i = 0; i < photoIds.length; i += 500) {
     const rows = await db
       .selectFrom('evidence_uploads')
-      .select(['photo_id', 'place'])
+      .select(['photo_id', 'sha256', 'device_id', 'session_id'])
       .where('account_id', '=', accountId)
       .where('photo_id', 'in', photoIds.slice(i, i + 500))
-      .where('place', 'is not', null)
       .execute();
-    for (const r of rows) if (r.place !== null) out.set(r.photo_id, r.place);
+    for (const r of rows) out.set(r.photo_id, r);
+  }
+  return out;
+}
+
+/** What the index logged of some of the account's photos: only those a report lists need it. */
+export interface LoggedDetail {
+  sha256: string;
+  /** The whole logged place as JSON text, or null. */
+  place: string | null;
+}
+
+/** The logged hash and place of some of the account's photos (those a report lists). */
+export async function loggedDetails(db: Queryable, accountId: string, photoIds: readonly string[]) {
+  const out = new Map<string, LoggedDetail>();
+  for (let i = 0; i < photoIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('evidence_uploads')
+      .select(['photo_id', 'sha256', 'place'])
+      .where('account_id', '=', accountId)
+      .where('photo_id', 'in', photoIds.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.set(r.photo_id, { sha256: r.sha256, place: r.place });
   }
   return out;
 }
