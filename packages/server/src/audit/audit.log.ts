@@ -3,7 +3,7 @@
 // and leaf: appenders never wait for each other's commits. The checkpoint signer builds the tree over the dense
 // committed prefix (audit.extend.ts), voiding the seqs of transactions that rolled back.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queryable, Tx } from '../adapters/db/database.ts';
+import { withinTransaction, type Queryable, type Tx } from '../adapters/db/database.ts';
 import { AuditOwnerForgotten, type AuditEventRow } from '../adapters/db/audit-append.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
@@ -196,7 +196,7 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
       // The owner row and its key commit together: an owner row alone would read as a forgotten account.
       const ensure = (trx: Queryable) =>
         store.ensureKey(auditDb(trx), accountId, randomBytes(KEY_BYTES), clock.now());
-      return orClosed(db.isTransaction ? ensure(db) : db.transaction().execute(ensure));
+      return orClosed(withinTransaction(db, ensure));
     },
   };
 }

@@ -12,7 +12,7 @@ import {
   toBase64,
   tryFromBase64,
 } from '@shoebox/shared/merkle/index';
-import type { Queryable } from '../adapters/db/database.ts';
+import { withinTransaction, type Queryable } from '../adapters/db/database.ts';
 import type { LogSigner } from './audit.keyfile.ts';
 import { AuditIntegrityError } from './audit.tree.ts';
 
@@ -107,6 +107,5 @@ export async function writeMark(
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
   };
-  if (db.isTransaction) await write(db);
-  else await db.transaction().execute(write);
+  await withinTransaction(db, write);
 }

@@ -164,3 +164,11 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandl
 export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }
+
+/**
+ * Runs `body` in `q` when it already is a transaction, else in a new one: Kysely has no nested transactions, and a
+ * caller's transaction must keep the body's writes (and locks) with its own.
+ */
+export function withinTransaction<DB, T>(q: Kysely<DB>, body: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return q.isTransaction ? body(q) : q.transaction().execute(body);
+}
