@@ -22,7 +22,7 @@ import { buildLedger, cite, deliveryOf, ownRows, placeOf, signInEvidence, str } 
 import { openGrants, sharedPhotos } from './evidence.shared.ts';
 import { TRUST_KINDS, createEvidenceStore, type EvidenceStore } from './evidence.store.ts';
 import { sharedProvenance } from './evidence.shared-provenance.ts';
-import { UNREAD_SHA256, indexedPhotos, loggedDetails } from './evidence.uploads.ts';
+import { indexedPhotos, loggedDetails } from './evidence.uploads.ts';
 import { citedEntries } from './evidence.entries.ts';
 import { laterRows } from './evidence.feed-rows.ts';
 
@@ -105,6 +105,8 @@ export function createEvidenceService({
     });
     // Explain reads only place labels (and differing hashes) for all photos: the listed ones get the rest.
     const listed = report.groups.flatMap((g) => g.photos).filter((p) => p.cite);
+    // Few photos had their hash read (those whose logged upload disagrees, or without one): the set stays small.
+    const hashRead = new Set(indexed.filter((i) => i.sha256Read).map((i) => i.photo.id));
     const details = await loggedDetails(
       db,
       accountId,
@@ -115,7 +117,7 @@ export function createEvidenceService({
       // The index rows go only with the account: it was deleted while this report was being made.
       if (!detail) throw notFound('Account');
       if (detail.place !== null) p.place = JSON.parse(detail.place) as Place;
-      if (p.sha256 === UNREAD_SHA256) p.sha256 = detail.sha256;
+      if (!hashRead.has(p.photoId)) p.sha256 = detail.sha256;
     }
     const history = fleet && device.serial ? await fleet.historyOf(device.serial, accountId) : null;
     return { ...report, fleet: history, logSize };

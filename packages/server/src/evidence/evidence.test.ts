@@ -189,6 +189,16 @@ describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
     } finally {
       await index().set({ sha256: own.sha256 }).execute();
     }
+    // The photo row's hash blanked (tampered): listed as the photo's own '', not replaced by the logged hash.
+    await db.insertInto('blobs').values({ sha256: '', size: 0, created_at: 0 }).execute();
+    const photo = () => db.updateTable('photos').where('id', '=', mine);
+    await photo().set({ sha256: '' }).execute();
+    try {
+      expect(await explained()).toEqual([[mine, '', ['content-differs']]]);
+    } finally {
+      await photo().set({ sha256: own.sha256 }).execute();
+      await db.deleteFrom('blobs').where('sha256', '=', '').execute();
+    }
     // Same content, another session logged: the listed anomaly still shows the photo's real hash.
     await index()
       .set({ session_id: `${own.upload_session_id}-other` })

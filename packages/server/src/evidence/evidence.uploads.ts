@@ -15,6 +15,11 @@ export interface IndexedPhoto {
   /** Built from the index row: photoId, sha256, deviceId, sessionId, ip, and place as `{label}` only. */
   upload: LoggedEvent | undefined;
   added: number | null;
+  /**
+   * False when the photo's and its upload's SHA-256 were not read (both UNREAD_SHA256) because the logged upload
+   * agrees with the photo: a flag, not the value, tells them apart, since a tampered photo row may hold ''.
+   */
+  sha256Read: boolean;
 }
 
 /** Records each logged upload in the index, in the same transaction as the entry itself. */
@@ -78,8 +83,9 @@ async function indexUpload(
  * The account's photos (or one) with their indexed uploads: one query, one row per photo, as few columns as will
  * do — on SQLite each column of 100,000 rows costs ~40 ms, which is most of what explain costs. So a photo whose
  * logged upload names its content, device and session comes back without its SHA-256: photo and upload both carry
- * UNREAD_SHA256 (equal, so no content-differs) and explain reads the listed photos' hashes from the index later
- * (loggedDetails: the logged hash, which is the photo's, and which purging the photo meanwhile does not remove).
+ * UNREAD_SHA256 (equal, so no content-differs; `sha256Read` false) and explain reads the listed photos' hashes
+ * from the index later (loggedDetails: the logged hash, which is the photo's, and which purging the photo
+ * meanwhile does not remove).
  * The rare photo whose upload disagrees gets the logged values from the index in a second query. A photo with an
  * upload is dated by it (`uploaded_at` is the logged time); one without has its own address and hash.
  */
@@ -151,6 +157,7 @@ export async function indexedPhotos(
               },
             },
       added: r.added_change === null ? null : Number(r.added_change),
+      sha256Read: r.own_sha256 !== null,
     };
   });
 }
