@@ -34,6 +34,9 @@ import { createDevicesStore } from './devices/devices.store.ts';
 import { createDevicesService } from './devices/devices.service.ts';
 import { createSignInThrottle } from './devices/sign-in-throttle.ts';
 import { devicesRoutes } from './devices/devices.routes.ts';
+import { createSessionsService } from './devices/sessions.service.ts';
+import { createSessionsStore } from './devices/sessions.store.ts';
+import { sessionsRoutes } from './devices/sessions.routes.ts';
 import { createSessionExpiry } from './devices/session-expiry.ts';
 import { createPhotosStore } from './library/photos.store.ts';
 import { createBlobsStore } from './library/blobs.store.ts';
@@ -321,11 +324,13 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
   const timeline = createTimelineService({ db, store: createTimelineStore() });
   const jobs = createJobsService({ db, store: jobsStore, clock, events });
   const sessionExpiry = createSessionExpiry({ db, store: devicesStore, events, clock, audit });
+  const sessions = createSessionsService({ db, store: createSessionsStore(), events, clock, audit });
   return {
     accounts,
     emailChange,
     devices,
     sessionExpiry,
+    sessions,
     trust,
     trustParts,
     passkeySignIn: trustParts.passkeySignIn({ accounts: accountsStore, openSession: devices.openSession }),
@@ -372,6 +377,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   api.route('/', accountDeletionRoutes(services.accountDeletion, auth));
   api.route('/', emailChangeRoutes(services.emailChange, auth));
   api.route('/', devicesRoutes(services.devices, auth));
+  api.route('/', sessionsRoutes(services.sessions, auth));
   api.route('/', photosRoutes(services.photos, auth));
   api.route('/', timelineRoutes(services.timeline, auth));
   api.route('/', albumsRoutes(services.albums, auth));

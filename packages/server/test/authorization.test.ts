@@ -43,6 +43,8 @@ interface Ids {
   /** A sign-in request of a device waiting for approval. */
   enrolment: string;
   passkey: string;
+  /** One of the account's sessions (`DELETE /sessions/{id}` would end it). */
+  session: string;
 }
 
 /**
@@ -68,6 +70,7 @@ const ID_ROUTES: Record<string, { id: keyof Ids; body?: (target: Ids, caller: Id
   'DELETE /albums/{id}/members/{accountId}': { id: 'album' },
   'GET /devices/{id}': { id: 'device' },
   'DELETE /devices/{id}': { id: 'device' },
+  'DELETE /sessions/{id}': { id: 'session' },
   'GET /sync/deliveries/{photoId}': { id: 'photo' },
   'POST /enrolments/{id}/allow': { id: 'enrolment' },
   'POST /enrolments/{id}/deny': { id: 'enrolment' },
@@ -117,6 +120,7 @@ const NOBODY: Ids = {
   device: '01a22222-0000-7000-8000-000000000002',
   enrolment: '01a22222-0000-7000-8000-000000000003',
   passkey: '01a22222-0000-7000-8000-000000000004',
+  session: '01a22222-0000-7000-8000-000000000005',
 };
 
 const routeName = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;
@@ -285,6 +289,7 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
       device: b.deviceId,
       enrolment: NOBODY.enrolment,
       passkey: NOBODY.passkey,
+      session: b.response.session.id,
     };
     const aPasskey = await addPasskey(a.client, new SoftwareAuthenticator(server.url), 'A key');
 
@@ -307,6 +312,7 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
       device: a.deviceId,
       enrolment,
       passkey: aPasskey.id,
+      session: a.response.session.id,
       sha256: aPhoto.sha256,
     };
     before = await snapshotOfA();

@@ -148,6 +148,8 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     const place = geo.locate(input.ip);
     const token = newSecret(256);
     const result = await db.transaction().execute(async (trx) => {
+      // First, so that the lookups below see what a racing first sign-in committed while this one waited for it.
+      const firstDevice = await isFirstDevice(trx, account.id);
       let device = await store.findByInstallation(trx, account.id, input.device.installationId);
       // A trusted device's installation id without its credential proves nothing: the real device is left alone
       // (its sessions keep working) and the attempt becomes a new device under an id the server chooses.
@@ -156,7 +158,6 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       if (claimed) device = undefined;
       const assessed = await assessRisk(trx, account.id, now, place);
       const riskFlags: RiskFlag[] = claimed ? [...assessed, 'copied-installation-id'] : assessed;
-      const firstDevice = (await store.countTrusted(trx, account.id)) === 0;
       const described = describe(input.device);
       let issued: IssuedCredential | undefined;
       if (!device) {
@@ -179,8 +180,9 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         };
         await store.insertDevice(trx, device);
       } else {
-        // Here a trusted device proved itself; a removed or denied one must be let in again, like a new one.
-        const status = device.status === 'trusted' || firstDevice ? 'trusted' : 'pending';
+        // Here a trusted device proved itself; a removed or denied one must be let in again, like a new one (an
+        // account with a device row is past its first device, whatever became of that device).
+        const status = device.status === 'trusted' ? 'trusted' : 'pending';
         const patch = {
           ...described,
           status,
@@ -263,6 +265,32 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       ...(result.claimed ? { installationId: result.device.installation_id } : {}),
     };
     return response;
+  }
+
+  /**
+   * Whether this sign-in brings the account's very first device: the account never had one, whatever became of it.
+   * Only that one is trusted without approval. "No trusted device right now" would let the next password sign-in
+   * in silently once the owner's devices were all removed, or a refused stranger in after them.
+   */
+  async function isFirstDevice(trx: Tx, accountId: string): Promise<boolean> {
+    const anyDevice = async () =>
+      (await trx
+        .selectFrom('devices')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .limit(1)
+        .executeTakeFirst()) !== undefined;
+    // Device rows are only ever deleted with their account: once there is one, no later sign-in is the first.
+    if (await anyDevice()) return false;
+    // Two first sign-ins at once must not both be trusted. A no-op update locks the account's row until this
+    // transaction ends (PostgreSQL; SQLite has one writer already), so the second waits for the first to commit and
+    // then sees its device (read committed: every statement sees what committed before it).
+    await trx
+      .updateTable('accounts')
+      .set((eb) => ({ id: eb.ref('id') }))
+      .where('id', '=', accountId)
+      .execute();
+    return !(await anyDevice());
   }
 
   /** The risk signals of a sign-in, against the account's sessions as they were just before it. */

@@ -1,8 +1,9 @@
 import type { Db, Tx } from '../adapters/db/database.ts';
 import type { EnrolmentRow } from '../adapters/db/schema.ts';
+import { parsePlace, toDevice } from '../devices/devices.service.ts';
 import type { DevicesStore } from '../devices/devices.store.ts';
 import { AppError } from '../errors.ts';
-import type { Clock } from '../platform/clock.ts';
+import { iso, type Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Principal } from '../platform/principal.ts';
 import { auditPlaceText, type AuditRecorder } from '../audit/audit.recorder.ts';
@@ -32,6 +33,32 @@ export function createEnrolmentOutcomes({
   clock,
   audit,
 }: EnrolmentOutcomesDeps) {
+  /**
+   * What the owner is told about an attempt that ended: which device, from where it signed in (the enrolment keeps
+   * the sign-in's IP and place), when, and which trusted device decided. Read inside the deciding transaction, so
+   * the device is described as that decision left it. `ip` is the new device's; `decidedIp` the decision's.
+   */
+  async function facts(
+    trx: Tx,
+    e: EnrolmentRow,
+    at: number,
+    by: { deviceId: string | null; ip: string | null },
+  ) {
+    const device = await devices.findDevice(trx, e.account_id, e.device_id);
+    const decider = by.deviceId ? await devices.findDevice(trx, e.account_id, by.deviceId) : null;
+    return {
+      enrolmentId: e.id,
+      deviceId: e.device_id,
+      ...(device ? { device: toDevice(device, '') } : {}),
+      ip: e.ip,
+      place: parsePlace(e.place),
+      requestedAt: iso(e.created_at),
+      at: iso(at),
+      decidedBy: decider ? { id: decider.id, name: decider.name } : null,
+      decidedIp: by.ip,
+    };
+  }
+
   /** Ends an attempt for good: the device is refused, its sessions end, and the owner hears about it. */
   async function end(
     e: EnrolmentRow,
@@ -39,7 +66,7 @@ export function createEnrolmentOutcomes({
     by: { deviceId?: string; sessionId?: string; ip?: string | null },
   ) {
     const now = clock.now();
-    const revoked = await db.transaction().execute(async (trx) => {
+    const { revoked, told } = await db.transaction().execute(async (trx) => {
       await enrolments.update(trx, e.id, {
         state,
         decided_at: now,
@@ -68,7 +95,7 @@ export function createEnrolmentOutcomes({
                 body: { ...ids, reason: 'too-many-attempts', ip },
               },
       );
-      return revoked;
+      return { revoked, told: await facts(trx, e, now, { deviceId: by.deviceId ?? null, ip }) };
     });
     for (const sessionId of revoked) {
       events.emit('session.revoked', {
@@ -81,7 +108,7 @@ export function createEnrolmentOutcomes({
     events.emit('account.message', {
       accountId: e.account_id,
       event: `enrolment.${state}`,
-      data: { enrolmentId: e.id, deviceId: e.device_id },
+      data: told,
     });
   }
 
@@ -156,7 +183,7 @@ export function createEnrolmentOutcomes({
     const now = clock.now();
     // The device's credential, returned once in this response; only its hash is kept.
     const issued = issueCredential();
-    await db.transaction().execute(async (trx) => {
+    const told = await db.transaction().execute(async (trx) => {
       if (hooks.claim && !(await hooks.claim(trx)))
         throw new AppError('invalid_credentials', 'This code has already been used.');
       await enrolments.update(trx, e.id, {
@@ -186,15 +213,14 @@ export function createEnrolmentOutcomes({
         },
       });
       await hooks.recordAfter?.(trx);
+      return facts(trx, e, now, { deviceId: how.byDeviceId, ip: how.ip });
     });
     events.emit('account.message', {
       accountId: e.account_id,
       event: 'enrolment.approved',
       data: {
-        enrolmentId: e.id,
-        deviceId: e.device_id,
+        ...told,
         factor: how.factor,
-        ip: how.ip,
         ...(how.passkey ? { passkey: how.passkey } : {}),
       },
     });

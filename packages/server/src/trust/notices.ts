@@ -29,7 +29,18 @@ interface RequestData {
   email?: string;
   /** security.not-me: the address put back, when the removed device had changed it. */
   restoredEmail?: string;
+  /** enrolment.*: the trusted device that allowed or refused the new one, if one did. */
+  decidedBy?: { name?: string } | null;
 }
+
+/** How each factor let a new device in, for the owner. */
+const FACTOR_WORDS: Record<string, string> = {
+  'trusted-device': 'allowed on one of your trusted devices',
+  totp: 'with a code from your authenticator app',
+  passkey: 'with one of your passkeys',
+  'email-code': 'with a code e-mailed to you',
+  'recovery-code': 'with one of your recovery codes',
+};
 
 /** What each risk signal means, for the owner. */
 const RISK_WORDS: Record<string, string> = {
@@ -57,9 +68,27 @@ const what = (d: RequestData) =>
     .filter(Boolean)
     .join(' ');
 
+const stamp = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+
+/**
+ * The facts every notice about an ended attempt repeats, so the owner can tell their own device from a stranger's:
+ * the device, where its sign-in came from, and when it signed in and when the attempt ended (`ended`: the time).
+ */
+function attemptLines(data: RequestData, ended: string, verb: string): string[] {
+  const requested = data.requestedAt ? stamp(new Date(data.requestedAt)) : null;
+  return [
+    `Device: ${what(data) || 'unknown'}.`,
+    `Where: ${where(data)}.`,
+    `When: ${requested ? `signed in ${requested}, ` : ''}${verb} ${ended}.`,
+  ];
+}
+
 /** Turns an account message into a notice; null for messages that are not worth an e-mail. */
 export function noticeFor(event: string, data: RequestData, at: Date): Notice | null {
-  const time = at.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  const time = stamp(at);
+  // The decision's own time, when the message carries it (the e-mail may go out a little later).
+  const decided = data.at ? stamp(new Date(data.at)) : time;
+  const device = what(data) || 'A new device';
   const deviceId = data.device?.id ?? data.deviceId ?? null;
   switch (event) {
     case 'enrolment.requested':
@@ -75,25 +104,40 @@ export function noticeFor(event: string, data: RequestData, at: Date): Notice | 
     case 'enrolment.approved':
       return {
         subject: 'A new device was let in to your Shoebox library',
-        lines: [`A new device was approved at ${time}.`],
+        lines: [
+          `${device} can now see and add to your library: it was let in ${FACTOR_WORDS[data.factor ?? ''] ?? 'by a second factor'}${data.decidedBy?.name ? ` (${data.decidedBy.name})` : ''}.`,
+          ...attemptLines(data, decided, 'approved'),
+        ],
         deviceId,
       };
     case 'enrolment.denied':
       return {
         subject: 'You refused a new device',
-        lines: [`A sign-in request was refused at ${time}; that device was signed out.`],
+        lines: [
+          `${device} was refused${data.decidedBy?.name ? ` on ${data.decidedBy.name}` : ''}: it was signed out and got nothing from your library.`,
+          ...attemptLines(data, decided, 'refused'),
+          'Whoever signed in knows your password: if it was not you, change it.',
+        ],
         deviceId,
       };
     case 'enrolment.expired':
       return {
         subject: 'A sign-in request expired',
-        lines: [`A new device's request was not answered within 10 minutes (${time}).`],
+        lines: [
+          `${device} asked to join your library but was not let in within 10 minutes: it was signed out.`,
+          ...attemptLines(data, decided, 'expired'),
+          'Whoever signed in knows your password: if it was not you, change it.',
+        ],
         deviceId,
       };
     case 'enrolment.failed':
       return {
         subject: 'Wrong approval codes on a new device',
-        lines: [`A new device typed 5 wrong approval codes; the attempt ended at ${time}.`],
+        lines: [
+          `${device} typed 5 wrong approval codes: the attempt ended and it was signed out.`,
+          ...attemptLines(data, decided, 'ended'),
+          'Whoever signed in knows your password: if it was not you, change it.',
+        ],
         deviceId,
       };
     case 'sign-in.half-finished':

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, call, type Album } from '../api/client.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { Link, useViewerParam } from '../app/router.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { useToast } from '../components/Toasts.tsx';
@@ -18,7 +19,7 @@ const HEAD_HEIGHT = 112;
 
 /** One album: its photos (with who added each when shared), rename, delete, sharing, and removing photos. */
 export default function AlbumPage({ id }: { id: string }) {
-  const { t, tn } = useI18n();
+  const { t, tn, locale } = useI18n();
   const library = useLibrary();
   const toast = useToast();
   const [album, setAlbum] = useState<Album | null>(null);
@@ -104,7 +105,7 @@ export default function AlbumPage({ id }: { id: string }) {
     } catch (err) {
       toast({
         tone: 'error',
-        message: t('toast.failed', { reason: err instanceof Error ? err.message : String(err) }),
+        message: t('toast.failed', { reason: failureText({ t, locale }, err) }),
       });
     }
   };

@@ -21,22 +21,8 @@ export const token = {
   clear: () => localStorage.removeItem(TOKEN_KEY),
 };
 
-/** A failed API call: the server's problem document when there was one, else a network failure. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'ApiError';
-  }
-
-  static fromProblem(status: number, problem: unknown): ApiError {
-    const p = (problem ?? {}) as Partial<Problem>;
-    return new ApiError(status, p.code ?? 'http_error', p.detail ?? p.title ?? `HTTP ${status}`);
-  }
-}
+export { ApiError } from './api-error.ts';
+import { ApiError } from './api-error.ts';
 
 export const NETWORK_ERROR = 'network_error';
 

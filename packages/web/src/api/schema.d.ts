@@ -1782,6 +1782,147 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The account's live sessions
+     * @description Every session of the account that still works (not ended, not expired), most recently used first; `current` marks the one of this request.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Sessions */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SessionList'];
+          };
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This device is not trusted (yet) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * End a session
+     * @description Ends one session of the account at once: its token is refused from the next request and its live socket closes. Recorded as `session.ended` in the account’s audit log. Its device stays (remove the device to keep it out).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Ended */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description This device is not trusted (yet) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such live session in this account */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/photos': {
     parameters: {
       query?: never;
@@ -7790,6 +7931,28 @@ export interface components {
     };
     /** @description Secret given once to a device when it becomes trusted (and replaced at each trusted sign-in); keep it beside the installation id and never log it */
     DeviceCredential: string;
+    SessionList: {
+      items: components['schemas']['SessionListItem'][];
+    };
+    SessionListItem: {
+      id: string;
+      deviceId: string;
+      deviceName: string;
+      client: components['schemas']['SessionClient'];
+      /** @description When it signed in */
+      createdAt: string;
+      /** @description Its latest request (recorded at most once a minute) */
+      lastSeenAt: string;
+      expiresAt: string;
+      authenticatedAt: string;
+      /** @description The address it signed in from */
+      ip: string | null;
+      place: components['schemas']['Place'];
+      /** @description The factors it signed in with */
+      factors: string[];
+      /** @description The session of this request */
+      current: boolean;
+    };
     /** @description `created` is false when the account already had this file. */
     UploadResult: {
       photo: components['schemas']['Photo'];

@@ -1,8 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
+import { failureText } from '../api/problem-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Dialog } from './Dialog.tsx';
-
-const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * A dialog that does one thing: Cancel, and a submit button that is disabled while the action runs (and until
@@ -16,11 +15,11 @@ export function ActionDialog(props: {
   /** Runs on submit; the caller closes the dialog when it succeeds. */
   onSubmit: () => Promise<void>;
   onClose: () => void;
-  /** The failure in words; by default the error's own message. */
+  /** The failure in words; by default the problem code's sentence in the reader's language (api/problem-text.ts). */
   describeError?: (err: unknown) => string;
   children?: ReactNode;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ready = props.canSubmit !== false;
@@ -30,7 +29,7 @@ export function ActionDialog(props: {
     setError(null);
     props.onSubmit().catch((err: unknown) => {
       setBusy(false);
-      setError((props.describeError ?? reasonOf)(err));
+      setError(props.describeError ? props.describeError(err) : failureText({ t, locale }, err));
     });
   };
   const danger = props.tone === 'danger';

@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
-import { ConfirmDialog } from '../components/Dialogs.tsx';
+import { failureText } from '../api/problem-text.ts';
+import { navigate } from '../app/router.tsx';
+import { ActionDialog, ConfirmDialog } from '../components/Dialogs.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { usePlaceName } from '../components/usePlaceName.tsx';
 import { Spinner } from '../components/Spinner.tsx';
@@ -8,6 +10,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
 import { verifyAudit, type AuditVerdict } from './audit-verify.tsx';
 import { AuditExportButton } from './AuditExportButton.tsx';
+import { factorList } from './factor-text.ts';
 import { LinkedEntry, useLinkedEntry } from './LinkedEntry.tsx';
 import { RiskFlags } from './RiskFlags.tsx';
 import { SignInMap } from './SignInMap.tsx';
@@ -18,7 +21,8 @@ type Activity = Schemas['ActivityItem'];
 
 type Kind = (typeof ACTIVITY_KINDS)[number];
 const isKind = (kind: string): kind is Kind => (ACTIVITY_KINDS as readonly string[]).includes(kind);
-const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** Entries per page of the history. */
+const PAGE = 100;
 // What a device's witness can report (packages/server/src/audit/audit.alarms.ts).
 const ALARMS = [
   'rolled-back',
@@ -40,36 +44,82 @@ const alarmOf = (item: Activity): Alarm | null => {
     : null;
 };
 
-/** The sign-in history, each entry checked in this browser against the signed audit log. */
+/** The verdict on more entries, merged into the one so far: any alarm stays, each entry keeps its state. */
+const merge = (so: AuditVerdict | null, more: AuditVerdict): AuditVerdict =>
+  so ? { ...so, alarm: so.alarm ?? more.alarm, entries: new Map([...so.entries, ...more.entries]) } : more;
+
+/** Focuses the password form of the security page (the link has already scrolled to it). */
+function focusPasswordForm() {
+  const section = document.getElementById('sec-password')?.closest('section');
+  section?.querySelector<HTMLInputElement>('input')?.focus();
+}
+
+/** The sign-in history, page by page, each entry checked in this browser against the signed audit log. */
 export function ActivityLog() {
-  const { t, tn, fmt } = useI18n();
+  const { t, tn, fmt, locale } = useI18n();
+  const reason = (err: unknown) => failureText({ t, locale }, err);
   const nameOf = usePlaceName();
   const [items, setItems] = useState<Activity[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [verdict, setVerdict] = useState<AuditVerdict | null>(null);
   const [verifyError, setVerifyError] = useState<string | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
   const [disowning, setDisowning] = useState<Activity['device']>(null);
+  const [passwordHelp, setPasswordHelp] = useState(false);
+  const mounted = useRef(true);
   const [disowned, setDisowned] = useState<string | null>(null);
   const me = useMe();
   const linked = useLinkedEntry(items !== null);
 
+  /** Checks a page's entries like the first page's, in the background; a failure is "could not verify". */
+  const verify = async (page: readonly Activity[]) => {
+    const result = await verifyAudit(page).catch((err: unknown) => {
+      if (mounted.current) setVerifyError(reason(err));
+      return null;
+    });
+    if (mounted.current && result) setVerdict((so) => merge(so, result));
+  };
+
   useEffect(() => {
-    let cancelled = false;
-    call(api.GET('/activity', { params: { query: { limit: 100 } } }))
-      .then(async (page) => {
-        if (cancelled) return;
+    mounted.current = true;
+    call(api.GET('/activity', { params: { query: { limit: PAGE } } }))
+      .then((page) => {
+        if (!mounted.current) return;
         setItems(page.items);
-        const result = await verifyAudit(page.items).catch((err: unknown) => {
-          if (!cancelled) setVerifyError(reason(err));
-          return null;
-        });
-        if (!cancelled && result) setVerdict(result);
+        setCursor(page.nextCursor);
+        void verify(page.items);
       })
-      .catch((err: unknown) => setError(reason(err)));
+      .catch((err: unknown) => {
+        if (mounted.current) setError(reason(err));
+      });
     return () => {
-      cancelled = true;
+      mounted.current = false;
     };
+    // Loads once, when the section opens.
   }, []);
+
+  const showOlder = async () => {
+    if (!cursor || loadingOlder) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    try {
+      const page = await call(api.GET('/activity', { params: { query: { limit: PAGE, cursor } } }));
+      if (!mounted.current) return;
+      // An entry already shown (the log grew meanwhile) is not shown twice.
+      setItems((so) => {
+        const seen = new Set((so ?? []).map((i) => i.id));
+        return [...(so ?? []), ...page.items.filter((i) => !seen.has(i.id))];
+      });
+      setCursor(page.nextCursor);
+      void verify(page.items);
+    } catch (err) {
+      if (mounted.current) setOlderError(reason(err));
+    } finally {
+      if (mounted.current) setLoadingOlder(false);
+    }
+  };
 
   const staffText = (item: Activity) =>
     t('activity.staffDetail', {
@@ -116,6 +166,25 @@ export function ActivityLog() {
           }}
         />
       ) : null}
+      {passwordHelp ? (
+        <ActionDialog
+          title={t('activity.notMeNoDevice.title')}
+          submitLabel={t('activity.notMeNoDevice.confirm')}
+          onClose={() => setPasswordHelp(false)}
+          onSubmit={() => {
+            setPasswordHelp(false);
+            // The password form is on the security page (router: /security), under #sec-password.
+            if (window.location.pathname === '/security') {
+              document.getElementById('sec-password')?.scrollIntoView({ block: 'start' });
+              history.replaceState(history.state, '', '/security#sec-password');
+            } else navigate('/security#sec-password');
+            requestAnimationFrame(focusPasswordForm);
+            return Promise.resolve();
+          }}
+        >
+          <p>{t('activity.notMeNoDevice.body')}</p>
+        </ActionDialog>
+      ) : null}
       {verifyError ? <p role="alert">{t('audit.couldNotVerify', { reason: verifyError })}</p> : null}
       <AuditExportButton />
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
@@ -147,7 +216,12 @@ export function ActivityLog() {
                   {item.place ? nameOf(item.place) : t('devices.unknown')}
                   {item.ip ? ` · ${item.ip}` : ''} · {fmt.dateTime(item.at)}
                 </span>
-                {item.factors.length > 0 ? <span> · {item.factors.join(', ')}</span> : null}
+                {item.factors.length > 0 ? (
+                  <span data-testid="activity-factors">
+                    {' '}
+                    · {t('activity.factors', { factors: factorList({ t, locale }, item.factors) })}
+                  </span>
+                ) : null}
                 {item.kind === 'audit.alarm' ? (
                   <div className="audit-alarm" role="alert" data-testid="activity-alarm">
                     <Icon name="warning" />
@@ -166,11 +240,34 @@ export function ActivityLog() {
                     {t('notMe.title')}
                   </button>
                 ) : null}
+                {item.device ? null : (
+                  <button
+                    type="button"
+                    className="link-button"
+                    data-testid="not-me-password"
+                    onClick={() => setPasswordHelp(true)}
+                  >
+                    {t('activity.notMeNoDevice.title')}
+                  </button>
+                )}
               </li>
             );
           })}
         </ul>
       ) : null}
+      {items && cursor ? (
+        <button
+          type="button"
+          className="button"
+          data-testid="activity-older"
+          disabled={loadingOlder}
+          aria-busy={loadingOlder}
+          onClick={() => void showOlder()}
+        >
+          {loadingOlder ? t('activity.loadingOlder') : t('activity.showOlder')}
+        </button>
+      ) : null}
+      {olderError ? <p role="alert">{t('activity.olderFailed', { reason: olderError })}</p> : null}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, call, type EnrolmentRequest } from '../api/client.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { Icon } from '../components/Icon.tsx';
 import { usePlaceName } from '../components/usePlaceName.tsx';
 import { PlaceMap } from '../components/PlaceMap.tsx';
@@ -19,7 +20,7 @@ interface Issued {
  * which IP and when, with Allow (which shows the code to type on the new device) and Don't allow.
  */
 export function ApprovalBanner() {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const nameOf = usePlaceName();
   const { requests, reload } = useEnrolmentRequests();
   const [issued, setIssued] = useState<Issued | null>(null);
@@ -39,7 +40,7 @@ export function ApprovalBanner() {
         reload();
       }
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(failureText({ t, locale }, err));
       reload();
     } finally {
       setBusy(false);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, call, type Device, type EnrolmentRequest } from '../api/client.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { ConfirmDialog } from '../components/Dialogs.tsx';
 import { Link } from '../app/router.tsx';
@@ -12,6 +13,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../session/session.tsx';
 import { useEnrolmentRequests } from './requests.tsx';
 import { RiskFlags } from './RiskFlags.tsx';
+import { SessionsSection } from './SessionsSection.tsx';
 
 interface IssuedCode {
   name: string;
@@ -28,7 +30,7 @@ function iconFor(device: Device): IconName {
 
 /** Every device of the account: what it says it is, where it was last seen, and a way to remove it. */
 export default function DevicesPage() {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const nameOf = usePlaceName();
   const { signOut } = useSession();
   const toast = useToast();
@@ -37,6 +39,8 @@ export default function DevicesPage() {
   const [removing, setRemoving] = useState<Device | null>(null);
   const [denying, setDenying] = useState<EnrolmentRequest | null>(null);
   const [issued, setIssued] = useState<IssuedCode | null>(null);
+  // Bumped on each reload of the devices: removing a device ends its sessions, so the session list reloads too.
+  const [loads, setLoads] = useState(0);
   const { requests, reload: reloadRequests } = useEnrolmentRequests();
   // While this page is open, look for new requests more often than the header's banner does.
   useEffect(() => {
@@ -51,16 +55,17 @@ export default function DevicesPage() {
     } catch (err) {
       toast({
         tone: 'error',
-        message: t('toast.failed', { reason: err instanceof Error ? err.message : String(err) }),
+        message: t('toast.failed', { reason: failureText({ t, locale }, err) }),
       });
       reloadRequests();
     }
   };
 
   const load = useCallback(() => {
+    setLoads((n) => n + 1);
     call(api.GET('/devices'))
       .then((list) => setDevices(list.items))
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+      .catch((err: unknown) => setError(failureText({ t, locale }, err)));
   }, []);
   useEffect(load, [load]);
 
@@ -104,6 +109,12 @@ export default function DevicesPage() {
                 .join(' · ') || t('devices.unknown')}
             </dd>
           </div>
+          {device.serial ? (
+            <div>
+              <dt>{t('devices.serial')}</dt>
+              <dd className="device__serial">{device.serial}</dd>
+            </div>
+          ) : null}
         </dl>
         <Link
           href={`/devices/${encodeURIComponent(device.id)}/explain`}
@@ -200,6 +211,7 @@ export default function DevicesPage() {
         </section>
       ) : null}
       <ul className="devices">{visible.map(card)}</ul>
+      {devices !== null ? <SessionsSection refresh={loads} /> : null}
       {removed.length > 0 ? (
         <>
           <h2 className="section-title">{t('devices.status.removed')}</h2>

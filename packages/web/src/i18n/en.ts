@@ -8,6 +8,10 @@ import { enAdmin } from './en.admin.ts';
 import { enDeletion } from './en.deletion.ts';
 import { enExplain } from './en.explain.ts';
 import { enExport } from './en.export.ts';
+import { enSessions } from './en.sessions.ts';
+import { enProblems } from './en.problems.ts';
+import { enGps } from './en.gps.ts';
+import { enActivity } from './en.activity.ts';
 
 /**
  * English strings: the reference locale. Every other locale must have exactly these keys (see `Messages`), and
@@ -26,6 +30,10 @@ export const en = {
   ...enDeletion,
   ...enExplain,
   ...enExport,
+  ...enSessions,
+  ...enProblems,
+  ...enGps,
+  ...enActivity,
   'app.name': 'Shoebox',
   'app.tagline': 'Your photos, on your own server.',
   'app.loading': 'Loading…',

@@ -9,6 +9,10 @@ import { zhCNAdmin } from './zh-CN.admin.ts';
 import { zhCNDeletion } from './zh-CN.deletion.ts';
 import { zhCNExplain } from './zh-CN.explain.ts';
 import { zhCNExport } from './zh-CN.export.ts';
+import { zhCNSessions } from './zh-CN.sessions.ts';
+import { zhCNProblems } from './zh-CN.problems.ts';
+import { zhCNGps } from './zh-CN.gps.ts';
+import { zhCNActivity } from './zh-CN.activity.ts';
 
 /** Simplified Chinese. Typed as `Messages`: a key missing here, or one English does not have, fails to compile. */
 export const zhCN: Messages = {
@@ -22,6 +26,10 @@ export const zhCN: Messages = {
   ...zhCNDeletion,
   ...zhCNExplain,
   ...zhCNExport,
+  ...zhCNSessions,
+  ...zhCNProblems,
+  ...zhCNGps,
+  ...zhCNActivity,
   'app.name': 'Shoebox',
   'app.tagline': '你的照片，存在你自己的服务器上。',
   'app.loading': '正在加载…',

@@ -1,15 +1,15 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { createPasskey, passkeysSupported } from '../auth/passkey.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 type Passkey = Schemas['Passkey'];
 
-const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 /** The account's passkeys: add one (password, then the browser's passkey prompt), see them, remove one. */
 export function PasskeysSection() {
-  const { t, tn, fmt } = useI18n();
+  const { t, tn, fmt, locale } = useI18n();
+  const reason = (err: unknown) => failureText({ t, locale }, err);
   const [items, setItems] = useState<Passkey[] | null>(null);
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');

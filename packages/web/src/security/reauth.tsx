@@ -1,11 +1,19 @@
 import { useCallback, useId, useState, type ReactNode } from 'react';
 import { ApiError, api, call } from '../api/client.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { ActionDialog } from '../components/Dialogs.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { isLocale, type Locale } from '../i18n/translate.ts';
 
 type Translate = ReturnType<typeof useI18n>['t'];
 
-/** A failed call in words: the codes a security action can answer with, else the server's own detail. */
+/** The language the page is shown in (I18nProvider keeps `<html lang>` on it): callers hand over only `t`. */
+const pageLocale = (): Locale => {
+  const lang = document.documentElement.lang;
+  return isLocale(lang) ? lang : 'en';
+};
+
+/** A failed call in words: the codes a security action can answer with, else the code's sentence (api/problem-text.ts). */
 export function problemText(t: Translate, err: unknown, wrongCredentials?: string): string {
   if (err instanceof ApiError) {
     if (err.code === 'invalid_credentials') return wrongCredentials ?? t('problem.invalid_credentials');
@@ -13,7 +21,7 @@ export function problemText(t: Translate, err: unknown, wrongCredentials?: strin
     if (err.code === 'reauth_required') return t('reauth.needed');
     if (err.code === 'rate_limited') return t('problem.rate_limited');
   }
-  return t('toast.failed', { reason: err instanceof Error ? err.message : String(err) });
+  return t('toast.failed', { reason: failureText({ t, locale: pageLocale() }, err) });
 }
 
 /** Runs one sensitive action, asking for the password first when the server wants a fresh proof. */

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useState } from 'react';
 import { useViewerParam } from '../app/router.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useToast } from '../components/Toasts.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useUploads } from '../upload/Uploads.tsx';
 import { restorePhotos, trashPhotos } from './actions.tsx';
@@ -27,7 +28,7 @@ export function neighboursIn(items: readonly LibraryItem[]) {
 
 /** Every photo, newest first, by month and day. */
 export function TimelinePage() {
-  const { t, tn } = useI18n();
+  const { t, tn, locale } = useI18n();
   const library = useLibrary();
   const uploads = useUploads();
   const toast = useToast();
@@ -52,7 +53,11 @@ export function TimelinePage() {
           },
         });
       }
-      if (errors[0]) toast({ tone: 'error', message: t('toast.failed', { reason: errors[0] }) });
+      if (errors.length > 0)
+        toast({
+          tone: 'error',
+          message: t('toast.failed', { reason: failureText({ t, locale }, errors[0]) }),
+        });
     },
     [library, toast, t, tn],
   );

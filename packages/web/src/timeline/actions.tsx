@@ -2,16 +2,16 @@ import { api, call, eachLimited, type Photo } from '../api/client.tsx';
 
 export interface Outcome<T> {
   done: T[];
-  /** The server's reason for each photo that failed. */
-  errors: string[];
+  /** What went wrong for each photo that failed (word it with failureText, api/problem-text.ts). */
+  errors: unknown[];
 }
 
 function collect<T>(results: PromiseSettledResult<T>[]): Outcome<T> {
   const done: T[] = [];
-  const errors: string[] = [];
+  const errors: unknown[] = [];
   for (const result of results) {
     if (result.status === 'fulfilled') done.push(result.value);
-    else errors.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
+    else errors.push(result.reason);
   }
   return { done, errors };
 }

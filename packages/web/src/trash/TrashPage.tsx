@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, call } from '../api/client.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { useViewerParam } from '../app/router.tsx';
 import { ConfirmDialog } from '../components/Dialogs.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -30,7 +31,7 @@ export function daysLeft(
 
 /** Trashed photos with the days each has left; restore, delete for good, or empty the trash. */
 export default function TrashPage() {
-  const { t, tn } = useI18n();
+  const { t, tn, locale } = useI18n();
   const trash = usePagedPhotos('trashed');
   const library = useLibrary();
   const toast = useToast();
@@ -50,7 +51,8 @@ export default function TrashPage() {
     library.insert(done);
     setSelection(new Set());
     if (done.length > 0) toast({ message: tn('toast.restored', done.length) });
-    if (errors[0]) toast({ tone: 'error', message: t('toast.failed', { reason: errors[0] }) });
+    if (errors.length > 0)
+      toast({ tone: 'error', message: t('toast.failed', { reason: failureText({ t, locale }, errors[0]) }) });
   };
 
   const badge = (item: LibraryItem) => tn('photo.daysLeft', daysLeft(item.trashedAt, retentionDays));
@@ -164,7 +166,11 @@ export default function TrashPage() {
             setSelection(new Set());
             setConfirm(null);
             if (done.length > 0) toast({ message: tn('toast.deleted', done.length) });
-            if (errors[0]) toast({ tone: 'error', message: t('toast.failed', { reason: errors[0] }) });
+            if (errors.length > 0)
+              toast({
+                tone: 'error',
+                message: t('toast.failed', { reason: failureText({ t, locale }, errors[0]) }),
+              });
           }}
         />
       ) : null}

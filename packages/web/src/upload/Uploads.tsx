@@ -9,6 +9,7 @@ import {
   type ReactNode,
 } from 'react';
 import { ApiError, NETWORK_ERROR } from '../api/client.tsx';
+import { describeProblem, type ProblemLike } from '../api/problem-text.ts';
 import { uploadPhoto } from '../api/upload.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -22,8 +23,8 @@ interface Entry {
   size: number;
   loaded: number;
   status: Status;
-  /** The server's reason (problem+json `detail`) when it failed. */
-  reason?: string;
+  /** Why it failed: the server's problem (worded for the reader when shown), or a lost connection. */
+  failure?: ProblemLike | 'network';
 }
 
 interface Uploads {
@@ -38,7 +39,7 @@ export const ACCEPT = 'image/*,.heic,.heif,.avif,.dng,.cr2,.cr3,.nef,.arw,.orf,.
 const FINISHED: ReadonlySet<Status> = new Set(['done', 'duplicate', 'failed', 'cancelled']);
 
 /**
- * Uploads files three at a time, each with its own progress and, on failure, the server's reason. Files come from
+ * Uploads files three at a time, each with its own progress and, on failure, the reason in the reader's language. Files come from
  * the picker or from a drop anywhere on the page; each new photo joins the timeline as soon as it is stored.
  */
 export function UploadProvider({ children }: { children: ReactNode }) {
@@ -79,9 +80,11 @@ export function UploadProvider({ children }: { children: ReactNode }) {
             update(job.key, { status: 'cancelled' });
             return;
           }
-          const reason =
-            err instanceof ApiError && err.code !== NETWORK_ERROR ? err.message : t('upload.networkError');
-          update(job.key, { status: 'failed', reason });
+          const failure =
+            err instanceof ApiError && err.code !== NETWORK_ERROR
+              ? { status: err.status, code: err.code, detail: err.detail }
+              : 'network';
+          update(job.key, { status: 'failed', failure });
         })
         .finally(() => {
           controllers.current.delete(job.key);
@@ -89,7 +92,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
           pump();
         });
     }
-  }, [insert, update, t]);
+  }, [insert, update]);
 
   const add = useCallback(
     (files: Iterable<File>) => {
@@ -246,7 +249,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
 }
 
 function UploadRow({ entry, onCancel }: { entry: Entry; onCancel: () => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const percent = entry.size > 0 ? Math.min(100, Math.round((entry.loaded / entry.size) * 100)) : 0;
   const label: Record<Status, string> = {
     queued: t('upload.queued'),
@@ -292,7 +295,13 @@ function UploadRow({ entry, onCancel }: { entry: Entry; onCancel: () => void }) 
           <div className="progress__bar" style={{ width: `${percent}%` }} />
         </div>
       ) : null}
-      {entry.reason ? <p className="upload__reason">{entry.reason}</p> : null}
+      {entry.failure ? (
+        <p className="upload__reason">
+          {entry.failure === 'network'
+            ? t('upload.networkError')
+            : describeProblem({ t, locale }, entry.failure)}
+        </p>
+      ) : null}
     </li>
   );
 }

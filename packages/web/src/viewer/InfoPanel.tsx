@@ -1,8 +1,12 @@
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { Photo } from '../api/client.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
+import { WorldMap } from '../components/WorldMap.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Provenance } from './Provenance.tsx';
+import { countryName } from './country-name.ts';
+import { useGpsCountry } from './useGpsCountry.ts';
+import './gps-place.css';
 
 function Section({ icon, title, children }: { icon: IconName; title: string; children: ReactNode }) {
   return (
@@ -13,6 +17,54 @@ function Section({ icon, title, children }: { icon: IconName; title: string; chi
         {children}
       </div>
     </section>
+  );
+}
+
+/**
+ * Where the GPS point is: the country it falls in (found offline from Natural Earth's outline, named in the reader's
+ * language) with the coordinates beside it and a small map; at sea or off the outline, just the coordinates.
+ */
+function GpsPlace({ gps }: { gps: { latitude: number; longitude: number } }) {
+  const { t, fmt, locale } = useI18n();
+  const code = useGpsCountry(gps);
+  const country = code ? countryName(code, locale) : null;
+  const coordinates = t('gps.coordinates', {
+    latitude: fmt.number(gps.latitude, 5),
+    longitude: fmt.number(gps.longitude, 5),
+  });
+  const { latitude, longitude } = gps;
+  const points = useMemo(
+    () => (country ? [{ lat: latitude, lon: longitude, label: country }] : []),
+    [country, latitude, longitude],
+  );
+  return (
+    <>
+      {country ? (
+        <p className="info__primary" data-testid="gps-place">
+          {t('gps.place', { country })} <span className="gps-place__coordinates">{coordinates}</span>
+        </p>
+      ) : (
+        // data-state: "loading" until the outline has loaded, then "none" (at sea, off the outline).
+        <p
+          className="info__primary"
+          data-testid="gps-coordinates"
+          data-state={code === undefined ? 'loading' : 'none'}
+        >
+          {coordinates}
+        </p>
+      )}
+      {country ? (
+        <WorldMap points={points} title={t('gps.mapTitle')} compact className="gps-place__map" />
+      ) : null}
+      <a
+        className="info__link"
+        href={`https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=15/${latitude}/${longitude}`}
+        target="_blank"
+        rel="noreferrer noopener"
+      >
+        {t('info.openMap')}
+      </a>
+    </>
   );
 }
 
@@ -59,23 +111,7 @@ export function InfoPanel({ photo }: { photo: Photo }) {
       </Section>
 
       <Section icon="pin" title={t('info.location')}>
-        {photo.gps ? (
-          <>
-            <p className="info__primary">
-              {fmt.number(photo.gps.latitude, 5)}, {fmt.number(photo.gps.longitude, 5)}
-            </p>
-            <a
-              className="info__link"
-              href={`https://www.openstreetmap.org/?mlat=${photo.gps.latitude}&mlon=${photo.gps.longitude}#map=15/${photo.gps.latitude}/${photo.gps.longitude}`}
-              target="_blank"
-              rel="noreferrer noopener"
-            >
-              {t('info.openMap')}
-            </a>
-          </>
-        ) : (
-          <p className="info__secondary">{t('info.noLocation')}</p>
-        )}
+        {photo.gps ? <GpsPlace gps={photo.gps} /> : <p className="info__secondary">{t('info.noLocation')}</p>}
       </Section>
 
       <Section icon="shield" title={t('info.provenance')}>

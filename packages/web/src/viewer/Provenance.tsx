@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, call, type Photo, type Schemas } from '../api/client.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { Link } from '../app/router.tsx';
 import { EntryLink } from './EntryLink.tsx';
 import { useFindingText } from '../components/useFindingText.tsx';
@@ -45,7 +46,7 @@ interface Report {
  * sign-in it used (when, where, who approved it). Until that arrives, the photo record's own upload facts.
  */
 export function Provenance({ photo }: { photo: Photo }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const say = useFindingText();
   const nameOf = usePlaceName();
   const [evidence, setEvidence] = useState<PhotoProvenance | null>(null);
@@ -106,7 +107,7 @@ export function Provenance({ photo }: { photo: Photo }) {
     try {
       setReport(await call(api.GET('/explain', { params: { query: { photo: photo.id } } })));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(failureText({ t, locale }, err));
     } finally {
       setExplaining(false);
     }

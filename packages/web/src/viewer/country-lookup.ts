@@ -1,0 +1,95 @@
+// Which country a GPS point falls in, from a world-atlas countries topology. Free of Vite's `?raw` imports so the
+// unit tests can feed it the atlas from node_modules; gps-place.ts binds it to the bundled 1:110m outline.
+import { geoBounds, geoContains } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import { alpha2Of } from './country-codes.ts';
+
+export type CountriesAtlas = Topology<{ countries: GeometryCollection<{ name: string }> }>;
+
+interface Country {
+  code: string;
+  shape: Feature<Geometry, { name: string }>;
+  /** geoBounds: west > east when the shape crosses the antimeridian (Russia, Fiji). */
+  bounds: [[number, number], [number, number]];
+}
+
+// Shapes without a numeric ISO id. Kosovo has the code CLDR names it by; N. Cyprus and Somaliland are left unnamed
+// (just the coordinates) rather than given a side in a dispute.
+const UNNUMBERED: Readonly<Record<string, string>> = { Kosovo: 'XK' };
+
+function countriesOf(atlas: CountriesAtlas): Country[] {
+  const shapes = feature(atlas, atlas.objects.countries) as FeatureCollection<Geometry, { name: string }>;
+  const countries: Country[] = [];
+  for (const shape of shapes.features) {
+    const code =
+      shape.id !== undefined ? alpha2Of(String(shape.id)) : (UNNUMBERED[shape.properties.name] ?? null);
+    if (code) countries.push({ code, shape, bounds: geoBounds(shape) });
+  }
+  return countries;
+}
+
+function inBounds([[west, south], [east, north]]: Country['bounds'], lon: number, lat: number): boolean {
+  if (lat < south || lat > north) return false;
+  return west <= east ? lon >= west && lon <= east : lon >= west || lon <= east;
+}
+
+function containing(countries: readonly Country[], lon: number, lat: number): string | null {
+  const point: [number, number] = [lon, lat];
+  for (const country of countries) {
+    if (inBounds(country.bounds, lon, lat) && geoContains(country.shape, point)) return country.code;
+  }
+  return null;
+}
+
+const EARTH_KM = 6371;
+const toRad = Math.PI / 180;
+
+/** The point `km` away along `bearing` (radians), as [lon, lat] in degrees. */
+function destination(lat: number, lon: number, km: number, bearing: number): [number, number] {
+  const d = km / EARTH_KM;
+  const φ = lat * toRad;
+  const φ2 = Math.asin(Math.sin(φ) * Math.cos(d) + Math.cos(φ) * Math.sin(d) * Math.cos(bearing));
+  const λ2 =
+    lon * toRad +
+    Math.atan2(Math.sin(bearing) * Math.sin(d) * Math.cos(φ), Math.cos(d) - Math.sin(φ) * Math.sin(φ2));
+  const wrapped = ((((λ2 / toRad + 180) % 360) + 360) % 360) - 180;
+  return [wrapped, φ2 / toRad];
+}
+
+// The 1:110m coast is simplified by up to tens of kilometres (Brooklyn and Dalian fall "at sea"), so a point off the
+// outline takes the one country found on rings around it, out to the 12-nautical-mile territorial sea (22 km).
+// Two countries on the same ring (a strait, a border on the coast) name neither.
+const RINGS_KM = [5, 10, 15, 22];
+const BEARINGS = 16;
+
+function countryIn(countries: readonly Country[], latitude: number, longitude: number): string | null {
+  if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return null;
+  if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return null;
+  const inside = containing(countries, longitude, latitude);
+  if (inside) return inside;
+  for (const km of RINGS_KM) {
+    const found = new Set<string>();
+    for (let i = 0; i < BEARINGS; i++) {
+      const [lon, lat] = destination(latitude, longitude, km, (2 * Math.PI * i) / BEARINGS);
+      const code = containing(countries, lon, lat);
+      if (code) found.add(code);
+    }
+    if (found.size > 1) return null;
+    if (found.size === 1) return [...found][0] ?? null;
+  }
+  return null;
+}
+
+/**
+ * A function giving the ISO 3166-1 alpha-2 code of the country whose 1:110m outline holds a point (or whose coast is
+ * within 22 km of it), or null at sea, on a small island the outline leaves out, or for a point that is not a place.
+ * Nothing finer than a country: the outline supports no more.
+ */
+export function countryLookup(atlas: CountriesAtlas): CountryAt {
+  const countries = countriesOf(atlas);
+  return (latitude, longitude) => countryIn(countries, latitude, longitude);
+}
+
+export type CountryAt = (latitude: number, longitude: number) => string | null;
