@@ -11,7 +11,7 @@ import { countryLookup, type CountriesAtlas } from '../src/viewer/country-lookup
 import { countryName } from '../src/viewer/country-name.ts';
 
 // The outline the app bundles (gps-place.ts imports it with Vite's `?raw`), read here from node_modules.
-const atlas = createRequire(import.meta.url)('world-atlas/countries-110m.json') as CountriesAtlas;
+const atlas = createRequire(import.meta.url)('world-atlas/countries-50m.json') as CountriesAtlas;
 const countryAt = countryLookup(atlas);
 
 /** corpus path → [latitude, longitude], from the GPSLatitude and GPSLongitude columns of MANIFEST.tsv. */
@@ -109,5 +109,33 @@ describe('the numeric → alpha-2 table', () => {
   it('names the country in the reader’s language', () => {
     expect(countryName('ES', 'en')).toBe('Spain');
     expect(countryName('ES', 'zh-CN')).toBe('西班牙');
+  });
+});
+
+describe('near borders and small states (1:50m)', () => {
+  // The 1:110m outline named each of these as its neighbour (Geneva in France, Singapore in Malaysia, Kos in
+  // Turkey, North Nicosia in Cyprus): each must now be its own country or no country at all.
+  it.each([
+    ['Geneva', 46.2044, 6.1432, 'CH'],
+    ['Singapore', 1.2903, 103.8519, 'SG'],
+    ['Monaco', 43.7384, 7.4246, 'MC'],
+    ['Vatican', 41.9029, 12.4534, 'VA'],
+    ['San Marino', 43.9424, 12.4578, 'SM'],
+    ['Vaduz', 47.141, 9.5215, 'LI'],
+    ['Andorra la Vella', 42.5063, 1.5218, 'AD'],
+    ['Kos', 36.8933, 27.2877, 'GR'],
+    ['Lesbos', 39.1, 26.55, 'GR'],
+    ['Windsor, Ontario', 42.3149, -83.0364, 'CA'],
+    ['Batam', 1.0456, 104.0305, 'ID'],
+  ])('%s is %s or unnamed, never a neighbour', (_name, latitude, longitude, own) => {
+    const found = countryAt(latitude, longitude);
+    expect([own, null]).toContain(found);
+  });
+
+  it.each([
+    ['North Nicosia', 35.19, 33.36],
+    ['Kyrenia', 35.34, 33.32],
+  ])('%s, in a shape left unnamed, names no country', (_name, latitude, longitude) => {
+    expect(countryAt(latitude, longitude)).toBeNull();
   });
 });

@@ -74,6 +74,13 @@ describe.each(DIALECTS)('the session list on %s', (dialect) => {
         reason: 'ended-by-owner',
       }),
     ]);
+    // The activity entry is about the tablet but names the device that ended it: "This wasn't me" acts on that one.
+    type Activity = {
+      items: { kind: string; device: { id: string } | null; byDevice: { id: string } | null }[];
+    };
+    const activity = (await owner.client.get<Activity>('/api/activity?limit=100')).body.items;
+    const entry = activity.find((a) => a.kind === 'session.ended' && a.device?.id === tablet.deviceId);
+    expect(entry?.byDevice?.id).toBe(owner.deviceId);
     // Ending it again finds no live session.
     expectProblem(
       await owner.client.call('DELETE', `/api/sessions/${tablet.response.session.id}`),

@@ -21,9 +21,16 @@ function devicesOf(kind: string, b: Body): { about: string | null; by: string | 
       return { about: text(b['enrolledDeviceId']), by: text(b['deviceId']) };
     case 'device.removed':
       return { about: text(b['removedDeviceId']), by: text(b['deviceId']) };
-    case 'session.ended':
-      // Ended by the server (expiry) names the session's device apart; a sign-out is its own device.
-      return { about: text(b['endedDeviceId']) ?? text(b['deviceId']), by: null };
+    case 'session.ended': {
+      // Ended by the server (expiry) names the session's device apart; a sign-out is its own device; ended from
+      // another device names both, and that other device is the one that did it.
+      const ended = text(b['endedDeviceId']);
+      const actor = text(b['deviceId']);
+      return {
+        about: ended ?? actor,
+        by: ended !== null && actor !== null && actor !== ended ? actor : null,
+      };
+    }
     default:
       return { about: text(b['deviceId']), by: null };
   }
@@ -81,7 +88,14 @@ export function createActivityService({ db }: { db: Db }) {
           body: event?.body ?? {},
         };
       });
-      const ids = [...new Set(parsed.map((p) => devicesOf(p.kind, p.body).about).filter((x) => x !== null))];
+      const ids = [
+        ...new Set(
+          parsed.flatMap((p) => {
+            const { about, by } = devicesOf(p.kind, p.body);
+            return [about, by].filter((x) => x !== null);
+          }),
+        ),
+      ];
       const devices = ids.length
         ? await db
             .selectFrom('devices')
@@ -101,6 +115,7 @@ export function createActivityService({ db }: { db: Db }) {
           result: resultOf(p.kind),
           device: (about && byId.get(about)) || null,
           byDeviceId: by,
+          byDevice: (by && byId.get(by)) || null,
           ip: text(p.body['ip']),
           place: (p.body['place'] as Place | null | undefined) ?? null,
           factors: Array.isArray(factors) ? factors.filter((f) => typeof f === 'string') : [],

@@ -171,6 +171,9 @@ export const ActivityItem = z
     result: z.enum(['success', 'failure']).nullable(),
     device: ActivityDevice.nullable().meta({ description: 'The device the entry is about' }),
     byDeviceId: z.string().nullable().meta({ description: 'The device that did it, when another one' }),
+    byDevice: ActivityDevice.nullable().meta({
+      description: 'The device that did it, when another one of the account’s: what “This wasn’t me” acts on',
+    }),
     ip: z.string().nullable(),
     place: Place.nullable(),
     factors: z.array(z.string()),

@@ -23,6 +23,8 @@ const DETAILED: ReadonlySet<string> = new Set([
   'forbidden',
   'not_found',
   'weak_password',
+  // A wrong password, and also a passkey that did not verify: only the server's words say which.
+  'invalid_credentials',
 ]);
 
 const keyOf = (code: string): ProblemKey | null => {

@@ -8262,6 +8262,13 @@ export interface components {
       } | null;
       /** @description The device that did it, when another one */
       byDeviceId: string | null;
+      /** @description The device that did it, when another one of the account’s: what “This wasn’t me” acts on */
+      byDevice: {
+        id: string;
+        name: string;
+        model: string | null;
+        os: string | null;
+      } | null;
       ip: string | null;
       place: components['schemas']['Place'];
       factors: string[];

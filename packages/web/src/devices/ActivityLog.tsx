@@ -44,9 +44,19 @@ const alarmOf = (item: Activity): Alarm | null => {
     : null;
 };
 
-/** The verdict on more entries, merged into the one so far: any alarm stays, each entry keeps its state. */
-const merge = (so: AuditVerdict | null, more: AuditVerdict): AuditVerdict =>
-  so ? { ...so, alarm: so.alarm ?? more.alarm, entries: new Map([...so.entries, ...more.entries]) } : more;
+/**
+ * The verdict on more entries, merged into the one so far: each entry keeps its state, and any alarm stays — the log
+ * itself failing (signature, consistency, a fork) outranks entries that failed, whichever page found it.
+ */
+const merge = (so: AuditVerdict | null, more: AuditVerdict): AuditVerdict => {
+  if (!so) return more;
+  const logAlarm = [so.alarm, more.alarm].find((a) => a && a.code !== 'entries');
+  return {
+    ...so,
+    alarm: logAlarm ?? so.alarm ?? more.alarm,
+    entries: new Map([...so.entries, ...more.entries]),
+  };
+};
 
 /** Focuses the password form of the security page (the link has already scrolled to it). */
 function focusPasswordForm() {
@@ -73,13 +83,20 @@ export function ActivityLog() {
   const me = useMe();
   const linked = useLinkedEntry(items !== null);
 
-  /** Checks a page's entries like the first page's, in the background; a failure is "could not verify". */
-  const verify = async (page: readonly Activity[]) => {
-    const result = await verifyAudit(page).catch((err: unknown) => {
-      if (mounted.current) setVerifyError(reason(err));
-      return null;
+  /**
+   * Checks a page's entries like the first page's, in the background; a failure is "could not verify". One check
+   * at a time: each keeps the checkpoint it verified, and a slower earlier one must not keep an older one last.
+   */
+  const checks = useRef<Promise<void>>(Promise.resolve());
+  const verify = (page: readonly Activity[]) => {
+    checks.current = checks.current.then(async () => {
+      const result = await verifyAudit(page).catch((err: unknown) => {
+        if (mounted.current) setVerifyError(reason(err));
+        return null;
+      });
+      if (mounted.current && result) setVerdict((so) => merge(so, result));
     });
-    if (mounted.current && result) setVerdict((so) => merge(so, result));
+    return checks.current;
   };
 
   useEffect(() => {
@@ -140,7 +157,7 @@ export function ActivityLog() {
           </div>
         </div>
       ) : null}
-      {verdict && !verdict.alarm ? (
+      {verdict && !verdict.alarm && !verifyError ? (
         <p className="audit-ok" role="status" data-testid="audit-ok">
           <Icon name="shield" width={18} height={18} />
           {verdict.previousSize > 0
@@ -197,6 +214,10 @@ export function ActivityLog() {
             const state = verdict?.entries.get(item.id);
             const alarm = alarmOf(item);
             const failed = item.result === 'failure' || item.kind === 'audit.alarm';
+            // "This wasn't me" acts on the device that did it (another device that removed one, ended a session or
+            // decided an enrolment), never on this browser's own doings.
+            const actor = item.byDeviceId ? item.byDevice : item.device;
+            const doneHere = (item.byDeviceId ?? item.device?.id) === me.device.id;
             return (
               <li
                 key={item.id}
@@ -235,12 +256,12 @@ export function ActivityLog() {
                   <p className="activity__detail">{staffText(item)}</p>
                 ) : null}
                 <RiskFlags flags={item.riskFlags} />
-                {item.device && item.device.id !== me.device.id ? (
-                  <button type="button" className="link-button" onClick={() => setDisowning(item.device)}>
+                {actor && !doneHere ? (
+                  <button type="button" className="link-button" onClick={() => setDisowning(actor)}>
                     {t('notMe.title')}
                   </button>
                 ) : null}
-                {item.device ? null : (
+                {actor || doneHere ? null : (
                   <button
                     type="button"
                     className="link-button"

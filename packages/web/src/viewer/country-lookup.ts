@@ -1,5 +1,5 @@
 // Which country a GPS point falls in, from a world-atlas countries topology. Free of Vite's `?raw` imports so the
-// unit tests can feed it the atlas from node_modules; gps-place.ts binds it to the bundled 1:110m outline.
+// unit tests can feed it the atlas from node_modules; gps-place.ts binds it to the bundled 1:50m outline.
 import { geoBounds, geoContains } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
@@ -9,14 +9,16 @@ import { alpha2Of } from './country-codes.ts';
 export type CountriesAtlas = Topology<{ countries: GeometryCollection<{ name: string }> }>;
 
 interface Country {
-  code: string;
+  /** null: a shape this app does not name (a disputed one), which still stops a guess near it. */
+  code: string | null;
   shape: Feature<Geometry, { name: string }>;
   /** geoBounds: west > east when the shape crosses the antimeridian (Russia, Fiji). */
   bounds: [[number, number], [number, number]];
 }
 
-// Shapes without a numeric ISO id. Kosovo has the code CLDR names it by; N. Cyprus and Somaliland are left unnamed
-// (just the coordinates) rather than given a side in a dispute.
+// Shapes without a numeric ISO id. Kosovo has the code CLDR names it by; the others (N. Cyprus, Somaliland, Siachen
+// Glacier, Indian Ocean Ter.) are left unnamed (just the coordinates) rather than given a side in a dispute, and a
+// point near one of them names no country either.
 const UNNUMBERED: Readonly<Record<string, string>> = { Kosovo: 'XK' };
 
 function countriesOf(atlas: CountriesAtlas): Country[] {
@@ -25,7 +27,7 @@ function countriesOf(atlas: CountriesAtlas): Country[] {
   for (const shape of shapes.features) {
     const code =
       shape.id !== undefined ? alpha2Of(String(shape.id)) : (UNNUMBERED[shape.properties.name] ?? null);
-    if (code) countries.push({ code, shape, bounds: geoBounds(shape) });
+    countries.push({ code, shape, bounds: geoBounds(shape) });
   }
   return countries;
 }
@@ -35,10 +37,13 @@ function inBounds([[west, south], [east, north]]: Country['bounds'], lon: number
   return west <= east ? lon >= west && lon <= east : lon >= west || lon <= east;
 }
 
+/** The country holding a point: its code, UNNAMED for a shape left unnamed, or null at sea. */
+const UNNAMED = '';
 function containing(countries: readonly Country[], lon: number, lat: number): string | null {
   const point: [number, number] = [lon, lat];
   for (const country of countries) {
-    if (inBounds(country.bounds, lon, lat) && geoContains(country.shape, point)) return country.code;
+    if (inBounds(country.bounds, lon, lat) && geoContains(country.shape, point))
+      return country.code ?? UNNAMED;
   }
   return null;
 }
@@ -58,34 +63,33 @@ function destination(lat: number, lon: number, km: number, bearing: number): [nu
   return [wrapped, φ2 / toRad];
 }
 
-// The 1:110m coast is simplified by up to tens of kilometres (Brooklyn and Dalian fall "at sea"), so a point off the
-// outline takes the one country found on rings around it, out to the 12-nautical-mile territorial sea (22 km).
-// Two countries on the same ring (a strait, a border on the coast) name neither.
-const RINGS_KM = [5, 10, 15, 22];
+// The 1:50m outline is simplified by a few kilometres, so a point is named only when every point of two rings
+// around it (2 and 5 km) is in the same country or at sea: near a border, or near a shape left unnamed, the outline
+// cannot say which side it is on, and the place stays coordinates. A point at sea within 5 km of one country's coast
+// (a harbour, a beach the outline cuts off) takes that country.
+const RINGS_KM = [2, 5];
 const BEARINGS = 16;
 
 function countryIn(countries: readonly Country[], latitude: number, longitude: number): string | null {
   if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return null;
   if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return null;
-  const inside = containing(countries, longitude, latitude);
-  if (inside) return inside;
-  for (const km of RINGS_KM) {
-    const found = new Set<string>();
+  const found = new Set<string>();
+  const centre = containing(countries, longitude, latitude);
+  if (centre !== null) found.add(centre);
+  for (const km of RINGS_KM)
     for (let i = 0; i < BEARINGS; i++) {
       const [lon, lat] = destination(latitude, longitude, km, (2 * Math.PI * i) / BEARINGS);
       const code = containing(countries, lon, lat);
-      if (code) found.add(code);
+      if (code !== null) found.add(code);
     }
-    if (found.size > 1) return null;
-    if (found.size === 1) return [...found][0] ?? null;
-  }
-  return null;
+  const [only] = found;
+  return found.size === 1 && only !== undefined && only !== UNNAMED ? only : null;
 }
 
 /**
- * A function giving the ISO 3166-1 alpha-2 code of the country whose 1:110m outline holds a point (or whose coast is
- * within 22 km of it), or null at sea, on a small island the outline leaves out, or for a point that is not a place.
- * Nothing finer than a country: the outline supports no more.
+ * A function giving the ISO 3166-1 alpha-2 code of the country whose 1:50m outline holds a point with 5 km to spare
+ * (or whose coast is within 5 km of it), or null at sea, near a border, on an island the outline leaves out, or for a
+ * point that is not a place. Nothing finer than a country: the outline supports no more.
  */
 export function countryLookup(atlas: CountriesAtlas): CountryAt {
   const countries = countriesOf(atlas);
