@@ -135,7 +135,12 @@ describe('near borders and small states (1:50m)', () => {
   it.each([
     ['North Nicosia', 35.19, 33.36],
     ['Kyrenia', 35.34, 33.32],
-  ])('%s, in a shape left unnamed, names no country', (_name, latitude, longitude) => {
+    // Exclaves the outline draws inside a neighbour.
+    ['Ceuta', 35.889, -5.321],
+    ['Melilla', 35.292, -2.938],
+    ['Gibraltar', 36.1408, -5.3536],
+    ['Point Roberts', 48.985, -123.067],
+  ])('%s, in a shape left unnamed or an exclave, names no country', (_name, latitude, longitude) => {
     expect(countryAt(latitude, longitude)).toBeNull();
   });
 });

@@ -214,10 +214,13 @@ export function ActivityLog() {
             const state = verdict?.entries.get(item.id);
             const alarm = alarmOf(item);
             const failed = item.result === 'failure' || item.kind === 'audit.alarm';
-            // "This wasn't me" acts on the device that did it (another device that removed one, ended a session or
-            // decided an enrolment), never on this browser's own doings.
-            const actor = item.byDeviceId ? item.byDevice : item.device;
-            const doneHere = (item.byDeviceId ?? item.device?.id) === me.device.id;
+            // "This wasn't me" acts on the device that did it: for a removal or an ended session, the other device
+            // that did it; for an enrolment, the device let in (or refused), not the one that decided — an owner who
+            // allowed a stranger by mistake disowns the stranger. Never on this browser itself.
+            const byActs =
+              (item.kind === 'device.removed' || item.kind === 'session.ended') && !!item.byDeviceId;
+            const actor = byActs ? item.byDevice : item.device;
+            const doneHere = (byActs ? item.byDeviceId : item.device?.id) === me.device.id;
             return (
               <li
                 key={item.id}

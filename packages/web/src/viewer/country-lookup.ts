@@ -16,10 +16,23 @@ interface Country {
   bounds: [[number, number], [number, number]];
 }
 
-// Shapes without a numeric ISO id. Kosovo has the code CLDR names it by; the others (N. Cyprus, Somaliland, Siachen
-// Glacier, Indian Ocean Ter.) are left unnamed (just the coordinates) rather than given a side in a dispute, and a
-// point near one of them names no country either.
-const UNNUMBERED: Readonly<Record<string, string>> = { Kosovo: 'XK' };
+// Shapes without a numeric ISO id. Kosovo has the code CLDR names it by, and Australia's Indian Ocean territories
+// (Christmas Island, Cocos) are Australia; the others (N. Cyprus, Somaliland, Siachen Glacier) are left unnamed (just
+// the coordinates) rather than given a side in a dispute, and a point near one of them names no country either.
+const UNNUMBERED: Readonly<Record<string, string>> = { Kosovo: 'XK', 'Indian Ocean Ter.': 'AU' };
+
+// Exclaves and small territories 1:50m draws as part of a neighbour: near one, no country is named.
+const ENCLAVES: readonly (readonly [number, number])[] = [
+  [35.889, -5.321], // Ceuta (ES, drawn in Morocco)
+  [35.292, -2.938], // Melilla (ES)
+  [36.14, -5.353], // Gibraltar (GB, drawn in Spain)
+  [42.431, 1.98], // Llívia (ES, drawn in France)
+  [48.985, -123.067], // Point Roberts (US, drawn in Canada)
+  [47.696, 8.69], // Büsingen (DE, drawn in Switzerland)
+  [45.968, 8.973], // Campione d'Italia (IT, drawn in Switzerland)
+  [51.44, 4.928], // Baarle (BE/NL)
+];
+const ENCLAVE_KM = 10;
 
 function countriesOf(atlas: CountriesAtlas): Country[] {
   const shapes = feature(atlas, atlas.objects.countries) as FeatureCollection<Geometry, { name: string }>;
@@ -51,6 +64,14 @@ function containing(countries: readonly Country[], lon: number, lat: number): st
 const EARTH_KM = 6371;
 const toRad = Math.PI / 180;
 
+/** Great-circle distance in km. */
+function kmBetween(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const a =
+    Math.sin(((lat2 - lat1) * toRad) / 2) ** 2 +
+    Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(((lon2 - lon1) * toRad) / 2) ** 2;
+  return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
 /** The point `km` away along `bearing` (radians), as [lon, lat] in degrees. */
 function destination(lat: number, lon: number, km: number, bearing: number): [number, number] {
   const d = km / EARTH_KM;
@@ -73,6 +94,7 @@ const BEARINGS = 16;
 function countryIn(countries: readonly Country[], latitude: number, longitude: number): string | null {
   if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return null;
   if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return null;
+  if (ENCLAVES.some(([lat, lon]) => kmBetween(latitude, longitude, lat, lon) < ENCLAVE_KM)) return null;
   const found = new Set<string>();
   const centre = containing(countries, longitude, latitude);
   if (centre !== null) found.add(centre);
