@@ -273,24 +273,12 @@ export function createDevicesService(deps: DevicesServiceDeps) {
    * in silently once the owner's devices were all removed, or a refused stranger in after them.
    */
   async function isFirstDevice(trx: Tx, accountId: string): Promise<boolean> {
-    const anyDevice = async () =>
-      (await trx
-        .selectFrom('devices')
-        .select('id')
-        .where('account_id', '=', accountId)
-        .limit(1)
-        .executeTakeFirst()) !== undefined;
-    // Device rows are only ever deleted with their account: once there is one, no later sign-in is the first.
-    if (await anyDevice()) return false;
-    // Two first sign-ins at once must not both be trusted. A no-op update locks the account's row until this
-    // transaction ends (PostgreSQL; SQLite has one writer already), so the second waits for the first to commit and
-    // then sees its device (read committed: every statement sees what committed before it).
-    await trx
-      .updateTable('accounts')
-      .set((eb) => ({ id: eb.ref('id') }))
-      .where('id', '=', accountId)
-      .execute();
-    return !(await anyDevice());
+    // Once there is a device row, no later sign-in is the first.
+    if (await store.hasDevice(trx, accountId)) return false;
+    // Two first sign-ins at once must not both be trusted: the second waits for the first to commit and then sees
+    // its device (read committed: every statement sees what committed before it).
+    await store.lockAccount(trx, accountId);
+    return !(await store.hasDevice(trx, accountId));
   }
 
   /** The risk signals of a sign-in, against the account's sessions as they were just before it. */

@@ -62,14 +62,27 @@ export function createDevicesStore() {
         .execute();
     },
 
-    async countTrusted(db: Queryable, accountId: string): Promise<number> {
+    /** Whether the account has ever had a device: device rows are deleted only with their account. */
+    async hasDevice(db: Queryable, accountId: string): Promise<boolean> {
       const row = await db
         .selectFrom('devices')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .select('id')
         .where('account_id', '=', accountId)
-        .where('status', '=', 'trusted')
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /**
+     * Locks the account's row until the transaction ends (a no-op update: PostgreSQL; SQLite has one writer
+     * already), so that two transactions deciding on the account's first device take turns.
+     */
+    async lockAccount(trx: Queryable, accountId: string): Promise<void> {
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({ id: eb.ref('id') }))
+        .where('id', '=', accountId)
+        .execute();
     },
 
     async updateDevice(db: Queryable, id: string, patch: Partial<Omit<DeviceRow, 'id'>>): Promise<void> {
