@@ -15,13 +15,19 @@ import { kindCode } from './audit.kind-codes.ts';
 import { KEY_BYTES, derivedSalt, eventText, makeLeaf } from './audit.leaf.ts';
 import { SERVER_KEY_ID, createAuditStore, type AuditStore } from './audit.store.ts';
 import { createDeferredAppends } from './audit.deferred.ts';
+import { createOneTripAppends } from './audit.append-one.ts';
 import type { TermNumbers } from './audit.codec.ts';
 import { createTermDictionary, termValues } from './audit.terms.ts';
 
 export interface AuditLogDeps {
   /** The claim (seq, key and their locks) and the writes; batching when the database has commit hooks. */
   features: Pick<DbFeatures, 'auditClaim' | 'auditClaimMany' | 'auditInsert'> &
-    Partial<Pick<DbFeatures, 'auditAppendBatch' | 'beforeCommit' | 'afterCommit' | 'isUniqueViolation'>>;
+    Partial<
+      Pick<
+        DbFeatures,
+        'auditAppendOne' | 'auditAppendBatch' | 'beforeCommit' | 'afterCommit' | 'isUniqueViolation'
+      >
+    >;
   clock: Clock;
   store?: AuditStore;
 }
@@ -77,18 +83,29 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
 
   // A transaction's appends after its first are written together just before it commits (audit.deferred.ts).
   const deferred = createDeferredAppends(features, failed);
+  // A transaction's first append, once its owner's key is known, is one round trip on PostgreSQL.
+  const oneTrip = createOneTripAppends(features.auditAppendOne, dictionary, failed);
 
   async function recordNow(trx: Tx, input: AuditInput): Promise<{ seq: number }> {
     const at = clock.now();
     const owner = input.accountId ?? SERVER_KEY_ID;
     const before = claimed.get(trx);
+    if (before === undefined) {
+      const seq = await oneTrip.append(trx, input, at, owner);
+      if (seq !== null) {
+        claimed.set(trx, seq);
+        return { seq };
+      }
+    }
     const claim = await features.auditClaim(trx, owner, randomBytes(KEY_BYTES), at, before ?? null);
     claimed.set(trx, claim.seq);
     const { seq } = claim;
+    const claimKeyId = keyId(claim.key);
+    oneTrip.remember(owner, { no: claim.owner, key: claim.key, keyId: claimKeyId });
     const terms =
       termValues(input.body).length === 0
         ? noTerms
-        : await dictionary.numbers(trx, claim.owner, keyId(claim.key), [input.body]);
+        : await dictionary.numbers(trx, claim.owner, claimKeyId, [input.body]);
     const row = eventRow(input, seq, at, claim.owner, claim.key, terms);
     if (before !== undefined && (await deferred?.add(trx, row))) return { seq };
     try {

@@ -80,7 +80,31 @@ export function createTermDictionary({ afterCommit }: TermDictionaryDeps = {}) {
     return found;
   }
 
+  /** The numbers the cache knows for `bodies`' term values, and the values it does not know. */
+  function fromCache(owner: number, keyId: string, bodies: readonly JsonObject[]) {
+    const out = new Map<string, number>();
+    const wanted = new Map<string, Buffer>();
+    for (const body of bodies) {
+      for (const value of termValues(body)) {
+        const text = canonicalJson(value);
+        if (out.has(text) || wanted.has(text)) continue;
+        const cached = cache.get(`${owner}\u0000${keyId}\u0000${text}`);
+        if (cached === undefined) wanted.set(text, encodeTerm(value));
+        else out.set(text, cached);
+      }
+    }
+    return { out, wanted };
+  }
+
   return {
+    /**
+     * The term numbers of `body`'s term values when every one is cached (committed under this owner and key), else
+     * null: for an append that must write nothing before it knows its claim holds.
+     */
+    cachedNumbers(owner: number, keyId: string, body: JsonObject): TermNumbers | null {
+      const { out, wanted } = fromCache(owner, keyId, [body]);
+      return wanted.size === 0 ? out : null;
+    },
     /**
      * The term numbers of every term value in `bodies` (events of one owner), by canonical JSON, stored in `trx` when
      * new. `keyId` names the owner's key (a forgotten owner's cached terms are gone with it).
@@ -91,17 +115,7 @@ export function createTermDictionary({ afterCommit }: TermDictionaryDeps = {}) {
       keyId: string,
       bodies: readonly JsonObject[],
     ): Promise<TermNumbers> {
-      const out = new Map<string, number>();
-      const wanted = new Map<string, Buffer>();
-      for (const body of bodies) {
-        for (const value of termValues(body)) {
-          const text = canonicalJson(value);
-          if (out.has(text) || wanted.has(text)) continue;
-          const cached = cache.get(`${owner}\u0000${keyId}\u0000${text}`);
-          if (cached === undefined) wanted.set(text, encodeTerm(value));
-          else out.set(text, cached);
-        }
-      }
+      const { out, wanted } = fromCache(owner, keyId, bodies);
       if (wanted.size === 0) return out;
       const byHex = await numbersOf(trx, owner, [...wanted.values()]);
       const learned: [string, number][] = [];

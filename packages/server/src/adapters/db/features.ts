@@ -19,6 +19,7 @@ import {
   sqliteAuditAppendBatch,
   type AuditAppendBatch,
 } from './audit-append-batch.ts';
+import { postgresAuditAppendOne, type AuditAppendOne } from './audit-append-one.ts';
 import { afterCommit, beforeCommit } from './commit-hooks.ts';
 
 /**
@@ -54,6 +55,11 @@ export interface DbFeatures {
   auditClaimMany: AuditClaimSeqs;
   /** Writes one claimed event and its leaf (one round trip on PostgreSQL). */
   auditInsert: AuditInsert;
+  /**
+   * PostgreSQL only: claim and write in one round trip for an owner whose key the appender knows
+   * (audit-append-one.ts). SQLite's claim is in-process and costs no round trip.
+   */
+  auditAppendOne?: AuditAppendOne;
   /**
    * The events a transaction recorded after its first, in one write (one round trip on PostgreSQL). Meant to run in
    * a beforeCommit hook.
@@ -97,6 +103,7 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
       auditClaim: postgresAuditClaim,
       auditClaimMany: postgresAuditClaimMany,
       auditInsert: postgresAuditInsert,
+      auditAppendOne: postgresAuditAppendOne,
       auditAppendBatch: postgresAuditAppendBatch,
       auditSeqReleased: postgresAuditSeqReleased,
       beforeCommit,

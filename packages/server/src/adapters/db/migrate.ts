@@ -25,6 +25,7 @@ import { auditConcurrentAppendMigration } from './migrations/0023-audit-concurre
 import { auditCompactMigration } from './migrations/0024-audit-compact.ts';
 import { auditTermsMigration } from './migrations/0025-audit-terms.ts';
 import { auditClosedOwnersMigration } from './migrations/0026-audit-closed-owners.ts';
+import { auditAppendOneMigration } from './migrations/0027-audit-append-one.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -55,6 +56,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0024-audit-compact': auditCompactMigration,
   '0025-audit-terms': auditTermsMigration,
   '0026-audit-closed-owners': auditClosedOwnersMigration,
+  '0027-audit-append-one': auditAppendOneMigration,
 };
 
 class InCodeProvider implements MigrationProvider {
