@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
+import { LAST_TRUSTED_NOTE } from '../src/commands/devices.ts';
 import { Device, cleanUp, createAccount, failed } from './support/cli.ts';
 
 interface DeviceJson {
@@ -64,5 +65,16 @@ describe('shoebox devices: approve, deny, remove', { timeout: 180_000 }, () => {
     const list = await desk.json<{ items: DeviceJson[] }>(['devices']);
     expect(list.items.find((d) => d.id === pending.deviceId)?.status).toBe('denied');
     expect((await tablet.run(['enrol', '--code', '123456'])).code).not.toBe(0);
+  });
+
+  it('removing the last trusted device says that nothing is left to approve a sign-in', async () => {
+    const list = await desk.json<{ items: (DeviceJson & { current?: boolean })[] }>(['devices']);
+    const own = list.items.find((d) => d.name === 'Desk');
+    expect(list.items.filter((d) => d.status === 'trusted').map((d) => d.name)).toEqual(['Desk']);
+    const run = await desk.run(['devices', 'remove', own?.id ?? 'missing', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ deviceId: own?.id, status: 'removed' });
+    expect(run.stderr).toBe(`${LAST_TRUSTED_NOTE}\n`);
+    expect((await desk.run(['whoami'])).code).not.toBe(0);
   });
 });

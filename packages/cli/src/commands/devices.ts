@@ -63,9 +63,22 @@ export function registerDevices(program: Command): void {
     .description('Remove a device; its sessions end at once')
     .action(async (id: string, _options: unknown, command: Command) => {
       const ctx = commandContext(command);
-      await ctx.client().request('DELETE', `/devices/${encodeURIComponent(id)}`);
+      const client = ctx.client();
+      const { items } = await client.request<{ items: Device[] }>('GET', '/devices');
+      await client.request('DELETE', `/devices/${encodeURIComponent(id)}`);
       ctx.out.result({ deviceId: id, status: 'removed' }, () => `Removed device ${id}.`);
+      if (wasLastTrusted(items, id)) ctx.out.note(LAST_TRUSTED_NOTE);
     });
+}
+
+/** Said when the removed device was the account's last trusted one: nothing is left to approve a sign-in. */
+export const LAST_TRUSTED_NOTE =
+  'Note: that was your last trusted device. A new sign-in now needs your authenticator code, a passkey, a recovery ' +
+  'code or a code sent by e-mail; without any of these, no new device can be let in.';
+
+function wasLastTrusted(devices: readonly Device[], id: string): boolean {
+  const removed = devices.find((d) => d.id === id);
+  return removed?.status === 'trusted' && !devices.some((d) => d.id !== id && d.status === 'trusted');
 }
 
 /** Accepts the device id people see in `shoebox devices` (or the request id itself). */

@@ -76,6 +76,9 @@ export default function DevicesPage() {
     .filter((d) => d.status !== 'removed')
     .sort((a, b) => rank(a) - rank(b));
   const removed = (devices ?? []).filter((d) => d.status === 'removed');
+  // Removing the last trusted device leaves no device to approve the next sign-in: say what will let one in then.
+  const lastTrusted = (device: Device) =>
+    device.status === 'trusted' && !(devices ?? []).some((d) => d.id !== device.id && d.status === 'trusted');
 
   const card = (device: Device) => (
     <li key={device.id} className={`device device--${device.status}`}>
@@ -255,7 +258,13 @@ export default function DevicesPage() {
       {removing ? (
         <ConfirmDialog
           title={t('devices.removeTitle', { name: removing.name })}
-          body={`${t('devices.removeBody')}${removing.current ? ` ${t('devices.removeCurrentBody')}` : ''}`}
+          body={[
+            t('devices.removeBody'),
+            removing.current ? t('devices.removeCurrentBody') : '',
+            lastTrusted(removing) ? t('devices.removeLastTrustedBody') : '',
+          ]
+            .filter(Boolean)
+            .join(' ')}
           confirmLabel={t('devices.remove')}
           onClose={() => setRemoving(null)}
           onConfirm={async () => {
