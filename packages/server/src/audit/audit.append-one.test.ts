@@ -13,6 +13,7 @@ import type { AuditInput } from './audit.kinds.ts';
 import { derivedSalt, eventText, makeLeaf } from './audit.leaf.ts';
 import { createAuditLog } from './audit.log.ts';
 import { textAroundSeq } from './audit.append-one.ts';
+import type { AuditAppendOneInput } from '../adapters/db/audit-append-one.ts';
 import { auditFixture } from './audit.test-fixture.ts';
 import { upload } from './audit.test-support.ts';
 
@@ -84,16 +85,19 @@ describe.each(DIALECTS)('audit appends in one round trip on %s', (dialect) => {
   function countedLog() {
     const f: DbFeatures = db.features;
     const calls = { claim: 0, one: 0 };
+    const sent: AuditAppendOneInput[] = [];
     const appendOne = f.auditAppendOne;
     const log = createAuditLog({
       features: {
         ...f,
         auditClaim: (...a) => (calls.claim++, f.auditClaim(...a)),
-        ...(appendOne ? { auditAppendOne: (...a) => (calls.one++, appendOne(...a)) } : {}),
+        ...(appendOne
+          ? { auditAppendOne: (trx, input) => (calls.one++, sent.push(input), appendOne(trx, input)) }
+          : {}),
       },
       clock: { now: () => AT },
     });
-    return { log, calls };
+    return { log, calls, sent };
   }
 
   const keyOf = async (accountId: string) =>
@@ -109,7 +113,7 @@ describe.each(DIALECTS)('audit appends in one round trip on %s', (dialect) => {
 
   it('a known owner appends in one call, and every leaf is the one makeLeaf computes', async () => {
     const alice = randomUUID();
-    const { log, calls } = countedLog();
+    const { log, calls, sent } = countedLog();
     const seqs: number[] = [];
     // The first time each new term (a place) takes the claim path, which stores it; the second time all are known.
     const inputs = [...bodies(alice), ...bodies(alice)];
@@ -117,6 +121,12 @@ describe.each(DIALECTS)('audit appends in one round trip on %s', (dialect) => {
       seqs.push((await db.db.transaction().execute((trx) => log.record(trx, input))).seq);
     expect(calls).toEqual(dialect === 'postgres' ? { claim: 4, one: 6 } : { claim: 10, one: 0 });
     const key = await keyOf(alice);
+    // The key never leaves the database: nothing the call sends holds it or a pad made from it.
+    const pads = [0x36, 0x5c].map((b) => Buffer.from(key.map((x) => x ^ b)));
+    for (const input of sent)
+      for (const value of Object.values(input))
+        if (Buffer.isBuffer(value))
+          for (const secret of [key, ...pads]) expect(value.includes(secret.subarray(0, 16))).toBe(false);
     const leaves = await q().selectFrom('audit_leaves').select(['seq', 'leaf']).orderBy('seq').execute();
     expect(leaves.map((l) => Number(l.seq))).toEqual(seqs);
     inputs.forEach((input, i) => {
@@ -169,19 +179,28 @@ describe.each(DIALECTS)('audit appends in one round trip on %s', (dialect) => {
 
   it("a forgotten account's remembered key claims nothing: the action finds no account, and no seq is left", async () => {
     const dave = randomUUID();
-    const { log } = countedLog();
+    // Two instances that both learnt the account's key; the first forgets the account.
+    const { log, calls } = countedLog();
+    const other = countedLog();
     await db.db.transaction().execute((trx) => log.record(trx, upload(dave, 1)));
+    await db.db.transaction().execute((trx) => other.log.record(trx, removal(dave)));
     await db.db.transaction().execute(async (trx) => {
       await db.features.auditKeyLock(trx, dave);
       await log.forgetAccount(trx, dave);
     });
+    // The forgetting instance no longer knows the owner; the other tries, finds no key, and claims nothing.
+    await expect(db.db.transaction().execute((trx) => log.record(trx, removal(dave)))).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(calls.one).toBe(0);
     await expect(
-      db.db.transaction().execute((trx) => log.record(trx, upload(dave, 2))),
+      db.db.transaction().execute((trx) => other.log.record(trx, removal(dave))),
     ).rejects.toMatchObject({ code: 'not_found' });
+    expect(other.calls.one).toBe(dialect === 'postgres' ? 1 : 0);
     expect(await q().selectFrom('audit_keys').select('key').where('account_id', '=', dave).execute()).toEqual(
       [],
     );
-    await expect(checkpointer.signNow()).resolves.toMatchObject({ size: 1 });
+    await expect(checkpointer.signNow()).resolves.toMatchObject({ size: 2 });
     await expect(checkpointer.verifyOnStart({ full: true })).resolves.toBeUndefined();
   });
 

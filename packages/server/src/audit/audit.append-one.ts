@@ -1,7 +1,8 @@
 // Appends in one round trip on PostgreSQL (adapters/db/audit-append-one.ts) for owners whose number and key this
-// process learnt from an earlier claim. Keys never change while an account lives (forgetting it destroys the key and
-// closes its log), so what a claim returned stays right; when the account was forgotten meanwhile, the call claims
-// nothing and the appender takes the two-call path, which refuses the closed log.
+// process learnt from an earlier claim. Only a digest of the key is kept (a forget destroys the key; no copy of it may
+// live on in a process). Keys never change while an account lives, so what a claim returned stays right; when the
+// account was forgotten meanwhile, the call claims nothing and the appender takes the two-call path, which refuses
+// the closed log.
 import type { AuditAppendOne } from '../adapters/db/audit-append-one.ts';
 import type { Tx } from '../adapters/db/database.ts';
 import type { AuditInput } from './audit.kinds.ts';
@@ -28,7 +29,8 @@ export function textAroundSeq(at: number, input: AuditInput): { before: Buffer; 
 
 interface KnownOwner {
   no: number;
-  key: Buffer;
+  /** The key's digest as audit_append_one() checks it (adapters/db/audit-append-one.ts keyDigest). */
+  keyDigest: Buffer;
   /** The term dictionary's name for the key. */
   keyId: string;
 }
@@ -36,6 +38,8 @@ interface KnownOwner {
 export interface OneTripAppends {
   /** Remembers what a claim returned for `owner`. */
   remember(owner: string, known: KnownOwner): void;
+  /** Forgets `owner` (its account is being forgotten). */
+  forget(owner: string): void;
   /** Appends `input` in one call; its seq, or null when the owner is not known (right) and nothing was claimed. */
   append(trx: Tx, input: AuditInput, at: number, owner: string): Promise<number | null>;
 }
@@ -53,6 +57,9 @@ export function createOneTripAppends(
       if (known.size >= KNOWN_LIMIT) known.clear();
       known.set(owner, k);
     },
+    forget(owner) {
+      known.delete(owner);
+    },
     async append(trx, input, at, owner) {
       const k = known.get(owner);
       if (!appendOne || !k) return null;
@@ -66,7 +73,7 @@ export function createOneTripAppends(
         seq = await appendOne(trx, {
           owner,
           ownerNo: k.no,
-          key: k.key,
+          keyDigest: k.keyDigest,
           at,
           kind: kindCode(input.kind),
           body: encodeBody(input.body, terms),

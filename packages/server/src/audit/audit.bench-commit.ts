@@ -5,7 +5,8 @@
 //   - plain single-row inserts committed one by one, one connection and WORKERS connections (the commit-flush
 //     ceiling, and how much PostgreSQL's own group commit adds when nothing serialises the commits);
 //   - audit appends one per transaction through the real AuditLog (each claims its own seq and writes its event and
-//     leaf; nothing serialises the commits), at 1, WORKERS and 4 x WORKERS transactions at once.
+//     leaf in one call, audit_append_one(); nothing serialises the commits), at 1, WORKERS and 4 x WORKERS
+//     transactions at once; then the same through the two-call path (claim, then write) that preceded it.
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -33,8 +34,11 @@ async function plainInsert(h: DatabaseHandle, i: number): Promise<void> {
   });
 }
 
-function currentDesign(h: DatabaseHandle) {
-  const log = createAuditLog({ features: h.features, clock: { now: () => Date.now() } });
+/** The real AuditLog; `twoCalls`: without audit_append_one() (claim, then write: the path before migration 0027). */
+function currentDesign(h: DatabaseHandle, twoCalls = false) {
+  const { auditAppendOne: _oneCall, ...withoutOneCall } = h.features;
+  const features = twoCalls ? withoutOneCall : h.features;
+  const log = createAuditLog({ features, clock: { now: () => Date.now() } });
   return (i: number) =>
     h.db.transaction().execute(async (trx) => {
       await log.record(trx, upload(accounts[i % accounts.length] ?? null, i));
@@ -61,6 +65,8 @@ async function main(): Promise<void> {
     await line('plain single-row insert, one commit each', 4 * WORKERS, (i) => plainInsert(h, i));
     for (const workers of [1, WORKERS, 4 * WORKERS])
       await line('audit append, one per transaction', workers, currentDesign(h));
+    for (const workers of [1, WORKERS, 4 * WORKERS])
+      await line('audit append, two calls (before migration 0027)', workers, currentDesign(h, true));
   } finally {
     await sql.raw(`drop schema ${schema} cascade`).execute(auditDb(h.db));
     await h.close();

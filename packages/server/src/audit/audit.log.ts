@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { withinTransaction, type Queryable, type Tx } from '../adapters/db/database.ts';
 import { AuditOwnerForgotten, type AuditEventRow } from '../adapters/db/audit-append.ts';
+import { keyDigest } from '../adapters/db/audit-append-one.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
 import { AppError } from '../errors.ts';
@@ -101,7 +102,7 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     claimed.set(trx, claim.seq);
     const { seq } = claim;
     const claimKeyId = keyId(claim.key);
-    oneTrip.remember(owner, { no: claim.owner, key: claim.key, keyId: claimKeyId });
+    oneTrip.remember(owner, { no: claim.owner, keyDigest: keyDigest(claim.key), keyId: claimKeyId });
     const terms =
       termValues(input.body).length === 0
         ? noTerms
@@ -203,6 +204,7 @@ export function createAuditLog({ features, clock, store = createAuditStore() }: 
     /** Destroys the account's key and blanks its events; its leaves stay in the tree, unopenable. */
     async forgetAccount(db: Queryable, accountId: string): Promise<void> {
       if (accountId === SERVER_KEY_ID) throw new RangeError('the server key cannot be forgotten');
+      oneTrip.forget(accountId);
       await store.forget(auditDb(db), accountId);
     },
 
