@@ -205,4 +205,24 @@ describe('risk flags and audit verification in Chromium', () => {
     const devices = await owner.client.get<{ items: { id: string; status: string }[] }>('/api/devices');
     expect(devices.body.items.find((d) => d.id === stranger.deviceId)?.status).toBe('removed');
   });
+
+  it('a check that could not be made says so, and "Check again" makes it', async () => {
+    const fail = (route: Route) => route.abort('failed');
+    await page.route('**/api/audit/checkpoint', fail);
+    try {
+      await openSecurity();
+      await page.getByText(/Could not verify the activity log/).waitFor();
+      expect(await page.getByTestId('audit-ok').count()).toBe(0);
+      expect(await alarm().count()).toBe(0);
+    } finally {
+      await page.unroute('**/api/audit/checkpoint', fail);
+    }
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page
+      .getByTestId('audit-ok')
+      .getByText(/Verified in this browser/)
+      .waitFor();
+    expect(await page.getByText(/Could not verify the activity log/).count()).toBe(0);
+    expect(await alarm().count()).toBe(0);
+  });
 });

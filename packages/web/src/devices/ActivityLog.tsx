@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { failureText } from '../api/problem-text.ts';
+import { withTimeout } from '../api/with-timeout.ts';
 import { navigate } from '../app/router.tsx';
 import { ActionDialog, ConfirmDialog } from '../components/Dialogs.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -23,6 +24,8 @@ type Kind = (typeof ACTIVITY_KINDS)[number];
 const isKind = (kind: string): kind is Kind => (ACTIVITY_KINDS as readonly string[]).includes(kind);
 /** Entries per page of the history. */
 const PAGE = 100;
+/** How long a check of a page may take before it is reported as not made (a proof per entry, six at a time). */
+const VERIFY_TIMEOUT_MS = 30_000;
 // What a device's witness can report (packages/server/src/audit/audit.alarms.ts).
 const ALARMS = [
   'rolled-back',
@@ -90,13 +93,21 @@ export function ActivityLog() {
   const checks = useRef<Promise<void>>(Promise.resolve());
   const verify = (page: readonly Activity[]) => {
     checks.current = checks.current.then(async () => {
-      const result = await verifyAudit(page).catch((err: unknown) => {
+      // A server that never answers must not hold up every later check (they wait in line) nor leave no word.
+      const result = await withTimeout(verifyAudit(page), VERIFY_TIMEOUT_MS, () =>
+        t('audit.verifyTimedOut', { seconds: VERIFY_TIMEOUT_MS / 1000 }),
+      ).catch((err: unknown) => {
         if (mounted.current) setVerifyError(reason(err));
         return null;
       });
       if (mounted.current && result) setVerdict((so) => merge(so, result));
     });
     return checks.current;
+  };
+  /** After a check could not be made (network, server): checks every entry shown again. */
+  const verifyAgain = () => {
+    setVerifyError(null);
+    void verify(items ?? []);
   };
 
   useEffect(() => {
@@ -202,7 +213,14 @@ export function ActivityLog() {
           <p>{t('activity.notMeNoDevice.body')}</p>
         </ActionDialog>
       ) : null}
-      {verifyError ? <p role="alert">{t('audit.couldNotVerify', { reason: verifyError })}</p> : null}
+      {verifyError ? (
+        <p role="alert" className="audit-unverified">
+          {t('audit.couldNotVerify', { reason: verifyError })}{' '}
+          <button type="button" className="button button--ghost" onClick={verifyAgain}>
+            {t('audit.verifyAgain')}
+          </button>
+        </p>
+      ) : null}
       <AuditExportButton />
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
       {items === null && !error ? <Spinner label={t('app.loading')} /> : null}

@@ -97,6 +97,8 @@ export const enPages = {
   'audit.ok.extends':
     'Verified in this browser: the signed log of {size} entries extends the one of {previous} seen here before, and every entry shown is in it.',
   'audit.couldNotVerify': 'Could not verify the activity log: {reason}',
+  'audit.verifyAgain': 'Check again',
+  'audit.verifyTimedOut': 'the server did not answer within {seconds} seconds',
   'audit.state.verified': 'Verified',
   'audit.state.pending': 'Not yet signed',
   'audit.state.failed': 'FAILED',

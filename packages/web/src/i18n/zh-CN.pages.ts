@@ -95,6 +95,8 @@ export const zhCNPages: { readonly [K in keyof typeof enPages]: string } = {
   'audit.ok.extends':
     '已在本浏览器中验证：包含 {size} 条记录的已签名日志延续了此前在这里看到的 {previous} 条记录的日志，且显示的每条记录都在其中。',
   'audit.couldNotVerify': '无法验证活动日志：{reason}',
+  'audit.verifyAgain': '重新检查',
+  'audit.verifyTimedOut': '服务器在 {seconds} 秒内没有回应',
   'audit.state.verified': '已验证',
   'audit.state.pending': '尚未签名',
   'audit.state.failed': '验证失败',
