@@ -50,6 +50,16 @@ describe('server problems in words', () => {
     );
   });
 
+  it("keeps the server's wait in English for too many tries, and says it in Chinese", () => {
+    const limited = {
+      status: 429,
+      code: 'rate_limited',
+      detail: 'Too many wrong passwords; try again in 840 s.',
+    };
+    expect(describeProblem(en, limited)).toBe(limited.detail);
+    expect(describeProblem(zh, limited)).toBe('尝试次数过多：请稍后再试。');
+  });
+
   it('words any thrown value', () => {
     expect(describeProblem(zh, { status: 0, code: 'network_error', detail: 'Failed to fetch' })).toContain(
       '无法连接',

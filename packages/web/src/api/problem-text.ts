@@ -25,6 +25,8 @@ const DETAILED: ReadonlySet<string> = new Set([
   'weak_password',
   // A wrong password, and also a passkey that did not verify: only the server's words say which.
   'invalid_credentials',
+  // How long to wait (the server says how many seconds).
+  'rate_limited',
 ]);
 
 const keyOf = (code: string): ProblemKey | null => {

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { ServerInfo } from '../api/client.tsx';
 import { Brand, LanguageSelect } from '../app/Shell.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { PlainKey } from '../i18n/translate.ts';
 import { useSession } from '../session/session.tsx';
@@ -86,7 +87,7 @@ function Field(props: {
 
 /** First run (create the admin), sign-in, and sign-up when the server's policy allows it. */
 export function AuthScreen({ server, notice }: { server: ServerInfo; notice: PlainKey | null }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const session = useSession();
   const [mode, setMode] = useState<Mode>(server.initialized ? 'sign-in' : 'first-run');
   const [email, setEmail] = useState('');
@@ -112,7 +113,7 @@ export function AuthScreen({ server, notice }: { server: ServerInfo; notice: Pla
           ...(mode === 'sign-up' && invite ? { inviteCode: inviteCode.trim() } : {}),
         });
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(failureText({ t, locale }, err));
       setWorking(false);
     }
   };

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Icon } from '../components/Icon.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../session/session.tsx';
 import { passkeysSupported } from './passkey.ts';
 
 /** "Sign in with a passkey" under the password form: a discoverable passkey, no e-mail or password typed. */
 export function PasskeySignIn() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const session = useSession();
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -17,7 +18,7 @@ export function PasskeySignIn() {
     try {
       await session.signInWithPasskey();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(failureText({ t, locale }, err));
       setWorking(false);
     }
   };

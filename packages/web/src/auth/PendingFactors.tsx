@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { getPasskey, passkeysSupported } from './passkey.ts';
 
@@ -39,7 +40,7 @@ export function PasskeyApproval({
   onDone: (approved: { deviceCredential?: string }) => Promise<unknown>;
   onError: (message: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [working, setWorking] = useState(false);
   const go = async () => {
     setWorking(true);
@@ -48,7 +49,7 @@ export function PasskeyApproval({
       const credential = await getPasskey(options);
       await onDone(await call(api.POST('/auth/enrolment/passkey', { body: { credential } })));
     } catch (err) {
-      onError(err instanceof Error ? err.message : String(err));
+      onError(failureText({ t, locale }, err));
     } finally {
       setWorking(false);
     }
@@ -72,7 +73,7 @@ const RESEND_AFTER_MS = 30_000;
  * one when it does not arrive: each new code replaces the last, and the server's limits apply to both.
  */
 export function EmailCodeRequest({ onError }: { onError: (message: string) => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [sent, setSent] = useState<{ to: string; at: number; again: boolean } | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [sending, setSending] = useState(false);
@@ -92,7 +93,7 @@ export function EmailCodeRequest({ onError }: { onError: (message: string) => vo
       setSent({ to: result.sentTo, at, again: sent !== null });
       setNow(at);
     } catch (err) {
-      onError(err instanceof Error ? err.message : String(err));
+      onError(failureText({ t, locale }, err));
     } finally {
       setSending(false);
     }

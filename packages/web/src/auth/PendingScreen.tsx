@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, call, type EnrolmentRequest, type WhoAmI } from '../api/client.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { usePlaceName } from '../components/usePlaceName.tsx';
+import { failureText } from '../api/problem-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { deviceCredentials } from '../session/device-credential.ts';
 import { useSession } from '../session/session.tsx';
@@ -17,7 +18,7 @@ const ENDED: ReadonlySet<EnrolmentRequest['state']> = new Set(['denied', 'expire
  * issues a 6-digit code, typed here.
  */
 export function PendingScreen({ me }: { me: WhoAmI }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, locale } = useI18n();
   const nameOf = usePlaceName();
   const { refresh, signOut } = useSession();
   const [code, setCode] = useState('');
@@ -58,7 +59,7 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
       deviceCredentials.keep(me.account.email, approved?.deviceCredential);
       await refresh();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(failureText({ t, locale }, err));
       setChecking(false);
     }
   };
