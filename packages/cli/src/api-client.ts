@@ -103,6 +103,19 @@ function networkReason(err: unknown): string {
   return plain[code] ?? (code || cause?.message || (err as Error).message);
 }
 
+/**
+ * A refusal the server explained in a problem document. It fails like any CliError (one line, the detail); the
+ * whole document is kept for the few commands that show its extra members (e.g. every bad row of an import).
+ */
+export class ProblemError extends CliError {
+  constructor(
+    message: string,
+    readonly problem: Problem,
+  ) {
+    super(message, 1, problem.code);
+  }
+}
+
 /** Shoebox explains every error in a problem document; anything else came from something in between. */
 async function toCliError(response: Response, server: string): Promise<CliError> {
   return problemError(await response.text(), `${response.status} ${response.statusText}`, server);
@@ -120,7 +133,7 @@ export function problemError(text: string, statusLine: string, server: string): 
         3,
         problem.code,
       );
-    return new CliError(problem.detail || problem.title, 1, problem.code);
+    return new ProblemError(problem.detail || problem.title, problem);
   } catch {
     const status = statusLine.trim();
     return new CliError(`The server at ${server} answered ${status} without saying why.`, 1, 'http_error');

@@ -2,9 +2,26 @@ import { CommanderError, type Command } from 'commander';
 import { CliError, EXIT } from './output.ts';
 
 /**
+ * A failure whose `shoebox: …` line is followed by indented detail lines on stderr, one per item, for a refusal
+ * that is about many things at once (every bad row of a `fleet import`). Still one failure: the first line is
+ * the whole summary, and the rest never start with `shoebox:`.
+ */
+export class DetailedCliError extends CliError {
+  constructor(
+    message: string,
+    readonly details: string[],
+    exitCode?: number,
+    code?: string,
+  ) {
+    super(message, exitCode, code);
+  }
+}
+
+/**
  * Turns anything a command threw into the CLI's one failure format: a single `shoebox: …` line on stderr and
  * a non-zero exit code (2 for usage mistakes, 1 otherwise). Scripts can rely on that line being the whole
- * story, so multi-line messages are folded and stacks are never shown.
+ * story, so multi-line messages are folded and stacks are never shown; only a DetailedCliError adds indented
+ * lines after it.
  */
 export function reportFailure(program: Command, args: string[], err: unknown): void {
   if (err instanceof CommanderError) {
@@ -15,7 +32,12 @@ export function reportFailure(program: Command, args: string[], err: unknown): v
     const message = oneLine(err.message.replace(/^error: /, '')).replace(/\.$/, '');
     return fail(`${message} (see \`${commandPath(command)} --help\`)`, EXIT.usage);
   }
-  if (err instanceof CliError) return fail(err.message, err.exitCode);
+  if (err instanceof CliError) {
+    fail(err.message, err.exitCode);
+    if (err instanceof DetailedCliError)
+      for (const line of err.details) process.stderr.write(`  ${oneLine(line)}\n`);
+    return;
+  }
   const message = err instanceof Error ? err.message : String(err);
   fail(oneLine(message) || 'Unexpected failure.', EXIT.failure);
   // Anything that is not a CliError is a surprise, likely a bug: SHOEBOX_DEBUG=1 shows where it came from.

@@ -7,9 +7,12 @@ import type {
   FleetEvent,
   FleetImportKind,
   FleetImportResult,
+  FleetRowProblem,
 } from '@shoebox/shared';
+import { ProblemError } from '../api-client.ts';
 import { commandContext } from '../context.ts';
-import { CliError } from '../output.ts';
+import { DetailedCliError } from '../failure.ts';
+import { CliError, type Output } from '../output.ts';
 
 const KINDS: FleetImportKind[] = ['shipments', 'sales', 'activations'];
 
@@ -33,11 +36,16 @@ export function registerFleet(program: Command): void {
         throw new CliError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
       }
       if (size === 0) throw new CliError(`${file} is empty.`);
-      const result = await client.request<FleetImportResult>('POST', `/fleet/imports/${kind}`, {
-        query: { name: path.basename(file) },
-        body: client.fileBody(file),
-        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-length': String(size) },
-      });
+      let result: FleetImportResult;
+      try {
+        result = await client.request<FleetImportResult>('POST', `/fleet/imports/${kind}`, {
+          query: { name: path.basename(file) },
+          body: client.fileBody(file),
+          headers: { 'content-type': 'text/csv; charset=utf-8', 'content-length': String(size) },
+        });
+      } catch (err) {
+        throw badRows(err, ctx.out);
+      }
       ctx.out.result(
         result,
         () =>
@@ -80,6 +88,36 @@ export function registerFleet(program: Command): void {
             ]),
       );
     });
+}
+
+/**
+ * A refused file names every bad row, not just the few its one-line detail has room for. Text: the usual
+ * `shoebox: …` line, then `  line N: reason` on stderr for each bad row (left out when that line already names
+ * them all). --json: the same one line on stderr, and on stdout `{ code, message, errorCount, errors }`.
+ */
+function badRows(err: unknown, out: Output): unknown {
+  if (!(err instanceof ProblemError)) return err;
+  const { errors, errorCount } = err.problem;
+  if (!Array.isArray(errors) || !errors.every(isRowProblem)) return err;
+  const total = typeof errorCount === 'number' ? errorCount : errors.length;
+  if (out.json) {
+    out.result({ code: err.code, message: err.message, errorCount: total, errors }, () => []);
+    return err;
+  }
+  const lines = errors.map((p) => `line ${p.line}: ${p.reason}`);
+  const unlisted = total - errors.length;
+  if (unlisted === 0 && lines.every((line) => err.message.includes(line))) return err;
+  if (unlisted > 0)
+    lines.push(
+      `… and ${unlisted} more bad ${unlisted === 1 ? 'row' : 'rows'} the server did not list (it lists the first ` +
+        `${errors.length}); fix these and import the file again to see the rest.`,
+    );
+  return new DetailedCliError(err.message, lines, err.exitCode, err.code);
+}
+
+function isRowProblem(value: unknown): value is FleetRowProblem {
+  const p = value as Partial<FleetRowProblem> | null;
+  return typeof p?.line === 'number' && typeof p.reason === 'string';
 }
 
 export function describeHistory(h: DeviceHistory): string[] {
