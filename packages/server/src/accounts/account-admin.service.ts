@@ -2,7 +2,7 @@
 // that account's log), review and revoke invites, disable and enable accounts.
 import type { Account, Invite } from '@shoebox/shared';
 import type { Db, Queryable } from '../adapters/db/database.ts';
-import { actorOf, type AuditRecorder } from '../audit/audit.recorder.ts';
+import { actorOf, endedSessionEntries, type AuditRecorder } from '../audit/audit.recorder.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
 import { iso, type Clock } from '../platform/clock.ts';
@@ -106,6 +106,9 @@ export function createAccountAdminService(deps: AccountAdminDeps) {
             ? { accountId, kind: 'account.disabled', body: { ...who, endedSessions: ended.length } }
             : { accountId, kind: 'account.enabled', body: who },
         );
+        // Another account's admin did it: the sessions' own log names no device of its account as the one that did.
+        const server = { deviceId: null, sessionId: null };
+        await audit.recordMany(trx, endedSessionEntries(accountId, server, ended, DISABLED_REASON));
         return { account: { ...row, disabled_at: disabled ? now : null }, ended };
       });
       // After commit: the push hub closes these sessions' sockets on every instance.

@@ -10,7 +10,7 @@ import type { AccountRow, AccountRole } from '../adapters/db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
-import type { AuditRecorder } from '../audit/audit.recorder.ts';
+import { actorOf, endedSessionEntries, type AuditRecorder } from '../audit/audit.recorder.ts';
 import type { PasswordCheck } from './password-check.ts';
 import type { RequireRecentAuth } from '../devices/recent-auth.ts';
 import { iso } from '../platform/clock.ts';
@@ -108,6 +108,10 @@ export function createAccountsService(deps: AccountsServiceDeps) {
           kind: 'password.changed',
           body: { deviceId: actor.device.id, sessionId: actor.session.id, ip: actor.ip },
         });
+        await audit.recordMany(
+          trx,
+          endedSessionEntries(account.id, actorOf(actor), ended, 'password-changed'),
+        );
         return ended;
       });
       for (const s of ended)

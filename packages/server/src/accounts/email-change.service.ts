@@ -2,7 +2,7 @@ import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import type { EmailChange, EmailChangeRequest } from '@shoebox/shared';
 import type { Db, Tx } from '../adapters/db/database.ts';
 import type { Mailer } from '../adapters/mail/mailer.ts';
-import { actorOf, type AuditRecorder } from '../audit/audit.recorder.ts';
+import { actorOf, endedSessionEntries, type AuditRecorder } from '../audit/audit.recorder.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import type { RequireRecentAuth } from '../devices/recent-auth.ts';
 import { AppError } from '../errors.ts';
@@ -74,6 +74,10 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
             ip: actor.ip,
           },
         });
+        await audit.recordMany(
+          trx,
+          endedSessionEntries(actor.account.id, actorOf(actor), ended, 'email-changed'),
+        );
         return { ended, seq };
       })
       .catch((err: unknown) => {

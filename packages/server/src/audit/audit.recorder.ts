@@ -27,3 +27,27 @@ export function auditPlaceText(text: string | null): AuditPlace | null {
 export function actorOf(actor: Principal): { deviceId: string; sessionId: string } {
   return { deviceId: actor.device.id, sessionId: actor.session.id };
 }
+
+/** A session an action ended, and its device. */
+export interface EndedSession {
+  id: string;
+  device_id: string;
+}
+
+/**
+ * One `session.ended` per session that an action ended on the way (a password or factor change, a removed or
+ * refused device, a disabled account), to record in the action's transaction: every session's end is in the log,
+ * not only sign-outs and expiries. `by`: who did it (nulls when the server did, or another account's admin).
+ */
+export function endedSessionEntries(
+  accountId: string,
+  by: { deviceId: string | null; sessionId: string | null },
+  ended: readonly EndedSession[],
+  reason: string,
+): AuditInput[] {
+  return ended.map((s) => ({
+    accountId,
+    kind: 'session.ended',
+    body: { ...by, endedSessionId: s.id, endedDeviceId: s.device_id, reason },
+  }));
+}

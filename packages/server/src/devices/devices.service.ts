@@ -14,7 +14,7 @@ import { newId, newSecret } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { DevicesStore } from './devices.store.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
-import { actorOf, auditPlace, type AuditRecorder } from '../audit/audit.recorder.ts';
+import { actorOf, auditPlace, endedSessionEntries, type AuditRecorder } from '../audit/audit.recorder.ts';
 import { assessSignIn, CONCURRENT_WINDOW_MS, RECENT_SIGN_INS, type RiskFlag } from '../trust/risk.ts';
 import { expiryAt, initialExpiry } from './session-lifetime.ts';
 import { issueCredential, provesDevice, type IssuedCredential } from './device-credential.ts';
@@ -406,6 +406,11 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           kind: 'device.removed',
           body: { ...actorOf(actor), removedDeviceId: row.id, ip: actor.ip },
         });
+        const ended = revoked.map((id) => ({ id, device_id: row.id }));
+        await audit.recordMany(
+          trx,
+          endedSessionEntries(actor.account.id, actorOf(actor), ended, 'device-removed'),
+        );
         return { row: { ...row, status: 'removed' as const, removed_at: now }, revoked };
       });
       for (const sessionId of revoked) {

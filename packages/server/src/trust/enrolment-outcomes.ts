@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { iso, type Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Principal } from '../platform/principal.ts';
-import { auditPlaceText, type AuditRecorder } from '../audit/audit.recorder.ts';
+import { auditPlaceText, endedSessionEntries, type AuditRecorder } from '../audit/audit.recorder.ts';
 import type { PasskeyFlags } from '../audit/audit.kinds.ts';
 import type { EnrolmentsStore } from './enrolments.store.ts';
 import { issueCredential } from '../devices/device-credential.ts';
@@ -95,6 +95,9 @@ export function createEnrolmentOutcomes({
                 body: { ...ids, reason: 'too-many-attempts', ip },
               },
       );
+      const who = { deviceId: by.deviceId ?? null, sessionId: by.sessionId ?? null };
+      const sessions = revoked.map((id) => ({ id, device_id: e.device_id }));
+      await audit.recordMany(trx, endedSessionEntries(e.account_id, who, sessions, `enrolment-${state}`));
       return { revoked, told: await facts(trx, e, now, { deviceId: by.deviceId ?? null, ip }) };
     });
     for (const sessionId of revoked) {

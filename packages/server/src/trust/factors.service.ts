@@ -39,7 +39,7 @@ export interface FactorsServiceDeps {
  */
 export function createFactorsService(deps: FactorsServiceDeps) {
   const { db, factors, devices, requireRecentAuth, events, clock, audit } = deps;
-  const endOtherSessions = createEndOtherSessions({ devices, events, clock });
+  const endOtherSessions = createEndOtherSessions({ devices, events, clock, audit });
 
   async function requireProof(actor: Principal, proof: ReauthProof): Promise<void> {
     requireTrusted(actor);

@@ -7,7 +7,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
 import { newSecret } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import type { AuditRecorder } from '../audit/audit.recorder.ts';
+import { endedSessionEntries, type AuditRecorder } from '../audit/audit.recorder.ts';
 import type { EnrolmentsStore } from './enrolments.store.ts';
 import type { NotMeStore } from './not-me.store.ts';
 import { restoreEmailChangedBy } from './not-me-email.ts';
@@ -51,6 +51,9 @@ export function createNotMeService(deps: NotMeServiceDeps) {
         kind: 'device.removed',
         body: { ...by, removedDeviceId: device.id },
       });
+      const who = { deviceId: by.deviceId, sessionId: by.sessionId };
+      const sessions = ended.map((id) => ({ id, device_id: device.id }));
+      await audit.recordMany(trx, endedSessionEntries(accountId, who, sessions, 'not-me'));
       const restoredEmail = await restoreEmailChangedBy(trx, audit, accountId, device.id, by);
       return { removed: device.id, ended, restoredEmail };
     });

@@ -1,4 +1,5 @@
 import type { Tx } from '../adapters/db/database.ts';
+import { actorOf, endedSessionEntries, type AuditRecorder } from '../audit/audit.recorder.ts';
 import type { DevicesStore } from '../devices/devices.store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { EventBus } from '../platform/events.ts';
@@ -9,8 +10,13 @@ import type { Principal } from '../platform/principal.ts';
  * `false`. Runs inside the change's transaction so both commit together; `announce` (after commit) tells every
  * instance to close those sessions' sockets.
  */
-export function createEndOtherSessions(deps: { devices: DevicesStore; events: EventBus; clock: Clock }) {
-  const { devices, events, clock } = deps;
+export function createEndOtherSessions(deps: {
+  devices: DevicesStore;
+  events: EventBus;
+  clock: Clock;
+  audit: AuditRecorder;
+}) {
+  const { devices, events, clock, audit } = deps;
   return async function endOtherSessions(trx: Tx, actor: Principal, wanted: boolean | undefined) {
     if (wanted === false) return { count: 0, announce: () => {} };
     const ended = await devices.revokeOtherSessions(
@@ -19,6 +25,10 @@ export function createEndOtherSessions(deps: { devices: DevicesStore; events: Ev
       actor.session.id,
       clock.now(),
       'factor-changed',
+    );
+    await audit.recordMany(
+      trx,
+      endedSessionEntries(actor.account.id, actorOf(actor), ended, 'factor-changed'),
     );
     const announce = () => {
       for (const s of ended)

@@ -112,7 +112,7 @@ export function createTrust(deps: TrustDeps) {
       db,
       store: passkeysStore,
       requireRecentAuth,
-      endOtherSessions: createEndOtherSessions({ devices, events, clock }),
+      endOtherSessions: createEndOtherSessions({ devices, events, clock, audit }),
       challenges,
       events,
       clock,
