@@ -228,7 +228,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     audit,
     shared: albumMembers,
   });
-  const albums = createAlbumsService({ db, albums: albumsStore, feed: albumFeed, clock });
+  const albums = createAlbumsService({ db, albums: albumsStore, feed: albumFeed, clock, audit });
   const albumSharing = createAlbumSharingService({
     db,
     albums: albumsStore,

@@ -1,5 +1,6 @@
 import type { Album, AlbumPhoto, AlbumRole } from '@shoebox/shared';
 import type { Db } from '../adapters/db/database.ts';
+import { actorOf, type AuditRecorder } from '../audit/audit.recorder.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -15,6 +16,7 @@ export interface AlbumsServiceDeps {
   albums: AlbumsStore;
   feed: AlbumFeed;
   clock: Clock;
+  audit: AuditRecorder;
 }
 
 /** The album as the caller may see it (owner or member), or 404: another account's album does not exist for it. */
@@ -39,11 +41,16 @@ export function requireRole(row: AlbumView, allowed: AlbumRole[], what: string):
     throw new AppError('forbidden', `Only ${allowed.join(' or ')} rights on this album let you ${what}.`);
 }
 
-export function createAlbumsService({ db, albums, feed, clock }: AlbumsServiceDeps) {
+export function createAlbumsService({ db, albums, feed, clock, audit }: AlbumsServiceDeps) {
   const load = (actor: Principal, id: string) => loadAlbum(db, albums, actor, id);
 
-  /** Deletes the album for everyone; the photos stay in their owners' libraries. */
-  async function remove(id: string): Promise<void> {
+  /**
+   * Deletes the album for everyone; the photos stay in their owners' libraries. Every membership ends with it, on
+   * the record as the explicit revoke puts it (album-sharing.service.ts): one `album.share-revoked` per member, on
+   * the owner's log and on the member's, in the deletion's transaction. `actor` null: the server did it (account
+   * deletion, before the owner's log is forgotten), recorded with no device, session or address.
+   */
+  async function remove(actor: Principal | null, id: string): Promise<void> {
     const now = clock.now();
     const { audience, changeId } = await db.transaction().execute(async (trx) => {
       await feed.lock(trx);
@@ -51,6 +58,21 @@ export function createAlbumsService({ db, albums, feed, clock }: AlbumsServiceDe
       const photos = await albums.allPhotos(trx, id);
       const changeId = await feed.albumChanged(trx, audience, { kind: 'album.deleted', albumId: id, now });
       await feed.photosMoved(trx, audience, photos, 'photo.unshared', now);
+      const [ownerId, ...memberIds] = audience;
+      if (ownerId !== undefined && memberIds.length > 0)
+        await audit.recordMany(
+          trx,
+          memberIds.flatMap((granteeAccountId) => {
+            const body = actor
+              ? { ...actorOf(actor), ip: actor.ip, granteeAccountId, albumId: id }
+              : { deviceId: null, sessionId: null, ip: null, granteeAccountId, albumId: id };
+            return [...new Set([ownerId, granteeAccountId])].map((accountId) => ({
+              accountId,
+              kind: 'album.share-revoked' as const,
+              body,
+            }));
+          }),
+        );
       await albums.delete(trx, id);
       return { audience, changeId };
     });
@@ -115,13 +137,17 @@ export function createAlbumsService({ db, albums, feed, clock }: AlbumsServiceDe
     async delete(actor: Principal, id: string): Promise<void> {
       requireTrusted(actor);
       requireRole(await load(actor, id), ['owner'], 'delete it');
-      await remove(id);
+      await remove(actor, id);
     },
 
-    /** Account deletion: every album the account owns goes, for its members too (as if the owner deleted it). */
+    /**
+     * Account deletion: every album the account owns goes, for its members too (as if the owner deleted it, recorded
+     * with no device: the server did it). It runs before the account's log is forgotten, so the revokes reach the
+     * owner's log as well as the members' (whose logs keep them: their access ended).
+     */
     async deleteOwnedBy(accountId: string): Promise<number> {
       const owned = (await albums.list(db, accountId)).filter((a) => a.member_role === null);
-      for (const album of owned) await remove(album.id);
+      for (const album of owned) await remove(null, album.id);
       return owned.length;
     },
 
