@@ -13,6 +13,8 @@ import { loadTerms, openRow } from '../../server/src/audit/audit.event-row.ts';
 import { kindCode } from '../../server/src/audit/audit.kind-codes.ts';
 import { cleanUp, ok, shoebox, tempDir } from './support/cli.ts';
 
+// Real DB-IP places (through the trusted test proxy): Beijing, and Nanshan (Shenzhen), ~1,930 km away.
+const BEIJING = '162.105.1.1';
 const SHENZHEN = '210.39.1.1';
 
 describe('shoebox explain (sqlite)', () => {
@@ -26,7 +28,7 @@ describe('shoebox explain (sqlite)', () => {
   beforeAll(async () => {
     server = await startTestServer('sqlite');
     await createAccount(server.url, 'owner@example.com');
-    buyer = await signIn(server.url, 'owner@example.com', deviceDescription('Buyer’s phone'));
+    buyer = await signIn(server.url, 'owner@example.com', deviceDescription('Buyer’s phone'), BEIJING);
     const second = await signIn(
       server.url,
       'owner@example.com',
@@ -65,9 +67,11 @@ describe('shoebox explain (sqlite)', () => {
     expect(text).toMatch(
       /Uploaded by another device of this account: “Second phone” \(Phone 9, serial SN-2\): 1 photo/,
     );
-    expect(text).toMatch(
-      /signed in +\S+ from 210\.39\.1\.1 \((.*Nanshan|.*Shenzhen).*\) with password \[\d+\]/,
-    );
+    // Minutes after the buyer's phone signed in from Beijing, the second phone's sign-in from Shenzhen was unusual.
+    const flagged =
+      /signed in +\S+ from 210\.39\.1\.1 \((.*Nanshan|.*Shenzhen).*\) with password — UNUSUAL: impossible travel, distant session in use \[\d+\]/;
+    expect(text).toMatch(flagged);
+    expect(text).toMatch(/^ +signed in +\S+ from 162\.105\.1\.1 \(.*\) with password \[\d+\]$/m);
     expect(text).toMatch(/approved +\S+ from “Buyer’s phone” with trusted-device \[\d+\]/);
     expect(text).toMatch(new RegExp(`${photoId} +uploaded .*delivered .*\\[\\d+\\]`));
     expect(text).toMatch(/(\d+) of \1 cited entries verified against checkpoint \d+\./);
@@ -80,6 +84,34 @@ describe('shoebox explain (sqlite)', () => {
     const info = ok(await run('info', photoId, '--provenance'));
     expect(info).toMatch(/device +“Second phone” \(Phone 9\), serial SN-2/);
     expect(info).toMatch(/received by +“Buyer’s phone”: \S+ \(changes\) \[\d+\]/);
+    expect(info).toMatch(flagged);
+    expect(info).toMatch(/shared in +no$/m);
+  });
+
+  it('cites and checks the grant a photo shared in through an album rests on', async () => {
+    await createAccount(server.url, 'friend@example.com', buyer.client);
+    const friend = await signIn(server.url, 'friend@example.com', deviceDescription('Friend’s phone'));
+    const shared = (await friend.client.uploadOk(corpusFile('phones/apple-iphone4.jpg'))).id;
+    const album = (await friend.client.post<{ id: string }>('/api/albums', { name: 'Holiday' })).body.id;
+    await friend.client.post(`/api/albums/${album}/photos`, { photoIds: [shared] });
+    const granted = await friend.client.post(`/api/albums/${album}/members`, {
+      email: 'owner@example.com',
+      role: 'view',
+    });
+    expect(granted.status).toBe(201);
+    await server.app.services.checkpointer.signNow();
+    const info = ok(await run('info', shared, '--provenance'));
+    expect(info).toMatch(
+      new RegExp(`shared in +album ${album} of account ${friend.account.id} \\[(\\d+)\\]$`, 'm'),
+    );
+    const json = JSON.parse(ok(await run('info', shared, '--provenance', '--json'))) as {
+      provenance: { sharedIn: { cite: { seq: number; kind: string } } };
+      verified: { checked: number };
+    };
+    expect(json.provenance.sharedIn.cite.kind).toBe('album.share-granted');
+    expect(info).toContain(`[${json.provenance.sharedIn.cite.seq}]`);
+    expect(info).toMatch(new RegExp(`${json.verified.checked} cited entries verified`));
+    expect(json.verified.checked).toBe(1);
   });
 
   it('says a device’s own uploads were uploaded by it, not delivered to it', async () => {

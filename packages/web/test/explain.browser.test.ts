@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  approvedDevice,
   createAccount,
   deviceDescription,
   distinctCopy,
@@ -23,7 +22,9 @@ import { startTestServer, type TestServer } from '../../server/test/support/test
 import { DESKTOP, ensureWebBuilt, launchChromium, seriousAxeViolations, SHOTS } from './support/browser.ts';
 
 const EMAIL = 'owner@example.com';
+// Real DB-IP places (through the trusted test proxy): Beijing, and Nanshan (Shenzhen), ~1,930 km away.
 const BEIJING = '162.105.1.1';
+const SHENZHEN = '210.39.1.1';
 const PHONE = { width: 390, height: 844 };
 const photo = (name: string, marker: string) => distinctCopy(corpusFile(name), marker);
 
@@ -47,8 +48,20 @@ describe('explain report page in Chromium', () => {
     ensureWebBuilt();
     [server, browser] = await Promise.all([startTestServer('sqlite'), launchChromium()]);
     await createAccount(server.url, EMAIL);
-    laptop = await signIn(server.url, EMAIL, deviceDescription('Work laptop'));
-    phone = await approvedDevice(server.url, laptop.client, EMAIL, 'Zhang’s Redmi');
+    laptop = await signIn(server.url, EMAIL, deviceDescription('Work laptop'), BEIJING);
+    // Minutes later from Shenzhen while the laptop is in use in Beijing: a flagged sign-in, let in by the laptop.
+    const pending = await signIn(server.url, EMAIL, deviceDescription('Zhang’s Redmi'), SHENZHEN);
+    expect(pending.response.device.riskFlags).toEqual(['impossible-travel', 'concurrent-far-session']);
+    const requests = await laptop.client.get<{ items: { id: string; device: { id: string } }[] }>(
+      '/api/enrolments',
+    );
+    const request = requests.body.items.find((r) => r.device.id === pending.deviceId);
+    const allowed = await laptop.client.post<{ code: string }>(`/api/enrolments/${request?.id}/allow`);
+    expect(
+      (await pending.client.post('/api/auth/enrolment/complete', { code: allowed.body.code })).status,
+    ).toBe(200);
+    // Its uploads come straight from the test, with no forwarded address (so from no place).
+    phone = { ...pending, client: new TestClient(server.url, pending.client.token) };
     const start = (await laptop.client.get<{ head: string }>('/api/sync/state')).body.head;
     phonePhotoId = (await phone.client.uploadOk(photo('cameras/nikon-d3100-gps.jpg', 'a'))).id;
     const fromBeijing = new TestClient(server.url, phone.client.token, BEIJING);
@@ -104,6 +117,15 @@ describe('explain report page in Chromium', () => {
     expect(await other.innerText()).toContain('2 photos');
     expect(await other.innerText()).toContain('Delivered to “Work laptop”: 2 photos');
     expect(await other.innerText()).toContain('Beijing, China: 1 photo');
+    // The phone's sign-in was unusual: its risk flags, named and explained.
+    const flags = other.getByRole('list', { name: 'Unusual sign-in' });
+    expect(await flags.getByRole('listitem').allInnerTexts()).toEqual([
+      'Impossible travel',
+      'Distant session in use',
+    ]);
+    expect(await flags.getByRole('listitem').first().getAttribute('title')).toMatch(/^Too far from/);
+    const own = groups.filter({ hasText: 'Uploaded from this device' });
+    expect(await own.getByTestId('risk-flags').count()).toBe(0);
     await groups.filter({ hasText: 'Uploaded from this device' }).waitFor();
 
     // The chart: one lane per device of the account, the uploads counted on each, the phone's sign-in and approval.
@@ -163,6 +185,8 @@ describe('explain report page in Chromium', () => {
     await other.getByText(/张照片来自此账户的另一台设备“/).waitFor();
     expect(await other.innerText()).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
     expect(await other.innerText()).not.toContain('came from another device');
+    const flags = page.getByTestId('explain-group').getByRole('list', { name: '异常登录' });
+    expect(await flags.getByRole('listitem').allInnerTexts()).toEqual(['不可能的行程', '远处有会话在使用']);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByLabel('语言').selectOption('en');
   }, 60_000);
@@ -189,13 +213,21 @@ describe('explain report page in Chromium', () => {
     }
 
     await page.goto(`${server.url}/?view=${phonePhotoId}`);
-    await page
-      .getByRole('dialog', { name: 'Photo viewer' })
-      .getByRole('link', { name: 'Open full report' })
-      .click();
+    const viewer = page.getByRole('dialog', { name: 'Photo viewer' });
+    // The provenance names the sign-in the photo was uploaded under, with its risk flags.
+    await viewer
+      .getByTestId('provenance')
+      .getByText(/signed in/i)
+      .waitFor();
+    expect(
+      await viewer.getByRole('list', { name: 'Unusual sign-in' }).getByRole('listitem').allInnerTexts(),
+    ).toEqual(['Impossible travel', 'Distant session in use']);
+    await viewer.getByRole('link', { name: 'Open full report' }).click();
     await page.waitForURL(`**/photos/${phonePhotoId}/explain`);
     await page.getByRole('heading', { name: 'Why this photo is here' }).waitFor();
-    await page.getByTestId('explain-group').filter({ hasText: 'Zhang’s Redmi' }).waitFor();
+    const group = page.getByTestId('explain-group').filter({ hasText: 'Zhang’s Redmi' });
+    await group.waitFor();
+    expect(await group.getByTestId('risk-flags').innerText()).toMatch(/Impossible travel/);
     expect(await page.locator('a.cite').count()).toBeGreaterThan(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
   }, 60_000);

@@ -73,11 +73,22 @@ function uploadSubjects(r: ExplainReport): CitationSubjects {
 const cites = (list: AuditCitation[]) =>
   list.length ? ` [${[...new Set(list.map((c) => c.seq))].join(', ')}]` : '';
 
+/** The risk signals of a sign-in in words (as the web and the owner's notice name them), or nothing. */
+const RISK_WORDS: Record<string, string> = {
+  'new-country': 'new country',
+  'impossible-travel': 'impossible travel',
+  'concurrent-far-session': 'distant session in use',
+  'dormant-account': 'first sign-in in 90 days',
+  'copied-installation-id': 'copied device id',
+};
+export const riskText = (flags: readonly string[] | undefined): string =>
+  flags?.length ? ` — UNUSUAL: ${flags.map((f) => RISK_WORDS[f] ?? f).join(', ')}` : '';
+
 function describeSignIn(s: SignInEvidence | null, indent: string): string[] {
   if (!s) return [`${indent}no sign-in on record`];
   const where = `${s.ip ?? '?'}${s.place ? ` (${s.place.label})` : ''}`;
   const lines = [
-    `${indent}signed in   ${s.at} from ${where} with ${s.factors.join('+') || '?'}${cites([s.cite])}`,
+    `${indent}signed in   ${s.at} from ${where} with ${s.factors.join('+') || '?'}${riskText(s.riskFlags)}${cites([s.cite])}`,
   ];
   if (s.enrolment)
     lines.push(

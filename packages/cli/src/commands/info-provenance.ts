@@ -1,6 +1,7 @@
 import type { AuditCitation, PhotoProvenance } from '@shoebox/shared';
 import type { ApiClient } from '../api-client.ts';
 import { verifyCitations, type CitationCheck } from '../audit-citations.ts';
+import { riskText } from './explain.ts';
 
 /** `shoebox info ID --provenance`: the server's provenance, each cited audit entry checked first. */
 export async function provenanceOf(
@@ -18,6 +19,7 @@ export async function provenanceOf(
     ...(s
       ? [s.cite, ...(s.enrolment ? [s.enrolment.cite] : []), ...(s.approval ? [s.approval.cite] : [])]
       : []),
+    ...(provenance.sharedIn?.cite ? [provenance.sharedIn.cite] : []),
     ...provenance.deliveries.flatMap((d) => (d.cite ? [d.cite] : [])),
   ];
   return { provenance, verified: await verifyCitations(client, home, citations) };
@@ -33,7 +35,7 @@ export function describeProvenance(p: PhotoProvenance, verified: CitationCheck):
     `  device       ${d ? `“${d.name}”${d.model ? ` (${d.model})` : ''}${d.serial ? `, serial ${d.serial}` : ''}${d.foreign ? ' — ANOTHER ACCOUNT’S DEVICE' : ''}` : 'unknown'}`,
     `  uploaded     ${p.upload.at} from ${p.upload.ip ?? '?'}${p.upload.place ? ` (${p.upload.place.label})` : ''}${at(p.upload.cite)}`,
     s
-      ? `  signed in    ${s.at} from ${s.ip ?? '?'}${s.place ? ` (${s.place.label})` : ''} with ${s.factors.join('+')}${at(s.cite)}`
+      ? `  signed in    ${s.at} from ${s.ip ?? '?'}${s.place ? ` (${s.place.label})` : ''} with ${s.factors.join('+')}${riskText(s.riskFlags)}${at(s.cite)}`
       : '  signed in    NO SIGN-IN ON RECORD',
   ];
   if (s?.approval)
@@ -44,7 +46,7 @@ export function describeProvenance(p: PhotoProvenance, verified: CitationCheck):
     );
   else if (s) lines.push('  approved     NEVER');
   lines.push(
-    `  shared in    ${p.sharedIn ? `album ${p.sharedIn.albumId} of account ${p.sharedIn.ownerAccountId}` : 'no'}`,
+    `  shared in    ${p.sharedIn ? `album ${p.sharedIn.albumId} of account ${p.sharedIn.ownerAccountId}${at(p.sharedIn.cite)}` : 'no'}`,
   );
   for (const r of p.deliveries)
     lines.push(

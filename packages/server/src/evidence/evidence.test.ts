@@ -7,12 +7,20 @@ import { startTestServer, type TestServer } from '../../test/support/test-server
 import {
   adminSession,
   approvedDevice,
+  createAccount,
+  deviceDescription,
   eventually,
   expectProblem,
+  signIn,
   userSession,
   type SignedIn,
 } from '../../test/support/api.ts';
 import { corpusFile } from '../../test/support/corpus.ts';
+import { buildLedger, signInEvidence } from './evidence.ledger.ts';
+
+// Real DB-IP places (through the trusted test proxy): Beijing, and Nanshan (Shenzhen), ~1,930 km away.
+const BEIJING = '162.105.1.1';
+const SHENZHEN = '210.39.1.1';
 
 describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
   let server: TestServer;
@@ -208,5 +216,55 @@ describe.each(DIALECTS)('evidence API (%s)', (dialect) => {
     } finally {
       await index().set({ session_id: own.upload_session_id }).execute();
     }
+  });
+
+  it('gives each sign-in its risk flags, in provenance and in explain', async () => {
+    const email = 'traveller@example.com';
+    await createAccount(server.url, email, owner.client);
+    const home = await signIn(server.url, email, deviceDescription('phone'), BEIJING);
+    // Minutes later from Shenzhen while the phone is in use in Beijing: flagged, then let in by the phone.
+    const away = await signIn(server.url, email, deviceDescription('Redmi K40'), SHENZHEN);
+    const flags = ['impossible-travel', 'concurrent-far-session'];
+    expect(away.response.device.riskFlags).toEqual(flags);
+    const requests = await home.client.get<{ items: { id: string; device: { id: string } }[] }>(
+      '/api/enrolments',
+    );
+    const request = requests.body.items.find((r) => r.device.id === away.deviceId);
+    const { code } = (await home.client.post<{ code: string }>(`/api/enrolments/${request?.id}/allow`)).body;
+    expect((await away.client.post('/api/auth/enrolment/complete', { code })).status).toBe(200);
+    const photo = (await away.client.uploadOk(corpusFile('phones/apple-iphone4.jpg'))).id;
+
+    const p = (await home.client.get<PhotoProvenance>(`/api/photos/${photo}/provenance`)).body;
+    expect(p.signIn).toMatchObject({ ip: SHENZHEN, riskFlags: flags, approval: { by: 'device' } });
+
+    const library = (await home.client.get<ExplainReport>('/api/explain?scope=library')).body;
+    expect(library.deviceSignIn?.riskFlags).toEqual([]);
+    const group = library.groups.find((g) => g.origin === 'other-device');
+    expect(group?.signIn?.riskFlags).toEqual(flags);
+    const device = (await home.client.get<ExplainReport>(`/api/explain?device=${away.deviceId}`)).body;
+    expect(device.deviceSignIn?.riskFlags).toEqual(flags);
+  });
+});
+
+describe('sign-in evidence from the log', () => {
+  const signInEntry = (body: Record<string, unknown>) => ({
+    seq: 7,
+    kind: 'sign-in.succeeded',
+    at: Date.UTC(2026, 0, 2),
+    body: { sessionId: 's1', deviceId: 'd1', factors: ['password'], ...body },
+  });
+  const evidenceOf = (body: Record<string, unknown>) => {
+    const entry = signInEntry(body);
+    return signInEvidence(buildLedger([entry]), entry, new Map())?.riskFlags;
+  };
+
+  it('keeps the known risk flags of the entry, and has none for an entry logged before they existed', () => {
+    expect(evidenceOf({ riskFlags: ['new-country', 'dormant-account'] })).toEqual([
+      'new-country',
+      'dormant-account',
+    ]);
+    expect(evidenceOf({ riskFlags: [] })).toEqual([]);
+    expect(evidenceOf({})).toEqual([]);
+    expect(evidenceOf({ riskFlags: ['not-a-flag', 'impossible-travel'] })).toEqual(['impossible-travel']);
   });
 });

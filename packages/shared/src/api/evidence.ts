@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Place } from './common.ts';
-import { DeviceStatus } from './devices.ts';
+import { DeviceStatus, RiskFlag } from './devices.ts';
 import { AnomalyCode, ExplainFindingCode, FindingParams, FleetSummaryCode } from './findings.ts';
 
 /**
@@ -33,6 +33,9 @@ export const SignInEvidence = z
     ip: z.string().nullable(),
     place: Place.nullable(),
     factors: z.array(z.string()),
+    riskFlags: z
+      .array(RiskFlag)
+      .meta({ description: 'Risk signals the sign-in raised (none for entries logged before they existed)' }),
     cite: AuditCitation,
     enrolment: z
       .object({

@@ -8643,6 +8643,8 @@ export interface components {
       ip: string | null;
       place: components['schemas']['Place'];
       factors: string[];
+      /** @description Risk signals the sign-in raised (none for entries logged before they existed) */
+      riskFlags: components['schemas']['RiskFlag'][];
       cite: components['schemas']['AuditCitation'];
       enrolment: {
         id: string;

@@ -1,4 +1,5 @@
 import { usePlaceName } from '../components/usePlaceName.tsx';
+import { RiskFlags } from '../devices/RiskFlags.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { CiteLinks } from './Citations.tsx';
 import type { Place, SignInEvidence } from './report-types.ts';
@@ -37,6 +38,14 @@ export function SignInFacts({ signIn }: { signIn: SignInEvidence | null }) {
         <dt>{t('explain.signIn.factors')}</dt>
         <dd>{signIn.factors.length > 0 ? signIn.factors.map(factor).join(', ') : t('explain.none')}</dd>
       </div>
+      {signIn.riskFlags.length > 0 ? (
+        <div>
+          <dt>{t('risk.label')}</dt>
+          <dd>
+            <RiskFlags flags={signIn.riskFlags} />
+          </dd>
+        </div>
+      ) : null}
       {enrolment ? (
         <div>
           <dt>{t('explain.signIn.request')}</dt>

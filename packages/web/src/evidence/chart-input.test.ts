@@ -16,6 +16,7 @@ const signIn = (seq: number, at: string, approvalSeq: number | null): SignInEvid
   ip: '127.0.0.1',
   place: null,
   factors: ['password'],
+  riskFlags: [],
   cite: { seq, kind: 'sign-in.succeeded' },
   enrolment: null,
   approval:

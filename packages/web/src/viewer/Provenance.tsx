@@ -3,6 +3,7 @@ import { api, call, type Photo, type Schemas } from '../api/client.tsx';
 import { failureText } from '../api/problem-text.ts';
 import { Link } from '../app/router.tsx';
 import { EntryLink } from './EntryLink.tsx';
+import { RiskFlags, type RiskFlag } from '../devices/RiskFlags.tsx';
 import { useFindingText } from '../components/useFindingText.tsx';
 import { usePlaceName } from '../components/usePlaceName.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -17,6 +18,7 @@ interface SignIn {
   at: string;
   place: Place;
   cite: Cite;
+  riskFlags: RiskFlag[];
   approval: { by: 'device' | 'first-device'; deviceName: string | null; cite: Cite } | null;
 }
 interface EvidenceDevice {
@@ -126,6 +128,7 @@ export function Provenance({ photo }: { photo: Photo }) {
           </span>
         ) : null}
       </p>
+      {signIn ? <RiskFlags flags={signIn.riskFlags} /> : null}
       {evidence?.anomalies.length ? (
         <ul className="info__problems" data-testid="provenance-anomalies">
           {evidence.anomalies.map((a, i) => {
@@ -184,6 +187,7 @@ function ExplainSummary({ report }: { report: Report }) {
               ? ` · ${t('info.signedIn', { date: fmt.date(group.signIn.at), place: group.signIn.place ? nameOf(group.signIn.place) : t('info.unknownPlace') })}`
               : ''}
           </p>
+          {group.signIn ? <RiskFlags flags={group.signIn.riskFlags} /> : null}
           {group.photos
             .flatMap((p) => (p.reasons ?? []).map((r, i) => say.reason(p.reasonCodes?.[i], r).text))
             .map((r) => (
