@@ -164,6 +164,65 @@ const CASES: Case[] = [
         .then(),
     quick: true,
   },
+  {
+    name: 'insert a checkpoint row (a copy of the latest, at another size)',
+    tamper: async (db) => {
+      const latest = await db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .orderBy('size', 'desc')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('audit_checkpoints')
+        .values({ ...latest, size: 30 })
+        .execute();
+    },
+  },
+  {
+    name: 'reorder two checkpoint rows',
+    tamper: async (db) => {
+      const [a, b] = await db.selectFrom('audit_checkpoints').selectAll().orderBy('size').execute();
+      if (!a || !b) throw new Error('expected two checkpoints');
+      await db
+        .updateTable('audit_checkpoints')
+        .set({ root: b.root, note: b.note })
+        .where('size', '=', a.size)
+        .execute();
+      await db
+        .updateTable('audit_checkpoints')
+        .set({ root: a.root, note: a.note })
+        .where('size', '=', b.size)
+        .execute();
+    },
+    quick: true,
+  },
+  {
+    name: "change an account's key",
+    tamper: (db) =>
+      db
+        .updateTable('audit_keys')
+        .set({ key: Buffer.alloc(32, 9) })
+        .where('account_id', '=', alice)
+        .execute()
+        .then(),
+  },
+  {
+    name: "delete an account's key (its entries are not forgotten)",
+    tamper: (db) => db.deleteFrom('audit_keys').where('account_id', '=', alice).execute().then(),
+  },
+  {
+    name: "swap two accounts' owner numbers",
+    tamper: async (db) => {
+      const [a, b] = [ownerOf(alice), ownerOf(bob)];
+      await db.updateTable('audit_owners').set({ account_id: 'swapping' }).where('no', '=', a).execute();
+      await db.updateTable('audit_owners').set({ account_id: alice }).where('no', '=', b).execute();
+      await db
+        .updateTable('audit_owners')
+        .set({ account_id: bob })
+        .where('account_id', '=', 'swapping')
+        .execute();
+    },
+  },
 ];
 
 /** alice's terms (her device and session ids in every event of hers), oldest first. */
@@ -304,6 +363,34 @@ describe.each(DIALECTS)('audit tampering on %s', (dialect) => {
     if (quick) await expect(checkpointer.verifyOnStart()).rejects.toBeInstanceOf(AuditIntegrityError);
     if (device) expect((await deviceAudit(service, alice)).join('\n')).toContain(device);
     if (serverRefuses) await expect(deviceAudit(service, alice)).rejects.toThrow(serverRefuses);
+  });
+
+  it('a deleted checkpoint row loses nothing: the signer signs the same size again, byte for byte', async () => {
+    // Checkpoints are signed statements about the tree, which stays whole; devices and exports keep their own
+    // copies. A row deleted from the server's table is signed again identically (Ed25519 is deterministic).
+    const latest = await q()
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .orderBy('size', 'desc')
+      .executeTakeFirstOrThrow();
+    await q().deleteFrom('audit_checkpoints').where('size', '=', latest.size).execute();
+    // The next start (a signer that has not signed this size itself) finds the tree ahead of the last row, and signs.
+    const restarted = createCheckpointer({
+      db: db.db,
+      log: createLogger('silent'),
+      signerKeyFile: path.join(dir, 'log.key'),
+      clock,
+      features: db.features,
+    });
+    await expect(restarted.verifyOnStart({ full: true })).resolves.toBeUndefined();
+    expect((await restarted.signNow())?.size).toBe(Number(latest.size));
+    const again = await q()
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .where('size', '=', latest.size)
+      .executeTakeFirstOrThrow();
+    expect(again.note).toBe(latest.note);
+    await expect(restarted.verifyOnStart({ full: true })).resolves.toBeUndefined();
   });
 
   it.each(DELETIONS)(
