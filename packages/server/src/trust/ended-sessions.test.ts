@@ -99,9 +99,24 @@ describe.each(['sqlite', 'postgres'] as const)('ended sessions in the audit log 
     );
     const request = requests.body.items.find((r) => r.device.id === stranger.deviceId);
     expect((await owner.client.post(`/api/enrolments/${request?.id ?? 'missing'}/deny`)).status).toBe(200);
+    // No doer: the activity names the refused device alone, so "This wasn't me" acts on it, never on the owner's
+    // device that refused it (the enrolment entry beside it says who refused).
     expect(await endedEntries(owner.account.id, 'enrolment-denied')).toEqual([
-      expect.objectContaining({ endedSessionId: sessionOf(stranger), endedDeviceId: stranger.deviceId }),
+      {
+        deviceId: null,
+        sessionId: null,
+        endedSessionId: sessionOf(stranger),
+        endedDeviceId: stranger.deviceId,
+        reason: 'enrolment-denied',
+      },
     ]);
+    const activity = createActivityService({ db: server.database.db });
+    const items = (await activity.list(trustedPrincipal(owner.account.id), undefined, 500)).items;
+    const refusal = items.find(
+      (i) => i.kind === 'session.ended' && i.detail['reason'] === 'enrolment-denied',
+    );
+    expect(refusal?.device?.id).toBe(stranger.deviceId);
+    expect(refusal?.byDeviceId ?? null).toBeNull();
   });
 
   it("an admin disabling an account records its sessions' end in its log, naming none of its devices as the doer", async () => {

@@ -95,9 +95,11 @@ export function createEnrolmentOutcomes({
                 body: { ...ids, reason: 'too-many-attempts', ip },
               },
       );
-      const who = { deviceId: by.deviceId ?? null, sessionId: by.sessionId ?? null };
+      // Named with no doer, like expiry: the entry is about the device refused (the enrolment entry names who
+      // refused it), and "This wasn't me" on it must act on that device, never on the owner's one that refused.
       const sessions = revoked.map((id) => ({ id, device_id: e.device_id }));
-      await audit.recordMany(trx, endedSessionEntries(e.account_id, who, sessions, `enrolment-${state}`));
+      const server = { deviceId: null, sessionId: null };
+      await audit.recordMany(trx, endedSessionEntries(e.account_id, server, sessions, `enrolment-${state}`));
       return { revoked, told: await facts(trx, e, now, { deviceId: by.deviceId ?? null, ip }) };
     });
     for (const sessionId of revoked) {
