@@ -26,6 +26,7 @@ import { auditCompactMigration } from './migrations/0024-audit-compact.ts';
 import { auditTermsMigration } from './migrations/0025-audit-terms.ts';
 import { auditClosedOwnersMigration } from './migrations/0026-audit-closed-owners.ts';
 import { auditAppendOneMigration } from './migrations/0027-audit-append-one.ts';
+import { auditAppendOneDigestMigration } from './migrations/0028-audit-append-one-digest.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -57,6 +58,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0025-audit-terms': auditTermsMigration,
   '0026-audit-closed-owners': auditClosedOwnersMigration,
   '0027-audit-append-one': auditAppendOneMigration,
+  '0028-audit-append-one-digest': auditAppendOneDigestMigration,
 };
 
 class InCodeProvider implements MigrationProvider {
