@@ -114,6 +114,7 @@ describe.each(DIALECTS)('audit log wired into every action (%s)', (dialect) => {
       'enrolment.requested', // the phone in Beijing ...
       'sign-in.succeeded',
       'enrolment.denied', // ... refused
+      'session.ended', // its waiting session with it
       'sign-in.failed', // a wrong password
       'enrolment.requested', // the laptop ...
       'sign-in.succeeded',
@@ -125,6 +126,7 @@ describe.each(DIALECTS)('audit log wired into every action (%s)', (dialect) => {
       'photo.trashed',
       'photo.deleted',
       'device.removed',
+      'session.ended', // the removed laptop's session
       'enrolment.requested',
       'sign-in.succeeded',
       'session.ended',
