@@ -2,6 +2,7 @@
 // the exact canonical text the leaf commits to. Every reader of audit_events goes through here, with the terms its
 // rows name (audit.terms.ts loadTerms: one query per page of rows).
 import { sql, type RawBuilder } from 'kysely';
+import { RiskFlag } from '@shoebox/shared';
 import type { JsonObject } from '@shoebox/shared/canonical-json';
 import { decodeStored, type TermValue } from './audit.codec.ts';
 import { kindName } from './audit.kind-codes.ts';
@@ -66,4 +67,11 @@ export function readRow(row: StoredRow, terms: TermValue): OpenedEvent | null {
 /** Subquery for `.where('owner', '=', ownerOf(id))`: the stored number of `accountId` (null if it never had a key). */
 export function ownerOf(accountId: string): RawBuilder<number> {
   return sql<number>`(select no from audit_owners where account_id = ${accountId})`;
+}
+
+/** The risk signals a logged sign-in raised; entries recorded before risk signals existed have none. */
+export function riskFlagsIn(body: Readonly<Record<string, unknown>>): RiskFlag[] {
+  const flags: unknown = body['riskFlags'];
+  if (!Array.isArray(flags)) return [];
+  return (flags as unknown[]).filter((f): f is RiskFlag => RiskFlag.safeParse(f).success);
 }

@@ -1,7 +1,8 @@
 // The account's log entries indexed for the questions evidence asks ("which sign-in opened this
 // session?", "who let this device in?", "which acknowledged batch covered this change?"), built once
 // per request so that answering for 100,000 photos is map lookups, not queries.
-import { RiskFlag, type AuditCitation, type Place, type SignInEvidence } from '@shoebox/shared';
+import type { AuditCitation, Place, SignInEvidence } from '@shoebox/shared';
+import { riskFlagsIn } from '../audit/audit.event-row.ts';
 import { iso } from '../platform/clock.ts';
 import type { FeedRow } from '../sync/delivery-rule.ts';
 import { deliveryIndex, type DeliveryIndex } from './evidence.delivery-index.ts';
@@ -33,13 +34,6 @@ export const str = (e: LoggedEvent, key: string): string | null => {
 };
 const num = (e: LoggedEvent, key: string): number => Number(e.body[key] ?? NaN);
 export const placeOf = (e: LoggedEvent): Place | null => (e.body['place'] as Place | null) ?? null;
-
-/** The risk signals a sign-in raised; entries logged before risk signals existed have none. */
-export function riskFlagsOf(e: LoggedEvent): RiskFlag[] {
-  const flags: unknown = e.body['riskFlags'];
-  if (!Array.isArray(flags)) return [];
-  return (flags as unknown[]).filter((f): f is RiskFlag => RiskFlag.safeParse(f).success);
-}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -182,7 +176,7 @@ export function signInEvidence(
     ip: str(signIn, 'ip'),
     place: placeOf(signIn),
     factors: Array.isArray(signIn.body['factors']) ? (signIn.body['factors'] as string[]) : [],
-    riskFlags: riskFlagsOf(signIn),
+    riskFlags: riskFlagsIn(signIn.body),
     cite: cite(signIn),
     enrolment: request
       ? {

@@ -1,11 +1,11 @@
-import { RiskFlag, type ActivityItem, type ActivityPage, type Place } from '@shoebox/shared';
+import type { ActivityItem, ActivityPage, Place } from '@shoebox/shared';
 import type { Db } from '../adapters/db/database.ts';
 import { requireTrusted } from '../devices/devices.service.ts';
 import { AppError } from '../errors.ts';
 import { iso } from '../platform/clock.ts';
 import type { Principal } from '../platform/principal.ts';
 import { ACTIVITY_KINDS } from '@shoebox/shared/api/activity-kinds';
-import { loadTerms, ownerOf, readRow } from '../audit/audit.event-row.ts';
+import { loadTerms, ownerOf, readRow, riskFlagsIn } from '../audit/audit.event-row.ts';
 import { kindCodes } from '../audit/audit.kind-codes.ts';
 
 type Body = Record<string, unknown>;
@@ -34,13 +34,6 @@ function devicesOf(kind: string, b: Body): { about: string | null; by: string | 
     default:
       return { about: text(b['deviceId']), by: null };
   }
-}
-
-/** Entries recorded before risk signals existed have none. */
-function riskFlagsOf(b: Body): RiskFlag[] {
-  const flags: unknown = b['riskFlags'];
-  if (!Array.isArray(flags)) return [];
-  return (flags as unknown[]).filter((f): f is RiskFlag => RiskFlag.safeParse(f).success);
 }
 
 function resultOf(kind: string): ActivityItem['result'] {
@@ -119,7 +112,7 @@ export function createActivityService({ db }: { db: Db }) {
           ip: text(p.body['ip']),
           place: (p.body['place'] as Place | null | undefined) ?? null,
           factors: Array.isArray(factors) ? factors.filter((f) => typeof f === 'string') : [],
-          riskFlags: riskFlagsOf(p.body),
+          riskFlags: riskFlagsIn(p.body),
           detail: p.body,
         };
       });
