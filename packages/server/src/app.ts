@@ -158,6 +158,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     clock,
     lease: { holder: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`, ttlMs: CHECKPOINT_LEASE_MS },
     features,
+    autoPack: true,
   });
   const checkPassword = createPasswordCheck({ db, hasher, throttle: createSignInThrottle(), clock });
   const accounts = createAccountsService({

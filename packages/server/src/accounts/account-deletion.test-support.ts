@@ -44,7 +44,7 @@ export async function accountRowCounts(
   // The log names its owner by number (audit_owners.no).
   counts['audit_events'] = count(
     await db
-      .selectFrom('audit_events')
+      .selectFrom('audit_all_events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('owner', '=', ownerOf(accountId))
       .executeTakeFirstOrThrow(),

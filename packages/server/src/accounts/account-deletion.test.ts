@@ -67,7 +67,7 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
       await server.app.services.checkpointer.signNow();
       const cp = (await bob.client.get<AuditApi.AuditCheckpoint>('/api/audit/checkpoint')).body;
       const leaves = await server.database.db
-        .selectFrom('audit_leaves')
+        .selectFrom('audit_all_leaves')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       return cp.size === Number(leaves.n) ? cp : undefined;
@@ -198,7 +198,7 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
     });
     expect(after['audit_events']).toBeGreaterThanOrEqual(before['audit_events'] ?? Infinity);
     const tombstones = await server.database.db
-      .selectFrom('audit_events')
+      .selectFrom('audit_all_events')
       .select(['kind', 'body', 'salt'])
       .where('owner', '=', ownerOf(alice.account.id))
       .execute();
@@ -260,7 +260,7 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
     const hersSeqs = scanTags(leaves.leaves, 0, key);
     expect(hersSeqs.length).toBe(after['audit_events']);
     const rows = await server.database.db
-      .selectFrom('audit_events')
+      .selectFrom('audit_all_events')
       .select(['seq', 'body'])
       .where('seq', 'in', hersSeqs)
       .execute();
@@ -268,7 +268,7 @@ describe.each(DIALECTS)('account deletion (%s)', (dialect) => {
 
     // The decision is on the server's log: who and when, not what she had.
     const entry = await server.database.db
-      .selectFrom('audit_events as e')
+      .selectFrom('audit_all_events as e')
       .innerJoin('audit_owners as o', 'o.no', 'e.owner')
       .select(['e.seq', 'e.kind', 'e.body', 'e.created_at', 'o.account_id'])
       .where('e.kind', '=', kindCode('account.deleted'))

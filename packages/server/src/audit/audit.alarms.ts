@@ -75,7 +75,7 @@ export function createAuditAlarms({ db, audit, events, verifierKey, clock }: Aud
       // A witness stops on every round until someone acts, and each report grows the log, so the next round sees
       // a new pair: one alarm per device and checkpoint it held is the news; the rest would be noise.
       const alarms = await trx
-        .selectFrom('audit_events')
+        .selectFrom('audit_all_events')
         .select(['seq', 'kind', 'body', 'created_at'])
         .where('owner', '=', ownerOf(accountId))
         .where('kind', '=', kindCode('audit.alarm'))

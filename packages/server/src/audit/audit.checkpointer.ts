@@ -5,6 +5,7 @@
 // dies its lease runs out and another takes over, first checking the last head its predecessor signed.
 import { signCheckpoint, toHex, verifyConsistency } from '@shoebox/shared/merkle/index';
 import type { Queryable } from '../adapters/db/database.ts';
+import type { AuditPackResult } from '../adapters/db/audit-pack.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
 import type { ReadSnapshot } from '../adapters/db/snapshot-reader.ts';
 import { createLeaseHolder } from '../jobs/lease.ts';
@@ -15,7 +16,7 @@ import { createTreeExtender } from './audit.extend.ts';
 import { createAuditHalts } from './audit.halt.ts';
 import { loadOrCreateSigner } from './audit.keyfile.ts';
 import { createAuditStore, type StoredCheckpoint } from './audit.store.ts';
-import { AuditIntegrityError, consistencyProof, rootAt } from './audit.tree.ts';
+import { AuditIntegrityError, consistencyProof, rootAt, treeSize } from './audit.tree.ts';
 import { verifyEverything, verifyHead, type DerivedCheck } from './audit.verify.ts';
 import { latestHaltId, readMark, writeMark, type VerifiedHead } from './audit.verify-mark.ts';
 
@@ -41,8 +42,19 @@ export interface CheckpointerDeps {
    * Lets the signer tell a seq still in flight from one whose transaction rolled back, and void the latter
    * (audit.extend.ts). Without it the tree waits at the first hole (tools and tests that make none).
    */
-  features?: Pick<DbFeatures, 'auditSeqReleased'>;
+  features?: Pick<DbFeatures, 'auditSeqReleased' | 'auditPack'>;
+  /**
+   * Pack covered entries after rounds (the server). Off by default so that tests reading or changing stored rows
+   * choose when packing happens (packNow()).
+   */
+  autoPack?: boolean;
 }
+
+/** Packing runs after a round once the tree grew this much since the last pack, or PACK_EVERY_MS passed. */
+const PACK_AFTER_LEAVES = 4096;
+const PACK_EVERY_MS = 60_000;
+/** An owner's kind quiet this long has the rest of its covered events packed into a last, partial block. */
+const SEAL_QUIET_MS = 24 * 3600_000;
 
 export const CHECKPOINT_LEASE = 'audit-checkpointer';
 
@@ -55,6 +67,7 @@ export function createCheckpointer({
   pollMs = 200,
   lease,
   features,
+  autoPack = false,
 }: CheckpointerDeps) {
   const db = auditDb(q);
   const store = createAuditStore();
@@ -68,6 +81,30 @@ export function createCheckpointer({
   const leaseHolder = lease && createLeaseHolder({ db: q, name: CHECKPOINT_LEASE, ...lease, clock, log });
   // Appenders write only events and leaves: the signer builds the tree over what committed before signing it.
   const extender = createTreeExtender({ db: q, features, clock });
+  // Packing (PostgreSQL) runs beside the rounds, never in them: a log's first pack may take a while, and
+  // checkpoints must keep coming within a second. Only the signer packs (it holds the lease).
+  let packing: Promise<AuditPackResult | undefined> | undefined;
+  let packed = { size: 0, at: Number.NEGATIVE_INFINITY };
+
+  function pack(size: number): Promise<AuditPackResult | undefined> {
+    const auditPack = features?.auditPack;
+    if (!auditPack) return Promise.resolve(undefined);
+    packing ??= auditPack(q, size, clock.now() - SEAL_QUIET_MS)
+      .then((result) => {
+        packed = { size, at: clock.now() };
+        return result;
+      })
+      .finally(() => {
+        packing = undefined;
+      });
+    return packing;
+  }
+
+  function packSoon(size: number): void {
+    if (!autoPack || packing || !features?.auditPack) return;
+    if (size - packed.size < PACK_AFTER_LEAVES && clock.now() - packed.at < PACK_EVERY_MS) return;
+    pack(size).catch((err: unknown) => log.error({ err }, 'audit packing failed'));
+  }
 
   /**
    * Extends the stored tree. Rows it needs that are missing or damaged fail the round (logged, as a proof that cannot
@@ -140,6 +177,7 @@ export function createCheckpointer({
     const cp: StoredCheckpoint = { size, root, note, createdAt: clock.now() };
     await store.insertCheckpoint(db, cp);
     trusted = cp;
+    packSoon(size);
     return cp;
   }
 
@@ -168,6 +206,14 @@ export function createCheckpointer({
   return {
     verifierKey: signer.vkey,
     origin: signer.origin,
+    /**
+     * Packs what the stored tree covers now (PostgreSQL; undefined elsewhere), after any pack already running.
+     * Rounds do this on their own; tests and benchmarks call it to pack at once.
+     */
+    async packNow(): Promise<AuditPackResult | undefined> {
+      await packing?.catch(() => undefined);
+      return pack(await treeSize(db));
+    },
     /** Why signing stopped, if it did. */
     get problem(): string | undefined {
       return halts.problem;
@@ -255,6 +301,7 @@ export function createCheckpointer({
       if (timer) clearInterval(timer);
       timer = undefined;
       while (running) await running;
+      await packing?.catch(() => undefined);
       await leaseHolder
         ?.release()
         .catch((err: unknown) => log.warn({ err }, 'audit checkpoint lease not released'));

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { auditCompactMigration } from '../adapters/db/migrations/0024-audit-compact.ts';
+import { createAuditViews, dropAuditViews } from '../adapters/db/migrations/0029-audit-blocks.ts';
 import { dropClaimFunctions } from '../adapters/db/migrations/0024-audit-claim-functions.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createCheckpointer, type Checkpointer } from './audit.checkpointer.ts';
@@ -28,6 +29,7 @@ async function toStorageBefore0024(db: TestDatabase): Promise<void> {
     await sql`alter sequence audit_seq owned by none`.execute(db.db);
     await sql.raw(dropClaimFunctions).execute(db.db);
   }
+  await dropAuditViews(db.db);
   await sql`drop table audit_events`.execute(db.db);
   await sql`drop table audit_owners`.execute(db.db);
   await sql
@@ -78,6 +80,7 @@ describe.each(DIALECTS)('migration 0024 (compact audit events) on %s', (dialect)
       await appendOldStyle(db, seq, owners[seq % 3] as string, keys.get(owners[seq % 3] as string) as Buffer);
     if (dialect === 'postgres') await sql`select setval('audit_seq', ${OLD}, false)`.execute(db.db);
     await auditCompactMigration(dialect).up(db.db);
+    await createAuditViews(db.db, dialect);
     checkpointer = createCheckpointer({
       db: db.db,
       log: createLogger('silent'),

@@ -53,6 +53,7 @@ export function createTreeExtender({ db: q, features, clock }: TreeExtenderDeps)
       const t = auditDb(trx);
       for (let seq = from; seq < to && seq < from + MAX_HOLES; seq++) {
         if (!(await released(trx, seq))) continue; // still in flight: its transaction holds the claim
+        // Above the tree: only hot rows (packing takes only what the tree covers).
         const [event, leaf] = await Promise.all([
           t.selectFrom('audit_events').select('seq').where('seq', '=', seq).executeTakeFirst(),
           t.selectFrom('audit_leaves').select('seq').where('seq', '=', seq).executeTakeFirst(),

@@ -3,7 +3,7 @@
 // Builds a SQLite log of that many entries, then runs the start-up pass (verifyOnStart({ full: true }), no turns
 // of the event loop in between) and the job's pass (audit.full-check.ts, a turn after every page of 5,000), each
 // while a 1 ms timer measures the longest gap the loop went without running it. SHOEBOX_TEST_POSTGRES=url also
-// measures PostgreSQL (FULLCHECK_BENCH_DB=postgres: only it).
+// measures PostgreSQL (FULLCHECK_BENCH_DB=postgres: only it), there also once the log is packed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,7 @@ async function measure(name: string, handle: DatabaseHandle): Promise<void> {
     log,
     signerKeyFile: path.join(dir, 'log.key'),
     clock,
+    features: handle.features,
   });
   await checkpointer.signNow();
   const derived = uploadIndexCheck;
@@ -74,6 +75,18 @@ async function measure(name: string, handle: DatabaseHandle): Promise<void> {
     out(`${name}: job pass reports longestBlockMs ${result.longestBlockMs}`);
   });
   out(`${name}: job full pass ${job.ms.toFixed(0)} ms, event loop held up to ${job.gap.toFixed(0)} ms`);
+  // PostgreSQL: the same pass once the signer packed the log (migration 0029), read through the views.
+  const t1 = performance.now();
+  const packed = await checkpointer.packNow();
+  if (packed) {
+    out(
+      `${name}: packed into ${packed.leafBlocks} leaf and ${packed.eventBlocks} event blocks in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
+    const again = await longestGap(() => checkpointer.verifyOnStart({ full: true, derived }));
+    out(
+      `${name}: start-up full pass, packed, ${again.ms.toFixed(0)} ms, event loop held up to ${again.gap.toFixed(0)} ms`,
+    );
+  }
   await handle.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

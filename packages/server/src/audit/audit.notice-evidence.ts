@@ -58,7 +58,7 @@ export function createNoticeEvidence({ db: raw, checkpointer, waitMs = 10_000 }:
     const device = data['device'] as { id?: unknown } | undefined;
     const deviceId = device?.id ?? data['deviceId'];
     const rows = await db
-      .selectFrom('audit_events')
+      .selectFrom('audit_all_events')
       .select(['seq', 'kind', 'body', 'created_at'])
       .where('owner', '=', ownerOf(accountId))
       .where('kind', 'in', kindCodes(match.kinds))

@@ -33,7 +33,7 @@ describe('audit signer lease across real instances', { timeout: 120_000 }, () =>
 
   async function state(): Promise<{ leaves: number; signed: number; holder: string | undefined }> {
     const { rows } = await sql<{ leaves: string; signed: string | null; lease: string | null }>`
-      select (select count(*) from audit_leaves) as leaves,
+      select (select count(*) from audit_all_leaves) as leaves,
              (select max(size) from audit_checkpoints) as signed,
              (select value from settings where key = ${`lease:${CHECKPOINT_LEASE}`}) as lease`.execute(
       watch.db,

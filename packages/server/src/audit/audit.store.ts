@@ -4,6 +4,7 @@ import type { AuditDb } from './audit.db.ts';
 import { AuditOwnerForgotten } from '../adapters/db/audit-append.ts';
 import { loadTerms, openOrFail, ownerOf } from './audit.event-row.ts';
 import { asBuffer, derivedSalt } from './audit.leaf.ts';
+import { leafRange, leavesAt } from './audit.rows.ts';
 import { AuditIntegrityError } from './audit.tree.ts';
 
 /** audit_keys.account_id of the key for events that concern no account. Never a UUID. */
@@ -73,30 +74,24 @@ export function createAuditStore() {
       return stored;
     },
 
-    async lastLeaf(db: AuditDb): Promise<{ seq: number; leaf: Uint8Array } | undefined> {
-      const row = await db
-        .selectFrom('audit_leaves')
-        .selectAll()
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return row && { seq: Number(row.seq), leaf: row.leaf };
-    },
-
     /**
      * The account's events after `afterSeq`, with their leaves and salts, oldest first. Throws AuditIntegrityError when
      * a row cannot be opened (altered bytes, an unknown kind): an export must not skip it quietly.
      */
     async eventsOf(db: AuditDb, accountId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-      const rows = await db
-        .selectFrom('audit_events as e')
-        .leftJoin('audit_leaves as l', 'l.seq', 'e.seq')
-        .select(['e.seq', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
-        .where('e.owner', '=', ownerOf(accountId))
-        .where('e.seq', '>', afterSeq)
-        .orderBy('e.seq')
+      const events = await db
+        .selectFrom('audit_all_events')
+        .select(['seq', 'kind', 'body', 'salt', 'created_at'])
+        .where('owner', '=', ownerOf(accountId))
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
         .limit(limit)
         .execute();
+      const leaves = await leavesAt(
+        db,
+        events.map((e) => Number(e.seq)),
+      );
+      const rows = events.map((e) => ({ ...e, leaf: leaves.get(Number(e.seq)) ?? null }));
       const accountKey = rows.some((r) => r.salt === null && r.body !== null)
         ? await key(db, accountId)
         : undefined;
@@ -116,13 +111,7 @@ export function createAuditStore() {
 
     /** Raw leaves with from <= seq < to, in order; throws AuditIntegrityError when one is missing. */
     async leaves(db: AuditDb, from: number, to: number): Promise<Uint8Array[]> {
-      const rows = await db
-        .selectFrom('audit_leaves')
-        .select(['seq', 'leaf'])
-        .where('seq', '>=', from)
-        .where('seq', '<', to)
-        .orderBy('seq')
-        .execute();
+      const rows = await leafRange(db, from, to);
       // Seqs are dense: a gap would shift every later leaf onto the wrong seq for whoever scans the page.
       // Callers ask only below the tree size, so every seq in the range must be there.
       rows.forEach((r, i) => {
@@ -163,6 +152,12 @@ export function createAuditStore() {
       await db
         .updateTable('audit_events')
         .set({ kind: null, body: null, salt: null })
+        .where('owner', '=', ownerOf(accountId))
+        .execute();
+      // Packed ones too (PostgreSQL; the caller holds the key row, so no pack of this owner runs meanwhile).
+      await db
+        .updateTable('audit_event_blocks')
+        .set({ kind: null, bodies: null, salts: null })
         .where('owner', '=', ownerOf(accountId))
         .execute();
       // The values its bodies named (device and session ids, places) go with them.

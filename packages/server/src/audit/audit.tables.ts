@@ -7,7 +7,10 @@ export interface AuditTreeTable {
   size: number;
 }
 
-/** Tables created by migrations 0006-audit, 0023-audit-concurrent-append, 0024-audit-compact and 0025-audit-terms. */
+/**
+ * Tables created by migrations 0006-audit, 0023-audit-concurrent-append, 0024-audit-compact and 0025-audit-terms, and
+ * 0029-audit-blocks' packed storage with the views that read hot and packed entries alike.
+ */
 export type AuditTables = Pick<
   Database,
   | 'audit_keys'
@@ -15,6 +18,10 @@ export type AuditTables = Pick<
   | 'audit_terms'
   | 'audit_events'
   | 'audit_leaves'
+  | 'audit_leaf_blocks'
+  | 'audit_event_blocks'
+  | 'audit_all_events'
+  | 'audit_all_leaves'
   | 'audit_nodes'
   | 'audit_checkpoints'
 > & { audit_tree: AuditTreeTable };

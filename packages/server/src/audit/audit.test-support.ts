@@ -37,6 +37,8 @@ export async function resetAuditLog(db: TestDatabase): Promise<void> {
     'audit_owners',
     'audit_terms',
     'audit_leaves',
+    'audit_leaf_blocks',
+    'audit_event_blocks',
     'audit_nodes',
     'audit_checkpoints',
     'audit_tree',

@@ -15,6 +15,7 @@ import {
 } from '@shoebox/shared/merkle/index';
 import { AppError } from '../errors.ts';
 import type { AuditDb } from './audit.db.ts';
+import { leavesAt } from './audit.rows.ts';
 
 /** Lowest level kept in audit_nodes: proofs read at most 2^STORED_LEVEL leaves per missing level. */
 export const STORED_LEVEL = 4;
@@ -65,7 +66,7 @@ export async function treeSize(db: AuditDb): Promise<number> {
   return row ? Number(row.size) : 0;
 }
 
-/** Serves NodeIds from audit_nodes and audit_leaves in one query each. */
+/** Serves NodeIds from audit_nodes and the leaves (hot or packed) in one query each. */
 export function dbNodeSource(db: AuditDb): AsyncNodeSource {
   return {
     async nodes(ids: readonly NodeId[]): Promise<readonly Uint8Array[]> {
@@ -104,13 +105,8 @@ async function readNodes(db: AuditDb, ids: number[]): Promise<Map<number, Uint8A
 }
 
 async function readLeafHashes(db: AuditDb, seqs: number[]): Promise<Map<number, Uint8Array>> {
-  if (seqs.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('audit_leaves')
-    .select(['seq', 'leaf'])
-    .where('seq', 'in', [...new Set(seqs)])
-    .execute();
-  return new Map(rows.map((r) => [Number(r.seq), leafHash(r.leaf)]));
+  const leaves = await leavesAt(db, seqs);
+  return new Map([...leaves].map(([seq, leaf]) => [seq, leafHash(leaf)]));
 }
 
 export function rootAt(db: AuditDb, size: number): Promise<Uint8Array> {

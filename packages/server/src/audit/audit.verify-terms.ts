@@ -26,7 +26,11 @@ export function createTermCheck(db: AuditDb, whole: boolean) {
   async function namedLater(candidates: Map<number, number>): Promise<Set<number>> {
     const found = new Set<number>();
     for (const owner of new Set(candidates.values())) {
-      const rows = await db.selectFrom('audit_events').select('body').where('owner', '=', owner).execute();
+      const rows = await db
+        .selectFrom('audit_all_events')
+        .select('body')
+        .where('owner', '=', owner)
+        .execute();
       for (const r of rows) if (r.body) for (const no of safeRefs(r.body)) found.add(no);
     }
     return found;

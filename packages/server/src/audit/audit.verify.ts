@@ -2,11 +2,13 @@
 // check (O(log n) reads); verifyEverything re-derives every node, leaf and checkpoint root from
 // the openable events in one pass: O(n) from the start, or only the entries after the last verified head.
 import { Frontier, bytesEqual, leafHash, openCheckpoint, toHex } from '@shoebox/shared/merkle/index';
+import { LEAF_BLOCK } from '../adapters/db/audit-blocks.ts';
 import type { AuditDb } from './audit.db.ts';
 import { openOrFail, type TermValue } from './audit.event-row.ts';
 import { createTermCheck } from './audit.verify-terms.ts';
 import { VOID_KIND_CODE } from './audit.kind-codes.ts';
 import { derivedSalt, opensLeaf, voidLeaf } from './audit.leaf.ts';
+import { eventRange, leafRange } from './audit.rows.ts';
 import type { StoredCheckpoint } from './audit.store.ts';
 import type { VerifiedHead } from './audit.verify-mark.ts';
 import {
@@ -105,21 +107,8 @@ export async function verifyEverything(
   for (let from = start; from < size; from += PAGE) {
     const to = Math.min(size, from + PAGE);
     const [leaves, events, nodes] = await Promise.all([
-      db
-        .selectFrom('audit_leaves')
-        .selectAll()
-        .where('seq', '>=', from)
-        .where('seq', '<', to)
-        .orderBy('seq')
-        .execute(),
-      db
-        .selectFrom('audit_events')
-        .selectAll()
-        .where('seq', '>=', from)
-        .where('seq', '<', to)
-        .orderBy('seq')
-        .execute()
-        .then((rows) => rows.map((r) => withAccount(r, keys))),
+      leafRange(db, from, to),
+      eventRange(db, from, to).then((rows) => rows.map((r) => withAccount(r, keys))),
       db
         .selectFrom('audit_nodes')
         .selectAll()
@@ -128,6 +117,9 @@ export async function verifyEverything(
         .orderBy('id')
         .execute(),
     ]);
+    // Positions are seqs: one entry stored twice (a copied row or block) shifts the rest and fails below too.
+    if (leaves.length !== to - from) throw new AuditIntegrityError(stray('leaf', leaves, from));
+    if (events.length !== to - from) throw new AuditIntegrityError(stray('event', events, from));
     const terms = await termCheck.page(events);
     const storedNodes = new Map(nodes.map((n) => [Number(n.id), n.hash]));
     if (nodes.length !== storedNodes.size) throw new AuditIntegrityError('duplicate audit node rows');
@@ -157,6 +149,16 @@ export async function verifyEverything(
   if (next < checkpoints.length)
     throw new AuditIntegrityError(`audit checkpoint beyond the ${size} stored leaves`);
   return { size, root: frontier.root() };
+}
+
+/** What is wrong with a page of `what` rows that is not one row per seq from `from` on: the first seq missing or repeated. */
+function stray(what: string, rows: readonly { seq: number }[], from: number): string {
+  const at = rows.findIndex((r, i) => Number(r.seq) !== from + i);
+  if (at === -1) return `audit ${what} ${from + rows.length} is missing`;
+  const found = Number(rows[at]?.seq);
+  return found < from + at
+    ? `audit ${what} ${found} is stored twice`
+    : `audit ${what} ${from + at} is missing`;
 }
 
 /** A stored event row as the full check hands it on: with its owner's account id resolved. */
@@ -229,7 +231,7 @@ async function checkPending(
   termCheck: ReturnType<typeof createTermCheck>,
   derived: DerivedCheck | undefined,
 ): Promise<number> {
-  const [orphanLeaf, node] = await Promise.all([
+  const [orphanLeaf, node, leafBlock, eventBlock] = await Promise.all([
     db
       .selectFrom('audit_leaves as l')
       .leftJoin('audit_events as e', 'e.seq', 'l.seq')
@@ -238,7 +240,16 @@ async function checkPending(
       .where('e.seq', 'is', null)
       .executeTakeFirst(),
     db.selectFrom('audit_nodes').select('id').where('id', '>=', storedNodeCount(size)).executeTakeFirst(),
+    // Only entries the tree covers are packed: a block reaching past it was not written by the packer.
+    db
+      .selectFrom('audit_leaf_blocks')
+      .select('first_seq')
+      .where('first_seq', '>', size - LEAF_BLOCK)
+      .executeTakeFirst(),
+    db.selectFrom('audit_event_blocks').select('last_seq').where('last_seq', '>=', size).executeTakeFirst(),
   ]);
+  if (leafBlock || eventBlock)
+    throw new AuditIntegrityError(`audit block rows found beyond the ${size} leaves of the tree`);
   if (orphanLeaf) throw new AuditIntegrityError(`audit event ${Number(orphanLeaf.seq)} is missing`);
   if (node) throw new AuditIntegrityError(`audit node rows found beyond the ${size} leaves of the tree`);
   for (let after = size - 1; ;) {

@@ -37,7 +37,7 @@ describe.each(DIALECTS)('delivery evidence follows the sync rule (%s)', (dialect
     const reply = await laptop.client.post<SyncState>('/api/sync/ack', { cursor, kind: 'changes', count });
     expect(reply.status).toBe(200);
     const [entry] = await server.database.db
-      .selectFrom('audit_events')
+      .selectFrom('audit_all_events')
       .select(['seq', 'created_at'])
       .where('kind', '=', kindCode('sync.delivered'))
       .orderBy('seq', 'desc')

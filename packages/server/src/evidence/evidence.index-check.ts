@@ -120,7 +120,7 @@ export async function verifyUploadIndex(db: Queryable): Promise<{ rows: number }
   for (let after = Number.MIN_SAFE_INTEGER; ;) {
     const page = await db
       .selectFrom('evidence_uploads as u')
-      .leftJoin('audit_events as e', 'e.seq', 'u.seq')
+      .leftJoin('audit_all_events as e', 'e.seq', 'u.seq')
       .leftJoin('audit_owners as o', 'o.no', 'e.owner')
       .select(COLUMNS.map((c) => `u.${c}` as const))
       .select(['o.account_id as event_account', 'e.kind', 'e.body', 'e.created_at'])

@@ -12,7 +12,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 export async function rebuildUploadIndex(db: Queryable): Promise<void> {
   for (let after = -1; ;) {
     const rows = await db
-      .selectFrom('audit_events as e')
+      .selectFrom('audit_all_events as e')
       .innerJoin('audit_owners as o', 'o.no', 'e.owner')
       .select(['e.seq', 'e.kind', 'e.body', 'e.created_at', 'o.account_id'])
       .where('e.kind', '=', kindCode('photo.uploaded'))

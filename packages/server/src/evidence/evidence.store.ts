@@ -5,6 +5,8 @@ import type { DeviceRow } from '../adapters/db/schema.ts';
 import { mayContain } from '../audit/audit.codec.ts';
 import { loadTerms, ownerOf, readRow, type StoredRow } from '../audit/audit.event-row.ts';
 import { kindCode, kindCodes } from '../audit/audit.kind-codes.ts';
+import { auditDb } from '../audit/audit.db.ts';
+import { leavesAt } from '../audit/audit.rows.ts';
 
 export interface EvidencePhotoRow {
   id: string;
@@ -150,7 +152,7 @@ export function createEvidenceStore() {
 
     async events(db: Queryable, accountId: string, kinds: readonly string[]): Promise<LoggedEvent[]> {
       const rows = await db
-        .selectFrom('audit_events')
+        .selectFrom('audit_all_events')
         .select(['seq', 'kind', 'body', 'created_at'])
         .where('owner', '=', ownerOf(accountId))
         .where('kind', 'in', kindCodes(kinds))
@@ -166,7 +168,7 @@ export function createEvidenceStore() {
      */
     async uploadsOf(db: Queryable, accountId: string, photoId: string): Promise<LoggedEvent[]> {
       const rows = await db
-        .selectFrom('audit_events')
+        .selectFrom('audit_all_events')
         .select(['seq', 'kind', 'body', 'created_at'])
         .where('owner', '=', ownerOf(accountId))
         .where('kind', '=', kindCode('photo.uploaded'))
@@ -178,15 +180,19 @@ export function createEvidenceStore() {
     },
 
     /** The account's own entries among `seqs`, with their leaves (null: the leaf row is gone). */
-    entries(db: Queryable, accountId: string, seqs: readonly number[]) {
-      return db
-        .selectFrom('audit_events as e')
-        .leftJoin('audit_leaves as l', 'l.seq', 'e.seq')
-        .select(['e.seq', 'e.kind', 'e.body', 'e.salt', 'e.created_at', 'l.leaf'])
-        .where('e.owner', '=', ownerOf(accountId))
-        .where('e.seq', 'in', [...seqs])
-        .orderBy('e.seq')
+    async entries(db: Queryable, accountId: string, seqs: readonly number[]) {
+      const events = await db
+        .selectFrom('audit_all_events')
+        .select(['seq', 'kind', 'body', 'salt', 'created_at'])
+        .where('owner', '=', ownerOf(accountId))
+        .where('seq', 'in', [...seqs])
+        .orderBy('seq')
         .execute();
+      const leaves = await leavesAt(
+        auditDb(db),
+        events.map((e) => Number(e.seq)),
+      );
+      return events.map((e) => ({ ...e, leaf: leaves.get(Number(e.seq)) ?? null }));
     },
   };
 }

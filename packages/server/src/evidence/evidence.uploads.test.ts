@@ -32,7 +32,7 @@ describe.each(DIALECTS)('upload index for explain (%s)', (dialect) => {
     const rows = await db.selectFrom('evidence_uploads').selectAll().orderBy('seq').execute();
     expect(rows.map((r) => r.photo_id)).toEqual(photos);
     const logged = await db
-      .selectFrom('audit_events')
+      .selectFrom('audit_all_events')
       .select(['seq', 'created_at'])
       .where('kind', '=', kindCode('photo.uploaded'))
       .orderBy('seq')

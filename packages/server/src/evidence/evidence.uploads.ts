@@ -51,6 +51,7 @@ async function indexUpload(
   body: AuditBodies['photo.uploaded'],
 ): Promise<void> {
   const [entry, added] = await Promise.all([
+    // Just appended in this transaction: a hot row (only entries a committed tree covers are ever packed).
     trx.selectFrom('audit_events').select('created_at').where('seq', '=', seq).executeTakeFirstOrThrow(),
     trx
       .selectFrom('changes')

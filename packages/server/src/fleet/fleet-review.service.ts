@@ -57,7 +57,7 @@ export function createFleetReviewService({ db }: { db: Db }) {
     async staffLooks(actor: Principal, limit: number, before?: number): Promise<StaffLookPage> {
       adminOnTrustedDevice(actor);
       let query = db
-        .selectFrom('audit_events as e')
+        .selectFrom('audit_all_events as e')
         .leftJoin('audit_owners as o', 'o.no', 'e.owner')
         .select(['e.seq', 'e.kind', 'e.body', 'e.created_at', 'o.account_id'])
         .where('e.kind', '=', kindCode('staff.accessed'))

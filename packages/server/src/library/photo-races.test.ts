@@ -45,7 +45,7 @@ describe.each(DIALECTS)('racing changes to one photo (%s)', (dialect) => {
       expect(changes.at(-1)?.kind).toBe('photo.deleted');
       // Bodies are stored packed: matched on the opened text, as the SQL LIKE on it did.
       const rows = await server.database.db
-        .selectFrom('audit_events')
+        .selectFrom('audit_all_events')
         .select(['seq', 'kind', 'body', 'created_at'])
         .where('kind', '=', kindCode('photo.deleted'))
         .execute();

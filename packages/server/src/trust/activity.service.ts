@@ -61,7 +61,7 @@ export function createActivityService({ db }: { db: Db }) {
       if (!Number.isSafeInteger(before) || before < 0)
         throw new AppError('invalid_cursor', 'The cursor is not valid.');
       const rows = await db
-        .selectFrom('audit_events')
+        .selectFrom('audit_all_events')
         .select(['seq', 'kind', 'body', 'created_at'])
         .where('owner', '=', ownerOf(actor.account.id))
         .where('kind', 'in', kindCodes(ACTIVITY_KINDS))

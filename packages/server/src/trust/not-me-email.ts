@@ -19,7 +19,7 @@ export async function restoreEmailChangedBy(
   by: By,
 ): Promise<string | null> {
   const last = await trx
-    .selectFrom('audit_events')
+    .selectFrom('audit_all_events')
     .select(['seq', 'kind', 'body', 'created_at'])
     .where('owner', '=', ownerOf(accountId))
     .where('kind', '=', kindCode('account.email-changed'))

@@ -18,7 +18,8 @@ export async function copySqliteToPostgres(
     throw new Error('Copies a SQLite database into PostgreSQL only');
   const from = source.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   const to = target.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  const tables = (await from.introspection.getTables()).map((t) => t.name);
+  // Views (the audit log's, migration 0029) hold no rows of their own.
+  const tables = (await from.introspection.getTables()).filter((t) => !t.isView).map((t) => t.name);
   const targetTables = new Set((await to.introspection.getTables()).map((t) => t.name));
   const missing = tables.filter((t) => !targetTables.has(t));
   if (missing.length > 0)

@@ -20,6 +20,7 @@ import {
   type AuditAppendBatch,
 } from './audit-append-batch.ts';
 import { postgresAuditAppendOne, type AuditAppendOne } from './audit-append-one.ts';
+import { postgresAuditPack, type AuditPack } from './audit-pack.ts';
 import { afterCommit, beforeCommit } from './commit-hooks.ts';
 
 /**
@@ -65,6 +66,11 @@ export interface DbFeatures {
    * a beforeCommit hook.
    */
   auditAppendBatch: AuditAppendBatch;
+  /**
+   * PostgreSQL only: packs entries the signed tree covers into blocks of many (audit-pack.ts), where a row and its
+   * index entries cost more than the entry. SQLite's rows already cost less than the target; it keeps one per entry.
+   */
+  auditPack?: AuditPack;
   /** Whether no transaction holds `seq`'s claim (PostgreSQL: a try-lock in `trx`; SQLite: always, it has no holes). */
   auditSeqReleased: AuditSeqReleased;
   /**
@@ -106,6 +112,7 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
       auditAppendOne: postgresAuditAppendOne,
       auditAppendBatch: postgresAuditAppendBatch,
       auditSeqReleased: postgresAuditSeqReleased,
+      auditPack: postgresAuditPack,
       beforeCommit,
       afterCommit,
       jobScheduleLock: async (trx) => {

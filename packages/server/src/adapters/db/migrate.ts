@@ -27,6 +27,7 @@ import { auditTermsMigration } from './migrations/0025-audit-terms.ts';
 import { auditClosedOwnersMigration } from './migrations/0026-audit-closed-owners.ts';
 import { auditAppendOneMigration } from './migrations/0027-audit-append-one.ts';
 import { auditAppendOneDigestMigration } from './migrations/0028-audit-append-one-digest.ts';
+import { auditBlocksMigration } from './migrations/0029-audit-blocks.ts';
 
 /** A migration receives the dialect so that the few type differences stay inside this adapter. */
 export type DialectMigration = (dialect: DialectName) => Migration;
@@ -59,6 +60,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0026-audit-closed-owners': auditClosedOwnersMigration,
   '0027-audit-append-one': auditAppendOneMigration,
   '0028-audit-append-one-digest': auditAppendOneDigestMigration,
+  '0029-audit-blocks': auditBlocksMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

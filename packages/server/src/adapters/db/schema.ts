@@ -27,6 +27,12 @@ export interface Database {
   audit_owners: AuditOwnersTable;
   audit_terms: AuditTermsTable;
   audit_leaves: AuditLeavesTable;
+  audit_leaf_blocks: AuditLeafBlocksTable;
+  audit_event_blocks: AuditEventBlocksTable;
+  /** View (migration 0029): every event, hot or packed. */
+  audit_all_events: AuditAllEventsTable;
+  /** View (migration 0029): every leaf, hot or packed. */
+  audit_all_leaves: AuditAllLeavesTable;
   audit_nodes: AuditNodesTable;
   audit_checkpoints: AuditCheckpointsTable;
   audit_halts: AuditHaltsTable;
@@ -368,6 +374,46 @@ export interface EvidenceUploadsTable {
 export interface AuditLeavesTable {
   seq: number;
   leaf: Uint8Array;
+}
+
+/**
+ * LEAF_BLOCK consecutive leaves the tree covers, packed into one row (migration 0029; PostgreSQL only): the i-th
+ * leaf (seq first_seq + i) is bytes [i * stride, (i + 1) * stride) of `leaves`.
+ */
+export interface AuditLeafBlocksTable {
+  first_seq: number;
+  /** Bytes per leaf: every leaf of a block has the same length (48 since migration 0025). */
+  stride: number;
+  leaves: Uint8Array;
+}
+
+/** Up to 64 covered events of one owner and kind, packed into one row (migration 0029; PostgreSQL only). */
+export interface AuditEventBlocksTable {
+  owner: number;
+  /** Null once the owner was forgotten, as on a hot row. */
+  kind: number | null;
+  first_seq: number;
+  last_seq: number;
+  seqs: number[];
+  times: number[];
+  /** Null once the owner was forgotten. */
+  bodies: (Uint8Array | null)[] | null;
+  /** Null when every salt is derived from the owner's key (or once forgotten). */
+  salts: (Uint8Array | null)[] | null;
+}
+
+/**
+ * An event wherever it is stored. span_first..span_last is the seq range of the row holding it (a block's, or the
+ * event's own seq): a read by seq also bounds the span so that PostgreSQL reaches the blocks through their index.
+ */
+export interface AuditAllEventsTable extends AuditEventsTable {
+  span_first: number;
+  span_last: number;
+}
+
+/** A leaf wherever it is stored; span_first is its LEAF_BLOCK-aligned block, packed or not (bound it when reading). */
+export interface AuditAllLeavesTable extends AuditLeavesTable {
+  span_first: number;
 }
 
 /** Perfect-subtree hashes at level ≥ STORED_LEVEL, keyed by nodeRowId(level, index). */
