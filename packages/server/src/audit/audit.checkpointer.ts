@@ -17,7 +17,7 @@ import { createAuditHalts } from './audit.halt.ts';
 import { loadOrCreateSigner } from './audit.keyfile.ts';
 import { createAuditStore, type StoredCheckpoint } from './audit.store.ts';
 import { AuditIntegrityError, consistencyProof, rootAt, treeSize } from './audit.tree.ts';
-import { verifyEverything, verifyHead, type DerivedCheck } from './audit.verify.ts';
+import { verifyEverything, verifyHead, type BlockCheck, type DerivedCheck } from './audit.verify.ts';
 import { latestHaltId, readMark, writeMark, type VerifiedHead } from './audit.verify-mark.ts';
 
 /** A head a pass verified, with the latest halt its snapshot held (a later halt keeps its mark from being written). */
@@ -42,7 +42,7 @@ export interface CheckpointerDeps {
    * Lets the signer tell a seq still in flight from one whose transaction rolled back, and void the latter
    * (audit.extend.ts). Without it the tree waits at the first hole (tools and tests that make none).
    */
-  features?: Pick<DbFeatures, 'auditSeqReleased' | 'auditPack'>;
+  features?: Pick<DbFeatures, 'auditSeqReleased' | 'auditPack' | 'auditBlockCheck'>;
   /**
    * Pack covered entries after rounds (the server). Off by default so that tests reading or changing stored rows
    * choose when packing happens (packNow()).
@@ -89,15 +89,18 @@ export function createCheckpointer({
   function pack(size: number): Promise<AuditPackResult | undefined> {
     const auditPack = features?.auditPack;
     if (!auditPack) return Promise.resolve(undefined);
-    packing ??= auditPack(q, size, clock.now() - SEAL_QUIET_MS)
-      .then((result) => {
-        packed = { size, at: clock.now() };
-        return result;
-      })
-      .finally(() => {
-        packing = undefined;
-      });
+    // A pack that fails is retried on the same schedule as one that succeeded, not on every round.
+    packing ??= auditPack(q, size, clock.now() - SEAL_QUIET_MS).finally(() => {
+      packed = { size, at: clock.now() };
+      packing = undefined;
+    });
     return packing;
+  }
+
+  /** The adapter's check of packed blocks, reading through `snapshot` (PostgreSQL; none elsewhere). */
+  function blockCheck(snapshot: Queryable): BlockCheck | undefined {
+    const check = features?.auditBlockCheck;
+    return check && ((from, size) => check(snapshot, from, size));
   }
 
   function packSoon(size: number): void {
@@ -249,7 +252,13 @@ export function createCheckpointer({
         return {
           latest,
           head: {
-            ...(await verifyEverything(at, signer.vkey, options.derived?.(snapshot), since)),
+            ...(await verifyEverything(
+              at,
+              signer.vkey,
+              options.derived?.(snapshot),
+              since,
+              blockCheck(snapshot),
+            )),
             haltsSeen,
           },
         };
@@ -269,7 +278,10 @@ export function createCheckpointer({
       const latest = await store.latestCheckpoint(at);
       if (latest) await verifyHead(at, latest, signer.vkey);
       const haltsSeen = await latestHaltId(snapshot);
-      return { ...(await verifyEverything(at, signer.vkey, derived)), haltsSeen };
+      return {
+        ...(await verifyEverything(at, signer.vkey, derived, undefined, blockCheck(snapshot))),
+        haltsSeen,
+      };
     },
 
     /** Moves the signed "verified up to" mark to a head verifyAll vouched for. */

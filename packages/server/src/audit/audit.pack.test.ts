@@ -21,6 +21,7 @@ import {
   resetAuditLog,
   rewrittenBody,
   trustedPrincipal,
+  upload,
 } from './audit.test-support.ts';
 import { AuditIntegrityError, treeSize } from './audit.tree.ts';
 import { VERIFIED_MARK } from './audit.verify-mark.ts';
@@ -142,6 +143,32 @@ describe.each(DIALECTS)('packed audit storage on %s', (dialect) => {
       await expect(checkpointer.verifyOnStart({ full: true })).resolves.toBeUndefined();
     });
 
+    it('packs a leaf block holding a void entry (a 64-byte leaf among 48-byte ones), and it reads the same', async () => {
+      // A transaction that claims a seq and rolls back leaves a hole, which the signer voids on its second look.
+      await db.db
+        .transaction()
+        .execute(async (trx) => {
+          await log.record(trx, upload(alice, 0));
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      await appendBatch(db, log, [alice], LEAF_BLOCK);
+      await checkpointer.signNow();
+      await checkpointer.signNow();
+      const size = await treeSize(q());
+      expect(size).toBe(SIZE + 1 + LEAF_BLOCK);
+      const before = await answers();
+      await checkpointer.packNow();
+      const mixed = await q()
+        .selectFrom('audit_leaf_blocks')
+        .select(['first_seq', 'stride'])
+        .where('first_seq', '=', 3 * LEAF_BLOCK)
+        .executeTakeFirstOrThrow();
+      expect(mixed.stride).toBe(-65);
+      expect(await answers()).toEqual(before);
+      await expect(checkpointer.verifyOnStart({ full: true })).resolves.toBeUndefined();
+    });
+
     it('forgetting an account blanks its packed events, and the log still verifies', async () => {
       now += DAY + 1000;
       await checkpointer.packNow();
@@ -250,6 +277,43 @@ describe.each(DIALECTS)('packed audit storage on %s', (dialect) => {
         tamper: async () => {
           await sql`update audit_event_blocks set owner = ${await ownerNo(bob)}
             where owner = ${await ownerNo(alice)}`.execute(db.db);
+        },
+      },
+      {
+        // Outside its block's span no page of the check reads it, but readers by owner would show it.
+        name: 'add an event to a block beyond its span',
+        tamper: async () => {
+          await sql`update audit_event_blocks set seqs = seqs || 999999::bigint, times = times || times[1],
+            bodies = bodies || bodies[1] where owner = ${await ownerNo(alice)} and first_seq = 0`.execute(
+            db.db,
+          );
+        },
+      },
+      {
+        name: "cut a block's times short",
+        tamper: async () => {
+          await sql`update audit_event_blocks set times = times[1:10]
+            where owner = ${await ownerNo(alice)} and first_seq = 0`.execute(db.db);
+        },
+      },
+      {
+        name: 'add a body with no seq to a block',
+        tamper: async () => {
+          await sql`update audit_event_blocks set bodies = bodies || bodies[1]
+            where owner = ${await ownerNo(alice)} and first_seq = 0`.execute(db.db);
+        },
+      },
+      {
+        name: 'add a leaf to a leaf block',
+        tamper: async () => {
+          await sql`update audit_leaf_blocks set leaves = leaves || substring(leaves from 1 for stride)
+            where first_seq = ${2 * LEAF_BLOCK}`.execute(db.db);
+        },
+      },
+      {
+        name: "zero a leaf block's stride",
+        tamper: async () => {
+          await sql`update audit_leaf_blocks set stride = 0 where first_seq = 0`.execute(db.db);
         },
       },
     ];

@@ -2,7 +2,7 @@
 // Reads go through the views audit_all_events and audit_all_leaves in one statement each, so an entry being packed
 // meanwhile is seen once; reads by seq also bound the span columns, which is what lets PostgreSQL reach a block
 // through its index instead of unpacking every block to test its seqs.
-import { leafSpan } from '../adapters/db/audit-blocks.ts';
+import { EVENT_SPAN, leafSpan } from '../adapters/db/audit-blocks.ts';
 import type { AuditDb } from './audit.db.ts';
 
 /** Leaves of `seqs`, by seq. A seq with no leaf is absent. */
@@ -31,12 +31,16 @@ export function leafRange(db: AuditDb, from: number, to: number) {
     .execute();
 }
 
-/** Events with from <= seq < to, in seq order (a damaged log may have gaps or repeats: callers check). */
+/**
+ * Events with from <= seq < to, in seq order (a damaged log may have gaps or repeats: callers check). A block
+ * spans fewer than EVENT_SPAN seqs, so one holding any of them ends before to + EVENT_SPAN.
+ */
 export function eventRange(db: AuditDb, from: number, to: number) {
   return db
     .selectFrom('audit_all_events')
     .select(['seq', 'created_at', 'owner', 'kind', 'body', 'salt'])
     .where('span_last', '>=', from)
+    .where('span_last', '<', to + EVENT_SPAN)
     .where('span_first', '<', to)
     .where('seq', '>=', from)
     .where('seq', '<', to)

@@ -84,6 +84,7 @@ export function createAuditStore() {
         .select(['seq', 'kind', 'body', 'salt', 'created_at'])
         .where('owner', '=', ownerOf(accountId))
         .where('seq', '>', afterSeq)
+        .where('span_last', '>', afterSeq) // skips the owner's blocks wholly before the cursor
         .orderBy('seq')
         .limit(limit)
         .execute();

@@ -71,11 +71,15 @@ export async function verifyEverything(
   vkey: string,
   derived?: DerivedCheck,
   since?: VerifiedHead,
+  checkBlocks?: BlockCheck,
 ): Promise<VerifiedHead> {
   const size = await treeSize(db);
   const start = since?.size ?? 0;
   if (start > size)
     throw new AuditIntegrityError(`audit log has ${size} entries but ${start} were verified before`);
+  // Packed blocks holding entries the pass reads must have the packer's shape (PostgreSQL; adapters/db).
+  const badBlock = await checkBlocks?.(start, size);
+  if (badBlock) throw new AuditIntegrityError(badBlock);
   const frontier = start === 0 ? Frontier.empty() : await loadFrontier(db, start);
   if (since && !bytesEqual(frontier.root(), since.root))
     throw new AuditIntegrityError(`audit log tree at size ${start} no longer hashes to what was verified`);
@@ -160,6 +164,9 @@ function stray(what: string, rows: readonly { seq: number }[], from: number): st
     ? `audit ${what} ${found} is stored twice`
     : `audit ${what} ${from + at} is missing`;
 }
+
+/** The first packed block holding entries at or above `from` not shaped as the packer writes them, described. */
+export type BlockCheck = (from: number, size: number) => Promise<string | undefined>;
 
 /** A stored event row as the full check hands it on: with its owner's account id resolved. */
 export type EventRow = {

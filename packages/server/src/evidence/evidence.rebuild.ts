@@ -17,6 +17,7 @@ export async function rebuildUploadIndex(db: Queryable): Promise<void> {
       .select(['e.seq', 'e.kind', 'e.body', 'e.created_at', 'o.account_id'])
       .where('e.kind', '=', kindCode('photo.uploaded'))
       .where('e.seq', '>', after)
+      .where('e.span_last', '>', after)
       .orderBy('e.seq')
       .limit(PAGE)
       .execute();

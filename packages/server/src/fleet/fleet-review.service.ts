@@ -63,7 +63,7 @@ export function createFleetReviewService({ db }: { db: Db }) {
         .where('e.kind', '=', kindCode('staff.accessed'))
         .orderBy('e.seq', 'desc')
         .limit(limit + 1);
-      if (before !== undefined) query = query.where('e.seq', '<', before);
+      if (before !== undefined) query = query.where('e.seq', '<', before).where('e.span_first', '<', before);
       const rows = await query.execute();
       const terms = await loadTerms(db, rows.slice(0, limit));
       const page = rows.slice(0, limit).flatMap((r) => {

@@ -66,6 +66,7 @@ export function createActivityService({ db }: { db: Db }) {
         .where('owner', '=', ownerOf(actor.account.id))
         .where('kind', 'in', kindCodes(ACTIVITY_KINDS))
         .where('seq', '<', before)
+        .where('span_first', '<', before) // skips the owner's blocks wholly after the cursor
         .orderBy('seq', 'desc')
         .limit(limit + 1)
         .execute();

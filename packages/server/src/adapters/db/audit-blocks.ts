@@ -12,3 +12,17 @@ export const EVENT_BLOCK = 64;
 export function leafSpan(seq: number): number {
   return seq - (seq % LEAF_BLOCK);
 }
+
+/**
+ * Widest seq range one event block may span. A quiet owner's events lie far apart in the log; unbounded, its block
+ * would overlap every page a reader by seq asks for. Bounded, a read of [from, to) finds its blocks by
+ * last_seq in [from, to + EVENT_SPAN) through the span index.
+ */
+export const EVENT_SPAN = 262_144;
+
+/**
+ * A leaf block whose leaves differ in length (a void entry's 64-byte leaf among 48-byte ones; leaves from before
+ * migration 0025) stores each in a slot of 1 + the longest length: its length byte, the leaf, zero padding. Its
+ * stride column is then the negated slot size.
+ */
+export const MIXED_LEAF_SLOT = 1 + 64;

@@ -4,7 +4,7 @@
 // never reopened: a partial event block (an owner's kind quiet for a day) stays partial, later events go to new ones.
 import { sql } from 'kysely';
 import type { Queryable } from './database.ts';
-import { EVENT_BLOCK, LEAF_BLOCK, leafSpan } from './audit-blocks.ts';
+import { EVENT_BLOCK, EVENT_SPAN, LEAF_BLOCK, MIXED_LEAF_SLOT, leafSpan } from './audit-blocks.ts';
 
 export interface AuditPackResult {
   leafBlocks: number;
@@ -33,15 +33,21 @@ async function packLeaves(db: Queryable, end: number): Promise<number> {
   for (let from = leafSpan(Number(lowest)); from < end; from += LEAF_BLOCK * LEAF_BLOCKS_PER_STATEMENT) {
     const to = Math.min(end, from + LEAF_BLOCK * LEAF_BLOCKS_PER_STATEMENT);
     // Only whole blocks move (seq is unique, so LEAF_BLOCK rows in an aligned range are all of it): a block with a
-    // leaf missing stays as it is, for the full check to report.
+    // leaf missing stays as it is, for the full check to report. Leaves of one length are stored end to end; a
+    // block mixing lengths (a void entry) in length-prefixed slots (MIXED_LEAF_SLOT).
     const { rows: done } = await sql<{ n: number }>`with whole as (
-        select seq - seq % ${LEAF_BLOCK} as first_seq from audit_leaves
-        where seq >= ${from} and seq < ${to} group by 1
-        having count(*) = ${LEAF_BLOCK} and min(length(leaf)) = max(length(leaf))),
+        select seq - seq % ${LEAF_BLOCK} as first_seq, min(length(leaf)) = max(length(leaf)) as even
+        from audit_leaves where seq >= ${from} and seq < ${to} group by 1
+        having count(*) = ${LEAF_BLOCK} and max(length(leaf)) < ${MIXED_LEAF_SLOT}),
       moved as (delete from audit_leaves l using whole w
-        where l.seq >= w.first_seq and l.seq < w.first_seq + ${LEAF_BLOCK} returning l.seq, l.leaf),
+        where l.seq >= w.first_seq and l.seq < w.first_seq + ${LEAF_BLOCK} returning l.seq, l.leaf, w.even),
       packed as (insert into audit_leaf_blocks (first_seq, stride, leaves)
-        select seq - seq % ${LEAF_BLOCK}, min(length(leaf)), string_agg(leaf, ''::bytea order by seq)
+        select seq - seq % ${LEAF_BLOCK},
+          case when bool_and(even) then min(length(leaf)) else ${-MIXED_LEAF_SLOT} end,
+          case when bool_and(even) then string_agg(leaf, ''::bytea order by seq)
+            else string_agg(decode(lpad(to_hex(length(leaf)), 2, '0'), 'hex') || leaf
+              || substring(decode(repeat('00', ${MIXED_LEAF_SLOT}), 'hex') from 1 for ${MIXED_LEAF_SLOT - 1} - length(leaf)),
+              ''::bytea order by seq) end
         from moved group by 1 returning 1)
       select count(*)::int as n from packed`.execute(db);
     packed += done[0]?.n ?? 0;
@@ -76,9 +82,13 @@ async function packEventBlock(db: Queryable, owner: number, kind: number, size: 
       await sql`select 1 from audit_keys k join audit_owners o on o.account_id = k.account_id
       where o.no = ${owner} for share of k`.execute(trx);
     if (key.length === 0) return 0;
-    const { rows } = await sql<{ n: number }>`with batch as (
-        select seq from audit_events where owner = ${owner} and kind = ${kind} and seq < ${size}
-        order by seq limit ${EVENT_BLOCK}),
+    // A block ends at EVENT_BLOCK events or EVENT_SPAN seqs, whichever comes first.
+    const { rows } = await sql<{ n: number }>`with oldest as (
+        select min(seq) as seq from audit_events where owner = ${owner} and kind = ${kind} and seq < ${size}),
+      batch as (
+        select e.seq from audit_events e, oldest o where e.owner = ${owner} and e.kind = ${kind}
+          and e.seq < ${size} and e.seq < o.seq + ${EVENT_SPAN}
+        order by e.seq limit ${EVENT_BLOCK}),
       moved as (delete from audit_events e using batch b where e.seq = b.seq and e.owner = ${owner}
         and e.kind = ${kind} returning e.seq, e.created_at, e.body, e.salt),
       packed as (insert into audit_event_blocks (owner, kind, first_seq, last_seq, seqs, times, bodies, salts)

@@ -20,6 +20,7 @@ import {
   type AuditAppendBatch,
 } from './audit-append-batch.ts';
 import { postgresAuditAppendOne, type AuditAppendOne } from './audit-append-one.ts';
+import { postgresAuditBlockCheck, type AuditBlockCheck } from './audit-block-check.ts';
 import { postgresAuditPack, type AuditPack } from './audit-pack.ts';
 import { afterCommit, beforeCommit } from './commit-hooks.ts';
 
@@ -71,6 +72,8 @@ export interface DbFeatures {
    * index entries cost more than the entry. SQLite's rows already cost less than the target; it keeps one per entry.
    */
   auditPack?: AuditPack;
+  /** PostgreSQL only: the first packed block the packer could not have written (audit-block-check.ts). */
+  auditBlockCheck?: AuditBlockCheck;
   /** Whether no transaction holds `seq`'s claim (PostgreSQL: a try-lock in `trx`; SQLite: always, it has no holes). */
   auditSeqReleased: AuditSeqReleased;
   /**
@@ -113,6 +116,7 @@ export function dbFeatures(dialect: DialectName): DbFeatures {
       auditAppendBatch: postgresAuditAppendBatch,
       auditSeqReleased: postgresAuditSeqReleased,
       auditPack: postgresAuditPack,
+      auditBlockCheck: postgresAuditBlockCheck,
       beforeCommit,
       afterCommit,
       jobScheduleLock: async (trx) => {

@@ -382,7 +382,10 @@ export interface AuditLeavesTable {
  */
 export interface AuditLeafBlocksTable {
   first_seq: number;
-  /** Bytes per leaf: every leaf of a block has the same length (48 since migration 0025). */
+  /**
+   * Bytes per leaf when every leaf of the block has the same length (48 since migration 0025); negative when they
+   * differ: -MIXED_LEAF_SLOT, each leaf in a slot of its length byte, the leaf and zero padding.
+   */
   stride: number;
   leaves: Uint8Array;
 }

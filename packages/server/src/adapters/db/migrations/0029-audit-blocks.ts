@@ -71,8 +71,12 @@ create view audit_all_events as
 create view audit_all_leaves as
   select seq, leaf, seq - seq % ${LEAF_BLOCK} as span_first from audit_leaves
   union all
-  select b.first_seq + i, substring(b.leaves from i * b.stride + 1 for b.stride), b.first_seq
-  from audit_leaf_blocks b cross join lateral generate_series(0, length(b.leaves) / b.stride - 1) as i;
+  select b.first_seq + i,
+    case when b.stride > 0 then substring(b.leaves from i * b.stride + 1 for b.stride)
+      else substring(b.leaves from i * -b.stride + 2 for get_byte(b.leaves, i * -b.stride)) end,
+    b.first_seq
+  from audit_leaf_blocks b
+  cross join lateral generate_series(0, length(b.leaves) / nullif(abs(b.stride), 0) - 1) as i;
 `;
 
 const SQLITE = `
