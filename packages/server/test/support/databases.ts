@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PAIR_PROFILE } from './test-profile.ts';
 import { openDatabase, type DatabaseHandle, type DialectName } from '../../src/adapters/db/database.ts';
+import { SCHEMA_DROP_LOCK } from '../../src/adapters/db/migrate.ts';
 
 // The pair profile runs PostgreSQL only: the SQLite and single-instance runs are the default profile's.
 export const DIALECTS: readonly DialectName[] = PAIR_PROFILE ? ['postgres'] : ['sqlite', 'postgres'];
@@ -45,6 +46,8 @@ export async function openTestDatabase(dialect: DialectName): Promise<TestDataba
       await handle.close();
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await client.connect();
+      // Not while another file migrates: its migrator lists every schema's tables (SCHEMA_DROP_LOCK).
+      await client.query('select pg_advisory_lock($1, $2)', [...SCHEMA_DROP_LOCK]);
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();
     },

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DialectName } from './database.ts';
 import { coreMigration } from './migrations/0001-core.ts';
 import { syncMigration } from './migrations/0002-sync.ts';
@@ -72,10 +72,35 @@ class InCodeProvider implements MigrationProvider {
   }
 }
 
+/**
+ * Kysely's migrator finds its bookkeeping tables by listing the tables of every schema of the database, which
+ * PostgreSQL fails ("schema … does not exist", "column … does not exist") when another schema is being dropped at
+ * that moment: tests give each file a schema of one shared database and drop it when done. Migrating into a schema
+ * holds this advisory lock shared, and dropping one takes it exclusively (test/support/databases.ts).
+ */
+export const SCHEMA_DROP_LOCK = [0x5e0b, 0xd709] as const;
+
 export async function migrateToLatest(
   db: Kysely<unknown>,
   dialect: DialectName,
   schema?: string,
+): Promise<void> {
+  if (dialect !== 'postgres' || !schema) return migrateWith(db, dialect, schema);
+  const [a, b] = SCHEMA_DROP_LOCK;
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock_shared(${a}, ${b})`.execute(conn);
+    try {
+      await migrateWith(conn, dialect, schema);
+    } finally {
+      await sql`select pg_advisory_unlock_shared(${a}, ${b})`.execute(conn);
+    }
+  });
+}
+
+async function migrateWith(
+  db: Kysely<unknown>,
+  dialect: DialectName,
+  schema: string | undefined,
 ): Promise<void> {
   // Kysely looks for its bookkeeping tables in every schema; name ours so a database shared by several
   // schemas (tests, hosted set-ups) keeps them apart.
