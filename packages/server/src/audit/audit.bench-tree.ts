@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { Frontier, leafHash, verifyConsistency, verifyInclusion } from '@shoebox/shared/merkle/index';
 import type { AuditDb } from './audit.db.ts';
+import { leavesAt } from './audit.rows.ts';
 import { STORED_LEVEL, consistencyProof, inclusionProof, nodeRowId, rootAt, treeSize } from './audit.tree.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -74,8 +75,7 @@ export async function proofTimes(db: AuditDb, size: number, rounds = 1000): Prom
     const proof = await inclusionProof(db, seq, size);
     build.push(performance.now() - t);
     hashes += proof.length;
-    const [row] = await db.selectFrom('audit_leaves').select('leaf').where('seq', '=', seq).execute();
-    const leaf = leafHash(row?.leaf ?? new Uint8Array());
+    const leaf = leafHash((await leavesAt(db, [seq])).get(seq) ?? new Uint8Array());
     t = performance.now();
     const ok = verifyInclusion(leaf, seq, size, proof, root);
     verify.push(performance.now() - t);

@@ -1,7 +1,7 @@
 // Micro-benchmark of the audit log (not a test): npx tsx packages/server/src/audit/audit.bench.ts
 // Env: AUDIT_BENCH_SIZE (default 10000000) for the synthesised proof tree (0 skips it), AUDIT_BENCH_DIR to keep
 // and reuse it between runs, SHOEBOX_TEST_POSTGRES to also measure PostgreSQL (skipped if down),
-// AUDIT_BENCH_DB=sqlite|postgres to measure appends on one database only, AUDIT_BENCH_TXNS (default 2000) for the
+// AUDIT_BENCH_DB=sqlite|postgres|none to measure appends on one database only (none: proofs only), AUDIT_BENCH_TXNS (default 2000) for the
 // one-commit-per-action figures.
 import { dbFeatures } from '../adapters/db/features.ts';
 import fs from 'node:fs';
@@ -230,6 +230,13 @@ async function postgresPart(): Promise<void> {
       .then((r) => r.size);
     report('postgres (typical upload event)', await pgBytes(auditDb(pg.db)), size);
     await proofTimes(auditDb(pg.db), size, 200);
+    // The same proofs once the signer packed the log (migration 0029): leaves read from their blocks.
+    const packed = await pg.features.auditPack?.(pg.db, size, Date.now() + 1);
+    if (packed) {
+      out(`postgres: packed into ${packed.leafBlocks} leaf and ${packed.eventBlocks} event blocks`);
+      report('postgres packed', await pgBytes(auditDb(pg.db)), size);
+      await proofTimes(auditDb(pg.db), size, 200);
+    }
   } finally {
     await sql.raw(`drop schema ${schema} cascade`).execute(pg.db);
     await pg.close();
@@ -243,8 +250,8 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  if (ONLY !== 'postgres') await sqlitePart();
-  if (ONLY !== 'sqlite') await postgresPart();
+  if (ONLY !== 'postgres' && ONLY !== 'none') await sqlitePart();
+  if (ONLY !== 'sqlite' && ONLY !== 'none') await postgresPart();
   if (SIZE > 0) await proofPart();
   if (!process.env['AUDIT_BENCH_DIR']) fs.rmSync(dir, { recursive: true, force: true });
 }

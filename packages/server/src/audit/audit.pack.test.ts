@@ -290,6 +290,15 @@ describe.each(DIALECTS)('packed audit storage on %s', (dialect) => {
         },
       },
       {
+        // A span below the log: no page of any pass reads it, whatever it was verified up to.
+        name: 'insert an event block spanning seqs below zero',
+        tamper: async () => {
+          await sql`insert into audit_event_blocks (owner, kind, first_seq, last_seq, seqs, times, bodies, salts)
+            select owner, kind, -5, -1, array[-5, seqs[2]]::bigint[], times[1:2], bodies[1:2], null
+            from audit_event_blocks where owner = ${await ownerNo(alice)} and first_seq = 0`.execute(db.db);
+        },
+      },
+      {
         name: "cut a block's times short",
         tamper: async () => {
           await sql`update audit_event_blocks set times = times[1:10]

@@ -46,10 +46,13 @@ export async function openTestDatabase(dialect: DialectName): Promise<TestDataba
       await handle.close();
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await client.connect();
-      // Not while another file migrates: its migrator lists every schema's tables (SCHEMA_DROP_LOCK).
-      await client.query('select pg_advisory_lock($1, $2)', [...SCHEMA_DROP_LOCK]);
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
+      try {
+        // Not while another file migrates: its migrator lists every schema's tables (SCHEMA_DROP_LOCK).
+        await client.query('select pg_advisory_lock($1, $2)', [...SCHEMA_DROP_LOCK]);
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end(); // ends the session, and the lock with it
+      }
     },
   };
 }

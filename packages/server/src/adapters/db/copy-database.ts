@@ -20,7 +20,13 @@ export async function copySqliteToPostgres(
   const to = target.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   // Views (the audit log's, migration 0029) hold no rows of their own.
   const tables = (await from.introspection.getTables()).filter((t) => !t.isView).map((t) => t.name);
-  const targetTables = new Set((await to.introspection.getTables()).map((t) => t.name));
+  // The target's own schema only: Kysely's introspection lists every schema's tables, and fails when another
+  // schema of the database is dropped meanwhile.
+  const { rows: targetRows } = await sql<{
+    name: string;
+  }>`select table_name as name from information_schema.tables
+    where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(to);
+  const targetTables = new Set(targetRows.map((t) => t.name));
   const missing = tables.filter((t) => !targetTables.has(t));
   if (missing.length > 0)
     throw new Error(`The target lacks tables ${missing.join(', ')}: migrate both first`);

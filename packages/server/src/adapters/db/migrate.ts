@@ -92,7 +92,8 @@ export async function migrateToLatest(
     try {
       await migrateWith(conn, dialect, schema);
     } finally {
-      await sql`select pg_advisory_unlock_shared(${a}, ${b})`.execute(conn);
+      // A broken connection drops the lock with it; the migration's own error is the one to report.
+      await sql`select pg_advisory_unlock_shared(${a}, ${b})`.execute(conn).catch(() => undefined);
     }
   });
 }

@@ -67,7 +67,8 @@ create view audit_all_events as
   select seq, created_at, owner, kind, body, salt, seq as span_first, seq as span_last from audit_events
   union all
   select u.seq, u.created_at, b.owner, b.kind, u.body, u.salt, b.first_seq, b.last_seq
-  from audit_event_blocks b cross join lateral unnest(b.seqs, b.times, b.bodies, b.salts) as u(seq, created_at, body, salt);
+  from audit_event_blocks b cross join lateral unnest(b.seqs, b.times, b.bodies, b.salts) as u(seq, created_at, body, salt)
+  where u.seq between b.first_seq and b.last_seq;
 create view audit_all_leaves as
   select seq, leaf, seq - seq % ${LEAF_BLOCK} as span_first from audit_leaves
   union all
