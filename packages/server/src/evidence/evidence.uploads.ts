@@ -3,6 +3,7 @@
 // per photo rather than parsing 100,000 log bodies. Every row is derived from a committed entry, whose seq it
 // keeps (unique: one entry vouches for one photo) and which explain cites; devices check the cited entries.
 import { sql } from 'kysely';
+import { selectArrays } from '../adapters/db/array-rows.ts';
 import type { Queryable, Tx } from '../adapters/db/database.ts';
 import type { AuditBodies } from '../audit/audit.kinds.ts';
 import type { AuditRecorder } from '../audit/audit.recorder.ts';
@@ -113,8 +114,9 @@ export async function indexedPhotos(
     )
     .where('p.account_id', '=', accountId);
   if (photoId !== undefined) q = q.where('p.id', '=', photoId);
-  const rows = await q.execute();
-  const disagreeing = rows.filter((r) => r.seq !== null && r.own_sha256 !== null).map((r) => r.id);
+  // As arrays, the selected columns in order: a row object per photo cost a fifth of explain on SQLite.
+  const rows = (await selectArrays(db, q)) as PhotoRow[];
+  const disagreeing = rows.filter((r) => r[SEQ] !== null && r[OWN_SHA256] !== null).map((r) => r[ID]);
   const logged = await loggedUploads(db, accountId, disagreeing);
   // A library has a few places: one object per label rather than per photo (less garbage to collect).
   const places = new Map<string, { label: string }>();
@@ -125,43 +127,60 @@ export async function indexedPhotos(
     places.set(label, place);
     return place;
   };
-  return rows.map((r) => {
-    const at = Number(r.at);
-    const differs = r.own_sha256 === null ? undefined : logged.get(r.id);
-    if (r.seq !== null && r.own_sha256 !== null && !differs) throw notFound('Account');
-    return {
-      photo: {
-        id: r.id,
-        account_id: accountId,
-        sha256: r.own_sha256 ?? UNREAD_SHA256,
-        uploaded_at: at,
-        upload_device_id: r.upload_device_id,
-        upload_session_id: r.upload_session_id,
-        upload_ip: r.seq === null ? r.ip : null,
-        upload_place: null,
-        change_id: Number(r.change_id),
-      },
-      upload:
-        r.seq === null
-          ? undefined
-          : {
-              seq: Number(r.seq),
-              kind: 'photo.uploaded',
-              at,
-              body: {
-                photoId: r.id,
-                sha256: differs?.sha256 ?? UNREAD_SHA256,
-                deviceId: differs?.device_id ?? r.upload_device_id,
-                sessionId: differs?.session_id ?? r.upload_session_id,
-                ip: r.ip,
-                place: r.place_label === null ? null : placeOf(r.place_label),
+  return rows.map(
+    ([id, deviceId, sessionId, changeId, seq, placeLabel, addedChange, time, ip, ownSha256]) => {
+      const at = Number(time);
+      const differs = ownSha256 === null ? undefined : logged.get(id);
+      if (seq !== null && ownSha256 !== null && !differs) throw notFound('Account');
+      return {
+        photo: {
+          id,
+          account_id: accountId,
+          sha256: ownSha256 ?? UNREAD_SHA256,
+          uploaded_at: at,
+          upload_device_id: deviceId,
+          upload_session_id: sessionId,
+          upload_ip: seq === null ? ip : null,
+          upload_place: null,
+          change_id: Number(changeId),
+        },
+        upload:
+          seq === null
+            ? undefined
+            : {
+                seq: Number(seq),
+                kind: 'photo.uploaded',
+                at,
+                body: {
+                  photoId: id,
+                  sha256: differs?.sha256 ?? UNREAD_SHA256,
+                  deviceId: differs?.device_id ?? deviceId,
+                  sessionId: differs?.session_id ?? sessionId,
+                  ip,
+                  place: placeLabel === null ? null : placeOf(placeLabel),
+                },
               },
-            },
-      added: r.added_change === null ? null : Number(r.added_change),
-      sha256Read: r.own_sha256 !== null,
-    };
-  });
+        added: addedChange === null ? null : Number(addedChange),
+        sha256Read: ownSha256 !== null,
+      };
+    },
+  );
 }
+
+/** indexedPhotos' row: its selected columns, in order. */
+type PhotoRow = [
+  id: string,
+  deviceId: string,
+  sessionId: string,
+  changeId: number,
+  seq: number | null,
+  placeLabel: string | null,
+  addedChange: number | null,
+  at: number,
+  ip: string | null,
+  ownSha256: string | null,
+];
+const [ID, SEQ, OWN_SHA256] = [0, 4, 9] as const;
 
 /**
  * The logged content, device and session of some of the account’s photos. Shoebox never changes these columns of

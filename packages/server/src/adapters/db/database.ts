@@ -18,6 +18,7 @@ import { withCommitHooks } from './commit-hooks.ts';
 import { createLocalBus, createPostgresBus, type ClusterBus } from './cluster-bus.ts';
 import { postgresSnapshotReader, sqliteSnapshotReader, type ReadSnapshot } from './snapshot-reader.ts';
 import { withSqliteGroupCommit, type GroupCommitOptions } from './sqlite-group-commit.ts';
+import { ARRAY_ROWS_MARK } from './array-rows.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -127,6 +128,7 @@ export function withStatementCache(native: SQLite.Database, size: number): Sqlit
         return cached;
       }
       const statement = native.prepare(sql);
+      if (sql.startsWith(ARRAY_ROWS_MARK)) statement.raw(true);
       if (cached || sql.length > CACHED_SQL_MAX_LENGTH) return statement;
       cache.set(sql, statement);
       if (cache.size > size) cache.delete(cache.keys().next().value as string);
