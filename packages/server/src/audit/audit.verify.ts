@@ -2,7 +2,6 @@
 // check (O(log n) reads); verifyEverything re-derives every node, leaf and checkpoint root from
 // the openable events in one pass: O(n) from the start, or only the entries after the last verified head.
 import { Frontier, bytesEqual, leafHash, openCheckpoint, toHex } from '@shoebox/shared/merkle/index';
-import { LEAF_BLOCK } from '../adapters/db/audit-blocks.ts';
 import type { AuditDb } from './audit.db.ts';
 import { openOrFail, type TermValue } from './audit.event-row.ts';
 import { createTermCheck } from './audit.verify-terms.ts';
@@ -238,7 +237,7 @@ async function checkPending(
   termCheck: ReturnType<typeof createTermCheck>,
   derived: DerivedCheck | undefined,
 ): Promise<number> {
-  const [orphanLeaf, node, leafBlock, eventBlock] = await Promise.all([
+  const [orphanLeaf, node] = await Promise.all([
     db
       .selectFrom('audit_leaves as l')
       .leftJoin('audit_events as e', 'e.seq', 'l.seq')
@@ -247,16 +246,7 @@ async function checkPending(
       .where('e.seq', 'is', null)
       .executeTakeFirst(),
     db.selectFrom('audit_nodes').select('id').where('id', '>=', storedNodeCount(size)).executeTakeFirst(),
-    // Only entries the tree covers are packed: a block reaching past it was not written by the packer.
-    db
-      .selectFrom('audit_leaf_blocks')
-      .select('first_seq')
-      .where('first_seq', '>', size - LEAF_BLOCK)
-      .executeTakeFirst(),
-    db.selectFrom('audit_event_blocks').select('last_seq').where('last_seq', '>=', size).executeTakeFirst(),
   ]);
-  if (leafBlock || eventBlock)
-    throw new AuditIntegrityError(`audit block rows found beyond the ${size} leaves of the tree`);
   if (orphanLeaf) throw new AuditIntegrityError(`audit event ${Number(orphanLeaf.seq)} is missing`);
   if (node) throw new AuditIntegrityError(`audit node rows found beyond the ${size} leaves of the tree`);
   for (let after = size - 1; ;) {
