@@ -141,6 +141,9 @@ export function createFleetService({ db, store, pseudonyms, audit, staffAccess, 
       const devices = await store.devicesWithSerial(db, accountId);
       const items = [];
       for (const d of devices) {
+        // An owner reads the histories of devices the account let in only (as history() above); staff see every
+        // device that claimed a serial, which is part of what they look into.
+        if (own && d.trusted_at === null) continue;
         const serial = d.serial?.trim();
         if (!serial || !isValidSerial(serial)) continue;
         const history = await historyOf(serial, { accountId, allPlaces: !own });

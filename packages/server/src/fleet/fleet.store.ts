@@ -108,13 +108,17 @@ export function createFleetStore() {
       return row?.place ?? null;
     },
 
-    /** Accounts with a device (in any state) whose serial is this one. */
+    /**
+     * Accounts that let in a device whose serial is this one (trusted now, on hold, or removed since). A serial is
+     * the device's own claim: one that waits for approval, or was denied, must not open another account's records.
+     */
     async accountsWithSerial(db: Queryable, serial: string): Promise<string[]> {
       const rows = await db
         .selectFrom('devices')
         .select('account_id')
         .distinct()
         .where(sql<string>`upper(trim(serial))`, '=', serial)
+        .where('trusted_at', 'is not', null)
         .orderBy('account_id')
         .execute();
       return rows.map((r) => r.account_id);
@@ -123,7 +127,7 @@ export function createFleetStore() {
     devicesWithSerial(db: Queryable, accountId: string) {
       return db
         .selectFrom('devices')
-        .select(['id', 'name', 'model', 'serial', 'status', 'created_at'])
+        .select(['id', 'name', 'model', 'serial', 'status', 'trusted_at', 'created_at'])
         .where('account_id', '=', accountId)
         .where('serial', 'is not', null)
         .orderBy('created_at')

@@ -384,4 +384,19 @@ describe.each(DIALECTS)('fleet records (%s)', (dialect) => {
     await admin.client.call('PUT', `/api/admin/accounts/${staff.account.id}/role`, { role: 'user' });
     expectProblem(await history(staff.client, 'SN-CLEAN-001', 'ticket 4711'), 403, 'forbidden');
   });
+
+  it("does not open another account's serial to a device that claims it and waits for approval", async () => {
+    await accountWithPhone(server.url, admin.client, 'other-owner@example.com', 'SN-OTHER-012');
+    const claimed = await signIn(
+      server.url,
+      'buyer@example.com',
+      deviceDescription('claims a serial', { serial: 'SN-OTHER-012' }),
+    );
+    expect(claimed.response.device.status).toBe('pending');
+    expectProblem(await history(buyer.client, 'SN-OTHER-012'), 403, 'forbidden');
+    const own = await buyer.client.get<{ items: { device: { serial: string } }[] }>(
+      `/api/fleet/accounts/${buyer.account.id}/devices`,
+    );
+    expect(own.body.items.map((i) => i.device.serial)).toEqual(['sn-clean-001']);
+  });
 });

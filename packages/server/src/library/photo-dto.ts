@@ -2,8 +2,13 @@ import type { Photo } from '@shoebox/shared';
 import { iso } from '../platform/clock.ts';
 import type { PhotoWithDevice } from './photos.store.ts';
 
-/** The API's view of a photo row: server-side facts and client claims kept apart. */
-export function toPhoto(row: PhotoWithDevice): Photo {
+/**
+ * The API's view of a photo row for `viewerId`: server-side facts and client claims kept apart. A photo of another
+ * account (shared in through an album) shows whose it is and the uploading device's name and model, as the album
+ * does; where it was uploaded from and the device's serial are that account's business (as in its provenance).
+ */
+export function toPhoto(row: PhotoWithDevice, viewerId: string): Photo {
+  const own = row.account_id === viewerId;
   return {
     id: row.id,
     sha256: row.sha256,
@@ -32,11 +37,11 @@ export function toPhoto(row: PhotoWithDevice): Photo {
       deviceId: row.upload_device_id,
       deviceName: row.device_name,
       deviceModel: row.device_model,
-      deviceSerial: row.device_serial,
+      deviceSerial: own ? row.device_serial : null,
       sessionId: row.upload_session_id,
       uploadedAt: iso(row.uploaded_at),
-      ip: row.upload_ip,
-      place: row.upload_place ? (JSON.parse(row.upload_place) as Photo['upload']['place']) : null,
+      ip: own ? row.upload_ip : null,
+      place: own && row.upload_place ? (JSON.parse(row.upload_place) as Photo['upload']['place']) : null,
     },
     claims: {
       fileName: row.file_name,

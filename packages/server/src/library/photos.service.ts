@@ -85,7 +85,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
     const { staged, type } = await receive(source, deps.stagingDir, deps.maxUploadBytes, claims);
     try {
       const existing = await photos.findBySha(db, actor.account.id, staged.sha256);
-      if (existing) return { photo: toPhoto(existing), created: false };
+      if (existing) return { photo: toPhoto(existing, actor.account.id), created: false };
 
       const meta = await readPhotoMetadata(staged.path, type);
       const now = clock.now();
@@ -164,14 +164,14 @@ export function createPhotosService(deps: PhotosServiceDeps) {
         // Two uploads of the same file raced: the other one won, and its photo is this photo.
         if (features.isUniqueViolation(err)) {
           const winner = await photos.findBySha(db, actor.account.id, staged.sha256);
-          if (winner) return { photo: toPhoto(winner), created: false };
+          if (winner) return { photo: toPhoto(winner, actor.account.id), created: false };
         }
         throw err;
       }
       // The hint goes out first and carries the photo, so other devices can fetch it at once; only then is the
       // thumbnail job woken.
       const added = await photos.find(db, actor.account.id, photoId);
-      const photo = added && toPhoto(added);
+      const photo = added && toPhoto(added, actor.account.id);
       events.emit('photo.added', { accountId: actor.account.id, photoId, changeId, photo });
       if (!mediaReady)
         setTimeout(
@@ -217,7 +217,7 @@ export function createPhotosService(deps: PhotosServiceDeps) {
     });
     if (changeId !== null)
       events.emit('photo.changed', { accountId: actor.account.id, photoId: id, changeId });
-    return toPhoto(await load(actor, id));
+    return toPhoto(await load(actor, id), actor.account.id);
   }
 
   /**
@@ -284,14 +284,14 @@ export function createPhotosService(deps: PhotosServiceDeps) {
       const items = rows.slice(0, options.limit);
       const last = items.at(-1);
       return {
-        items: items.map(toPhoto),
+        items: items.map((row) => toPhoto(row, actor.account.id)),
         nextCursor: rows.length > options.limit && last ? encodeCursor(last.sort_time, last.id) : null,
       };
     },
 
     async get(actor: Principal, id: string): Promise<Photo> {
       requireTrusted(actor);
-      return toPhoto(await loadVisible(actor, id));
+      return toPhoto(await loadVisible(actor, id), actor.account.id);
     },
 
     trash: (actor: Principal, id: string) => setStatus(actor, id, 'trashed'),

@@ -37,9 +37,9 @@ export function createFeedReader(feed: FeedStore) {
     );
     const visible = new Map<string, { photo: Photo; sharedBy?: AccountRef }>();
     for (const row of rows) {
-      if (row.account_id === viewerId) visible.set(row.id, { photo: toPhoto(row) });
+      if (row.account_id === viewerId) visible.set(row.id, { photo: toPhoto(row, viewerId) });
       else if (shared.has(row.id))
-        visible.set(row.id, { photo: toPhoto(row), ...sharedBy(owners, row.account_id) });
+        visible.set(row.id, { photo: toPhoto(row, viewerId), ...sharedBy(owners, row.account_id) });
     }
     return visible;
   }
