@@ -109,6 +109,9 @@ describe('explain report page in Chromium', () => {
     const headings = await page.locator('.explain-page h2').allTextContents();
     expect(headings[0]).toBe('Findings');
     await page.getByText('No anomalies: every photo is explained by the audit log.').waitFor();
+    // Photos from another device are for the owner to check, not a fault: not headed "Warning" under that line.
+    const otherFinding = page.getByTestId('explain-findings').locator('li[data-code="other-device-uploads"]');
+    expect(await otherFinding.locator('.finding__severity').textContent()).toBe('Check');
 
     const groups = page.getByTestId('explain-group');
     const other = groups.filter({ hasText: 'Uploaded from another of your devices · Zhang’s Redmi' });

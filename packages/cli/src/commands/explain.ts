@@ -142,6 +142,16 @@ function scopeText(r: ExplainReport): string {
   return `${r.total} photo(s): ${own} uploaded by this device, ${delivered} delivered to it`;
 }
 
+/**
+ * How a finding is headed. A `warning` here is something for the owner to check (photos from another device of the
+ * account), not a fault: headed WARNING under "no anomalies", owners read it as one.
+ */
+const FINDING_LABEL: Record<ExplainReport['findings'][number]['severity'], string> = {
+  anomaly: 'ANOMALY',
+  warning: 'CHECK',
+  info: 'INFO',
+};
+
 function describeReport(r: ExplainReport, proof: CitationCheck): string[] {
   const d = r.device;
   return [
@@ -156,7 +166,7 @@ function describeReport(r: ExplainReport, proof: CitationCheck): string[] {
       : []),
     '',
     'Findings',
-    ...r.findings.map((f) => `  ${f.severity.toUpperCase()}: ${f.text}${cites(f.cites)}`),
+    ...r.findings.map((f) => `  ${FINDING_LABEL[f.severity]}: ${f.text}${cites(f.cites)}`),
     ...r.groups.flatMap((g) => ['', ...describeGroup(g)]),
     '',
     `[n] = audit log entry; ${proof.checked} of ${proof.cited} cited entries verified against checkpoint ${proof.size}.`,

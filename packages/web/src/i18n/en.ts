@@ -193,7 +193,7 @@ export const en = {
   'info.whyHere': 'Why is this here?',
   'explain.noFindings': 'Nothing unusual about this photo.',
   'explain.severity.anomaly': 'Anomaly',
-  'explain.severity.warning': 'Warning',
+  'explain.severity.warning': 'Check',
   'explain.severity.info': 'Note',
   'explain.origin.this-device': 'Uploaded from this device',
   'explain.origin.other-device': 'Uploaded from another of your devices',

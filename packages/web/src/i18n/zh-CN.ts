@@ -188,7 +188,7 @@ export const zhCN: Messages = {
   'info.whyHere': '为什么会有这张照片？',
   'explain.noFindings': '这张照片没有异常。',
   'explain.severity.anomaly': '异常',
-  'explain.severity.warning': '警告',
+  'explain.severity.warning': '请核实',
   'explain.severity.info': '说明',
   'explain.origin.this-device': '从本设备上传',
   'explain.origin.other-device': '从你的另一台设备上传',
