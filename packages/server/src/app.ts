@@ -11,6 +11,7 @@ import { createRouter, type AppEnv } from './adapters/http/context.ts';
 import { requireSession } from './adapters/http/auth.ts';
 import { resolveClientIp } from './adapters/http/client-ip.ts';
 import { toProblem } from './adapters/http/problem.ts';
+import { jsonBodyGuard } from './adapters/http/json-body.ts';
 import { AppError } from './errors.ts';
 import { mountApiDocs, openApiDocument } from './adapters/http/api-docs.ts';
 import { mountWebApp } from './adapters/http/static-web.ts';
@@ -371,6 +372,7 @@ export function buildApp(config: Config, deps: AppDeps): ShoeboxApp {
   configureMedia({ threads: Math.max(1, config.mediaWorkers) });
 
   const api = createRouter();
+  api.use(jsonBodyGuard);
   const authenticate = services.devices.authenticate;
   const auth = requireSession(authenticate, services.devices.whyRefused);
   api.route('/', accountsRoutes(services.accounts, auth, authenticate, VERSION, config.trashDays));

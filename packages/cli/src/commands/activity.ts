@@ -26,6 +26,7 @@ function line(a: ActivityItem): string {
   const result = a.result ? ` ${a.result}` : '';
   const factors = a.factors.length ? ` [${a.factors.join('+')}]` : '';
   const device = a.device ? ` ${a.device.name}` : '';
-  const where = a.ip ? ` from ${a.place?.label ?? 'unknown place'} (${a.ip})` : '';
+  // Some entries record the address only (an approval, a denial): the address alone, not "unknown place".
+  const where = a.ip ? (a.place ? ` from ${a.place.label} (${a.ip})` : ` from ${a.ip}`) : '';
   return `${when}  ${a.kind}${result}${factors}${device}${where}`;
 }

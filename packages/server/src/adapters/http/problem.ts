@@ -1,4 +1,5 @@
 import type { Problem } from '@shoebox/shared';
+import { HTTPException } from 'hono/http-exception';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../errors.ts';
 
 const TITLES: Record<ErrorCode, string> = {
@@ -33,10 +34,27 @@ const TITLES: Record<ErrorCode, string> = {
   unavailable: 'Service unavailable',
 };
 
+/**
+ * What Hono itself refuses before a route runs (its request validators): a body that is not JSON (400), or a body
+ * of a type the route does not take (415). Anything else it throws is ours to explain as internal.
+ */
+function fromHono(err: HTTPException): AppError | null {
+  if (err.status === 400)
+    return new AppError('bad_request', `The request body could not be read: ${err.message}.`);
+  if (err.status === 415)
+    return new AppError(
+      'unsupported_media_type',
+      'This route does not take a request body of that content type.',
+    );
+  return null;
+}
+
 /** The single mapping from any thrown value to an RFC 9457 problem document. */
 export function toProblem(err: unknown, requestId: string): Problem {
   const appError =
-    err instanceof AppError ? err : new AppError('internal', 'Something went wrong on the server.');
+    (err instanceof AppError ? err : null) ??
+    (err instanceof HTTPException ? fromHono(err) : null) ??
+    new AppError('internal', 'Something went wrong on the server.');
   return {
     ...(appError.details ?? {}),
     type: `https://shoebox.dev/problems/${appError.code.replaceAll('_', '-')}`,
