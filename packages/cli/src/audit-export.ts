@@ -16,11 +16,13 @@ import {
   type AuditExport,
   type BuildExportOptions,
 } from '@shoebox/shared/audit-export/index';
+import { canonicalJson } from '@shoebox/shared/canonical-json';
 import type { ApiClient } from './api-client.ts';
 import { witnessCheckpoint } from './audit-witness.ts';
 
 export { EXPORT_FORMAT };
 export type { AuditExport, ExportedEvent } from '@shoebox/shared/audit-export/index';
+import type { ExportedEvent } from '@shoebox/shared/audit-export/index';
 
 /** The export as this device sees it: the checkpoints it witnessed come from its witness file in `home`. */
 export async function buildExport(
@@ -102,7 +104,7 @@ export function verifyExport(doc: AuditExport): VerifyReport {
       fail(`event ${e.seq} is not covered by the checkpoint (size ${size})`);
       continue;
     }
-    let parsed: { seq?: unknown; kind?: unknown };
+    let parsed: CommittedEvent;
     try {
       parsed = JSON.parse(e.event) as typeof parsed;
     } catch {
@@ -118,6 +120,8 @@ export function verifyExport(doc: AuditExport): VerifyReport {
       fail(`event ${e.seq} (${e.kind}) does not open the log's leaf ${e.seq}: it was changed or moved`);
       continue;
     }
+    for (const field of decodedFieldsDiffering(e, parsed, leaf))
+      fail(`event ${e.seq} (${e.kind}): its ${field} is not what the committed text says`);
     const proof = e.proof.map((p) => tryFromBase64(p) ?? new Uint8Array());
     const included = verifyInclusion(leafHash(leaf), e.seq, size, proof, rootHash);
     if (!included.ok) fail(`event ${e.seq}: inclusion proof fails (${included.reason})`);
@@ -129,6 +133,43 @@ export function verifyExport(doc: AuditExport): VerifyReport {
     });
   }
   return { ok: problems.length === 0, events: doc.events?.length ?? 0, size, problems };
+}
+
+/** The committed text's fields (canonical JSON {at, body, kind, seq, v}). */
+interface CommittedEvent {
+  seq?: unknown;
+  kind?: unknown;
+  at?: unknown;
+  body?: unknown;
+}
+
+/**
+ * Which of the decoded copies an exported event carries beside its committed text (body, createdAt, and the tag,
+ * commitment and leaf) say something else than the text and its leaf. A reader sees those copies first; only the
+ * text is committed, so a copy edited in the file would otherwise pass as verified.
+ */
+function decodedFieldsDiffering(e: ExportedEvent, parsed: CommittedEvent, leaf: Uint8Array): string[] {
+  const out: string[] = [];
+  const same = (a: unknown, b: unknown) => {
+    try {
+      return canonicalJson(a) === canonicalJson(b);
+    } catch {
+      return false;
+    }
+  };
+  if (e.body !== undefined && !same(e.body, parsed.body)) out.push('body');
+  if (e.createdAt !== undefined && Date.parse(e.createdAt) !== parsed.at) out.push('createdAt');
+  const commitment = leaf.subarray(leaf.length - 32);
+  const copies: [keyof ExportedEvent, Uint8Array][] = [
+    ['leaf', leaf],
+    ['tag', leaf.subarray(0, leaf.length - 32)],
+    ['commitment', commitment],
+  ];
+  for (const [field, bytes] of copies) {
+    const copy = e[field];
+    if (copy !== undefined && copy !== toBase64(bytes)) out.push(field);
+  }
+  return out;
 }
 
 export function verifySummary(r: VerifyReport): string[] {

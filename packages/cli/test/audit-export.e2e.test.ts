@@ -146,6 +146,34 @@ describe.each(DIALECTS)('audit witness, export and offline verification (%s)', (
     );
   });
 
+  it('fails when a decoded copy beside the committed text is edited (body, time, tag, commitment, leaf)', async () => {
+    const doc = await buildExport(client, home);
+    const target = doc.events.find((e) => e.body && Object.keys(e.body).length > 0);
+    if (!target?.body || !target.createdAt) throw new Error('no event with a body and a time to edit');
+    const edits: [string, (e: AuditExport['events'][number]) => void][] = [
+      ['body', (e) => void (e.body = { ...e.body, ip: '6.6.6.6' })],
+      [
+        'createdAt',
+        (e) => void (e.createdAt = new Date(Date.parse(e.createdAt ?? '') + 3600_000).toISOString()),
+      ],
+      ['tag', (e) => void (e.tag = Buffer.alloc(16, 7).toString('base64'))],
+      ['commitment', (e) => void (e.commitment = Buffer.alloc(32, 7).toString('base64'))],
+      ['leaf', (e) => void (e.leaf = Buffer.alloc(48, 7).toString('base64'))],
+    ];
+    for (const [field, edit] of edits) {
+      const copy = structuredClone(doc);
+      const event = copy.events.find((e) => e.seq === target.seq);
+      if (!event) throw new Error('lost the event');
+      edit(event);
+      const report = verifyExport(copy);
+      expect(report.ok, field).toBe(false);
+      expect(report.problems).toEqual([
+        `event ${target.seq} (${target.kind}): its ${field} is not what the committed text says`,
+      ]);
+    }
+    expect(verifyExport(structuredClone(doc)).ok).toBe(true);
+  });
+
   const cases: [Table, string][] = [
     ['audit_events', 'change'],
     ['audit_events', 'delete'],

@@ -20,10 +20,16 @@ export interface DeviceCheckpoint extends SeenCheckpoint {
 export interface ExportedEvent {
   seq: number;
   kind: string;
+  /** The committed text (RFC 8785 {at, body, kind, seq, v}): what the leaf commits to. */
   event: string;
   salt: string;
   leaf: string;
   proof: string[];
+  /** Decoded copies for readers, as the API lists events; a verifier checks each against the text and leaf. */
+  body?: Record<string, unknown>;
+  createdAt?: string;
+  tag?: string;
+  commitment?: string;
 }
 
 export interface AuditExport {
