@@ -22,6 +22,16 @@ export interface Output {
   note(line: string): void;
 }
 
+/**
+ * Control characters other than newline and tab (terminal escapes, carriage returns), and the Unicode controls that
+ * reorder text, shown as escapes: names and file names come from other devices, and printed raw they could rewrite
+ * what the terminal shows (a pending device calling itself "laptop (trusted)" over its own line).
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+export const visible = (text: string): string =>
+  text.replace(HIDDEN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 export function createOutput(json: boolean): Output {
   return {
     json,
@@ -32,10 +42,10 @@ export function createOutput(json: boolean): Output {
       }
       const text = human();
       const lines = Array.isArray(text) ? text : [text];
-      if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+      if (lines.length > 0) process.stdout.write(`${visible(lines.join('\n'))}\n`);
     },
     note(line) {
-      process.stderr.write(`${line}\n`);
+      process.stderr.write(`${visible(line)}\n`);
     },
   };
 }

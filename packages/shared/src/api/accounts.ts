@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shownName } from './common.ts';
 
 export const AccountRole = z.enum(['admin', 'user', 'support']);
 export const SignupPolicy = z.enum(['open', 'invite', 'closed']);
@@ -25,7 +26,7 @@ export const CreateAccountRequest = z
   .object({
     email: Email,
     password: Password,
-    displayName: z.string().trim().min(1).max(100).optional(),
+    displayName: shownName(100).optional(),
     role: AccountRole.optional(),
     /** Required when sign-up is invite-only. */
     inviteCode: z.string().max(100).optional(),

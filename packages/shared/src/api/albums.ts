@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shownName } from './common.ts';
 
 /** An account as other members of a shared album see it. */
 export const AccountRef = z
@@ -27,7 +28,7 @@ export const Album = z
   .meta({ id: 'Album' });
 export type Album = z.infer<typeof Album>;
 
-export const AlbumName = z.string().trim().min(1).max(200);
+export const AlbumName = shownName(200);
 export const CreateAlbumRequest = z.object({ name: AlbumName }).meta({ id: 'CreateAlbumRequest' });
 export const RenameAlbumRequest = z.object({ name: AlbumName }).meta({ id: 'RenameAlbumRequest' });
 export const AlbumPhotosRequest = z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Account } from './accounts.ts';
 import { Email, Password } from './accounts.ts';
-import { Place } from './common.ts';
+import { Place, shownName, shownText } from './common.ts';
 
 export const DeviceStatus = z.enum(['trusted', 'pending', 'denied', 'removed']);
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
@@ -10,11 +10,11 @@ export type DeviceStatus = z.infer<typeof DeviceStatus>;
 export const DeviceDescription = z
   .object({
     installationId: z.string().min(8).max(100),
-    name: z.string().trim().min(1).max(100),
-    model: z.string().max(100).optional(),
-    os: z.string().max(100).optional(),
-    appVersion: z.string().max(50).optional(),
-    serial: z.string().max(100).optional(),
+    name: shownName(100),
+    model: shownText(100).optional(),
+    os: shownText(100).optional(),
+    appVersion: shownText(50).optional(),
+    serial: shownText(100).optional(),
   })
   .meta({ id: 'DeviceDescription' });
 export type DeviceDescription = z.infer<typeof DeviceDescription>;

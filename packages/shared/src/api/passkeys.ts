@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shownName } from './common.ts';
 import { DeviceCredential, DeviceDescription } from './devices.ts';
 
 /** WebAuthn options as `navigator.credentials.create/get` want them (JSON form, base64url buffers). */
@@ -23,7 +24,7 @@ export type WebAuthnCredential = z.input<typeof WebAuthnCredential>;
 
 export const PasskeyRegistration = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: shownName(100).optional(),
     credential: WebAuthnCredential,
     signOutOtherSessions: z
       .boolean()
