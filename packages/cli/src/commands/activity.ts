@@ -28,5 +28,15 @@ function line(a: ActivityItem): string {
   const device = a.device ? ` ${a.device.name}` : '';
   // Some entries record the address only (an approval, a denial): the address alone, not "unknown place".
   const where = a.ip ? (a.place ? ` from ${a.place.label} (${a.ip})` : ` from ${a.ip}`) : '';
-  return `${when}  ${a.kind}${result}${factors}${device}${where}`;
+  return `${when}  ${a.kind}${result}${factors}${device}${where}${staffDetail(a)}`;
+}
+
+/** A support look says who looked, why and at what: the owner's answer to "who has seen my records?". */
+function staffDetail(a: ActivityItem): string {
+  if (a.kind !== 'staff.accessed') return '';
+  const said = (key: string) => {
+    const value = a.detail[key];
+    return typeof value === 'string' ? value : '?';
+  };
+  return ` by staff account ${said('staffAccountId')}, reason given: “${said('reason')}” (${said('scope')})`;
 }
