@@ -15,6 +15,8 @@ export interface DeviceState {
   deviceId?: string;
   accountId?: string;
   email?: string;
+  /** How this device described itself at its last sign-in; a later `login` without flags says the same. */
+  description?: { name: string; model?: string; serial?: string };
   /** Device credentials by `<server> <e-mail>` (device-credential.ts): secrets, like the token. */
   deviceCredentials?: Record<string, string>;
 }

@@ -49,6 +49,35 @@ describe('shoebox sessions: list and remove', { timeout: 180_000 }, () => {
     expect(text).toMatch(new RegExp(`^  ${laptopSession}  device  Laptop  `, 'm'));
   });
 
+  it('signing in again replaces the session and keeps how the device described itself', async () => {
+    const again = new Device(server.url, 'again');
+    await again.login('ola@example.com', [
+      '--device-name',
+      'Spare',
+      '--device-model',
+      'NUC 12',
+      '--serial',
+      'SN-SPARE',
+    ]);
+    const first = await again.json<{ device: { id: string } }>(['whoami']);
+    await again.login('ola@example.com');
+    await again.login('ola@example.com');
+    const { items } = await desk.json<{ items: SessionJson[] }>(['sessions']);
+    expect(items.filter((s) => s.deviceId === first.device.id)).toHaveLength(1);
+    const devices = await desk.json<{
+      items: { id: string; name: string; model: string | null; serial: string | null }[];
+    }>(['devices']);
+    expect(devices.items.find((d) => d.id === first.device.id)).toMatchObject({
+      name: 'Spare',
+      model: 'NUC 12',
+      serial: 'SN-SPARE',
+    });
+    // Told otherwise, it says otherwise.
+    await again.login('ola@example.com', ['--device-name', 'Spare 2']);
+    const renamed = await desk.json<{ items: { id: string; name: string }[] }>(['devices']);
+    expect(renamed.items.find((d) => d.id === first.device.id)?.name).toBe('Spare 2');
+  });
+
   it('ends another session at once; that device is signed out, this one is not', async () => {
     expect(laptopSession).not.toBe('');
     expect((await laptop.run(['whoami'])).code).toBe(0);

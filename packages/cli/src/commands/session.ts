@@ -75,15 +75,21 @@ export function registerSession(program: Command): void {
       }
       const password = await readPassword(Boolean(options.passwordStdin));
       const env = process.env;
-      const model = options.deviceModel ?? env['SHOEBOX_DEVICE_MODEL'];
-      const serial = options.serial ?? env['SHOEBOX_DEVICE_SERIAL'];
+      // Signing in again is the same device: it keeps the name, model and serial it gave unless told otherwise.
+      const kept = ctx.state.description;
+      const name = options.deviceName ?? env['SHOEBOX_DEVICE_NAME'] ?? kept?.name ?? os.hostname();
+      const model = options.deviceModel ?? env['SHOEBOX_DEVICE_MODEL'] ?? kept?.model;
+      const serial = options.serial ?? env['SHOEBOX_DEVICE_SERIAL'] ?? kept?.serial;
+      const previous = ctx.state.token
+        ? { server: ctx.state.server ?? ctx.server, token: ctx.state.token }
+        : null;
       const signedIn = await ctx.anonymous().request<SignInResponse>('POST', '/auth/sign-in', {
         json: {
           email: options.email,
           password,
           device: {
             installationId: ctx.state.installationId,
-            name: options.deviceName ?? env['SHOEBOX_DEVICE_NAME'] ?? os.hostname(),
+            name,
             ...(model ? { model } : {}),
             os: `${os.type()} ${os.release()}`,
             appVersion: `shoebox-cli/${VERSION}`,
@@ -104,8 +110,15 @@ export function registerSession(program: Command): void {
         deviceId: signedIn.device.id,
         accountId: signedIn.account.id,
         email: signedIn.account.email,
+        description: { name, ...(model ? { model } : {}), ...(serial ? { serial } : {}) },
       });
       keepCredential(ctx, signedIn.account.email, signedIn.deviceCredential);
+      // The session this home held before is replaced, so it ends: one device, one live session. A session the
+      // server already ended, or a server gone, leaves nothing to end.
+      if (previous && previous.token !== signedIn.token)
+        await new ApiClient(previous.server, previous.token)
+          .request('POST', '/auth/sign-out')
+          .catch(() => undefined);
       let status = signedIn.device.status;
       let device = signedIn.device;
       // Waiting needs someone watching: a script (stdout piped) gets the pending state at once unless --wait.
