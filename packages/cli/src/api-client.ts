@@ -10,6 +10,19 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   /** Return the raw response instead of parsing JSON (downloads). */
   raw?: boolean;
+  /**
+   * How long to wait for the server to start answering, in ms; null: no limit. By default SHOEBOX_REQUEST_TIMEOUT
+   * seconds (120), and no limit for a streamed body (the server answers an upload once it has it all).
+   */
+  answerWithinMs?: number | null;
+}
+
+const DEFAULT_ANSWER_S = 120;
+
+/** The default wait for an answer, from SHOEBOX_REQUEST_TIMEOUT (seconds). */
+function defaultAnswerMs(): number {
+  const s = Number(process.env['SHOEBOX_REQUEST_TIMEOUT'] ?? DEFAULT_ANSWER_S);
+  return (Number.isFinite(s) && s > 0 ? s : DEFAULT_ANSWER_S) * 1000;
 }
 
 /** A thin HTTP client for the Shoebox API; every failure becomes a one-line CliError. */
@@ -51,17 +64,31 @@ export class ApiClient {
       body = options.body;
     }
     let response: Response;
+    const streamed = body instanceof ReadableStream;
+    const within =
+      options.answerWithinMs === undefined ? (streamed ? null : defaultAnswerMs()) : options.answerWithinMs;
+    // Only until the answer starts: a download or a snapshot may then stream for as long as it takes.
+    const abort = new AbortController();
+    const timer = within === null ? undefined : setTimeout(() => abort.abort(), within);
     try {
       // Streaming request bodies need half-duplex in Node's fetch.
-      const init: RequestInit & { duplex?: 'half' } = { method, headers, body };
-      if (body instanceof ReadableStream) init.duplex = 'half';
+      const init: RequestInit & { duplex?: 'half' } = { method, headers, body, signal: abort.signal };
+      if (streamed) init.duplex = 'half';
       response = await fetch(url, init);
     } catch (err) {
+      if (abort.signal.aborted && within !== null)
+        throw new CliError(
+          `The Shoebox server at ${this.server} did not answer within ${Math.round(within / 1000)} s; it may be overloaded or stuck (SHOEBOX_REQUEST_TIMEOUT sets how long to wait).`,
+          1,
+          'timeout',
+        );
       throw new CliError(
         `Cannot reach the Shoebox server at ${this.server} (${networkReason(err)}); is it running? Set --server or SHOEBOX_SERVER.`,
         1,
         'unreachable',
       );
+    } finally {
+      clearTimeout(timer);
     }
     if (!response.ok && response.status !== 304) throw await toCliError(response, this.server);
     return response;

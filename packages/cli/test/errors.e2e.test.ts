@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +143,23 @@ describe('failures', { timeout: 180_000 }, () => {
     expect(fs.readFileSync(path.join(damaged.home, 'device.json'), 'utf8')).toBe(
       '{"installationId": "abc", "tok',
     );
+  });
+
+  it('gives up on a server that takes the connection but never answers', async () => {
+    // Regression: `server-info` against such a server waited for as long as the user did.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const started = Date.now();
+      const run = await shoebox(['--server', url, 'server-info'], { env: { SHOEBOX_REQUEST_TIMEOUT: '1' } });
+      expect(failed(run, 1)).toBe(
+        `The Shoebox server at ${url} did not answer within 1 s; it may be overloaded or stuck (SHOEBOX_REQUEST_TIMEOUT sets how long to wait).`,
+      );
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      silent.close();
+    }
   });
 
   it('notices a session that was ended elsewhere', async () => {

@@ -28,7 +28,10 @@ export function registerAuditVerifyServer(program: Command): void {
     )
     .action(async (_options: unknown, command: Command) => {
       const ctx = commandContext(command);
-      const result = await ctx.client().request<VerifyResult>('POST', '/admin/audit/verify');
+      const result = await ctx.client().request<VerifyResult>('POST', '/admin/audit/verify', {
+        // A full check reads the whole log: minutes for millions of entries.
+        answerWithinMs: null,
+      });
       ctx.out.result(result, () =>
         result.ok
           ? [
