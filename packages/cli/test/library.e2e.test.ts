@@ -177,6 +177,18 @@ describe('photos in the library through the CLI', { timeout: 180_000 }, () => {
     );
     expect(trash.items.map((p) => p.id).sort()).toEqual([gopro, png].sort());
     expect(trash.items[0]?.trashedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // Uploading a trashed photo's file again does not bring it back: the upload says where it is.
+    const again = await desk.run(['upload', path.join(folder, 'gopro-hero6-8x8.jpg')]);
+    expect(ok(again)).toBe(
+      `in trash ${path.join(folder, 'gopro-hero6-8x8.jpg')}: restore it with \`shoebox restore ${gopro}\`\n` +
+        '0 uploaded, 1 skipped (already in the library or its trash: 1), 0 failed.\n',
+    );
+    expect(
+      JSON.parse((await desk.run(['upload', '--json', path.join(folder, 'gopro-hero6-8x8.jpg')])).stdout),
+    ).toMatchObject({
+      skipped: 1,
+      files: [{ status: 'skipped', id: gopro, reason: 'in the trash' }],
+    });
 
     const [restored, deleted] = await Promise.all([
       desk.json<{ items: PhotoJson[] }>(['restore', png]),

@@ -79,7 +79,7 @@ describe('shoebox sync: live agents', { timeout: 180_000 }, () => {
       const halfSha = createHash('sha256').update(half).digest('hex');
       const json = { 'content-type': 'application/json' };
       const body = new TextEncoder().encode(JSON.stringify({ sha256: [halfSha] }));
-      expect(await api(a)('POST', '/photos/exists', body, json)).toEqual({ existing: {} });
+      expect(await api(a)('POST', '/photos/exists', body, json)).toEqual({ existing: {}, trashed: [] });
 
       // Trash on the server: B's copy goes to .shoebox-trash; restore brings it back.
       const trashed = path.join(dirB, '.shoebox-trash', arrived);

@@ -73,7 +73,7 @@ async function uploadAll(
     const known = existing.get(sha256);
     if (known) {
       progress.advance(file.size);
-      return { file: file.path, status: 'skipped', id: known, sha256, reason: 'already in the library' };
+      return { file: file.path, status: 'skipped', id: known.id, sha256, reason: skipReason(known.trashed) };
     }
     try {
       const result = await sendFile(client, file, sha256);
@@ -83,7 +83,7 @@ async function uploadAll(
         status,
         id: result.photo.id,
         sha256,
-        ...(result.created ? {} : { reason: 'already in the library' }),
+        ...(result.created ? {} : { reason: skipReason(result.photo.status === 'trashed') }),
       };
     } catch (err) {
       const e = err as CliError;
@@ -128,16 +128,24 @@ async function sendFile(client: ApiClient, file: FoundFile, sha256: string): Pro
   }
 }
 
-async function existingOnServer(client: ApiClient, hashes: string[]): Promise<Map<string, string>> {
-  const known = new Map<string, string>();
+const IN_TRASH = 'in the trash';
+/** Uploading a file again does not bring its photo back from the trash: say so, so it is not taken as a success. */
+const skipReason = (trashed: boolean) => (trashed ? IN_TRASH : 'already in the library');
+
+async function existingOnServer(
+  client: ApiClient,
+  hashes: string[],
+): Promise<Map<string, { id: string; trashed: boolean }>> {
+  const known = new Map<string, { id: string; trashed: boolean }>();
   const unique = [...new Set(hashes)];
   // One question per 1000 files (the server's limit) instead of one per file.
   for (let i = 0; i < unique.length; i += 1000) {
     const batch = unique.slice(i, i + 1000);
-    const { existing } = await client.request<ExistsResponse>('POST', '/photos/exists', {
+    const { existing, trashed } = await client.request<ExistsResponse>('POST', '/photos/exists', {
       json: { sha256: batch },
     });
-    for (const [sha, id] of Object.entries(existing)) known.set(sha, id);
+    const inTrash = new Set(trashed);
+    for (const [sha, id] of Object.entries(existing)) known.set(sha, { id, trashed: inTrash.has(sha) });
   }
   return known;
 }
@@ -145,6 +153,7 @@ async function existingOnServer(client: ApiClient, hashes: string[]): Promise<Ma
 function report(out: Output, outcomes: FileOutcome[]): void {
   const count = (s: FileOutcome['status']) => outcomes.filter((o) => o.status === s).length;
   const summary = { uploaded: count('uploaded'), skipped: count('skipped'), failed: count('failed') };
+  const trashed = outcomes.filter((o) => o.status === 'skipped' && o.reason === IN_TRASH);
   // An empty folder is not an error (a scheduled upload of an empty camera card is fine), but say why.
   const nothing = 'No photo files found (folders are searched for image extensions such as .jpg and .heic).';
   out.result({ ...summary, files: outcomes }, () => [
@@ -152,6 +161,7 @@ function report(out: Output, outcomes: FileOutcome[]): void {
     ...outcomes
       .filter((o) => o.status === 'failed')
       .map((o) => `failed   ${o.file}: ${o.reason ?? 'unknown error'}`),
-    `${summary.uploaded} uploaded, ${summary.skipped} skipped (already in the library), ${summary.failed} failed.`,
+    ...trashed.map((o) => `in trash ${o.file}: restore it with \`shoebox restore ${o.id ?? ''}\``),
+    `${summary.uploaded} uploaded, ${summary.skipped} skipped (already in the library${trashed.length ? ` or its trash: ${trashed.length}` : ''}), ${summary.failed} failed.`,
   ]);
 }

@@ -69,7 +69,7 @@ export function photosRoutes(service: PhotosService, auth: MiddlewareHandler<App
         ...problems,
       },
     }),
-    async (c) => c.json({ existing: await service.exists(principalOf(c), c.req.valid('json').sha256) }, 200),
+    async (c) => c.json(await service.exists(principalOf(c), c.req.valid('json').sha256), 200),
   );
 
   router.openapi(

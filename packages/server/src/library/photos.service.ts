@@ -1,6 +1,6 @@
 import fsp from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { Photo, PhotoPage } from '@shoebox/shared';
+import type { ExistsResponse, Photo, PhotoPage } from '@shoebox/shared';
 import type { Db } from '../adapters/db/database.ts';
 import type { DbFeatures } from '../adapters/db/features.ts';
 import type { PhotoStatus } from '../adapters/db/schema.ts';
@@ -267,9 +267,13 @@ export function createPhotosService(deps: PhotosServiceDeps) {
   return {
     upload,
 
-    async exists(actor: Principal, shas: string[]): Promise<Record<string, string>> {
+    async exists(actor: Principal, shas: string[]): Promise<ExistsResponse> {
       requireTrusted(actor);
-      return Object.fromEntries(await photos.existingShas(db, actor.account.id, [...new Set(shas)]));
+      const found = await photos.existingShas(db, actor.account.id, [...new Set(shas)]);
+      return {
+        existing: Object.fromEntries([...found].map(([sha, p]) => [sha, p.id])),
+        trashed: [...found].filter(([, p]) => p.status === 'trashed').map(([sha]) => sha),
+      };
     },
 
     async list(

@@ -47,14 +47,19 @@ export function createPhotosStore() {
         .executeTakeFirst();
     },
 
-    async existingShas(db: Queryable, accountId: string, shas: string[]): Promise<Map<string, string>> {
+    /** The account's photos with these SHA-256s: id and status by SHA-256. */
+    async existingShas(
+      db: Queryable,
+      accountId: string,
+      shas: string[],
+    ): Promise<Map<string, { id: string; status: PhotoStatus }>> {
       const rows = await db
         .selectFrom('photos')
-        .select(['sha256', 'id'])
+        .select(['sha256', 'id', 'status'])
         .where('account_id', '=', accountId)
         .where('sha256', 'in', shas)
         .execute();
-      return new Map(rows.map((r) => [r.sha256, r.id]));
+      return new Map(rows.map((r) => [r.sha256, { id: r.id, status: r.status }]));
     },
 
     /** One page of the timeline, newest first, strictly after `after` in that order. */

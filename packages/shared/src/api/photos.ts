@@ -78,8 +78,16 @@ export const ExistsRequest = z
   .object({ sha256: z.array(Sha256).min(1).max(1000) })
   .meta({ id: 'ExistsRequest' });
 export const ExistsResponse = z
-  .object({ existing: z.record(z.string(), z.string()) })
-  .meta({ id: 'ExistsResponse', description: 'Maps each SHA-256 the account already has to its photo id.' });
+  .object({
+    existing: z.record(z.string(), z.string()),
+    /** Those of `existing` whose photo is in the trash: uploading the file again does not bring it back. */
+    trashed: z.array(Sha256),
+  })
+  .meta({
+    id: 'ExistsResponse',
+    description:
+      'Maps each SHA-256 the account already has to its photo id; `trashed` lists those whose photo is in the trash.',
+  });
 export type ExistsResponse = z.infer<typeof ExistsResponse>;
 
 /** Request headers of the streaming upload. */

@@ -8004,11 +8004,12 @@ export interface components {
       fileModifiedAt: string | null;
       fileCreatedAt: string | null;
     };
-    /** @description Maps each SHA-256 the account already has to its photo id. */
+    /** @description Maps each SHA-256 the account already has to its photo id; `trashed` lists those whose photo is in the trash. */
     ExistsResponse: {
       existing: {
         [key: string]: string;
       };
+      trashed: string[];
     };
     ExistsRequest: {
       sha256: string[];
