@@ -17,7 +17,7 @@ import { kindCode } from '../../server/src/audit/audit.kind-codes.ts';
 import { ApiClient } from '../src/api-client.ts';
 import { buildExport, verifyExport, type AuditExport } from '../src/audit-export.ts';
 import { AuditAlarm, loadWitness, witnessCheckpoint, witnessFile } from '../src/audit-witness.ts';
-import { cleanUp, shoebox, tempDir } from './support/cli.ts';
+import { cleanUp, failed, shoebox, tempDir } from './support/cli.ts';
 
 type Row = Record<string, unknown>;
 
@@ -141,6 +141,9 @@ describe.each(DIALECTS)('audit witness, export and offline verification (%s)', (
     fs.writeFileSync(file, JSON.stringify(edited));
     const bad = await shoebox(['audit', 'verify', file]);
     expect(bad.code).toBe(1);
+    // A missing file fails the operation (exit 1, as docs/cli.md says), with one line.
+    const missing = await shoebox(['audit', 'verify', `${file}.missing`]);
+    expect(failed(missing, 1)).toMatch(/^Cannot read .*audit\.json\.missing as an audit export: ENOENT/);
     expect(bad.stdout).toMatch(
       /VERIFICATION FAILED:\n {2}- entry \d+ belongs to this account but was not disclosed/,
     );

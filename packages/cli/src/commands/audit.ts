@@ -56,7 +56,8 @@ export function registerAudit(program: Command): void {
       try {
         doc = JSON.parse(fs.readFileSync(file, 'utf8')) as AuditExport;
       } catch (err) {
-        throw new CliError(`Cannot read ${file} as an audit export: ${(err as Error).message}`, EXIT.usage);
+        // A file that is missing or not an export failed the operation (exit 1), like `upload` and `fleet import`.
+        throw new CliError(`Cannot read ${file} as an audit export: ${(err as Error).message}`, EXIT.failure);
       }
       const report = verifyExport(doc);
       ctx.out.result(report, () => verifySummary(report));
