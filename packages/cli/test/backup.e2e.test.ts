@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -7,7 +8,7 @@ import { TestClient, adminSession, allPhotos, distinctCopy } from '../../server/
 import { corpusFile } from '../../server/test/support/corpus.ts';
 import { TEST_POSTGRES_URL } from '../../server/test/support/databases.ts';
 import { startTestS3, type TestS3 } from '../../server/test/support/s3.ts';
-import { cleanUp, cliEnv, okJson, shoebox, tempDir } from './support/cli.ts';
+import { cleanUp, cliEnv, failed, okJson, shoebox, tempDir } from './support/cli.ts';
 
 // The operator commands through the real `shoebox` bin: backup of a running server, restore into a fresh data
 // folder, and migrate of the (stopped) SQLite installation to PostgreSQL and S3.
@@ -33,6 +34,23 @@ describe('shoebox backup, restore and migrate', { timeout: 180_000 }, () => {
     await admin.query(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
     await admin.end();
     cleanUp();
+  });
+
+  it('refuses a mistyped installation or backup folder, creating nothing there', async () => {
+    const nowhere = path.join(tempDir('typo'), 'missing');
+    const runs = await Promise.all([
+      shoebox(['backup', tempDir('dest'), '--data', nowhere], { env: cliEnv() }),
+      shoebox(['migrate', '--to', TEST_POSTGRES_URL, '--data', nowhere], { env: cliEnv() }),
+    ]);
+    for (const run of runs)
+      expect(failed(run, 1)).toBe(
+        `No Shoebox installation here: ${path.join(nowhere, 'shoebox.db')} does not exist (set --data or --database).`,
+      );
+    const restoreTo = path.join(tempDir('restore-to'), 'data');
+    const restore = await shoebox(['restore-backup', nowhere, '--data', restoreTo], { env: cliEnv() });
+    expect(failed(restore, 1)).toBe(`${nowhere} holds no Shoebox backup (no manifest.json).`);
+    expect(fs.existsSync(nowhere)).toBe(false);
+    expect(fs.existsSync(restoreTo)).toBe(false);
   });
 
   it('backs up a running server, restores it elsewhere and moves it to PostgreSQL + S3', async () => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -26,6 +27,21 @@ export async function installationConfig(options: InstallationOptions): Promise<
   }
 }
 
+/**
+ * Refuses a source installation whose SQLite database does not exist (a mistyped --data): opening it would create
+ * an empty installation there, and its blob folder, before failing.
+ */
+export function requireInstallation(config: Config): void {
+  if (/^postgres(ql)?:\/\//.test(config.databaseUrl)) return;
+  const file = config.databaseUrl.replace(/^sqlite:/, '');
+  if (!fs.existsSync(file))
+    throw new CliError(
+      `No Shoebox installation here: ${file} does not exist (set --data or --database).`,
+      1,
+      'not_found',
+    );
+}
+
 export function installationOptions(command: Command): Command {
   return command
     .option('--data <dir>', 'data folder (SHOEBOX_DATA; default ~/.local/share/shoebox)')
@@ -46,6 +62,7 @@ export function registerBackup(program: Command): void {
   ).action(async (dest: string, options: InstallationOptions, command: Command) => {
     const out = createOutput(Boolean(command.optsWithGlobals<{ json?: boolean }>().json));
     const config = await installationConfig(options);
+    requireInstallation(config);
     const { backupInstallation, openBlobStore } = await import('@shoebox/server');
     const report = await backupInstallation(
       { databaseUrl: config.databaseUrl, blobs: openBlobStore(config), logKeyFile: config.logKeyFile },

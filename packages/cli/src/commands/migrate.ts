@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CliError, createOutput, formatBytes } from '../output.ts';
-import { installationConfig } from './backup.ts';
+import { installationConfig, requireInstallation } from './backup.ts';
 
 interface MigrateOptions {
   data?: string;
@@ -30,6 +30,7 @@ export function registerMigrate(program: Command): void {
         ...(options.database ? { database: options.database } : {}),
         ...(options.fromBlobs ? { blobs: options.fromBlobs } : {}),
       });
+      requireInstallation(config);
       const { migrateInstallation, openBlobStore } = await import('@shoebox/server');
       const target = options.blobs;
       const report = await migrateInstallation({

@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createOutput, formatBytes } from '../output.ts';
+import { CliError, createOutput, formatBytes } from '../output.ts';
 import { installationConfig, installationOptions, type InstallationOptions } from './backup.ts';
 
 export function registerRestore(program: Command): void {
@@ -11,6 +12,9 @@ export function registerRestore(program: Command): void {
   ).action(async (src: string, options: InstallationOptions, command: Command) => {
     const out = createOutput(Boolean(command.optsWithGlobals<{ json?: boolean }>().json));
     const config = await installationConfig(options);
+    // Before anything is created at the destination: a mistyped source must leave no new folder behind.
+    if (!fs.existsSync(path.join(src, 'manifest.json')))
+      throw new CliError(`${path.resolve(src)} holds no Shoebox backup (no manifest.json).`, 1, 'not_found');
     const { restoreInstallation, openBlobStore } = await import('@shoebox/server');
     const report = await restoreInstallation(path.resolve(src), {
       dataDir: config.dataDir,

@@ -114,6 +114,11 @@ async function migrateWith(
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error.message : String(error);
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+    // Kysely names the failed migration only when one ran; an error before (reading its own tables) names none.
+    throw new Error(
+      failed
+        ? `Database migration ${failed.migrationName} failed: ${cause}`
+        : `Database migrations failed: ${cause}`,
+    );
   }
 }
