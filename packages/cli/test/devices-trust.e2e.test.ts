@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { LAST_TRUSTED_NOTE } from '../src/commands/devices.ts';
-import { Device, cleanUp, createAccount, failed } from './support/cli.ts';
+import { Device, PASSWORD, cleanUp, createAccount, failed } from './support/cli.ts';
 
 interface DeviceJson {
   id: string;
@@ -67,10 +67,23 @@ describe('shoebox devices: approve, deny, remove', { timeout: 180_000 }, () => {
     expect((await tablet.run(['enrol', '--code', '123456'])).code).not.toBe(0);
   });
 
-  it('removing the last trusted device says that nothing is left to approve a sign-in', async () => {
+  it('refuses to remove the last trusted device while nothing else could let a device in', async () => {
     const list = await desk.json<{ items: (DeviceJson & { current?: boolean })[] }>(['devices']);
     const own = list.items.find((d) => d.name === 'Desk');
     expect(list.items.filter((d) => d.status === 'trusted').map((d) => d.name)).toEqual(['Desk']);
+    // No authenticator, passkey or recovery codes, and no mail: removing it would lock the account out for good.
+    const refused = await desk.run(['devices', 'remove', own?.id ?? 'missing']);
+    expect(failed(refused, 1)).toMatch(
+      /^This is the account’s last trusted device, and nothing else could let/,
+    );
+    expect((await desk.run(['whoami'])).code).toBe(0);
+  });
+
+  it('removing the last trusted device says that nothing is left to approve a sign-in', async () => {
+    const list = await desk.json<{ items: (DeviceJson & { current?: boolean })[] }>(['devices']);
+    const own = list.items.find((d) => d.name === 'Desk');
+    // With recovery codes, a new device can be let in later: the removal goes ahead, with the note.
+    await desk.json(['security', 'recovery-codes', '--password-stdin'], { stdin: `${PASSWORD}\n` });
     const run = await desk.run(['devices', 'remove', own?.id ?? 'missing', '--json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ deviceId: own?.id, status: 'removed' });

@@ -203,6 +203,7 @@ function buildServices(config: Config, deps: AppDeps, clock: Clock, events: Even
     db,
     store: devicesStore,
     enrolment: trust,
+    waysIn: trustParts.waysIn,
     throttle: createSignInThrottle(),
     accounts: accountsStore,
     hasher,

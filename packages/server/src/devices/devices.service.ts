@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Device, DeviceDescription, Place, Session, SignInResponse } from '@shoebox/shared';
-import type { Db, Tx } from '../adapters/db/database.ts';
+import type { Db, Queryable, Tx } from '../adapters/db/database.ts';
 import type { AccountRow, DeviceRow, SessionClient, SessionRow } from '../adapters/db/schema.ts';
 import type { GeoLocator } from '../adapters/geo/geo.ts';
 import { normaliseEmail, toAccount } from '../accounts/accounts.service.ts';
@@ -31,6 +31,8 @@ export interface DevicesServiceDeps {
   enrolment: EnrolmentOpener;
   throttle: SignInThrottle;
   audit: AuditRecorder;
+  /** How a new device of the account could be let in without a trusted device (second factors, e-mail codes). */
+  waysIn: (db: Queryable, accountId: string) => Promise<string[]>;
 }
 
 export type EnrolmentOpener = {
@@ -272,6 +274,22 @@ export function createDevicesService(deps: DevicesServiceDeps) {
    * Only that one is trusted without approval. "No trusted device right now" would let the next password sign-in
    * in silently once the owner's devices were all removed, or a refused stranger in after them.
    */
+  /**
+   * The account's last trusted device may go only when something else can let a new device in: removed with no
+   * second factor and no e-mail, the account could never let a device in again.
+   */
+  async function refuseLockOut(trx: Tx, accountId: string, row: DeviceRow): Promise<void> {
+    if (row.status !== 'trusted') return;
+    const trusted = await store.listDevices(trx, accountId);
+    if (trusted.some((d) => d.id !== row.id && d.status === 'trusted')) return;
+    if ((await deps.waysIn(trx, accountId)).length > 0) return;
+    throw new AppError(
+      'conflict',
+      'This is the account’s last trusted device, and nothing else could let a new device in: no authenticator app, ' +
+        'passkey or recovery codes, and this server cannot send e-mail. Set up one of these first, or sign out instead.',
+    );
+  }
+
   async function isFirstDevice(trx: Tx, accountId: string): Promise<boolean> {
     // Once there is a device row, no later sign-in is the first.
     if (await store.hasDevice(trx, accountId)) return false;
@@ -399,6 +417,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       const { row, revoked } = await db.transaction().execute(async (trx) => {
         const row = await store.findDevice(trx, actor.account.id, deviceId);
         if (!row) throw notFound('Device');
+        await refuseLockOut(trx, actor.account.id, row);
         await store.setStatus(trx, row.id, 'removed', now);
         const revoked = await store.revokeDeviceSessions(trx, row.id, now, 'device-removed');
         await audit.record(trx, {

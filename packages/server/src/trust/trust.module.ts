@@ -28,6 +28,7 @@ import { relyingPartyFor } from './webauthn.ts';
 import { createRecentAuth } from '../devices/recent-auth.ts';
 import { createSignInThrottle } from '../devices/sign-in-throttle.ts';
 import { createReauthService } from './reauth.service.ts';
+import { createWaysIn } from './ways-in.ts';
 
 export interface TrustDeps {
   db: Db;
@@ -128,6 +129,8 @@ export function createTrust(deps: TrustDeps) {
       clock,
       emailEnabled: mailer.enabled,
     }),
+    /** How a new device could be let in without a trusted device (the devices service guards against lock-out). */
+    waysIn: createWaysIn({ factors: factorsStore, passkeys: passkeysStore, emailEnabled: mailer.enabled }),
     /** Passkey sign-in opens sessions through the devices service, which is built after this module. */
     passkeySignIn: (more: { accounts: AccountsStore; openSession: DevicesService['openSession'] }) =>
       createPasskeySignIn({
