@@ -87,7 +87,7 @@ describe('admin pages in Chromium', () => {
 
     const create = page.getByRole('region', { name: 'Create an account' });
     await create.getByLabel('E-mail').fill('dave@example.com');
-    await create.getByLabel('Your name').fill('Dave');
+    await create.getByLabel('Name', { exact: true }).fill('Dave');
     await create.getByLabel('Password').fill(PASSWORD);
     await create.getByRole('button', { name: 'Create account' }).click();
     await page.getByText('Account dave@example.com created.').waitFor();
@@ -309,6 +309,62 @@ describe('admin pages in Chromium', () => {
       expect(overflow).toBeLessThanOrEqual(0);
       await phone.screenshot({ path: path.join(SHOTS, 'admin-phone.png') });
       expect(await seriousAxeViolations(phone)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('names the name field of another person’s account "Name", not "Your name"', async () => {
+    await page.goto(`${server.url}/admin`);
+    const table = page.getByTestId('accounts');
+    await table.locator('[data-email="carol@example.com"]').waitFor();
+    const create = page.getByRole('region', { name: 'Create an account' });
+    await create.getByLabel('Name', { exact: true }).waitFor();
+    expect(await create.getByText('Your name').count()).toBe(0);
+    expect(await table.getByRole('columnheader').allInnerTexts()).toContain('Name');
+    expect(await table.getByText('Your name').count()).toBe(0);
+  });
+
+  it('keeps each e-mail address of the accounts table whole on a phone', async () => {
+    const [context, phone] = await browse(browser, `${server.url}/admin`, admin.client.token ?? '', PHONE);
+    try {
+      const table = phone.getByTestId('accounts');
+      await table.locator('[data-email="carol@example.com"]').waitFor();
+      await table.screenshot({ path: path.join(SHOTS, 'admin-phone-accounts.png') });
+      // Each piece of text of each e-mail cell is laid out on one line: an address may wrap after its "@" (where
+      // the app lets it), never inside "example.com".
+      const cells = await phone.evaluate<{ text: string; pieces: string[]; broken: string[] }[]>(`
+        [...document.querySelectorAll('[data-testid="accounts"] tr')].map((row) => {
+          const cell = row.cells[0];
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          const pieces = [];
+          const broken = [];
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            pieces.push(node.textContent);
+            if (tops.size > 1) broken.push(node.textContent);
+          }
+          return { text: cell.innerText.replace(/\\s+/g, ''), pieces, broken };
+        })
+      `);
+      expect(cells.length).toBeGreaterThanOrEqual(4);
+      expect(cells[0]).toMatchObject({ text: 'E-mail', broken: [] });
+      for (const cell of cells.slice(1)) {
+        expect(cell.text).toMatch(/^[^@\s]+@example\.com$/);
+        expect(cell.broken, `${cell.text} broken inside a word (${cell.pieces.join(' | ')})`).toEqual([]);
+      }
+      // Nothing is left to scroll to: the table fits the phone.
+      const fit = await phone.evaluate<{ width: number; room: number }>(`(() => {
+        const table = document.querySelector('[data-testid="accounts"]');
+        return { width: table.getBoundingClientRect().width, room: table.parentElement.clientWidth };
+      })()`);
+      expect(fit.width).toBeLessThanOrEqual(fit.room);
+      const overflow = await phone.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
     } finally {
       await context.close();
     }

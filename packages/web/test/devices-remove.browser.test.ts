@@ -68,4 +68,12 @@ describe('removing a device on the Devices page in Chromium', () => {
     // Cancelled: this browser is still signed in.
     expect((await owner.client.get('/api/me')).status).toBe(200);
   }, 30_000);
+  it('shows an approval with the address it was made from, and no "Unknown" place beside it', async () => {
+    await page.goto(`${server.url}/security`);
+    const allowed = page.locator('.activity__item', { hasText: 'New device allowed' }).first();
+    await allowed.waitFor();
+    // An approval records the address only (no place was looked up for it).
+    expect(await allowed.innerText()).toMatch(/· \d+\.\d+\.\d+\.\d+ ·/);
+    expect(await allowed.innerText()).not.toContain('Unknown');
+  }, 30_000);
 });

@@ -118,6 +118,16 @@ describe('albums, sharing and trash in Chromium', () => {
       expect(await list.getByRole('button', { name: /Stop sharing/ }).count()).toBe(0);
       await list.getByRole('button', { name: 'Close' }).click();
 
+      // One of Alice's photos in Bob's viewer: whose device, but not where it was uploaded from (Alice's business).
+      const albumPhotos = await bob.client.get<{ photoIds: string[] }>(`/api/albums/${albumId}/photos`);
+      const hers = albumPhotos.body.photoIds.find((id) => id !== bobPhoto.id) ?? '';
+      await bobPage.goto(`${server.url}/albums/${albumId}?view=${hers}`);
+      const provenance = bobPage.getByRole('dialog', { name: 'Photo viewer' }).getByTestId('provenance');
+      await expect.poll(() => provenance.innerText()).toMatch(/^Uploaded from .* on /);
+      await bobPage.waitForLoadState('networkidle');
+      expect(await provenance.innerText()).not.toMatch(/unknown place|Local network|127\.0\.0\.1/);
+      await bobPage.keyboard.press('Escape');
+
       // The owner makes Bob a viewer: the server refuses his additions from then on.
       await page.getByRole('button', { name: 'Share' }).first().click();
       const share = page.getByRole('dialog', { name: 'Sharing “Holiday 2021”' });

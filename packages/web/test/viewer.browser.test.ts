@@ -47,6 +47,10 @@ describe('viewer provenance in Chromium', () => {
       expect(text).toContain('Uploaded from Zhang’s Redmi (TestModel)');
       expect(text).toContain(`approved by ${admin.response.device.name}`);
 
+      // The two ways to ask are apart, not run together.
+      const why = await viewer.getByRole('button', { name: 'Why is this here?' }).boundingBox();
+      const full = await viewer.getByRole('link', { name: 'Open full report' }).boundingBox();
+      expect(why && full && (full.x >= why.x + why.width + 8 || full.y >= why.y + why.height)).toBe(true);
       await viewer.getByRole('button', { name: 'Why is this here?' }).click();
       const report = viewer.getByTestId('explain');
       await report.waitFor();

@@ -108,7 +108,7 @@ export function CreateAccountSection({ run }: { run: Run }) {
           <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
         </label>
         <label className="field">
-          <span>{t('auth.displayName')}</span>
+          <span>{t('admin.accounts.name')}</span>
           <input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
         </label>
         <label className="field">

@@ -4,7 +4,7 @@ import { ConfirmDialog } from '../components/Dialogs.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import { CreateAccountSection, SignupPolicySection } from './AccountForms.tsx';
 import { InvitesSection } from './InvitesSection.tsx';
-import { AdminTable } from './AdminTable.tsx';
+import { AdminTable, EmailText } from './AdminTable.tsx';
 import { DeleteAccountDialog } from './DeleteAccountDialog.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
@@ -122,8 +122,8 @@ export function AccountsPanel() {
             rowKey={(a) => a.id}
             rowData={(a) => ({ 'data-email': a.email })}
             columns={[
-              { header: t('auth.email'), cell: (a) => a.email },
-              { header: t('auth.displayName'), wide: true, cell: (a) => a.displayName },
+              { header: t('auth.email'), keepWhole: true, cell: (a) => <EmailText email={a.email} /> },
+              { header: t('admin.accounts.name'), wide: true, cell: (a) => a.displayName },
               { header: t('admin.accounts.role'), cell: roleCell },
               { header: t('admin.accounts.created'), wide: true, cell: (a) => fmt.date(a.createdAt) },
               { header: t('admin.accounts.status'), cellTestId: 'account-status', cell: statusCell },

@@ -9,8 +9,26 @@ export interface AdminColumn<T> {
   cell: (row: T) => ReactNode;
   /** Dropped on phone-sized screens: details that are nice to have. */
   wide?: boolean;
+  /**
+   * Never broken inside a word (e-mail addresses, shown with `EmailText` so that they may break after the "@"); the
+   * table scrolls sideways rather than break them.
+   */
+  keepWhole?: boolean;
   /** `data-testid` of the column's cells. */
   cellTestId?: string;
+}
+
+/** An e-mail address that wraps, when it must, only after its "@" (never mid-word, as "ada@exam / ple.com"). */
+export function EmailText({ email }: { email: string }) {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at + 1)}
+      <wbr />
+      {email.slice(at + 1)}
+    </>
+  );
 }
 
 /**
@@ -24,7 +42,10 @@ export function AdminTable<T>(props: {
   rowData?: (row: T) => DataAttributes;
   testId?: string;
 }) {
-  const narrowClass = (column: AdminColumn<T>) => (column.wide ? 'hide-narrow' : undefined);
+  const narrowClass = (column: AdminColumn<T>) =>
+    [column.wide ? 'hide-narrow' : '', column.keepWhole ? 'admin-table__whole' : '']
+      .filter(Boolean)
+      .join(' ') || undefined;
   return (
     <div className="table-scroll">
       <table className="admin-table" data-testid={props.testId}>

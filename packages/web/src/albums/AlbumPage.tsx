@@ -15,6 +15,7 @@ import { removeFromAlbum } from './albums.tsx';
 import './albums.css';
 
 const Viewer = lazy(() => import('../viewer/Viewer.tsx'));
+/** The heading's height on a wide screen; on a phone its buttons wrap and it grows (measured). */
 const HEAD_HEIGHT = 112;
 
 /** One album: its photos (with who added each when shared), rename, delete, sharing, and removing photos. */
@@ -31,6 +32,7 @@ export default function AlbumPage({ id }: { id: string }) {
   const [dialog, setDialog] = useState<AlbumAction | null>(null);
   const [reloads, setReloads] = useState(0);
   const [viewing, setViewing] = useViewerParam();
+  const [headHeight, setHeadHeight] = useState(HEAD_HEIGHT);
 
   useEffect(() => {
     let cancelled = false;
@@ -84,14 +86,20 @@ export default function AlbumPage({ id }: { id: string }) {
   const owner = album.role === 'owner';
   const shared = !owner || album.memberCount > 0;
   const canRemove = album.role !== 'view';
-  // In a shared album each photo says who put it there.
+  // In a shared album each photo says who put it there; a narrow photo (a phone) just says who.
   const badge = shared
     ? (item: LibraryItem) => {
         const who = addedBy.get(item.id);
         if (!who) return null;
-        return who.accountId === me.account.id
-          ? t('share.addedByYou')
-          : t('share.addedBy', { name: who.name });
+        const mine = who.accountId === me.account.id;
+        return (
+          <>
+            <span className="added-by__long">
+              {mine ? t('share.addedByYou') : t('share.addedBy', { name: who.name })}
+            </span>
+            <span className="added-by__short">{mine ? t('share.addedByYouShort') : who.name}</span>
+          </>
+        );
       }
     : undefined;
   const remove = async () => {
@@ -110,7 +118,9 @@ export default function AlbumPage({ id }: { id: string }) {
     }
   };
 
-  const head = <AlbumHead album={album} height={HEAD_HEIGHT} onAction={setDialog} />;
+  const head = (
+    <AlbumHead album={album} minHeight={HEAD_HEIGHT} onHeight={setHeadHeight} onAction={setDialog} />
+  );
 
   return (
     <div className="page page--grid">
@@ -147,7 +157,7 @@ export default function AlbumPage({ id }: { id: string }) {
           onOpen={setViewing}
           badge={badge}
           header={head}
-          headerHeight={HEAD_HEIGHT}
+          headerHeight={headHeight}
           label={album.name}
         />
       )}

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useLayoutEffect, useRef } from 'react';
 import { api, call, type Album } from '../api/client.tsx';
 import { Link, navigate } from '../app/router.tsx';
 import { ConfirmDialog, NameDialog } from '../components/Dialogs.tsx';
@@ -10,10 +10,28 @@ const ShareDialog = lazy(() => import('./ShareDialog.tsx'));
 
 export type AlbumAction = 'rename' | 'delete' | 'share' | 'leave';
 
-/** An album's heading: name, count, who it is shared with or by, and what the caller's role lets them do. */
-export function AlbumHead(props: { album: Album; height: number; onAction: (action: AlbumAction) => void }) {
+/**
+ * An album's heading: name, count, who it is shared with or by, and what the caller's role lets them do. It is at
+ * least `minHeight` tall and grows when its contents wrap (a phone); `onHeight` hears its height as it changes.
+ */
+export function AlbumHead(props: {
+  album: Album;
+  minHeight: number;
+  onHeight?: (height: number) => void;
+  onAction: (action: AlbumAction) => void;
+}) {
   const { t, tn } = useI18n();
-  const { album, onAction } = props;
+  const { album, onAction, onHeight } = props;
+  const root = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = root.current;
+    if (!el || !onHeight) return;
+    const measure = () => onHeight(Math.ceil(el.getBoundingClientRect().height));
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    measure();
+    return () => observer.disconnect();
+  }, [onHeight]);
   const owner = album.role === 'owner';
   const sharing = owner
     ? album.memberCount > 0
@@ -21,7 +39,7 @@ export function AlbumHead(props: { album: Album; height: number; onAction: (acti
       : null
     : t('share.sharedBy', { name: album.owner.displayName, role: t(`share.role.${album.role}`) });
   return (
-    <div className="page-head page-head--album" style={{ height: props.height }}>
+    <div ref={root} className="page-head page-head--album" style={{ minHeight: props.minHeight }}>
       <div>
         <Link href="/albums" className="back-link">
           <Icon name="back" width={16} height={16} />

@@ -25,6 +25,7 @@ export default function ShareDialog({
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<ShareRole>('view');
   const [error, setError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [changed, setChanged] = useState(false);
   const emailId = useId();
@@ -34,8 +35,11 @@ export default function ShareDialog({
 
   const load = useCallback(() => {
     call(api.GET('/albums/{id}/members', { params: { path: { id: album.id } } }))
-      .then(setMembers)
-      .catch((err: unknown) => setError(reason(err)));
+      .then((list) => {
+        setMembers(list);
+        setLoadError(null);
+      })
+      .catch((err: unknown) => setLoadError(reason(err)));
   }, [album.id]);
   useEffect(load, [load]);
 
@@ -82,7 +86,7 @@ export default function ShareDialog({
         </button>
       }
     >
-      {members === null && !error ? <Spinner label={t('app.loading')} /> : null}
+      {members === null && !loadError ? <Spinner label={t('app.loading')} /> : null}
       {members ? (
         <ul className="members" data-testid="members">
           <li className="member">
@@ -140,7 +144,11 @@ export default function ShareDialog({
               autoComplete="off"
               value={email}
               maxLength={320}
-              onChange={(e) => setEmail(e.target.value)}
+              onChange={(e) => {
+                setEmail(e.target.value);
+                // The last failure was about the address as it was; a new one has not been tried yet.
+                setError(null);
+              }}
             />
           </div>
           <div className="field">
@@ -160,9 +168,9 @@ export default function ShareDialog({
           </button>
         </div>
       ) : null}
-      {error ? (
+      {error || loadError ? (
         <p className="form__error" role="alert">
-          {error}
+          {error ?? loadError}
         </p>
       ) : null}
     </Dialog>

@@ -254,8 +254,9 @@ export function ActivityLog() {
                 ) : null}
                 <span>
                   {' '}
-                  · {item.device?.name ?? t('devices.unknown')} ·{' '}
-                  {item.place ? nameOf(item.place) : t('devices.unknown')}
+                  · {item.device?.name ?? t('devices.unknown')}
+                  {/* Some entries record the address only (an approval, a denial): no "Unknown" place beside it. */}
+                  {item.place ? ` · ${nameOf(item.place)}` : ''}
                   {item.ip ? ` · ${item.ip}` : ''} · {fmt.dateTime(item.at)}
                 </span>
                 {item.factors.length > 0 ? (

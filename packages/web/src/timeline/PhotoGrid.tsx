@@ -18,6 +18,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { computeLayout, rowGeometry, type Layout, type Row } from './layout.ts';
 import type { LibraryItem } from './library.tsx';
 import { Scrubber } from './Scrubber.tsx';
+import './timeline.css';
 
 const GAP = 4;
 const SCRUBBER_GUTTER = 44;
@@ -114,7 +115,8 @@ export function PhotoGrid(props: PhotoGridProps) {
     [items.length, layout],
   );
 
-  useEffect(() => {
+  /** Focuses the photo a key moved to, once its row is in the DOM. */
+  const focusPending = useCallback(() => {
     const index = pendingFocus.current;
     if (index === null) return;
     const el = list.current?.element()?.querySelector<HTMLElement>(`[data-index="${index}"]`);
@@ -122,7 +124,11 @@ export function PhotoGrid(props: PhotoGridProps) {
       el.focus({ preventScroll: true });
       pendingFocus.current = null;
     }
-  });
+  }, []);
+  // A nearby photo is already rendered when the grid re-renders; a far one (End, Home) only once the list has
+  // scrolled and rendered the rows of its new window, which it reports through the window store.
+  useEffect(focusPending);
+  useEffect(() => windowStore.subscribe(focusPending), [windowStore, focusPending]);
 
   // Reveal only when asked for a new photo, not again on every page that loads afterwards.
   const latest = useRef({ items, layout });

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type PointerEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { VisibleWindow } from '../components/VirtualList.tsx';
 import { useStore, type Store } from '../components/store.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -24,9 +24,22 @@ export function Scrubber({ layout, headerHeight, view, onScrollTo }: ScrubberPro
   const [hover, setHover] = useState<{ y: number; label: string } | null>(null);
   const dragging = useRef(false);
 
+  // The rail's height is what the stylesheet leaves it (less while the selection bar covers the grid's top).
+  const [railHeight, setRailHeight] = useState<number | null>(null);
+  const railObserver = useRef<ResizeObserver | null>(null);
+  const rail = useCallback((el: HTMLElement | null) => {
+    railObserver.current?.disconnect();
+    railObserver.current = null;
+    if (!el) return;
+    const measure = () => setRailHeight(el.clientHeight);
+    railObserver.current = new ResizeObserver(measure);
+    railObserver.current.observe(el);
+    measure();
+  }, []);
+
   const total = headerHeight + (layout.offsets[layout.rows.length] ?? 0);
   const maxScroll = Math.max(1, total - viewportHeight);
-  const trackHeight = Math.max(0, viewportHeight - 32);
+  const trackHeight = Math.max(0, railHeight ?? viewportHeight - 32);
 
   /** For each row, the month it belongs to (the nearest month heading above it). */
   const monthOfRow = useMemo(() => {
@@ -94,7 +107,7 @@ export function Scrubber({ layout, headerHeight, view, onScrollTo }: ScrubberPro
   const thumbY = Math.min(1, scrollTop / maxScroll) * trackHeight;
 
   return (
-    <nav className="scrubber" aria-label={t('timeline.years')}>
+    <nav ref={rail} className="scrubber" aria-label={t('timeline.years')}>
       <div
         ref={track}
         className="scrubber__track"

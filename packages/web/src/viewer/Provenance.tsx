@@ -76,6 +76,8 @@ export function Provenance({ photo }: { photo: Photo }) {
   const named = (name: string | null | undefined, model: string | null | undefined) =>
     name ? (model ? `${name} (${model})` : name) : t('info.unknownDevice');
   const upload = evidence?.upload;
+  const uploadPlace = upload ? upload.place : photo.upload.place;
+  const ip = upload?.ip ?? photo.upload.ip;
   const parts = [
     t('info.uploadedFrom', {
       device: evidence
@@ -83,9 +85,8 @@ export function Provenance({ photo }: { photo: Photo }) {
         : named(photo.upload.deviceName, photo.upload.deviceModel),
     }),
     t('info.uploadedOn', { date: fmt.dateTime(upload?.at ?? photo.upload.uploadedAt) }),
-    t('info.uploadedAt', {
-      place: where(upload ? upload.place : photo.upload.place),
-    }),
+    // Neither place nor address: a photo shared in by another account, whose upload place is that account's.
+    ...(uploadPlace || ip ? [t('info.uploadedAt', { place: where(uploadPlace ?? undefined) })] : []),
   ].join(' ');
   const signIn = evidence?.signIn;
   let session: string | null = null;
@@ -101,7 +102,6 @@ export function Provenance({ photo }: { photo: Photo }) {
       });
     }
   }
-  const ip = upload?.ip ?? photo.upload.ip;
 
   const explain = async () => {
     setExplaining(true);
@@ -141,19 +141,21 @@ export function Provenance({ photo }: { photo: Photo }) {
           })}
         </ul>
       ) : null}
-      <button
-        type="button"
-        className="link-button info__link"
-        disabled={explaining}
-        onClick={() => void explain()}
-      >
-        {t('info.whyHere')}
-      </button>
+      <p className="info__actions">
+        <button
+          type="button"
+          className="link-button info__link"
+          disabled={explaining}
+          onClick={() => void explain()}
+        >
+          {t('info.whyHere')}
+        </button>
+        <Link href={`/photos/${encodeURIComponent(photo.id)}/explain`} className="info__link">
+          {t('explain.link.photo')}
+        </Link>
+      </p>
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}
       {report ? <ExplainSummary report={report} /> : null}
-      <Link href={`/photos/${encodeURIComponent(photo.id)}/explain`} className="info__link">
-        {t('explain.link.photo')}
-      </Link>
     </>
   );
 }
