@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   Account,
   CreateAccountRequest,
+  Email,
   PasswordChanged,
   PasswordChangeRequest,
   Problem,
@@ -137,7 +138,7 @@ export function accountsRoutes(
       summary: 'Invite someone to sign up (admin)',
       security: [{ bearer: [] }],
       request: {
-        body: { content: { 'application/json': { schema: z.object({ email: z.email() }) } }, required: true },
+        body: { content: { 'application/json': { schema: z.object({ email: Email }) } }, required: true },
       },
       responses: {
         201: {

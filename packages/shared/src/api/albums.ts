@@ -75,5 +75,5 @@ export const AlbumMembers = z
   .meta({ id: 'AlbumMembers' });
 export type AlbumMembers = z.infer<typeof AlbumMembers>;
 export const ShareAlbumRequest = z
-  .object({ email: z.string().trim().min(3).max(320), role: ShareRole.default('view') })
+  .object({ email: z.string().trim().min(3).max(254), role: ShareRole.default('view') })
   .meta({ id: 'ShareAlbumRequest' });
