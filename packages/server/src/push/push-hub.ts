@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -5,6 +6,8 @@ import type { Photo, PushMessage } from '@shoebox/shared';
 import type { ClusterBus } from '../adapters/db/database.ts';
 import type { Authenticate } from '../adapters/http/auth.ts';
 import { resolveClientIp } from '../adapters/http/client-ip.ts';
+import { toProblem } from '../adapters/http/problem.ts';
+import { AppError } from '../errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -173,9 +176,7 @@ export function createPushHub(deps: PushHubDeps) {
     const ip = resolveClientIp(request.socket.remoteAddress, header(request, 'x-forwarded-for'), trustProxy);
     const principal = token ? await deps.authenticate(token, ip).catch(() => null) : null;
     if (!token || !principal) {
-      socket.end(
-        'HTTP/1.1 401 Unauthorized\r\ncontent-type: application/problem+json\r\nconnection: close\r\n\r\n',
-      );
+      socket.end(refusal(token));
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -241,4 +242,23 @@ export type PushHub = ReturnType<typeof createPushHub>;
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The HTTP answer to an upgrade without a live session: a problem document with its code, as every route gives. */
+function refusal(token: string | undefined): string {
+  const body = JSON.stringify(
+    toProblem(
+      new AppError(
+        'unauthenticated',
+        token
+          ? 'The session has ended or was revoked; sign in again.'
+          : 'Sign in first: this request has no session token.',
+      ),
+      randomUUID(),
+    ),
+  );
+  return (
+    'HTTP/1.1 401 Unauthorized\r\ncontent-type: application/problem+json\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
 }

@@ -100,12 +100,22 @@ describe.each(DIALECTS)('live push on %s', (dialect) => {
     live.socket.close();
   });
 
-  it('refuses a socket without a valid session', async () => {
-    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/sync/socket?access_token=nope`);
-    const status = await new Promise<number>((resolve) =>
-      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
-    );
-    expect(status).toBe(401);
+  it('refuses a socket without a valid session, with a problem document that names the code', async () => {
+    for (const query of ['?access_token=nope', '']) {
+      const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/sync/socket${query}`);
+      const refused = await new Promise<{ status: number; type: string; body: string }>((resolve) =>
+        socket.on('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body }),
+          );
+        }),
+      );
+      expect(refused.status).toBe(401);
+      expect(refused.type).toBe('application/problem+json');
+      expect(JSON.parse(refused.body)).toMatchObject({ status: 401, code: 'unauthenticated' });
+    }
   });
 
   it('closes a removed device’s socket within 1 s, and its token stops working', async () => {
