@@ -31,6 +31,10 @@ describe('shoebox devices: approve, deny, remove', { timeout: 180_000 }, () => {
     expect(pending.status).toBe('pending');
     const before = await desk.json<{ items: DeviceJson[] }>(['devices']);
     expect(before.items.find((d) => d.id === pending.deviceId)?.status).toBe('pending');
+    // A code typed before any trusted device approved it: said as that, not as a missing authenticator app.
+    expect(failed(await laptop.run(['enrol', '--code', '123456']), 1)).toMatch(
+      /^No trusted device has approved this device yet, and the account has no authenticator app/,
+    );
 
     const approved = await desk.json<{ code: string; deviceId: string }>([
       'devices',

@@ -96,19 +96,34 @@ export async function completeWithCode(
   const client = ctx.client();
   const code = raw.trim();
   let kind = method;
+  let guessedApp = false;
   if (!kind) {
     if (/[a-z]/i.test(code)) kind = 'recovery-code';
     else if (/^\d{8}$/.test(code)) kind = 'email-code';
     else {
       const s = await client.request<EnrolmentStatus>('GET', '/auth/enrolment');
       kind = s.enrolment?.codeIssued ? 'device-code' : 'totp';
+      guessedApp = kind === 'totp';
     }
   }
   type Done = { state: 'approved'; deviceId: string; deviceCredential?: string };
   const done =
     kind === 'device-code'
       ? await client.request<Done>('POST', '/auth/enrolment/complete', { json: { code } })
-      : await client.request<Done>('POST', '/auth/enrolment/verify', { json: { method: kind, code } });
+      : await client
+          .request<Done>('POST', '/auth/enrolment/verify', { json: { method: kind, code } })
+          .catch((err: unknown) => {
+            // A 6-digit code before any trusted device issued one was taken for the app's: with no app either,
+            // the likely mistake is typing a code before this device was approved.
+            if (guessedApp && err instanceof CliError && err.code === 'conflict')
+              throw new CliError(
+                'No trusted device has approved this device yet, and the account has no authenticator app: approve it ' +
+                  'on a trusted device first (`shoebox devices approve`), then type the code it shows.',
+                1,
+                'not_approved',
+              );
+            throw err;
+          });
   // The credential stays in the home folder, out of what the command prints.
   if (ctx.state.email) keepCredential(ctx, ctx.state.email, done.deviceCredential);
   return { state: done.state, deviceId: done.deviceId };
