@@ -68,5 +68,7 @@ function normaliseServer(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new CliError(`The server address "${value}" must start with http:// or https://.`, EXIT.usage);
-  return value.replace(/\/+$/, '');
+  // The API lives under /api of the server's address; an address copied with it (from the API docs, a browser's
+  // network tab) means the same server.
+  return value.replace(/\/+$/, '').replace(/\/api$/, '');
 }

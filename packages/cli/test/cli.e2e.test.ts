@@ -12,6 +12,7 @@ import {
   ok,
   okJson,
   oneFailureLine,
+  shoebox,
   tempDir,
 } from './support/cli.ts';
 import type { LoginJson } from './support/cli.ts';
@@ -55,6 +56,11 @@ describe('shoebox CLI against a real server', { timeout: 180_000 }, () => {
       'server-info',
     ]);
     expect(before).toMatchObject({ name: 'shoebox', initialized: false, signupPolicy: 'closed' });
+    // An address copied with the API's /api is the same server.
+    const viaApi = okJson<{ name: string }>(
+      await shoebox(['--home', laptop.home, '--server', `${server.url}/api/`, 'server-info', '--json']),
+    );
+    expect(viaApi.name).toBe('shoebox');
     const admin = await createAccount(laptop, 'Ada@Example.com', ['--display-name', 'Ada']);
     expect(admin).toMatchObject({ email: 'ada@example.com', role: 'admin', displayName: 'Ada' });
 
