@@ -28,6 +28,11 @@ export function reportFailure(program: Command, args: string[], err: unknown): v
     // --help, --version and `shoebox help` end here too, successfully; commander already printed them.
     if (err.exitCode === 0) return;
     const command = commandFor(program, args);
+    // `shoebox help nosuch` asks for help on a command that does not exist: name it, like `shoebox nosuch`.
+    const words = operands(program, args);
+    const asked = words[0] === 'help' ? words[1] : undefined;
+    if (err.code === 'commander.help' && asked && command === program)
+      return fail(`unknown command '${asked}' (see \`shoebox --help\`)`, EXIT.usage);
     if (err.code === 'commander.help') return fail(missingCommand(command), EXIT.usage);
     const message = oneLine(err.message.replace(/^error: /, '')).replace(/\.$/, '');
     return fail(`${message} (see \`${commandPath(command)} --help\`)`, EXIT.usage);
@@ -42,6 +47,20 @@ export function reportFailure(program: Command, args: string[], err: unknown): v
   fail(oneLine(message) || 'Unexpected failure.', EXIT.failure);
   // Anything that is not a CliError is a surprise, likely a bug: SHOEBOX_DEBUG=1 shows where it came from.
   if (process.env['SHOEBOX_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+}
+
+/** The words of a command line without the program's own options and their values (`--home DIR`). */
+function operands(program: Command, args: string[]): string[] {
+  const takesValue = new Set(
+    program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]),
+  );
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (takesValue.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+  }
+  return words;
 }
 
 function fail(message: string, exitCode: number): void {

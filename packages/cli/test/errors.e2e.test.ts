@@ -55,6 +55,7 @@ describe('failures', { timeout: 180_000 }, () => {
   it('reports usage mistakes with exit code 2 and a pointer to the right --help', async () => {
     const cases: [string[], string][] = [
       [['frobnicate'], "unknown command 'frobnicate' (see `shoebox --help`)"],
+      [['help', 'frobnicate'], "unknown command 'frobnicate' (see `shoebox --help`)"],
       [['lgout'], "unknown command 'lgout' (Did you mean logout?) (see `shoebox --help`)"],
       [['albums', 'shuffle'], "unknown command 'shuffle' (see `shoebox albums --help`)"],
       [['--json', 'ls', '--colour'], "unknown option '--colour' (see `shoebox ls --help`)"],
