@@ -54,6 +54,14 @@ describe('albums and administration through the CLI', { timeout: 180_000 }, () =
     expect(added.album).toMatchObject({ id: album.id, photoCount: 2 });
     expect(renamed).toMatchObject({ id: album.id, name: 'Summer 2023' });
     expect(failed(foreign, 1)).toBe('No such photo: no-such-photo.');
+    // More ids than the server takes in one request (1,000) go in batches.
+    const many = await admin.json<{ changed: number; album: AlbumJson }>([
+      'albums',
+      'add',
+      album.id,
+      ...Array.from({ length: 1001 }, () => p1),
+    ]);
+    expect(many).toMatchObject({ changed: 0, album: { photoCount: 2 } });
 
     const [shown, shownText, list, listText] = await Promise.all([
       admin.json<{ album: AlbumJson; photoIds: string[] }>(['albums', 'show', album.id]),

@@ -56,23 +56,31 @@ export function registerAlbums(program: Command): void {
       ctx.out.result({ deleted: id }, () => 'Album deleted.');
     });
 
+  const ALBUM_BATCH = 1000;
   for (const action of ['add', 'remove'] as const) {
     albums
       .command(`${action} <id> <photoIds...>`)
       .description(action === 'add' ? 'Add photos to an album' : 'Remove photos from an album')
       .action(async (id: string, photoIds: string[], _options: unknown, command: Command) => {
         const ctx = commandContext(command);
-        const result = await ctx
-          .client()
-          .request<{ changed: number; album: Album }>(
+        const client = ctx.client();
+        // The server takes up to 1,000 photos a request; more (a whole folder's ids, say) go in batches.
+        let result: { changed: number; album: Album } | undefined;
+        let changed = 0;
+        for (let i = 0; i < photoIds.length; i += ALBUM_BATCH) {
+          result = await client.request<{ changed: number; album: Album }>(
             action === 'add' ? 'POST' : 'DELETE',
             `/albums/${encodeURIComponent(id)}/photos`,
-            { json: { photoIds } },
+            { json: { photoIds: photoIds.slice(i, i + ALBUM_BATCH) } },
           );
+          changed += result.changed;
+        }
+        if (!result) return;
+        const done = { ...result, changed };
         ctx.out.result(
-          result,
+          done,
           () =>
-            `${action === 'add' ? 'Added' : 'Removed'} ${result.changed}; "${result.album.name}" has ${result.album.photoCount} photo(s).`,
+            `${action === 'add' ? 'Added' : 'Removed'} ${done.changed}; "${done.album.name}" has ${done.album.photoCount} photo(s).`,
         );
       });
   }
