@@ -129,7 +129,7 @@ describe('fleet records through the CLI', { timeout: 180_000 }, () => {
     expect(looks[0] && readRow(looks[0], terms)?.text).toContain('"reason":"ticket 88"');
     // The owner reads who looked, why and at what in the plain activity, not only in --json.
     expect(ok(await buyer.run(['activity']))).toMatch(
-      /staff\.accessed .*by staff account [0-9a-f-]{36}, reason given: “ticket 88” \(fleet\.history:SN-CLI-0001\)$/m,
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC {2}staff\.accessed .*by staff account [0-9a-f-]{36}, reason given: “ticket 88” \(fleet\.history:SN-CLI-0001\)$/m,
     );
   });
 });

@@ -47,6 +47,8 @@ describe('shoebox sessions: list and remove', { timeout: 180_000 }, () => {
     const text = ok(await desk.run(['sessions']));
     expect(text).toMatch(new RegExp(`^\\* ${mine?.id ?? 'none'}  device  Desk  signed in `, 'm'));
     expect(text).toMatch(new RegExp(`^  ${laptopSession}  device  Laptop  `, 'm'));
+    // Times say their zone.
+    expect(text).toMatch(/signed in \d{4}-\d\d-\d\d \d\d:\d\d UTC, last seen \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   });
 
   it('signing in again replaces the session and keeps how the device described itself', async () => {

@@ -22,7 +22,7 @@ export function registerActivity(program: Command): void {
 }
 
 function line(a: ActivityItem): string {
-  const when = a.at.replace('T', ' ').slice(0, 19);
+  const when = `${a.at.replace('T', ' ').slice(0, 19)} UTC`;
   const result = a.result ? ` ${a.result}` : '';
   const factors = a.factors.length ? ` [${a.factors.join('+')}]` : '';
   const device = a.device ? ` ${a.device.name}` : '';

@@ -38,7 +38,7 @@ export function registerSessions(program: Command): void {
 }
 
 function line(s: SessionItem): string {
-  const at = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+  const at = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
   const mark = s.current ? '*' : ' ';
   const where = s.ip ? `  from ${s.place?.label ?? 'unknown place'} (${s.ip})` : '';
   return `${mark} ${s.id}  ${s.client.padEnd(6)}  ${s.deviceName}  signed in ${at(s.createdAt)}, last seen ${at(s.lastSeenAt)}${where}`;
