@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Principal } from '../../platform/principal.ts';
+import { issueText } from './issue-text.ts';
 
 export interface AppEnv {
   Bindings: HttpBindings;
@@ -22,7 +23,7 @@ export function createRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: issueText(i) }));
         const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
         throw new AppError('validation_failed', `The request is not valid: ${summary}`, { issues });
       }
