@@ -107,6 +107,12 @@ describe('fleet import: every bad row of a refused file', { timeout: 180_000 }, 
     expect((await history('SN-ERR-0001')).events.map((e) => [e.kind, e.orderId])).toEqual([['sold', 'V-1']]);
   });
 
+  it('says a file with only its header has no rows, rather than calling a row bad', async () => {
+    const empty = file('empty.csv', ['serial,model,batch,ship_date,shipped_to']);
+    const { summary } = refusal(await admin.run(['fleet', 'import', 'shipments', empty]));
+    expect(summary).toBe('The shipments file has a header but no rows: nothing was imported.');
+  });
+
   it('says how many bad rows the server did not list, never dropping them silently', async () => {
     const count = 1003;
     const rows = Array.from({ length: count }, (_, i) => `SN-MANY-${i},Phone X,B1,2024-13-01,Volt Retail`);

@@ -4,7 +4,13 @@ import type { FleetImportKind, FleetRowProblem } from '@shoebox/shared';
 import type { Tx } from '../adapters/db/database.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../platform/ids.ts';
-import { parseFleetFile, type ActivationRow, type SaleRow, type ShipmentRow } from './fleet.rows.ts';
+import {
+  NO_DATA_ROWS,
+  parseFleetFile,
+  type ActivationRow,
+  type SaleRow,
+  type ShipmentRow,
+} from './fleet.rows.ts';
 import type { FleetStore } from './fleet.store.ts';
 
 /** Problems listed in the problem document; a file with more says how many more. */
@@ -90,6 +96,14 @@ export async function insertImportRows(
 }
 
 export function rowProblems(kind: FleetImportKind, problems: FleetRowProblem[]): AppError {
+  const details = { errors: problems.slice(0, MAX_LISTED_PROBLEMS), errorCount: problems.length };
+  // Not a bad row: there is no row at all.
+  if (problems.length === 1 && problems[0]?.reason === NO_DATA_ROWS)
+    return new AppError(
+      'validation_failed',
+      `The ${kind} file has a header but no rows: nothing was imported.`,
+      details,
+    );
   const shown = problems
     .slice(0, 3)
     .map((p) => `line ${p.line}: ${p.reason}`)
@@ -99,6 +113,6 @@ export function rowProblems(kind: FleetImportKind, problems: FleetRowProblem[]):
   return new AppError(
     'validation_failed',
     `${rows} of the ${kind} file ${problems.length === 1 ? 'is' : 'are'} not valid, so nothing was imported: ${shown}${more}.`,
-    { errors: problems.slice(0, MAX_LISTED_PROBLEMS), errorCount: problems.length },
+    details,
   );
 }

@@ -33,6 +33,9 @@ const COLUMNS: Record<FleetImportKind, { required: string[]; optional: string[] 
 const SALE_EVENTS: readonly string[] = ['sale', 'return', 'refurbished'];
 
 /** Serials compare trimmed and case-blind: the form every fleet table stores. */
+/** The one problem of a file with a header and nothing under it. */
+export const NO_DATA_ROWS = 'the file has no data rows';
+
 export function normaliseSerial(serial: string): string {
   return serial.trim().toUpperCase();
 }
@@ -70,8 +73,7 @@ export function parseFleetFile<K extends FleetImportKind>(kind: K, text: string)
     if (reasons.length > 0) problems.push({ line: record.line, reason: reasons.join('; ') });
     else rows.push(row);
   }
-  if (rows.length === 0 && problems.length === 0)
-    problems.push({ line: 2, reason: 'the file has no data rows' });
+  if (rows.length === 0 && problems.length === 0) problems.push({ line: 2, reason: NO_DATA_ROWS });
   return { rows, problems };
 }
 

@@ -9,6 +9,7 @@ import {
   createAccount,
   deviceDescription,
   expectProblem,
+  PASSWORD,
   signIn,
   type SignedIn,
   type TestClient,
@@ -210,6 +211,8 @@ describe.each(DIALECTS)('fleet records (%s)', (dialect) => {
     expect(ended.body.events.map((e) => e.kind)).toEqual(['activated', 'signed-out']);
     const again = await signIn(server.url, 'owner@example.com', deviceDescription('phone again'));
     expect(again.response.device.status).toBe('pending');
+    // The phone is the account's last trusted device: it may go once recovery codes could let a device in.
+    expect((await owner.client.post('/api/account/recovery-codes', { password: PASSWORD })).status).toBe(200);
     expect((await owner.client.call('DELETE', `/api/devices/${owner.deviceId}`)).status).toBe(200);
     const removed = await server.app.services.fleet.historyOf('SN-FRESH-010');
     expect(removed.events.map((e) => e.kind)).toEqual(['activated', 'removed']);
