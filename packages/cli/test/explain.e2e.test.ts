@@ -72,7 +72,9 @@ describe('shoebox explain (sqlite)', () => {
       /signed in +\S+ from 210\.39\.1\.1 \((.*Nanshan|.*Shenzhen).*\) with password — UNUSUAL: impossible travel, distant session in use \[\d+\]/;
     expect(text).toMatch(flagged);
     // Something for the owner to check, not a fault: not headed WARNING under "no anomalies".
-    expect(text).toMatch(/^ {2}CHECK: 1 photo\(s\) came from another device of this account, “Second phone”/m);
+    expect(text).toMatch(
+      /^ {2}CHECK: 1 photo\(s\) came from another device of this account, “Second phone”/m,
+    );
     expect(text).toMatch(/^ +signed in +\S+ from 162\.105\.1\.1 \(.*\) with password \[\d+\]$/m);
     expect(text).toMatch(/approved +\S+ from “Buyer’s phone” with trusted-device \[\d+\]/);
     expect(text).toMatch(new RegExp(`${photoId} +uploaded .*delivered .*\\[\\d+\\]`));
