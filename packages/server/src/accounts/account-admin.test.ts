@@ -86,7 +86,11 @@ describe.each(DIALECTS)('account administration (%s)', (dialect) => {
     expect(made.status).toBe(201);
     // An address longer than any address can be (254 characters) is refused, as at sign-up.
     const tooLong = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.example`;
-    expectProblem(await admin.client.post('/api/admin/invites', { email: tooLong }), 400, 'validation_failed');
+    expectProblem(
+      await admin.client.post('/api/admin/invites', { email: tooLong }),
+      400,
+      'validation_failed',
+    );
     const kept = await admin.client.post<{ id: string; code: string }>('/api/admin/invites', {
       email: 'kept@example.com',
     });

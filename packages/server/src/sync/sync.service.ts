@@ -67,7 +67,11 @@ export function createSyncService({ db, feed, deliveries, clock, audit }: SyncSe
           : await feed.snapshotPhotos(db, actor.account.id, head, afterId, SNAPSHOT_PAGE);
         const owners = await feed.accounts(db, shared ? rows.map((r) => r.account_id) : []);
         for (const row of rows)
-          yield { type: 'photo', photo: toPhoto(row, actor.account.id), ...(shared ? sharedBy(owners, row.account_id) : {}) };
+          yield {
+            type: 'photo',
+            photo: toPhoto(row, actor.account.id),
+            ...(shared ? sharedBy(owners, row.account_id) : {}),
+          };
         photos += rows.length;
         const last = rows.at(-1);
         if (!last || rows.length < SNAPSHOT_PAGE) break;
