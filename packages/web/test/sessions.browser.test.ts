@@ -68,7 +68,7 @@ describe('sessions on the Devices page in Chromium', () => {
 
   it('ends another session at once: its token stops working and it leaves the list', async () => {
     expect((await laptop.client.get('/api/me')).status).toBe(200);
-    await page.getByRole('button', { name: 'End the session of “Old laptop”' }).click();
+    await page.getByRole('button', { name: 'End session of “Old laptop”' }).click();
     await page.getByText('The session of “Old laptop” ended').waitFor({ timeout: 8_000 });
     await expect.poll(() => page.locator('.session').count()).toBe(1);
     expect((await laptop.client.get('/api/me')).status).toBe(401);
@@ -76,4 +76,54 @@ describe('sessions on the Devices page in Chromium', () => {
     expect((await owner.client.get('/api/me')).status).toBe(200);
     await page.getByRole('heading', { name: 'Old laptop' }).first().waitFor();
   }, 30_000);
+
+  it('names each End session button starting with its visible text (WCAG 2.5.3)', async () => {
+    const phone = await approvedDevice(server.url, owner.client, EMAIL, 'Spare phone');
+    await page.reload();
+    const other = page.locator(`.session[data-session-id="${phone.response.session.id}"]`);
+    const button = other.getByRole('button');
+    await button.waitFor();
+    const visible = (await button.innerText()).trim();
+    expect(visible).toBe('End session');
+    const name = (await button.getAttribute('aria-label')) ?? visible;
+    expect(name.startsWith(visible)).toBe(true);
+    expect(name).toBe('End session of “Spare phone”');
+    expect(
+      await page.getByRole('button', { name: 'End session of “Spare phone”', exact: true }).count(),
+    ).toBe(1);
+  }, 30_000);
+
+  it('signs the ended browser out live without asking the server to sign it out again', async () => {
+    const tablet = await approvedDevice(server.url, owner.client, EMAIL, 'Kitchen tablet');
+    const ended = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: 'UTC' });
+    try {
+      const second = await ended.newPage();
+      await second.addInitScript(
+        `localStorage.setItem('shoebox.token', ${JSON.stringify(tablet.client.token)})`,
+      );
+      const frames: string[] = [];
+      second.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+      await second.goto(server.url);
+      await second.getByRole('heading', { name: 'Your library is empty' }).waitFor({ timeout: 15_000 });
+      await expect.poll(() => frames.some((f) => f.includes('"hello"')), { timeout: 10_000 }).toBe(true);
+      const failed: string[] = [];
+      const errors: string[] = [];
+      second.on('response', (r) => {
+        if (r.status() >= 400)
+          failed.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
+      });
+      second.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+
+      await page.reload();
+      await page.getByRole('button', { name: 'End session of “Kitchen tablet”' }).click();
+      await second.getByText('Your session ended. Please sign in again.').waitFor({ timeout: 8_000 });
+      await second.waitForTimeout(1_000);
+      expect(failed).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await ended.close();
+    }
+  }, 60_000);
 });

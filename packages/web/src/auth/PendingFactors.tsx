@@ -3,7 +3,7 @@ import { api, call, type Schemas } from '../api/client.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { failureText } from '../api/problem-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { getPasskey, passkeysSupported } from './passkey.ts';
+import { getPasskey, openedByAddress, passkeyFailureText, passkeysSupported } from './passkey.ts';
 
 /** Every way a waiting browser may be let in; the screen offers those the account and server have. */
 export type Method = 'device' | 'totp' | 'passkey' | 'email-code' | 'recovery-code';
@@ -26,7 +26,7 @@ export function useMethods(): readonly Method[] {
   }, []);
   return ALL.filter((m) =>
     ways
-      ? ways[WAY[m]] && (m !== 'passkey' || passkeysSupported())
+      ? ways[WAY[m]] && (m !== 'passkey' || (passkeysSupported() && !openedByAddress()))
       : m === 'device' || m === 'totp' || m === 'recovery-code',
   );
 }
@@ -49,7 +49,7 @@ export function PasskeyApproval({
       const credential = await getPasskey(options);
       await onDone(await call(api.POST('/auth/enrolment/passkey', { body: { credential } })));
     } catch (err) {
-      onError(failureText({ t, locale }, err));
+      onError(passkeyFailureText({ t, locale }, err));
     } finally {
       setWorking(false);
     }

@@ -5,7 +5,8 @@ import { usePlaceName } from '../components/usePlaceName.tsx';
 import { failureText } from '../api/problem-text.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { deviceCredentials } from '../session/device-credential.ts';
-import { useSession } from '../session/session.tsx';
+import { useSessionEndSignal } from '../session/end-signal.ts';
+import { endedNotice, useSession } from '../session/session.tsx';
 import { AuthFrame } from './AuthScreen.tsx';
 import { EmailCodeRequest, PasskeyApproval, useMethods, type Method } from './PendingFactors.tsx';
 
@@ -20,7 +21,7 @@ const ENDED: ReadonlySet<EnrolmentRequest['state']> = new Set(['denied', 'expire
 export function PendingScreen({ me }: { me: WhoAmI }) {
   const { t, fmt, locale } = useI18n();
   const nameOf = usePlaceName();
-  const { refresh, signOut } = useSession();
+  const { refresh, signOut, ended: forget } = useSession();
   const [code, setCode] = useState('');
   const [method, setMethod] = useState<Method>('device');
   const [error, setError] = useState<string | null>(null);
@@ -30,6 +31,8 @@ export function PendingScreen({ me }: { me: WhoAmI }) {
   const methods = useMethods();
   const digits = method === 'email-code' ? 8 : 6;
   const waiting = me.device.status === 'pending';
+  // Refused, removed or timed out on the server: told at once over the live channel, with the reason to show.
+  useSessionEndSignal(waiting, (reason) => forget(endedNotice(reason, true)));
 
   useEffect(() => {
     if (!waiting) return;

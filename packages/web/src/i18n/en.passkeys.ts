@@ -3,6 +3,15 @@ export const enPasskeys = {
   'auth.passkey.signIn': 'Sign in with a passkey',
   'auth.passkey.or': 'or',
   'auth.passkey.unsupported': 'This browser cannot use passkeys.',
+  'auth.passkey.ipAddress':
+    'Passkeys need the server’s name, not its IP address: open Shoebox by its name (or as localhost) to use one.',
+  'auth.passkey.wrongAddress':
+    'Passkeys of this server work only at the address it is set up for: open Shoebox at that address to use one.',
+  'auth.passkey.cancelled':
+    'No passkey was used: the prompt was closed, timed out, or found no passkey for this account. Try again.',
+  'auth.passkey.alreadyAdded': 'This passkey is already on your account.',
+  'auth.passkey.unsuitable': 'This device cannot make a passkey of the kind Shoebox needs.',
+  'auth.passkey.failed': 'The passkey did not work. Try again, or use your password.',
 
   'pending.method.passkey': 'A passkey',
   'pending.method.email-code': 'A code sent by e-mail',

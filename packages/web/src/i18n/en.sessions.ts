@@ -12,7 +12,7 @@ export const enSessions = {
   'sessions.place': 'Signed in from',
   'sessions.factors': 'Signed in with',
   'sessions.end': 'End session',
-  'sessions.endLabel': 'End the session of “{name}”',
+  'sessions.endLabel': 'End session of “{name}”',
   'sessions.ended': 'The session of “{name}” ended',
   'sessions.loadFailed': 'Sessions could not be loaded: {reason}',
 } as const;

@@ -75,6 +75,12 @@ export const en = {
   'auth.working': 'One moment…',
   'auth.sessionEnded': 'Your session ended. Please sign in again.',
   'auth.deviceRemoved': 'This browser was removed from your devices. Sign in again to ask for approval.',
+  'auth.deviceDenied':
+    'A trusted device refused to let this browser in. Sign in again if you want to ask for approval once more.',
+  'auth.enrolmentEnded':
+    'The request to let this browser in ended without approval. Sign in again to ask for approval once more.',
+  'auth.waitingEnded':
+    'This browser was not let in: its request was refused, removed or ended. Sign in again to ask for approval.',
 
   'pending.title': 'Approve this browser',
   'pending.body':

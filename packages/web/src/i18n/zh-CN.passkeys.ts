@@ -5,6 +5,13 @@ export const zhCNPasskeys: { readonly [K in keyof typeof enPasskeys]: string } =
   'auth.passkey.signIn': '使用通行密钥登录',
   'auth.passkey.or': '或',
   'auth.passkey.unsupported': '此浏览器无法使用通行密钥。',
+  'auth.passkey.ipAddress':
+    '通行密钥需要服务器的名称，而不是 IP 地址：请通过名称（或 localhost）打开 Shoebox 再使用。',
+  'auth.passkey.wrongAddress': '此服务器的通行密钥只能在它设定的地址上使用：请在该地址打开 Shoebox 再使用。',
+  'auth.passkey.cancelled': '未使用通行密钥：提示已关闭、已超时，或没有找到此账户的通行密钥。请重试。',
+  'auth.passkey.alreadyAdded': '这个通行密钥已在你的账户中。',
+  'auth.passkey.unsuitable': '这台设备无法创建 Shoebox 所需类型的通行密钥。',
+  'auth.passkey.failed': '通行密钥未能使用。请重试，或使用密码。',
 
   'pending.method.passkey': '通行密钥',
   'pending.method.email-code': '通过电子邮件发送的验证码',

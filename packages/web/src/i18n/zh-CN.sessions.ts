@@ -14,7 +14,7 @@ export const zhCNSessions: { readonly [K in keyof typeof enSessions]: string } =
   'sessions.place': '登录位置',
   'sessions.factors': '登录方式',
   'sessions.end': '结束会话',
-  'sessions.endLabel': '结束“{name}”的会话',
+  'sessions.endLabel': '结束会话：“{name}”',
   'sessions.ended': '“{name}”的会话已结束',
   'sessions.loadFailed': '无法加载会话：{reason}',
 };

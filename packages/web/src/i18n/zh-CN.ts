@@ -71,6 +71,9 @@ export const zhCN: Messages = {
   'auth.working': '请稍候…',
   'auth.sessionEnded': '你的会话已结束，请重新登录。',
   'auth.deviceRemoved': '这个浏览器已从你的设备中移除。重新登录即可再次申请批准。',
+  'auth.deviceDenied': '一台受信任设备拒绝了这个浏览器的登录请求。如需再次申请批准，请重新登录。',
+  'auth.enrolmentEnded': '让这个浏览器加入的请求未获批准就结束了。重新登录即可再次申请批准。',
+  'auth.waitingEnded': '这个浏览器未获准加入：它的请求被拒绝、移除或已结束。重新登录即可再次申请批准。',
 
   'pending.title': '批准这个浏览器',
   'pending.body':

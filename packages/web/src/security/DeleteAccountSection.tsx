@@ -12,7 +12,7 @@ import { SensitiveForm } from './SensitiveForm.tsx';
 export function DeleteAccountSection({ run }: { run: ReauthRun }) {
   const { t } = useI18n();
   const me = useMe();
-  const { signOut } = useSession();
+  const { ended } = useSession();
   const [typed, setTyped] = useState('');
   const email = me.account.email;
   const matches = typed.trim().toLowerCase() === email.toLowerCase();
@@ -24,7 +24,7 @@ export function DeleteAccountSection({ run }: { run: ReauthRun }) {
       <SensitiveForm
         run={run}
         send={(proof) => call(api.DELETE('/account', { body: { confirmEmail: typed.trim(), ...proof } }))}
-        onDone={() => signOut('auth.accountDeleted')}
+        onDone={() => ended('auth.accountDeleted')}
         check={() => (matches ? null : t('security.delete.mismatch'))}
         problem={(err) =>
           err instanceof ApiError && err.code === 'conflict' ? t('security.delete.lastAdmin') : null

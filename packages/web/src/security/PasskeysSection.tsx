@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api/client.tsx';
-import { failureText } from '../api/problem-text.ts';
-import { createPasskey, passkeysSupported } from '../auth/passkey.ts';
+import { createPasskey, openedByAddress, passkeyFailureText, passkeysSupported } from '../auth/passkey.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 type Passkey = Schemas['Passkey'];
@@ -9,7 +8,13 @@ type Passkey = Schemas['Passkey'];
 /** The account's passkeys: add one (password, then the browser's passkey prompt), see them, remove one. */
 export function PasskeysSection() {
   const { t, tn, fmt, locale } = useI18n();
-  const reason = (err: unknown) => failureText({ t, locale }, err);
+  const reason = (err: unknown) => passkeyFailureText({ t, locale }, err);
+  // No passkey can be made at an IP address (WebAuthn needs a domain name): the button stays off and says why.
+  const unavailable = !passkeysSupported()
+    ? t('auth.passkey.unsupported')
+    : openedByAddress()
+      ? t('auth.passkey.ipAddress')
+      : null;
   const [items, setItems] = useState<Passkey[] | null>(null);
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
@@ -130,10 +135,19 @@ export function PasskeysSection() {
           <input type="checkbox" checked={others} onChange={(e) => setOthers(e.target.checked)} />
           <span>{t('security.password.signOutOthers')}</span>
         </label>
-        <button type="submit" className="button" disabled={working || !passkeysSupported()}>
+        <button
+          type="submit"
+          className="button"
+          disabled={working || unavailable !== null}
+          aria-describedby={unavailable ? `${passwordId}-unavailable` : undefined}
+        >
           {t('security.passkeys.add')}
         </button>
-        {passkeysSupported() ? null : <p>{t('auth.passkey.unsupported')}</p>}
+        {unavailable ? (
+          <p id={`${passwordId}-unavailable`} data-testid="passkey-unavailable">
+            {unavailable}
+          </p>
+        ) : null}
       </form>
       {message ? <p role="status">{message}</p> : null}
       {error ? <p role="alert">{t('toast.failed', { reason: error })}</p> : null}

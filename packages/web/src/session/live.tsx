@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { api, call, token } from '../api/client.tsx';
 import { useEnrolmentRequests } from '../devices/requests.tsx';
 import { useLibrary } from '../timeline/library.tsx';
-import { useSession } from './session.tsx';
+import { PING_MS, RETRY_MS, socketUrl } from './end-signal.ts';
+import { endedNotice, useSession } from './session.tsx';
 import { nudgeWitness } from './witness.tsx';
 
 type PushMessage =
@@ -13,9 +14,6 @@ type PushMessage =
   | { type: 'pong' }
   | { type: 'error'; code: string; detail: string };
 
-const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
-const PING_MS = 25_000;
-
 /**
  * Keeps the signed-in app live over `GET /api/sync/socket`: the server only hints ("the feed moved"), so the app
  * then reads `GET /api/sync/changes` from the last cursor it saw and applies the photos to the timeline. Approval
@@ -24,7 +22,7 @@ const PING_MS = 25_000;
 export function LiveUpdates() {
   const library = useLibrary();
   const requests = useEnrolmentRequests();
-  const { signOut } = useSession();
+  const { ended } = useSession();
   const { insert, remove } = library;
   const reloadRequests = requests.reload;
 
@@ -72,8 +70,9 @@ export function LiveUpdates() {
           if (message.event.startsWith('enrolment.')) reloadRequests();
           return;
         case 'signed-out':
+          // The server already ended the session: asking it to sign out too could only fail (401).
           stopped = true;
-          void signOut('auth.sessionEnded');
+          ended(endedNotice(message.reason, false));
           return;
         // Named rather than `default`, so a new message type fails the lint until it is handled or listed here.
         case 'error':
@@ -85,9 +84,7 @@ export function LiveUpdates() {
     function connect() {
       const value = token.get();
       if (!value || stopped) return;
-      const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-      const url = `${scheme}//${location.host}/api/sync/socket?access_token=${encodeURIComponent(value)}`;
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(socketUrl(value));
       socket = ws;
       ws.onopen = () => {
         attempt = 0;
@@ -115,7 +112,7 @@ export function LiveUpdates() {
       window.clearInterval(pingTimer);
       socket?.close();
     };
-  }, [insert, remove, reloadRequests, signOut]);
+  }, [insert, remove, reloadRequests, ended]);
 
   return null;
 }

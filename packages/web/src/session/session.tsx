@@ -27,12 +27,36 @@ export interface Session {
   signInWithPasskey: () => Promise<void>;
   signUp: (form: SignUpForm) => Promise<void>;
   signOut: (notice?: PlainKey | null) => Promise<void>;
+  /**
+   * The server already ended this session (the live channel said so, or the account is gone): forget the token and
+   * show `notice`, without a sign-out request that could only fail.
+   */
+  ended: (notice: PlainKey) => void;
   /** Asks the server again who this token is; moves between waiting and ready. */
   refresh: () => Promise<WhoAmI | null>;
   retry: () => void;
 }
 
 const SessionContext = createContext<Session | null>(null);
+
+/**
+ * What a browser is told when the server ends its session, by the reason the live channel gives
+ * (`session.revoked` reasons in packages/server): a waiting browser refused on a trusted device hears that it was
+ * refused, not removed.
+ */
+export function endedNotice(reason: string, waiting: boolean): PlainKey {
+  switch (reason) {
+    case 'enrolment-denied':
+      return 'auth.deviceDenied';
+    case 'enrolment-expired':
+    case 'enrolment-failed':
+      return 'auth.enrolmentEnded';
+    case 'device-removed':
+      return waiting ? 'auth.deviceRemoved' : 'auth.sessionEnded';
+    default:
+      return waiting ? 'auth.waitingEnded' : 'auth.sessionEnded';
+  }
+}
 
 function stateFor(server: ServerInfo, me: WhoAmI): SessionState {
   return me.device.status === 'trusted' ? { kind: 'ready', server, me } : { kind: 'waiting', server, me };
@@ -95,7 +119,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             // Already signed out (e.g. the account was just deleted): a late 401 must not replace its notice.
             if (s.kind === 'signed-out') return s;
             const server = serverOf(s);
-            const notice = s.kind === 'waiting' ? 'auth.deviceRemoved' : 'auth.sessionEnded';
+            // A waiting browser cannot tell here whether it was refused, removed or timed out (the live channel
+            // says which, and usually first): the notice does not guess.
+            const notice = s.kind === 'waiting' ? 'auth.waitingEnded' : 'auth.sessionEnded';
             return server ? { kind: 'signed-out', server, notice } : s;
           });
         } else {
@@ -156,9 +182,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [signIn],
   );
 
-  const signOut = useCallback(async (notice: PlainKey | null = null) => {
-    if (token.get()) await call(api.POST('/auth/sign-out')).catch(() => undefined);
-    token.clear();
+  /** Shows the signed-out screen with `notice`, unless a specific notice is already showing. */
+  const settleSignedOut = useCallback((notice: PlainKey | null) => {
     setState((s) => {
       // The live channel's generic "session ended" must not replace the specific notice of the action that ended
       // it a moment earlier (account deleted, this device removed).
@@ -168,14 +193,31 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
+  const signOut = useCallback(
+    async (notice: PlainKey | null = null) => {
+      if (token.get()) await call(api.POST('/auth/sign-out')).catch(() => undefined);
+      token.clear();
+      settleSignedOut(notice);
+    },
+    [settleSignedOut],
+  );
+
+  const ended = useCallback(
+    (notice: PlainKey) => {
+      token.clear();
+      settleSignedOut(notice);
+    },
+    [settleSignedOut],
+  );
+
   const retry = useCallback(() => {
     setState({ kind: 'loading' });
     setAttempt((n) => n + 1);
   }, []);
 
   const value = useMemo<Session>(
-    () => ({ state, signIn, signInWithPasskey, signUp, signOut, refresh, retry }),
-    [state, signIn, signInWithPasskey, signUp, signOut, refresh, retry],
+    () => ({ state, signIn, signInWithPasskey, signUp, signOut, ended, refresh, retry }),
+    [state, signIn, signInWithPasskey, signUp, signOut, ended, refresh, retry],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

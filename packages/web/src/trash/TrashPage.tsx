@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { api, call } from '../api/client.tsx';
 import { failureText } from '../api/problem-text.ts';
 import { useViewerParam } from '../app/router.tsx';
@@ -12,11 +12,13 @@ import { useLibrary, usePagedPhotos, type LibraryItem } from '../timeline/librar
 import { PhotoGrid } from '../timeline/PhotoGrid.tsx';
 import { SelectionBar } from '../timeline/SelectionBar.tsx';
 import { neighboursIn } from '../timeline/TimelinePage.tsx';
+import './trash.css';
 
 const Viewer = lazy(() => import('../viewer/Viewer.tsx'));
 /** Until the server says (GET /api/server `trashDays`, from TRASH_DAYS), its default. */
 const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 3600e3;
+/** The heading's height on a wide screen; on a phone its note and button wrap and it grows (measured). */
 const HEAD_HEIGHT = 112;
 
 export function daysLeft(
@@ -29,6 +31,29 @@ export function daysLeft(
   return Math.max(0, retentionDays - days);
 }
 
+/**
+ * The trash's heading: at least `minHeight` tall, growing when its contents wrap (a phone); `onHeight` hears its
+ * height as it changes, so the grid below starts under it rather than over it.
+ */
+function TrashHead(props: { minHeight: number; onHeight: (height: number) => void; children: ReactNode }) {
+  const { onHeight } = props;
+  const root = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = root.current;
+    if (!el) return;
+    const measure = () => onHeight(Math.ceil(el.getBoundingClientRect().height));
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    measure();
+    return () => observer.disconnect();
+  }, [onHeight]);
+  return (
+    <div ref={root} className="page-head page-head--trash" style={{ minHeight: props.minHeight }}>
+      {props.children}
+    </div>
+  );
+}
+
 /** Trashed photos with the days each has left; restore, delete for good, or empty the trash. */
 export default function TrashPage() {
   const { t, tn, locale } = useI18n();
@@ -39,6 +64,7 @@ export default function TrashPage() {
   const [confirm, setConfirm] = useState<'empty' | 'delete' | null>(null);
   const [viewing, setViewing] = useViewerParam();
   const [retentionDays, setRetentionDays] = useState(DEFAULT_RETENTION_DAYS);
+  const [headHeight, setHeadHeight] = useState(HEAD_HEIGHT);
   useEffect(() => {
     call(api.GET('/server'))
       .then((info) => setRetentionDays(info.trashDays ?? DEFAULT_RETENTION_DAYS))
@@ -58,7 +84,7 @@ export default function TrashPage() {
   const badge = (item: LibraryItem) => tn('photo.daysLeft', daysLeft(item.trashedAt, retentionDays));
 
   const head = (
-    <div className="page-head page-head--trash" style={{ height: HEAD_HEIGHT }}>
+    <TrashHead minHeight={HEAD_HEIGHT} onHeight={setHeadHeight}>
       <div>
         <h1>{t('trash.title')}</h1>
         <p className="page-head__meta">{t('trash.note')}</p>
@@ -72,7 +98,7 @@ export default function TrashPage() {
         <Icon name="trash" />
         {t('trash.emptyTrash')}
       </button>
-    </div>
+    </TrashHead>
   );
 
   let body;
@@ -107,7 +133,7 @@ export default function TrashPage() {
         onOpen={setViewing}
         badge={badge}
         header={head}
-        headerHeight={HEAD_HEIGHT}
+        headerHeight={headHeight}
         label={t('trash.title')}
       />
     );
