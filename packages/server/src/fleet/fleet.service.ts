@@ -139,11 +139,12 @@ export function createFleetService({ db, store, pseudonyms, audit, staffAccess, 
         await staffAccess(actor, accountId, reason, 'fleet.device-histories');
       }
       const devices = await store.devicesWithSerial(db, accountId);
+      const activated = own ? await store.activatedDevices(db, accountId) : null;
       const items = [];
       for (const d of devices) {
         // An owner reads the histories of devices the account let in only (as history() above); staff see every
         // device that claimed a serial, which is part of what they look into.
-        if (own && d.trusted_at === null) continue;
+        if (activated && !activated.has(d.id)) continue;
         const serial = d.serial?.trim();
         if (!serial || !isValidSerial(serial)) continue;
         const history = await historyOf(serial, { accountId, allPlaces: !own });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Queryable } from '../adapters/db/database.ts';
 import type {
   FleetActivationsTable,
@@ -109,25 +109,42 @@ export function createFleetStore() {
     },
 
     /**
-     * Accounts that let in a device whose serial is this one (trusted now, on hold, or removed since). A serial is
-     * the device's own claim: one that waits for approval, or was denied, must not open another account's records.
+     * Accounts that let in a device carrying this serial: Shoebox recorded its activation when the device was let
+     * in, and that record stays whatever became of the device since (removed, or waiting to come back). A serial
+     * is the device's own claim: one that was never let in opens no other account's records.
      */
     async accountsWithSerial(db: Queryable, serial: string): Promise<string[]> {
       const rows = await db
-        .selectFrom('devices')
-        .select('account_id')
+        .selectFrom('fleet_activations as a')
+        .innerJoin('devices as d', 'd.id', 'a.device_id')
+        .select('d.account_id')
         .distinct()
-        .where(sql<string>`upper(trim(serial))`, '=', serial)
-        .where('trusted_at', 'is not', null)
-        .orderBy('account_id')
+        .where('a.source', '=', 'shoebox')
+        .where('a.kind', '=', 'activated')
+        .where('a.serial', '=', serial)
+        .orderBy('d.account_id')
         .execute();
       return rows.map((r) => r.account_id);
+    },
+
+    /** The account's devices Shoebox recorded an activation for (let in while carrying a serial). */
+    async activatedDevices(db: Queryable, accountId: string): Promise<Set<string>> {
+      const rows = await db
+        .selectFrom('fleet_activations as a')
+        .innerJoin('devices as d', 'd.id', 'a.device_id')
+        .select('d.id')
+        .distinct()
+        .where('d.account_id', '=', accountId)
+        .where('a.source', '=', 'shoebox')
+        .where('a.kind', '=', 'activated')
+        .execute();
+      return new Set(rows.map((r) => r.id));
     },
 
     devicesWithSerial(db: Queryable, accountId: string) {
       return db
         .selectFrom('devices')
-        .select(['id', 'name', 'model', 'serial', 'status', 'trusted_at', 'created_at'])
+        .select(['id', 'name', 'model', 'serial', 'status', 'created_at'])
         .where('account_id', '=', accountId)
         .where('serial', 'is not', null)
         .orderBy('created_at')

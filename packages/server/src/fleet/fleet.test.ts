@@ -402,4 +402,21 @@ describe.each(DIALECTS)('fleet records (%s)', (dialect) => {
     );
     expect(own.body.items.map((i) => i.device.serial)).toEqual(['sn-clean-001']);
   });
+  it("keeps a device's serial open to its owner while the device waits to come back", async () => {
+    const owner = await accountWithPhone(server.url, admin.client, 'returner@example.com', 'SN-BACK-013');
+    const tablet = deviceDescription('tablet', { serial: 'SN-BACK-014' });
+    const first = await signIn(server.url, 'returner@example.com', tablet);
+    const requests = await owner.client.get<{ items: { id: string; device: { id: string } }[] }>(
+      '/api/enrolments',
+    );
+    const request = requests.body.items.find((r) => r.device.id === first.deviceId);
+    const allowed = await owner.client.post<{ code: string }>(`/api/enrolments/${request?.id}/allow`);
+    await first.client.post('/api/auth/enrolment/complete', { code: allowed.body.code });
+    expect((await history(owner.client, 'SN-BACK-014')).status).toBe(200);
+    expect((await owner.client.call('DELETE', `/api/devices/${first.deviceId}`)).status).toBe(200);
+    // Removed, then signing in again: it waits like a new device, and its history is still the owner's.
+    const back = await signIn(server.url, 'returner@example.com', tablet);
+    expect(back.response.device.status).toBe('pending');
+    expect((await history(owner.client, 'SN-BACK-014')).status).toBe(200);
+  });
 });
