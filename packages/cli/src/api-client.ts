@@ -12,7 +12,7 @@ export interface RequestOptions {
   raw?: boolean;
   /**
    * How long to wait for the server to start answering, in ms; null: no limit. By default SHOEBOX_REQUEST_TIMEOUT
-   * seconds (120), and no limit for a streamed body (the server answers an upload once it has it all).
+   * seconds (120), and no limit for a file body (the server answers an upload once it has it all).
    */
   answerWithinMs?: number | null;
 }
@@ -65,8 +65,11 @@ export class ApiClient {
     }
     let response: Response;
     const streamed = body instanceof ReadableStream;
+    // A file sent as the body (streamed, or in memory as the sync agent sends small ones) takes as long as the
+    // link needs, and the server answers only once it has all of it: no limit there.
+    const sendsFile = streamed || body instanceof Uint8Array;
     const within =
-      options.answerWithinMs === undefined ? (streamed ? null : defaultAnswerMs()) : options.answerWithinMs;
+      options.answerWithinMs === undefined ? (sendsFile ? null : defaultAnswerMs()) : options.answerWithinMs;
     // Only until the answer starts: a download or a snapshot may then stream for as long as it takes.
     const abort = new AbortController();
     const timer = within === null ? undefined : setTimeout(() => abort.abort(), within);

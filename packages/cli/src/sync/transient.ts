@@ -8,6 +8,8 @@ const TRANSIENT_CODES = new Set([
   'unavailable',
   'rate_limited',
   'internal',
+  // No answer in time (api-client.ts): overloaded or stuck for now.
+  'timeout',
 ]);
 
 /**
