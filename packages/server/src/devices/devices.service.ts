@@ -280,8 +280,19 @@ export function createDevicesService(deps: DevicesServiceDeps) {
    */
   async function refuseLockOut(trx: Tx, accountId: string, row: DeviceRow): Promise<void> {
     if (row.status !== 'trusted') return;
+    // Two removals at once (each of the other device) must take turns, or both would see the other still trusted.
+    await store.lockAccount(trx, accountId);
     const trusted = await store.listDevices(trx, accountId);
     if (trusted.some((d) => d.id !== row.id && d.status === 'trusted')) return;
+    // After "This wasn't me" a new device cannot sign in with the password until it is changed on a trusted
+    // device, so no second factor could let one in either.
+    const account = await deps.accounts.findById(trx, accountId);
+    if (account?.password_change_required_at != null)
+      throw new AppError(
+        'conflict',
+        'This is the account’s last trusted device, and since “This wasn’t me” no new device can sign in until the ' +
+          'password is changed: change it on this device first.',
+      );
     if ((await deps.waysIn(trx, accountId)).length > 0) return;
     throw new AppError(
       'conflict',
