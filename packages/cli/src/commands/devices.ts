@@ -74,7 +74,7 @@ export function registerDevices(program: Command): void {
 /** Said when the removed device was the account's last trusted one: nothing is left to approve a sign-in. */
 export const LAST_TRUSTED_NOTE =
   'Note: that was your last trusted device. A new sign-in now needs your authenticator code, a passkey, a recovery ' +
-  'code or a code sent by e-mail; without any of these, no new device can be let in.';
+  'code or a code sent by e-mail (the server removes it only when one of these exists).';
 
 function wasLastTrusted(devices: readonly Device[], id: string): boolean {
   const removed = devices.find((d) => d.id === id);

@@ -261,7 +261,7 @@ export const en = {
     'It is signed out at once, and it must be approved again from a trusted device before it can see your library.',
   'devices.removeCurrentBody': 'This is the browser you are using: you will be signed out.',
   'devices.removeLastTrustedBody':
-    'It is your last trusted device: no device will be left to approve a new sign-in, which will then need your authenticator code, a passkey, a recovery code or a code sent by e-mail. Without any of these, no new device can be let in.',
+    'It is your last trusted device: no device will be left to approve a new sign-in, which will then need your authenticator code, a passkey, a recovery code or a code sent by e-mail. If the account has none of these, Shoebox will not remove it: no new device could ever be let in.',
   'devices.removed': '“{name}” was removed',
   'devices.os': 'System',
   'devices.model': 'Model',

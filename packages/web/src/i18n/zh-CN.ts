@@ -251,7 +251,7 @@ export const zhCN: Messages = {
   'devices.removeBody': '它会立即被退出登录，并且必须再次经受信任设备批准后才能查看你的照片库。',
   'devices.removeCurrentBody': '这是你正在使用的浏览器：你将被退出登录。',
   'devices.removeLastTrustedBody':
-    '这是你最后一台受信任的设备：移除后将没有设备能批准新的登录，新登录需要验证器代码、通行密钥、恢复代码或通过电子邮件发送的验证码。如果这些都没有，任何新设备都无法加入。',
+    '这是你最后一台受信任的设备：移除后将没有设备能批准新的登录，新登录需要验证器代码、通行密钥、恢复代码或通过电子邮件发送的验证码。如果账户一样都没有，Shoebox 不会移除它：否则再也没有新设备能加入。',
   'devices.removed': '已移除“{name}”',
   'devices.os': '系统',
   'devices.model': '型号',
