@@ -28,6 +28,10 @@ export function passThrough(res: http.ServerResponse, done: () => void = () => {
   res.once('close', done);
   return (reply: http.IncomingMessage) => {
     res.writeHead(reply.statusCode ?? 502, reply.headers);
+    // A server killed in the middle of its answer: the client must see the connection drop, as it would without
+    // the proxy, not an answer that stops and never ends (pipe() leaves `res` open when `reply` fails).
+    reply.on('aborted', () => res.destroy());
+    reply.on('error', () => res.destroy());
     reply.pipe(res);
   };
 }
