@@ -1,10 +1,11 @@
-import { lazy, Suspense, useLayoutEffect, useRef } from 'react';
+import { lazy, Suspense } from 'react';
 import { api, call, type Album } from '../api/client.tsx';
 import { Link, navigate } from '../app/router.tsx';
 import { ConfirmDialog, NameDialog } from '../components/Dialogs.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useMe } from '../session/session.tsx';
+import { useMeasuredHeight } from '../components/useMeasuredHeight.ts';
 
 const ShareDialog = lazy(() => import('./ShareDialog.tsx'));
 
@@ -22,16 +23,7 @@ export function AlbumHead(props: {
 }) {
   const { t, tn } = useI18n();
   const { album, onAction, onHeight } = props;
-  const root = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    const el = root.current;
-    if (!el || !onHeight) return;
-    const measure = () => onHeight(Math.ceil(el.getBoundingClientRect().height));
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    measure();
-    return () => observer.disconnect();
-  }, [onHeight]);
+  const root = useMeasuredHeight<HTMLDivElement>(onHeight);
   const owner = album.role === 'owner';
   const sharing = owner
     ? album.memberCount > 0

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { api, call } from '../api/client.tsx';
 import { failureText } from '../api/problem-text.ts';
 import { useViewerParam } from '../app/router.tsx';
@@ -13,6 +13,7 @@ import { PhotoGrid } from '../timeline/PhotoGrid.tsx';
 import { SelectionBar } from '../timeline/SelectionBar.tsx';
 import { neighboursIn } from '../timeline/TimelinePage.tsx';
 import './trash.css';
+import { useMeasuredHeight } from '../components/useMeasuredHeight.ts';
 
 const Viewer = lazy(() => import('../viewer/Viewer.tsx'));
 /** Until the server says (GET /api/server `trashDays`, from TRASH_DAYS), its default. */
@@ -37,16 +38,7 @@ export function daysLeft(
  */
 function TrashHead(props: { minHeight: number; onHeight: (height: number) => void; children: ReactNode }) {
   const { onHeight } = props;
-  const root = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    const el = root.current;
-    if (!el) return;
-    const measure = () => onHeight(Math.ceil(el.getBoundingClientRect().height));
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    measure();
-    return () => observer.disconnect();
-  }, [onHeight]);
+  const root = useMeasuredHeight<HTMLDivElement>(onHeight);
   return (
     <div ref={root} className="page-head page-head--trash" style={{ minHeight: props.minHeight }}>
       {props.children}
