@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { api, call, token } from '../api/client.tsx';
+import { api, call } from '../api/client.tsx';
 import { useEnrolmentRequests } from '../devices/requests.tsx';
 import { useLibrary } from '../timeline/library.tsx';
-import { PING_MS, RETRY_MS, socketUrl } from './end-signal.ts';
+import { openLiveSocket } from './end-signal.ts';
 import { endedNotice, useSession } from './session.tsx';
 import { nudgeWitness } from './witness.tsx';
 
@@ -27,13 +27,9 @@ export function LiveUpdates() {
   const reloadRequests = requests.reload;
 
   useEffect(() => {
-    let socket: WebSocket | null = null;
     let stopped = false;
-    let attempt = 0;
     let cursor: string | null = null;
     let catchingUp: Promise<void> = Promise.resolve();
-    let retryTimer = 0;
-    let pingTimer = 0;
 
     async function catchUp(): Promise<void> {
       for (;;) {
@@ -54,7 +50,8 @@ export function LiveUpdates() {
       }
     }
 
-    const onMessage = (message: PushMessage) => {
+    const stopSocket = openLiveSocket((raw, stop) => {
+      const message = raw as PushMessage;
       switch (message.type) {
         case 'hello':
           // A reconnect catches up from where the last socket left off; the first one starts at the head.
@@ -72,6 +69,7 @@ export function LiveUpdates() {
         case 'signed-out':
           // The server already ended the session: asking it to sign out too could only fail (401).
           stopped = true;
+          stop();
           ended(endedNotice(message.reason, false));
           return;
         // Named rather than `default`, so a new message type fails the lint until it is handled or listed here.
@@ -79,38 +77,11 @@ export function LiveUpdates() {
         case 'pong':
           return;
       }
-    };
+    });
 
-    function connect() {
-      const value = token.get();
-      if (!value || stopped) return;
-      const ws = new WebSocket(socketUrl(value));
-      socket = ws;
-      ws.onopen = () => {
-        attempt = 0;
-        pingTimer = window.setInterval(() => ws.send(JSON.stringify({ type: 'ping' })), PING_MS);
-      };
-      ws.onmessage = (event) => {
-        try {
-          onMessage(JSON.parse(String(event.data)) as PushMessage);
-        } catch {
-          // A message this version does not understand is ignored.
-        }
-      };
-      ws.onclose = () => {
-        window.clearInterval(pingTimer);
-        if (stopped) return;
-        const delay = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)] ?? 30_000;
-        retryTimer = window.setTimeout(connect, delay);
-      };
-    }
-
-    connect();
     return () => {
       stopped = true;
-      window.clearTimeout(retryTimer);
-      window.clearInterval(pingTimer);
-      socket?.close();
+      stopSocket();
     };
   }, [insert, remove, reloadRequests, ended]);
 
